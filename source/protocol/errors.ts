@@ -1,0 +1,62 @@
+/**
+ * Stable error codes of the wire. The code is the contract; the English message is for people
+ * reading raw frames. Clients translate by code (see source/i18n).
+ */
+export const errorMessages = {
+  BAD_FRAME: 'The frame is not a JSON object on one line.',
+  FRAME_TOO_LARGE: 'The frame is larger than the limit.',
+  BAD_REQUEST: 'The request is missing a field or has a field of the wrong type.',
+  UNKNOWN_TYPE: 'Unknown request type.',
+  HELLO_REQUIRED: 'Send a hello request with the protocol version first.',
+  UNSUPPORTED_VERSION: 'This server does not speak that protocol version.',
+  NOT_AUTHENTICATED: 'Log in first.',
+  ALREADY_AUTHENTICATED: 'This connection is already logged in.',
+  USERNAME_TAKEN: 'That username is taken.',
+  ALIAS_TAKEN: 'That alias is taken.',
+  USERNAME_BANNED: 'That username is banned.',
+  INVALID_CREDENTIALS: 'Wrong username or password.',
+  INVALID_TOKEN: 'The session token is unknown, expired or revoked.',
+  KICKED: 'You were kicked; try again later.',
+  BANNED: 'This account is banned.',
+  UNKNOWN_SALON: 'No such salon.',
+  UNKNOWN_USER: 'No such user.',
+  NOT_MEMBER: 'You are not a member of that salon.',
+  ALREADY_MEMBER: 'Already a member of that salon.',
+  ALREADY_PENDING: 'A join request for that salon is already waiting for a moderator.',
+  NO_PENDING_REQUEST: 'There is no pending join request for that user and salon.',
+  FORBIDDEN: 'Only moderators may do that.',
+  RATE_LIMITED: 'Too many requests; slow down.',
+  OVERLOADED: 'The server is busy; retry shortly.',
+  STORE_UNAVAILABLE: 'The database is unavailable; nothing was stored. Retry shortly.',
+  SHUTTING_DOWN: 'The server is shutting down.',
+  INTERNAL: 'Internal server error.',
+} as const;
+
+export type ErrorCode = keyof typeof errorMessages;
+
+export interface WireError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** Extra facts some codes carry, e.g. `retryAfter` seconds for KICKED and RATE_LIMITED. */
+  readonly details?: Record<string, unknown>;
+}
+
+/** An error meant for the wire. Handlers throw it; the dispatcher turns it into a response. */
+export class ChatError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message ?? errorMessages[code]);
+    this.name = 'ChatError';
+  }
+
+  toWire(): WireError {
+    return this.details ? {code: this.code, message: this.message, details: this.details} : {code: this.code, message: this.message};
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorMessages, value);
+}

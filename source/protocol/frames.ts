@@ -1,0 +1,153 @@
+/**
+ * Every frame of the wire, typed. Requests are validated here (zod schemas); responses and
+ * events are plain types that the server builds and the client validates loosely.
+ */
+import {z} from 'zod';
+import {limits} from './limits.js';
+
+// C0 controls except \n, DEL and C1 controls: they could repaint a terminal or hide text.
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u;
+const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f]/u;
+
+const codePoints = (s: string) => [...s].length;
+
+const requestId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(64)]);
+const salonRef = z.union([z.number().int().positive().max(2 ** 31 - 1), z.string().min(1).max(64)]);
+const plainLine = (max: number) =>
+  z.string().min(1).max(max).refine((s) => !CONTROL_OR_NEWLINE.test(s), 'control characters are not allowed');
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/u;
+export const ALIAS_PATTERN = /^[\p{L}\p{M}\p{N}_.'-]+(?: [\p{L}\p{M}\p{N}_.'-]+)*$/u;
+
+const newUsername = z
+  .string()
+  .min(limits.usernameMin)
+  .max(limits.usernameMax)
+  .regex(USERNAME_PATTERN, 'letters, digits, dot, dash and underscore only');
+const newAlias = z
+  .string()
+  .refine((s) => codePoints(s) >= 1 && codePoints(s) <= limits.aliasMax, `1 to ${limits.aliasMax} characters`)
+  .refine((s) => ALIAS_PATTERN.test(s), 'letters, digits, single spaces and . _ - \' only');
+const newPassword = z.string().min(limits.passwordMin).max(limits.passwordMax);
+// Accounts from the original application may have any username, so login is lenient.
+const anyUsername = plainLine(255);
+const anyPassword = z.string().min(1).max(limits.passwordMax);
+const messageText = z
+  .string()
+  .refine((s) => s.trim().length > 0, 'empty message')
+  .refine((s) => codePoints(s) <= limits.maxMessageChars, `at most ${limits.maxMessageChars} characters`)
+  .refine((s) => !CONTROL.test(s), 'control characters are not allowed');
+const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+const empty = z.object({});
+
+export const requestSchemas = {
+  hello: z.object({version: z.number().int().positive(), client: plainLine(64).optional()}),
+  register: z.object({username: newUsername, alias: newAlias, password: newPassword}),
+  login: z.object({username: anyUsername, password: anyPassword}),
+  resume: z.object({token: z.string().min(1).max(128)}),
+  logout: empty,
+  ping: empty,
+  salons: empty,
+  join: z.object({salon: salonRef}),
+  history: z.object({
+    salon: salonRef,
+    before: seq.optional(),
+    limit: z.number().int().min(1).max(limits.historyMaxPage).optional(),
+  }),
+  send: z.object({salon: salonRef, text: messageText, clientMsgId: plainLine(limits.clientMsgIdMax).optional()}),
+  members: z.object({salon: salonRef}),
+  read: z.object({salon: salonRef, seq}),
+  pending: empty,
+  accept: z.object({username: anyUsername, salon: salonRef}),
+  reject: z.object({username: anyUsername, salon: salonRef}),
+  kick: z.object({username: anyUsername}),
+  ban: z.object({username: anyUsername}),
+} as const;
+
+export type RequestType = keyof typeof requestSchemas;
+export type RequestId = z.infer<typeof requestId>;
+export type SalonRef = z.infer<typeof salonRef>;
+export type RequestParams<T extends RequestType> = z.infer<(typeof requestSchemas)[T]>;
+export type Request = {[T in RequestType]: {id: RequestId; type: T} & RequestParams<T>}[RequestType];
+
+export const requestIdSchema = requestId;
+
+// ---- what the server sends ------------------------------------------------------------
+
+export type Role = 'user' | 'moderator';
+export type MembershipState = 'member' | 'pending' | 'none';
+
+export interface UserInfo {
+  id: number;
+  username: string;
+  alias: string;
+  role: Role;
+}
+
+export interface SalonInfo {
+  id: number;
+  name: string;
+  moderated: boolean;
+  state: MembershipState;
+  /** Sequence number of the salon's newest message (0 when empty); members only, else 0. */
+  lastSeq: number;
+  /** The caller's read marker; unread = lastSeq - readSeq. */
+  readSeq: number;
+}
+
+export interface MessageInfo {
+  id: number;
+  salon: number;
+  seq: number;
+  /** Author's username; null once the account was banned (deleted). */
+  author: string | null;
+  alias: string | null;
+  text: string;
+  /** Milliseconds since the epoch, UTC. */
+  ts: number;
+  clientMsgId?: string;
+}
+
+export interface MemberInfo {
+  username: string;
+  alias: string;
+  online: boolean;
+}
+
+export interface JoinRequestInfo {
+  username: string;
+  alias: string;
+  salon: number;
+  salonName: string;
+  ts: number;
+}
+
+export type MembershipReason = 'joined' | 'requested' | 'accepted' | 'rejected' | 'left' | 'banned';
+
+export type Event =
+  | ({event: 'message'} & MessageInfo)
+  | {event: 'membership'; salon: number; salonName: string; username: string; alias: string; state: MembershipState; reason: MembershipReason}
+  | ({event: 'join_request'} & JoinRequestInfo)
+  | {event: 'join_request_closed'; username: string; salon: number; outcome: 'accepted' | 'rejected' | 'withdrawn'}
+  | {event: 'presence'; username: string; alias: string; online: boolean}
+  | {event: 'read'; salon: number; seq: number}
+  | {event: 'kicked'; minutes: number; until: number}
+  | {event: 'banned'}
+  | {event: 'shutdown'; reason: string};
+
+export type ServerEventName = Event['event'];
+
+export interface OkResponse<R = unknown> {
+  id: RequestId;
+  ok: true;
+  result: R;
+}
+
+export interface ErrorResponse {
+  id: RequestId | null;
+  ok: false;
+  error: {code: string; message: string; details?: Record<string, unknown>};
+}
+
+export type Response = OkResponse | ErrorResponse;

@@ -1,0 +1,24 @@
+/**
+ * Every limit of the wire, defined once. Server and client import these; docs/PROTOCOL.md
+ * lists them with the same values.
+ */
+export const PROTOCOL_VERSION = 1;
+
+export const limits = {
+  /** Longest frame in bytes, newline excluded. Longer lines are refused and skipped. */
+  maxFrameBytes: 64 * 1024,
+  /** Longest message text, in Unicode code points. */
+  maxMessageChars: 4000,
+  usernameMin: 2,
+  usernameMax: 32,
+  aliasMax: 32,
+  passwordMin: 8,
+  passwordMax: 1024,
+  /** Largest history page a client may ask for, and the page size when it does not say. */
+  historyMaxPage: 200,
+  historyDefaultPage: 50,
+  /** Longest client-chosen send id. */
+  clientMsgIdMax: 64,
+  /** Minutes a KICK refuses reconnection for. */
+  kickMinutes: 5,
+} as const;

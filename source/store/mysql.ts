@@ -1,0 +1,103 @@
+/** The MySQL / MariaDB backend, through mysql2's pool. */
+import {Kysely, MysqlDialect} from 'kysely';
+import {createPool} from 'mysql2';
+import {createConnection} from 'mysql2/promise';
+import {migrate} from './migrate.js';
+import type {Database} from './schema.js';
+import {SqlStore} from './sql-store.js';
+import type {Store} from './types.js';
+
+export interface MysqlTarget {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+export function parseMysqlUrl(url: string): MysqlTarget {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') throw new Error(`Not a mysql:// URL: ${redact(url)}`);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!database) throw new Error(`The database URL names no database: ${redact(url)} (expected mysql://user:pass@host:port/dbname)`);
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username || 'root'),
+    password: decodeURIComponent(parsed.password),
+    database,
+  };
+}
+
+/** The URL as it may appear in logs: without its password. */
+export function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+// Errors after which the same statement may succeed later: the server is down, restarting,
+// or refusing connections. Anything else is a bug or bad data.
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN', 'ER_LOCK_WAIT_TIMEOUT', 'ER_LOCK_DEADLOCK',
+  'ER_QUERY_INTERRUPTED', 'ER_CONNECTION_KILLED', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR', 'ER_OPTION_PREVENTS_STATEMENT',
+]);
+
+const MIGRATION_LOCK = 'salons_chat_migrate';
+
+export async function openMysql(url: string): Promise<Store> {
+  const target = parseMysqlUrl(url);
+  const base = {host: target.host, port: target.port, user: target.user, password: target.password, charset: 'utf8mb4_unicode_ci', timezone: 'Z' as const, connectTimeout: 5000};
+  // Migrations run on their own connection: they need several statements per query, which
+  // the pool never allows.
+  const admin = await createConnection({...base, multipleStatements: true});
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS \`${target.database.replaceAll('`', '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.changeUser({database: target.database});
+    // Nodes that start together must not migrate at the same time.
+    await admin.query('SELECT GET_LOCK(?, 120)', [MIGRATION_LOCK]);
+    try {
+      await migrate('mysql', {
+        currentVersion: async () => {
+          const [tables] = await admin.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'schema_migrations'");
+          if ((tables as unknown[]).length === 0) return 0;
+          const [rows] = await admin.query('SELECT MAX(version) AS v FROM schema_migrations');
+          return Number((rows as {v: number | null}[])[0]?.v ?? 0);
+        },
+        apply: async (migration) => {
+          await admin.query(migration.sql);
+        },
+      });
+    } finally {
+      await admin.query('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await admin.end();
+  }
+  const pool = createPool({...base, database: target.database, connectionLimit: 8, supportBigNumbers: true, enableKeepAlive: true});
+  const kysely = new Kysely<Database>({dialect: new MysqlDialect({pool})});
+  return new SqlStore(kysely, {
+    kind: 'mysql',
+    location: redact(url),
+    time: (ms) => new Date(ms),
+    lockCounters: true,
+    returning: false,
+    conflictField(error) {
+      const e = error as {code?: string; message?: string};
+      if (e?.code !== 'ER_DUP_ENTRY') return null;
+      if (e.message?.includes('uq_clients_username')) return 'username';
+      if (e.message?.includes('uq_clients_alias')) return 'alias';
+      return null;
+    },
+    isUnavailable(error) {
+      const e = error as {code?: string; fatal?: boolean};
+      return e?.fatal === true || UNAVAILABLE.has(String(e?.code ?? ''));
+    },
+    destroy: async () => {}, // Kysely's destroy ends the pool
+  });
+}

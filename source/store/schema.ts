@@ -1,0 +1,70 @@
+/** Kysely's view of the tables (see sql/). Time columns hold Date on MySQL, numbers on SQLite. */
+import type {Generated} from 'kysely';
+
+export type TimeValue = Date | number;
+
+export interface ClientsTable {
+  client_id: Generated<number>;
+  username: string;
+  alias: string;
+  password_hash: string;
+  status: string;
+  role: string;
+  kicked_until: TimeValue | null;
+  created_at: TimeValue | null;
+}
+
+export interface SalonsTable {
+  salon_id: Generated<number>;
+  nom_salon: string;
+  moderated: number;
+  seq: number;
+}
+
+export interface SalonsAdheresTable {
+  id: Generated<number>;
+  username: string;
+  salon_id: number;
+  last_read_seq: Generated<number>;
+}
+
+export interface MessagesTable {
+  message_id: Generated<number>;
+  client_id: number | null;
+  salon_id: number;
+  contenu: string | null;
+  timestamp: TimeValue;
+  seq: number;
+  client_msg_id: string | null;
+  author_alias: string | null;
+}
+
+export interface JoinRequestsTable {
+  request_id: Generated<number>;
+  client_id: number;
+  salon_id: number;
+  requested_at: TimeValue;
+}
+
+export interface BansTable {
+  username: string;
+  banned_at: TimeValue;
+  banned_by: string | null;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  client_id: number;
+  created_at: TimeValue;
+  expires_at: TimeValue;
+}
+
+export interface Database {
+  clients: ClientsTable;
+  salons: SalonsTable;
+  salons_adheres: SalonsAdheresTable;
+  messages: MessagesTable;
+  join_requests: JoinRequestsTable;
+  bans: BansTable;
+  sessions: SessionsTable;
+}

@@ -1,0 +1,473 @@
+/**
+ * The one Store implementation, written once over Kysely. The backends differ only in the
+ * few facts a `Flavor` holds (how times are stored, how rows are locked, how errors read).
+ */
+import type {Kysely, Transaction} from 'kysely';
+import type {Role} from '../protocol/frames.js';
+import type {Database, TimeValue} from './schema.js';
+import {
+  ConflictError,
+  type JoinRequestRecord,
+  type MembershipRecord,
+  type NewMessage,
+  type NewUser,
+  type SalonRecord,
+  type Store,
+  type StoreKind,
+  StoreUnavailableError,
+  type StoredMessage,
+  type UserRecord,
+} from './types.js';
+
+export interface Flavor {
+  readonly kind: StoreKind;
+  readonly location: string;
+  /** How a time in ms is written to a time column. */
+  time(ms: number): TimeValue;
+  /**
+   * MySQL takes row locks on the salon counters (SELECT ... FOR UPDATE) so that concurrent
+   * writers, e.g. several nodes, serialise per salon. SQLite's write transaction already
+   * excludes every other writer.
+   */
+  readonly lockCounters: boolean;
+  /** SQLite hands back inserted ids with RETURNING; MySQL reads them back by (salon, seq). */
+  readonly returning: boolean;
+  conflictField(error: unknown): 'username' | 'alias' | null;
+  isUnavailable(error: unknown): boolean;
+  destroy(): Promise<void>;
+}
+
+const toMs = (value: TimeValue | string | null): number | null =>
+  value === null ? null : value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number(value);
+
+type UserRow = {
+  client_id: number;
+  username: string;
+  alias: string;
+  role: string;
+  password_hash: string;
+  kicked_until: TimeValue | null;
+};
+
+const toUser = (row: UserRow): UserRecord => ({
+  id: row.client_id,
+  username: row.username,
+  alias: row.alias,
+  role: row.role === 'moderator' ? 'moderator' : 'user',
+  passwordHash: row.password_hash,
+  kickedUntil: toMs(row.kicked_until),
+});
+
+type MessageRow = {
+  message_id: number;
+  salon_id: number;
+  seq: number;
+  client_id: number | null;
+  username: string | null;
+  author_alias: string | null;
+  contenu: string | null;
+  timestamp: TimeValue;
+  client_msg_id: string | null;
+};
+
+const toMessage = (row: MessageRow): StoredMessage => ({
+  id: Number(row.message_id),
+  salonId: row.salon_id,
+  seq: Number(row.seq),
+  clientId: row.client_id,
+  username: row.username,
+  alias: row.author_alias,
+  text: row.contenu ?? '',
+  ts: toMs(row.timestamp) ?? 0,
+  clientMsgId: row.client_msg_id,
+});
+
+const USER_COLUMNS = ['client_id', 'username', 'alias', 'role', 'password_hash', 'kicked_until'] as const;
+
+export class SqlStore implements Store {
+  readonly kind: StoreKind;
+  readonly location: string;
+
+  constructor(private readonly db: Kysely<Database>, private readonly flavor: Flavor) {
+    this.kind = flavor.kind;
+    this.location = flavor.location;
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.flavor.destroy();
+  }
+
+  /** Every call goes through here so that callers see two kinds of failure, not twenty. */
+  private async run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const field = this.flavor.conflictField(error);
+      if (field) throw new ConflictError(field);
+      if (this.flavor.isUnavailable(error)) throw new StoreUnavailableError(error);
+      throw error;
+    }
+  }
+
+  createUser(user: NewUser): Promise<UserRecord> {
+    return this.run(async () => {
+      const general = await this.db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('clients')
+          .values({
+            username: user.username,
+            alias: user.alias,
+            password_hash: user.passwordHash,
+            status: 'disconnected',
+            role: user.role,
+            created_at: this.flavor.time(user.ts),
+          })
+          .executeTakeFirstOrThrow();
+        // Every account is a member of the first salon (Général) from registration on.
+        const first = await trx.selectFrom('salons').select('salon_id').orderBy('salon_id').limit(1).executeTakeFirst();
+        if (first) await trx.insertInto('salons_adheres').values({username: user.username, salon_id: first.salon_id}).execute();
+        return Number(inserted.insertId);
+      });
+      return {id: general, username: user.username, alias: user.alias, role: user.role, passwordHash: user.passwordHash, kickedUntil: null};
+    });
+  }
+
+  findUser(username: string): Promise<UserRecord | undefined> {
+    return this.run(async () => {
+      const row = await this.db.selectFrom('clients').select(USER_COLUMNS).where('username', '=', username).executeTakeFirst();
+      return row && toUser(row);
+    });
+  }
+
+  findUserById(id: number): Promise<UserRecord | undefined> {
+    return this.run(async () => {
+      const row = await this.db.selectFrom('clients').select(USER_COLUMNS).where('client_id', '=', id).executeTakeFirst();
+      return row && toUser(row);
+    });
+  }
+
+  listUsers(): Promise<UserRecord[]> {
+    return this.run(async () => (await this.db.selectFrom('clients').select(USER_COLUMNS).orderBy('client_id').execute()).map(toUser));
+  }
+
+  countModerators(): Promise<number> {
+    return this.run(async () => {
+      const row = await this.db
+        .selectFrom('clients')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('role', '=', 'moderator' satisfies Role)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    });
+  }
+
+  setPasswordHash(clientId: number, hash: string): Promise<void> {
+    return this.run(async () => {
+      await this.db.updateTable('clients').set({password_hash: hash}).where('client_id', '=', clientId).execute();
+    });
+  }
+
+  setStatus(clientId: number, status: 'connected' | 'disconnected'): Promise<void> {
+    return this.run(async () => {
+      await this.db.updateTable('clients').set({status}).where('client_id', '=', clientId).execute();
+    });
+  }
+
+  resetStatuses(): Promise<number> {
+    return this.run(async () => {
+      const result = await this.db.updateTable('clients').set({status: 'disconnected'}).where('status', '<>', 'disconnected').executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    });
+  }
+
+  setKickedUntil(clientId: number, until: number | null): Promise<void> {
+    return this.run(async () => {
+      await this.db
+        .updateTable('clients')
+        .set({kicked_until: until === null ? null : this.flavor.time(until)})
+        .where('client_id', '=', clientId)
+        .execute();
+    });
+  }
+
+  banUser(clientId: number, username: string, by: string, ts: number): Promise<void> {
+    return this.run(async () => {
+      await this.db.transaction().execute(async (trx) => {
+        // Foreign keys cascade to memberships, requests and sessions; messages keep their
+        // text and author alias with client_id set to NULL.
+        await trx.deleteFrom('salons_adheres').where('username', '=', username).execute();
+        await trx.deleteFrom('clients').where('client_id', '=', clientId).execute();
+        const banned = await trx.selectFrom('bans').select('username').where('username', '=', username).executeTakeFirst();
+        if (!banned) await trx.insertInto('bans').values({username, banned_at: this.flavor.time(ts), banned_by: by}).execute();
+      });
+    });
+  }
+
+  isBanned(username: string): Promise<boolean> {
+    return this.run(async () => {
+      const row = await this.db.selectFrom('bans').select('username').where('username', '=', username).executeTakeFirst();
+      return row !== undefined;
+    });
+  }
+
+  listSalons(): Promise<SalonRecord[]> {
+    return this.run(async () => {
+      const rows = await this.db.selectFrom('salons').select(['salon_id', 'nom_salon', 'moderated', 'seq']).orderBy('salon_id').execute();
+      return rows.map((r) => ({id: r.salon_id, name: r.nom_salon, moderated: Boolean(Number(r.moderated)), seq: Number(r.seq)}));
+    });
+  }
+
+  listMemberships(): Promise<MembershipRecord[]> {
+    return this.run(async () => {
+      const rows = await this.db
+        .selectFrom('salons_adheres')
+        .innerJoin('clients', 'clients.username', 'salons_adheres.username')
+        .select(['clients.username', 'salons_adheres.salon_id', 'salons_adheres.last_read_seq'])
+        .execute();
+      return rows.map((r) => ({username: r.username, salonId: r.salon_id, lastReadSeq: Number(r.last_read_seq)}));
+    });
+  }
+
+  addMembership(username: string, salonId: number): Promise<void> {
+    return this.run(() => this.db.transaction().execute((trx) => this.addMembershipIn(trx, username, salonId)));
+  }
+
+  private async addMembershipIn(trx: Transaction<Database>, username: string, salonId: number): Promise<void> {
+    const existing = await trx
+      .selectFrom('salons_adheres')
+      .select('id')
+      .where('username', '=', username)
+      .where('salon_id', '=', salonId)
+      .executeTakeFirst();
+    if (!existing) await trx.insertInto('salons_adheres').values({username, salon_id: salonId}).execute();
+  }
+
+  setReadMarker(username: string, salonId: number, seq: number): Promise<void> {
+    return this.run(async () => {
+      await this.db
+        .updateTable('salons_adheres')
+        .set({last_read_seq: seq})
+        .where('username', '=', username)
+        .where('salon_id', '=', salonId)
+        .where('last_read_seq', '<', seq)
+        .execute();
+    });
+  }
+
+  addJoinRequest(clientId: number, salonId: number, ts: number): Promise<void> {
+    return this.run(async () => {
+      await this.db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom('join_requests')
+          .select('request_id')
+          .where('client_id', '=', clientId)
+          .where('salon_id', '=', salonId)
+          .executeTakeFirst();
+        if (!existing) {
+          await trx.insertInto('join_requests').values({client_id: clientId, salon_id: salonId, requested_at: this.flavor.time(ts)}).execute();
+        }
+      });
+    });
+  }
+
+  resolveJoinRequest(clientId: number, username: string, salonId: number, accept: boolean): Promise<boolean> {
+    return this.run(() =>
+      this.db.transaction().execute(async (trx) => {
+        const deleted = await trx
+          .deleteFrom('join_requests')
+          .where('client_id', '=', clientId)
+          .where('salon_id', '=', salonId)
+          .executeTakeFirst();
+        if (Number(deleted.numDeletedRows) === 0) return false;
+        if (accept) await this.addMembershipIn(trx, username, salonId);
+        return true;
+      }),
+    );
+  }
+
+  listJoinRequests(): Promise<JoinRequestRecord[]> {
+    return this.run(async () => {
+      const rows = await this.db
+        .selectFrom('join_requests')
+        .innerJoin('clients', 'clients.client_id', 'join_requests.client_id')
+        .select(['join_requests.client_id', 'clients.username', 'join_requests.salon_id', 'join_requests.requested_at'])
+        .orderBy('join_requests.request_id')
+        .execute();
+      return rows.map((r) => ({clientId: r.client_id, username: r.username, salonId: r.salon_id, ts: toMs(r.requested_at) ?? 0}));
+    });
+  }
+
+  createSession(tokenHash: string, clientId: number, ts: number, expiresAt: number): Promise<void> {
+    return this.run(async () => {
+      await this.db
+        .insertInto('sessions')
+        .values({token_hash: tokenHash, client_id: clientId, created_at: this.flavor.time(ts), expires_at: this.flavor.time(expiresAt)})
+        .execute();
+    });
+  }
+
+  findSession(tokenHash: string, now: number): Promise<number | undefined> {
+    return this.run(async () => {
+      const row = await this.db
+        .selectFrom('sessions')
+        .select('client_id')
+        .where('token_hash', '=', tokenHash)
+        .where('expires_at', '>', this.flavor.time(now))
+        .executeTakeFirst();
+      return row?.client_id;
+    });
+  }
+
+  deleteSession(tokenHash: string): Promise<void> {
+    return this.run(async () => {
+      await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+    });
+  }
+
+  deleteSessionsOf(clientId: number): Promise<void> {
+    return this.run(async () => {
+      await this.db.deleteFrom('sessions').where('client_id', '=', clientId).execute();
+    });
+  }
+
+  appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]> {
+    if (batch.length === 0) return Promise.resolve([]);
+    return this.run(() => this.db.transaction().execute((trx) => this.appendIn(trx, batch)));
+  }
+
+  private async appendIn(trx: Transaction<Database>, batch: readonly NewMessage[]): Promise<StoredMessage[]> {
+    const results: (StoredMessage | undefined)[] = new Array(batch.length);
+    // 1. Retries: a (client, clientMsgId) stored before returns the first stored message.
+    const keyOf = (clientId: number | null, id: string) => `${clientId}\u0000${id}`;
+    const firstIndex = new Map<string, number>();
+    const duplicateOf = new Map<number, number>();
+    const withId = batch.filter((m) => m.clientMsgId !== undefined);
+    const earlier = new Map<string, StoredMessage>();
+    if (withId.length > 0) {
+      const rows = await this.messageQuery(trx)
+        .where('m.client_id', 'in', [...new Set(withId.map((m) => m.clientId))])
+        .where('m.client_msg_id', 'in', [...new Set(withId.map((m) => m.clientMsgId as string))])
+        .execute();
+      for (const row of rows) earlier.set(keyOf(row.client_id, row.client_msg_id ?? ''), toMessage(row));
+    }
+    const fresh: number[] = [];
+    batch.forEach((message, index) => {
+      if (message.clientMsgId === undefined) return void fresh.push(index);
+      const key = keyOf(message.clientId, message.clientMsgId);
+      const stored = earlier.get(key);
+      if (stored) return void (results[index] = stored);
+      const first = firstIndex.get(key);
+      if (first !== undefined) return void duplicateOf.set(index, first);
+      firstIndex.set(key, index);
+      fresh.push(index);
+    });
+
+    if (fresh.length > 0) {
+      // 2. Advance each salon's counter in this transaction: gap-free, in stored order.
+      const salonIds = [...new Set(fresh.map((i) => (batch[i] as NewMessage).salonId))];
+      let counters = trx.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds);
+      if (this.flavor.lockCounters) counters = counters.forUpdate();
+      const next = new Map((await counters.execute()).map((r) => [r.salon_id, Number(r.seq)]));
+      const seqs = fresh.map((i) => {
+        const salonId = (batch[i] as NewMessage).salonId;
+        const seq = (next.get(salonId) ?? 0) + 1;
+        next.set(salonId, seq);
+        return seq;
+      });
+      for (const salonId of salonIds) {
+        await trx.updateTable('salons').set({seq: next.get(salonId) ?? 0}).where('salon_id', '=', salonId).execute();
+      }
+      // 3. One multi-row INSERT for the whole batch: the reason batching is fast.
+      const rows = fresh.map((i, k) => {
+        const m = batch[i] as NewMessage;
+        return {
+          client_id: m.clientId,
+          salon_id: m.salonId,
+          contenu: m.text,
+          timestamp: this.flavor.time(m.ts),
+          seq: seqs[k] as number,
+          client_msg_id: m.clientMsgId ?? null,
+          author_alias: m.alias,
+        };
+      });
+      const ids = await this.insertMessages(trx, rows);
+      fresh.forEach((i, k) => {
+        const m = batch[i] as NewMessage;
+        results[i] = {
+          id: ids[k] as number,
+          salonId: m.salonId,
+          seq: seqs[k] as number,
+          clientId: m.clientId,
+          username: m.username,
+          alias: m.alias,
+          text: m.text,
+          ts: m.ts,
+          clientMsgId: m.clientMsgId ?? null,
+        };
+      });
+    }
+    for (const [index, first] of duplicateOf) results[index] = results[first];
+    return results as StoredMessage[];
+  }
+
+  private async insertMessages(
+    trx: Transaction<Database>,
+    rows: {client_id: number; salon_id: number; contenu: string; timestamp: TimeValue; seq: number; client_msg_id: string | null; author_alias: string}[],
+  ): Promise<number[]> {
+    if (this.flavor.returning) {
+      const inserted = await trx.insertInto('messages').values(rows).returning('message_id').execute();
+      return inserted.map((r) => Number(r.message_id));
+    }
+    await trx.insertInto('messages').values(rows).execute();
+    // AUTO_INCREMENT ids of a multi-row insert are not promised to be consecutive on every
+    // MySQL setting, so they are read back by the unique (salon_id, seq) key.
+    const wanted = new Map(rows.map((r, k) => [`${r.salon_id}:${r.seq}`, k]));
+    const bySalon = new Map<number, number[]>();
+    for (const r of rows) bySalon.set(r.salon_id, [...(bySalon.get(r.salon_id) ?? []), r.seq]);
+    const ids: number[] = new Array(rows.length);
+    for (const [salonId, seqs] of bySalon) {
+      const found = await trx
+        .selectFrom('messages')
+        .select(['message_id', 'salon_id', 'seq'])
+        .where('salon_id', '=', salonId)
+        .where('seq', '>=', Math.min(...seqs))
+        .where('seq', '<=', Math.max(...seqs))
+        .execute();
+      for (const f of found) {
+        const k = wanted.get(`${f.salon_id}:${Number(f.seq)}`);
+        if (k !== undefined) ids[k] = Number(f.message_id);
+      }
+    }
+    return ids;
+  }
+
+  private messageQuery(db: Kysely<Database> | Transaction<Database>) {
+    return db
+      .selectFrom('messages as m')
+      .leftJoin('clients as c', 'c.client_id', 'm.client_id')
+      .select(['m.message_id', 'm.salon_id', 'm.seq', 'm.client_id', 'c.username', 'm.author_alias', 'm.contenu', 'm.timestamp', 'm.client_msg_id']);
+  }
+
+  history(salonId: number, before: number | undefined, limit: number): Promise<StoredMessage[]> {
+    return this.run(async () => {
+      let query = this.messageQuery(this.db).where('m.salon_id', '=', salonId);
+      if (before !== undefined) query = query.where('m.seq', '<', before);
+      // Keyset pagination on the unique (salon_id, seq) index: any page costs the same.
+      const rows = await query.orderBy('m.seq', 'desc').limit(limit).execute();
+      return rows.reverse().map(toMessage);
+    });
+  }
+
+  messagesAfter(salonId: number, after: number, limit: number): Promise<StoredMessage[]> {
+    return this.run(async () => {
+      const rows = await this.messageQuery(this.db)
+        .where('m.salon_id', '=', salonId)
+        .where('m.seq', '>', after)
+        .orderBy('m.seq', 'asc')
+        .limit(limit)
+        .execute();
+      return rows.map(toMessage);
+    });
+  }
+}

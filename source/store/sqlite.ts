@@ -1,0 +1,55 @@
+/** The embedded backend: one SQLite file in the data directory, no server to install. */
+import {mkdirSync} from 'node:fs';
+import {dirname} from 'node:path';
+import SQLite from 'better-sqlite3';
+import {Kysely, SqliteDialect} from 'kysely';
+import {migrate} from './migrate.js';
+import type {Database} from './schema.js';
+import {SqlStore} from './sql-store.js';
+import type {Store} from './types.js';
+
+const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROTOCOL|NOTADB|CORRUPT)/;
+
+export async function openSqlite(file: string): Promise<Store> {
+  mkdirSync(dirname(file), {recursive: true});
+  const db = new SQLite(file);
+  // WAL lets history reads run beside the writer; synchronous=FULL makes an acknowledged
+  // message survive a power cut, affordable because the writer commits in batches.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 2000');
+  try {
+    await migrate('sqlite', {
+      currentVersion: async () => {
+        const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+        if (!table) return 0;
+        const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as {v: number | null};
+        return row.v ?? 0;
+      },
+      apply: async (migration) => {
+        db.transaction(() => db.exec(migration.sql))();
+      },
+    });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const kysely = new Kysely<Database>({dialect: new SqliteDialect({database: db})});
+  return new SqlStore(kysely, {
+    kind: 'sqlite',
+    location: file,
+    time: (ms) => ms,
+    lockCounters: false,
+    returning: true,
+    conflictField(error) {
+      const message = error instanceof Error ? error.message : '';
+      if (!message.startsWith('UNIQUE constraint failed')) return null;
+      if (message.includes('clients.username')) return 'username';
+      if (message.includes('clients.alias')) return 'alias';
+      return null;
+    },
+    isUnavailable: (error) => UNAVAILABLE.test(String((error as {code?: unknown})?.code ?? '')),
+    destroy: async () => {}, // Kysely's destroy closes the file
+  });
+}

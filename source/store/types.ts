@@ -1,0 +1,134 @@
+/**
+ * The seam between the server and its database. The server sees only this interface; the
+ * SQLite and MySQL backends implement it and pass one conformance suite (test/store/).
+ * Times are milliseconds since the epoch, UTC.
+ */
+import type {Role} from '../protocol/frames.js';
+
+export interface UserRecord {
+  id: number;
+  username: string;
+  alias: string;
+  role: Role;
+  passwordHash: string;
+  kickedUntil: number | null;
+}
+
+export interface SalonRecord {
+  id: number;
+  name: string;
+  moderated: boolean;
+  /** Sequence number of the newest stored message; 0 for an empty salon. */
+  seq: number;
+}
+
+export interface MembershipRecord {
+  username: string;
+  salonId: number;
+  lastReadSeq: number;
+}
+
+export interface JoinRequestRecord {
+  clientId: number;
+  username: string;
+  salonId: number;
+  ts: number;
+}
+
+export interface NewMessage {
+  clientId: number;
+  username: string;
+  alias: string;
+  salonId: number;
+  text: string;
+  ts: number;
+  clientMsgId?: string | undefined;
+}
+
+export interface StoredMessage {
+  id: number;
+  salonId: number;
+  seq: number;
+  clientId: number | null;
+  /** Author's username; null once the account was deleted by a BAN. */
+  username: string | null;
+  alias: string | null;
+  text: string;
+  ts: number;
+  clientMsgId: string | null;
+}
+
+export interface NewUser {
+  username: string;
+  alias: string;
+  passwordHash: string;
+  role: Role;
+  ts: number;
+}
+
+export type StoreKind = 'sqlite' | 'mysql';
+
+export interface Store {
+  readonly kind: StoreKind;
+  /** Where the data lives, for logs: a file path or a URL without its password. */
+  readonly location: string;
+  close(): Promise<void>;
+
+  /** @throws ConflictError when the username or alias exists. */
+  createUser(user: NewUser): Promise<UserRecord>;
+  findUser(username: string): Promise<UserRecord | undefined>;
+  findUserById(id: number): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  countModerators(): Promise<number>;
+  setPasswordHash(clientId: number, hash: string): Promise<void>;
+  setStatus(clientId: number, status: 'connected' | 'disconnected'): Promise<void>;
+  /** Marks every account disconnected (at start: nobody is connected to a fresh process). */
+  resetStatuses(): Promise<number>;
+  setKickedUntil(clientId: number, until: number | null): Promise<void>;
+  /** Deletes the account with its memberships, requests and sessions, and bans the name. */
+  banUser(clientId: number, username: string, by: string, ts: number): Promise<void>;
+  isBanned(username: string): Promise<boolean>;
+
+  listSalons(): Promise<SalonRecord[]>;
+  listMemberships(): Promise<MembershipRecord[]>;
+  /** Idempotent: adding an existing membership is not an error. */
+  addMembership(username: string, salonId: number): Promise<void>;
+  setReadMarker(username: string, salonId: number, seq: number): Promise<void>;
+
+  addJoinRequest(clientId: number, salonId: number, ts: number): Promise<void>;
+  /** Removes the request and, when accepted, adds the membership, in one transaction. */
+  resolveJoinRequest(clientId: number, username: string, salonId: number, accept: boolean): Promise<boolean>;
+  listJoinRequests(): Promise<JoinRequestRecord[]>;
+
+  createSession(tokenHash: string, clientId: number, ts: number, expiresAt: number): Promise<void>;
+  findSession(tokenHash: string, now: number): Promise<number | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+  deleteSessionsOf(clientId: number): Promise<void>;
+
+  /**
+   * Stores a batch in one transaction and returns one stored message per input, in input
+   * order. Each salon's counter advances in the same transaction, so sequence numbers are
+   * gap-free and equal to the stored order. An input whose (clientId, clientMsgId) was stored
+   * before returns that first stored message instead of a new one.
+   */
+  appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]>;
+  /** Up to `limit` messages with seq < before (or the newest), oldest first. */
+  history(salonId: number, before: number | undefined, limit: number): Promise<StoredMessage[]>;
+  /** Up to `limit` messages with seq > after, oldest first (catch-up and gap filling). */
+  messagesAfter(salonId: number, after: number, limit: number): Promise<StoredMessage[]>;
+}
+
+export class ConflictError extends Error {
+  constructor(readonly field: 'username' | 'alias') {
+    super(`${field} already exists`);
+    this.name = 'ConflictError';
+  }
+}
+
+/** The database cannot be reached or is locked; the operation had no effect. */
+export class StoreUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
