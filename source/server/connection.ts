@@ -1,0 +1,123 @@
+/**
+ * One object per socket: it decodes and validates frames, holds the connection's login
+ * state, and is the only way bytes leave for that peer.
+ */
+import type {Socket} from 'node:net';
+import {LineDecoder, encodeFrame} from '../protocol/codec.js';
+import {ChatError} from '../protocol/errors.js';
+import type {Event, Request, RequestId} from '../protocol/frames.js';
+import {parseRequest} from '../protocol/parse.js';
+import type {UserState} from './hub.js';
+import type {Peer} from './peer.js';
+
+export interface ConnectionLimits {
+  maxFrameBytes: number;
+  /** Bytes queued for a peer that does not read; past it the connection is dropped. */
+  maxSendQueueBytes: number;
+  /** Malformed frames tolerated before the connection is dropped. */
+  maxBadFrames: number;
+}
+
+export type Stage = 'hello' | 'guest' | 'user';
+
+export interface Session {
+  user: UserState;
+  tokenHash: string;
+}
+
+let nextId = 1;
+
+export class Connection implements Peer {
+  readonly id = nextId++;
+  readonly remote: string;
+  stage: Stage = 'hello';
+  session: Session | null = null;
+  /** Requests are handled one at a time, in arrival order (see dispatch.ts). */
+  chain: Promise<void> = Promise.resolve();
+  private readonly decoder: LineDecoder;
+  private corked = false;
+  private closed = false;
+  private badFrames = 0;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly limits: ConnectionLimits,
+    onRequest: (connection: Connection, request: Request) => void,
+    onClose: (connection: Connection) => void,
+  ) {
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    // Nagle's algorithm would hold small frames back for tens of milliseconds.
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 30_000);
+    this.decoder = new LineDecoder(limits.maxFrameBytes, {
+      line: (text) => {
+        const parsed = parseRequest(text);
+        if (parsed.ok) return onRequest(this, parsed.request);
+        this.fail(parsed.id, parsed.error);
+        this.countBadFrame();
+      },
+      fault: (code) => {
+        this.fail(null, new ChatError(code));
+        this.countBadFrame();
+      },
+    });
+    socket.on('data', (chunk: Buffer) => {
+      if (!this.closed) this.decoder.push(chunk);
+    });
+    socket.on('error', () => {}); // 'close' follows and does the cleanup
+    socket.once('close', () => {
+      this.closed = true;
+      onClose(this);
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Never blocks. Writes made in one tick are corked into one packet; a peer whose unread
+   * bytes pass the bound is dropped, so one slow reader cannot hold memory or others back.
+   */
+  write(bytes: Buffer): void {
+    if (this.closed) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(bytes);
+    if (this.socket.writableLength > this.limits.maxSendQueueBytes) {
+      this.closed = true;
+      this.socket.destroy();
+    }
+  }
+
+  reply(id: RequestId, result: unknown): void {
+    this.write(encodeFrame({id, ok: true, result}));
+  }
+
+  fail(id: RequestId | null, error: ChatError): void {
+    this.write(encodeFrame({id, ok: false, error: error.toWire()}));
+  }
+
+  send(event: Event): void {
+    this.write(encodeFrame(event));
+  }
+
+  close(last?: Event): void {
+    if (this.closed) return;
+    if (last) this.socket.write(encodeFrame(last));
+    this.closed = true;
+    this.socket.end();
+    // A peer that never reads would keep a half-closed socket forever.
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  private countBadFrame(): void {
+    if (++this.badFrames > this.limits.maxBadFrames) this.close();
+  }
+}

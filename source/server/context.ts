@@ -1,0 +1,29 @@
+/** What a request handler is given: its connection and the server's services. */
+import type {Store} from '../store/types.js';
+import type {Connection} from './connection.js';
+import type {Hub, UserState} from './hub.js';
+import type {Moderation} from './moderation.js';
+import type {Notify} from './notices.js';
+import type {Writer} from './writer.js';
+
+export interface Services {
+  store: Store;
+  hub: Hub;
+  writer: Writer;
+  moderation: Moderation;
+  clock: () => number;
+  notify: Notify;
+  sessionTtlMs: number;
+  /** Set once a graceful stop begins: new requests are refused. */
+  stopping: boolean;
+}
+
+export interface Context {
+  conn: Connection;
+  services: Services;
+}
+
+/** A handler of a logged-in request also gets the user. */
+export interface UserContext extends Context {
+  user: UserState;
+}

@@ -1,0 +1,32 @@
+/** send and history. */
+import type {RequestParams} from '../../protocol/frames.js';
+import {limits} from '../../protocol/limits.js';
+import type {UserContext} from '../context.js';
+import {messageInfo} from '../views.js';
+import {requireMember} from './salons.js';
+
+// {"id":11,"type":"send","salon":1,"text":"Bonjour !","clientMsgId":"c1-0001"}
+// Answered only once stored. The membership check reads memory; the writer batches.
+export async function send(ctx: UserContext, req: RequestParams<'send'>) {
+  const salon = requireMember(ctx, req.salon);
+  const {user} = ctx;
+  const stored = await ctx.services.writer.submit({
+    clientId: user.id,
+    username: user.username,
+    alias: user.alias,
+    salonId: salon.id,
+    text: req.text,
+    ts: ctx.services.clock(),
+    clientMsgId: req.clientMsgId,
+  });
+  return {message: messageInfo(stored)};
+}
+
+// {"id":12,"type":"history","salon":1,"before":120,"limit":50}
+export async function history(ctx: UserContext, req: RequestParams<'history'>) {
+  const salon = requireMember(ctx, req.salon);
+  const limit = req.limit ?? limits.historyDefaultPage;
+  const page = await ctx.services.store.history(salon.id, req.before, limit);
+  const first = page[0];
+  return {salon: salon.id, messages: page.map(messageInfo), hasMore: page.length === limit && first !== undefined && first.seq > 1};
+}

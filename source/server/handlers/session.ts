@@ -1,0 +1,117 @@
+/** hello, ping, register, login, resume, logout: getting a connection to a logged-in user. */
+import {ChatError} from '../../protocol/errors.js';
+import type {RequestParams, SalonInfo, UserInfo} from '../../protocol/frames.js';
+import {PROTOCOL_VERSION, limits} from '../../protocol/limits.js';
+import {hashPassword, hashToken, newSessionToken, verifyPassword} from '../../store/password.js';
+import {ConflictError, type UserRecord} from '../../store/types.js';
+import {PACKAGE_NAME, VERSION} from '../../version.js';
+import type {Context, UserContext} from '../context.js';
+import {userInfo} from '../views.js';
+
+export interface LoginResult {
+  user: UserInfo;
+  token: string;
+  salons: SalonInfo[];
+}
+
+// {"id":1,"type":"hello","version":1}
+export function hello(ctx: Context, req: RequestParams<'hello'>) {
+  if (req.version !== PROTOCOL_VERSION) {
+    throw new ChatError('UNSUPPORTED_VERSION', `This server speaks protocol version ${PROTOCOL_VERSION}.`, {supported: [PROTOCOL_VERSION]});
+  }
+  if (ctx.conn.stage === 'hello') ctx.conn.stage = 'guest';
+  return {version: PROTOCOL_VERSION, server: PACKAGE_NAME, serverVersion: VERSION, limits};
+}
+
+// {"id":2,"type":"ping"}
+export function ping(ctx: Context) {
+  return {time: ctx.services.clock()};
+}
+
+// {"id":3,"type":"register","username":"exemple","alias":"Exemple","password":"..."}
+export async function register(ctx: Context, req: RequestParams<'register'>) {
+  const {store, hub, clock, notify} = ctx.services;
+  if (await store.isBanned(req.username)) throw new ChatError('USERNAME_BANNED');
+  const passwordHash = await hashPassword(req.password);
+  let user: UserRecord;
+  try {
+    user = await store.createUser({username: req.username, alias: req.alias, passwordHash, role: 'user', ts: clock()});
+  } catch (error) {
+    if (error instanceof ConflictError) throw new ChatError(error.field === 'username' ? 'USERNAME_TAKEN' : 'ALIAS_TAKEN');
+    throw error;
+  }
+  const {passwordHash: _, ...publicUser} = user;
+  hub.publish({kind: 'user_added', user: publicUser});
+  notify({kind: 'registered', username: user.username});
+  return {user: {username: user.username, alias: user.alias}};
+}
+
+// {"id":4,"type":"login","username":"exemple","password":"..."}
+export async function login(ctx: Context, req: RequestParams<'login'>): Promise<LoginResult> {
+  const {store, clock} = ctx.services;
+  if (await store.isBanned(req.username)) throw new ChatError('BANNED');
+  const record = await store.findUser(req.username);
+  const check = record ? await verifyPassword(req.password, record.passwordHash) : {ok: false, needsUpgrade: false};
+  if (!record || !check.ok) throw new ChatError('INVALID_CREDENTIALS');
+  refuseIfKicked(record, clock());
+  // The original's unsalted SHA-256 is replaced the first time its owner proves the password.
+  if (check.needsUpgrade) await store.setPasswordHash(record.id, await hashPassword(req.password));
+  const token = newSessionToken();
+  const now = clock();
+  await store.createSession(hashToken(token), record.id, now, now + ctx.services.sessionTtlMs);
+  return startSession(ctx, record, token);
+}
+
+// {"id":5,"type":"resume","token":"..."}: logs in again after a reconnect without the
+// password's slow hash.
+export async function resume(ctx: Context, req: RequestParams<'resume'>): Promise<LoginResult> {
+  const {store, clock} = ctx.services;
+  const clientId = await store.findSession(hashToken(req.token), clock());
+  const record = clientId === undefined ? undefined : await store.findUserById(clientId);
+  if (!record) throw new ChatError('INVALID_TOKEN');
+  refuseIfKicked(record, clock());
+  return startSession(ctx, record, req.token);
+}
+
+// {"id":6,"type":"logout"}: ends the session and revokes its token.
+export async function logout(ctx: UserContext) {
+  const session = ctx.conn.session;
+  if (session) await ctx.services.store.deleteSession(session.tokenHash);
+  await endSession(ctx);
+  return {};
+}
+
+function refuseIfKicked(record: UserRecord, now: number): void {
+  if (record.kickedUntil !== null && record.kickedUntil > now) {
+    const retryAfter = Math.ceil((record.kickedUntil - now) / 1000);
+    throw new ChatError('KICKED', `You were kicked; try again in ${Math.ceil(retryAfter / 60)} minute(s).`, {
+      retryAfter,
+      until: record.kickedUntil,
+    });
+  }
+}
+
+async function startSession(ctx: Context, record: UserRecord, token: string): Promise<LoginResult> {
+  const {hub, store, notify} = ctx.services;
+  const user = hub.user(record.username);
+  if (!user) throw new ChatError('INVALID_CREDENTIALS');
+  ctx.conn.stage = 'user';
+  ctx.conn.session = {user, tokenHash: hashToken(token)};
+  if (hub.attach(ctx.conn, user)) await store.setStatus(user.id, 'connected').catch(() => {});
+  notify({kind: 'login', username: user.username, remote: ctx.conn.remote});
+  return {user: userInfo(user), token, salons: hub.salonsFor(user)};
+}
+
+/** Detaches the connection from its user; the last connection marks the user disconnected. */
+export async function endSession(ctx: Context): Promise<void> {
+  const session = ctx.conn.session;
+  if (!session) return;
+  ctx.conn.session = null;
+  ctx.conn.stage = 'guest';
+  const {hub, store, notify} = ctx.services;
+  if (hub.detach(ctx.conn, session.user)) {
+    // Status is informative (the original's column); a database outage must not block logout.
+    await store.setStatus(session.user.id, 'disconnected').catch(() => {});
+  }
+  notify({kind: 'logout', username: session.user.username});
+}

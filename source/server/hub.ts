@@ -1,0 +1,277 @@
+/**
+ * Live state of the chat, in memory: who exists, who is a member of which salon, who is
+ * waiting for a moderator and which connections are online. The database is the record and
+ * is read once at start; after that every change arrives as a HubEvent through the bus and
+ * is applied here, then fanned out. The per-message path reads nothing from the database.
+ */
+import {encodeFrame} from '../protocol/codec.js';
+import type {Event, JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
+import type {SalonRecord, Store, StoredMessage, UserRecord} from '../store/types.js';
+import type {Bus, HubEvent} from './bus.js';
+import type {Notify} from './notices.js';
+import type {Peer} from './peer.js';
+import {messageInfo} from './views.js';
+
+export interface UserState {
+  id: number;
+  username: string;
+  alias: string;
+  role: 'user' | 'moderator';
+  peers: Set<Peer>;
+  /** Salons the user is a member of, with the read marker of each. */
+  salons: Map<number, number>;
+  /** Salons the user asked to join, with the time of the request. */
+  pending: Map<number, number>;
+}
+
+export interface SalonState {
+  id: number;
+  name: string;
+  moderated: boolean;
+  seq: number;
+  members: Set<UserState>;
+  /** Connections of members that are logged in: the fan-out list, kept ready. */
+  online: Set<Peer>;
+}
+
+/** Salon names match without regard to case or accents: "comptabilite" finds Comptabilité. */
+export const salonKey = (name: string) =>
+  name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+export const userKey = (username: string) => username.toLowerCase();
+
+export class Hub {
+  private readonly users = new Map<string, UserState>();
+  private readonly salons = new Map<number, SalonState>();
+  private readonly salonsByName = new Map<string, SalonState>();
+  private readonly moderatorPeers = new Set<Peer>();
+  private readonly allPeers = new Set<Peer>();
+
+  private constructor(private readonly bus: Bus, private readonly notify: Notify) {
+    bus.subscribe((event) => this.apply(event));
+  }
+
+  static async load(store: Store, bus: Bus, notify: Notify): Promise<Hub> {
+    const hub = new Hub(bus, notify);
+    const [salons, users, memberships, requests] = await Promise.all([
+      store.listSalons(),
+      store.listUsers(),
+      store.listMemberships(),
+      store.listJoinRequests(),
+    ]);
+    for (const salon of salons) hub.addSalon(salon);
+    for (const user of users) hub.addUser(user);
+    for (const m of memberships) hub.linkMember(hub.user(m.username), m.salonId, m.lastReadSeq);
+    for (const r of requests) hub.user(r.username)?.pending.set(r.salonId, r.ts);
+    return hub;
+  }
+
+  publish(event: HubEvent): void {
+    this.bus.publish(event);
+  }
+
+  // ---- reading ------------------------------------------------------------------------
+
+  user(username: string): UserState | undefined {
+    return this.users.get(userKey(username));
+  }
+
+  salon(ref: SalonRef): SalonState | undefined {
+    return typeof ref === 'number' ? this.salons.get(ref) : this.salonsByName.get(salonKey(ref)) ?? this.salons.get(Number(ref));
+  }
+
+  get firstSalon(): SalonState | undefined {
+    return this.salons.values().next().value;
+  }
+
+  salonsFor(user: UserState): SalonInfo[] {
+    return [...this.salons.values()].map((s) => {
+      const readSeq = user.salons.get(s.id);
+      const state = readSeq !== undefined ? 'member' : user.pending.has(s.id) ? 'pending' : 'none';
+      return {id: s.id, name: s.name, moderated: s.moderated, state, lastSeq: state === 'member' ? s.seq : 0, readSeq: readSeq ?? 0};
+    });
+  }
+
+  membersOf(salon: SalonState): MemberInfo[] {
+    return [...salon.members]
+      .map((u) => ({username: u.username, alias: u.alias, online: u.peers.size > 0}))
+      .sort((a, b) => a.alias.localeCompare(b.alias));
+  }
+
+  pendingRequests(): JoinRequestInfo[] {
+    const list: JoinRequestInfo[] = [];
+    for (const u of this.users.values()) {
+      for (const [salonId, ts] of u.pending) list.push(this.requestInfo(u, salonId, ts));
+    }
+    return list.sort((a, b) => a.ts - b.ts);
+  }
+
+  onlineUsers(): UserState[] {
+    return [...this.users.values()].filter((u) => u.peers.size > 0);
+  }
+
+  // ---- connections --------------------------------------------------------------------
+
+  /** Returns true when this is the user's first live connection (the user came online). */
+  attach(peer: Peer, user: UserState): boolean {
+    const first = user.peers.size === 0;
+    user.peers.add(peer);
+    this.allPeers.add(peer);
+    if (user.role === 'moderator') this.moderatorPeers.add(peer);
+    for (const salonId of user.salons.keys()) this.salons.get(salonId)?.online.add(peer);
+    if (first) this.broadcast({event: 'presence', username: user.username, alias: user.alias, online: true});
+    return first;
+  }
+
+  /** Returns true when that was the user's last live connection (the user went offline). */
+  detach(peer: Peer, user: UserState): boolean {
+    if (!user.peers.delete(peer)) return false;
+    this.allPeers.delete(peer);
+    this.moderatorPeers.delete(peer);
+    for (const salonId of user.salons.keys()) this.salons.get(salonId)?.online.delete(peer);
+    const last = user.peers.size === 0;
+    if (last) this.broadcast({event: 'presence', username: user.username, alias: user.alias, online: false});
+    return last;
+  }
+
+  broadcast(event: Event): void {
+    const bytes = encodeFrame(event);
+    for (const peer of this.allPeers) peer.write(bytes);
+  }
+
+  // ---- applying changes ---------------------------------------------------------------
+
+  private apply(event: HubEvent): void {
+    switch (event.kind) {
+      case 'messages':
+        return this.deliver(event.messages);
+      case 'user_added': {
+        const user = this.addUser(event.user);
+        const first = this.firstSalon;
+        if (first) this.linkMember(user, first.id, 0);
+        return;
+      }
+      case 'membership':
+        return this.applyMembership(event);
+      case 'join_request': {
+        const user = this.user(event.username);
+        const salon = this.salons.get(event.salonId);
+        if (!user || !salon) return;
+        user.pending.set(salon.id, event.ts);
+        this.toPeers(this.moderatorPeers, {event: 'join_request', ...this.requestInfo(user, salon.id, event.ts)});
+        this.toPeers(user.peers, this.membershipEvent(user, salon, 'pending', 'requested'));
+        this.notify({kind: 'join_request', username: user.username, salonName: salon.name});
+        return;
+      }
+      case 'request_closed': {
+        const user = this.user(event.username);
+        user?.pending.delete(event.salonId);
+        this.toPeers(this.moderatorPeers, {event: 'join_request_closed', username: event.username, salon: event.salonId, outcome: event.outcome});
+        return;
+      }
+      case 'read': {
+        const user = this.user(event.username);
+        if (!user || (user.salons.get(event.salonId) ?? Infinity) >= event.seq) return;
+        user.salons.set(event.salonId, event.seq);
+        this.toPeers(user.peers, {event: 'read', salon: event.salonId, seq: event.seq});
+        return;
+      }
+      case 'kick': {
+        const user = this.user(event.username);
+        if (!user) return;
+        for (const peer of [...user.peers]) peer.close({event: 'kicked', minutes: event.minutes, until: event.until});
+        this.notify({kind: 'kicked', username: user.username, minutes: event.minutes});
+        return;
+      }
+      case 'ban':
+        return this.removeUser(event.username);
+    }
+  }
+
+  /** The hot path: one encoding per message, the same bytes written to every member. */
+  private deliver(messages: readonly StoredMessage[]): void {
+    for (const m of messages) {
+      const salon = this.salons.get(m.salonId);
+      if (!salon) continue;
+      if (m.seq > salon.seq) salon.seq = m.seq;
+      const bytes = encodeFrame({event: 'message', ...messageInfo(m)});
+      for (const peer of salon.online) peer.write(bytes);
+    }
+  }
+
+  private applyMembership(event: Extract<HubEvent, {kind: 'membership'}>): void {
+    const user = this.user(event.username);
+    const salon = this.salons.get(event.salonId);
+    if (!user || !salon) return;
+    if (event.state === 'member') {
+      user.pending.delete(salon.id);
+      this.linkMember(user, salon.id, user.salons.get(salon.id) ?? 0);
+    } else if (event.state === 'none') {
+      user.pending.delete(salon.id);
+      this.unlinkMember(user, salon);
+    }
+    const frame = encodeFrame(this.membershipEvent(user, salon, event.state, event.reason));
+    const told = new Set<Peer>([...user.peers, ...(event.state === 'member' ? salon.online : [])]);
+    for (const peer of told) peer.write(frame);
+    if (event.reason === 'joined') this.notify({kind: 'joined', username: user.username, salonId: salon.id, salonName: salon.name});
+    if (event.reason === 'accepted') this.notify({kind: 'accepted', username: user.username, salonId: salon.id, salonName: salon.name});
+    if (event.reason === 'rejected') this.notify({kind: 'rejected', username: user.username, salonId: salon.id, salonName: salon.name});
+  }
+
+  private removeUser(username: string): void {
+    const user = this.user(username);
+    if (!user) return;
+    for (const peer of [...user.peers]) peer.close({event: 'banned'});
+    for (const salonId of [...user.salons.keys()]) {
+      const salon = this.salons.get(salonId);
+      if (salon) this.unlinkMember(user, salon);
+    }
+    for (const salonId of user.pending.keys()) {
+      this.toPeers(this.moderatorPeers, {event: 'join_request_closed', username: user.username, salon: salonId, outcome: 'withdrawn'});
+    }
+    this.users.delete(userKey(username));
+    this.notify({kind: 'banned', username: user.username});
+  }
+
+  // ---- helpers ------------------------------------------------------------------------
+
+  private addSalon(record: SalonRecord): void {
+    const salon: SalonState = {...record, members: new Set(), online: new Set()};
+    this.salons.set(salon.id, salon);
+    this.salonsByName.set(salonKey(salon.name), salon);
+  }
+
+  private addUser(record: Omit<UserRecord, 'passwordHash'>): UserState {
+    const existing = this.user(record.username);
+    if (existing) return existing;
+    const user: UserState = {id: record.id, username: record.username, alias: record.alias, role: record.role, peers: new Set(), salons: new Map(), pending: new Map()};
+    this.users.set(userKey(user.username), user);
+    return user;
+  }
+
+  private linkMember(user: UserState | undefined, salonId: number, readSeq: number): void {
+    const salon = this.salons.get(salonId);
+    if (!user || !salon) return;
+    user.salons.set(salonId, readSeq);
+    salon.members.add(user);
+    for (const peer of user.peers) salon.online.add(peer);
+  }
+
+  private unlinkMember(user: UserState, salon: SalonState): void {
+    user.salons.delete(salon.id);
+    salon.members.delete(user);
+    for (const peer of user.peers) salon.online.delete(peer);
+  }
+
+  private membershipEvent(user: UserState, salon: SalonState, state: 'member' | 'pending' | 'none', reason: Extract<Event, {event: 'membership'}>['reason']): Event {
+    return {event: 'membership', salon: salon.id, salonName: salon.name, username: user.username, alias: user.alias, state, reason};
+  }
+
+  private requestInfo(user: UserState, salonId: number, ts: number): JoinRequestInfo {
+    return {username: user.username, alias: user.alias, salon: salonId, salonName: this.salons.get(salonId)?.name ?? String(salonId), ts};
+  }
+
+  private toPeers(peers: Iterable<Peer>, event: Event): void {
+    const bytes = encodeFrame(event);
+    for (const peer of peers) peer.write(bytes);
+  }
+}

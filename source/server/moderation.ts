@@ -1,0 +1,89 @@
+/**
+ * Moderation, in one place for both doors to it: the server console and moderator accounts
+ * in the terminal client. Each action changes the record first, then publishes the change.
+ */
+import {ChatError} from '../protocol/errors.js';
+import type {JoinRequestInfo, SalonRef} from '../protocol/frames.js';
+import {limits} from '../protocol/limits.js';
+import type {Store} from '../store/types.js';
+import type {Hub, SalonState, UserState} from './hub.js';
+
+export interface OnlineUser {
+  username: string;
+  alias: string;
+  role: string;
+  sessions: number;
+}
+
+export class Moderation {
+  constructor(
+    private readonly store: Store,
+    private readonly hub: Hub,
+    private readonly clock: () => number,
+  ) {}
+
+  pending(): JoinRequestInfo[] {
+    return this.hub.pendingRequests();
+  }
+
+  who(): OnlineUser[] {
+    return this.hub
+      .onlineUsers()
+      .map((u) => ({username: u.username, alias: u.alias, role: u.role, sessions: u.peers.size}))
+      .sort((a, b) => a.username.localeCompare(b.username));
+  }
+
+  accept(username: string, salonRef: SalonRef): Promise<{user: UserState; salon: SalonState}> {
+    return this.answer(username, salonRef, true);
+  }
+
+  reject(username: string, salonRef: SalonRef): Promise<{user: UserState; salon: SalonState}> {
+    return this.answer(username, salonRef, false);
+  }
+
+  private async answer(username: string, salonRef: SalonRef, accept: boolean) {
+    const user = this.requireUser(username);
+    const salon = this.hub.salon(salonRef);
+    if (!salon) throw new ChatError('UNKNOWN_SALON', `No salon named ${JSON.stringify(String(salonRef))}.`);
+    if (user.salons.has(salon.id)) {
+      throw new ChatError('ALREADY_MEMBER', `${user.username} is already a member of ${salon.name}.`, {username: user.username, salon: salon.name});
+    }
+    if (!user.pending.has(salon.id) || !(await this.store.resolveJoinRequest(user.id, user.username, salon.id, accept))) {
+      throw new ChatError('NO_PENDING_REQUEST', `${user.username} has no pending request for ${salon.name}.`, {username: user.username, salon: salon.name});
+    }
+    this.hub.publish({kind: 'request_closed', username: user.username, salonId: salon.id, outcome: accept ? 'accepted' : 'rejected'});
+    this.hub.publish({
+      kind: 'membership',
+      username: user.username,
+      salonId: salon.id,
+      state: accept ? 'member' : 'none',
+      reason: accept ? 'accepted' : 'rejected',
+    });
+    return {user, salon};
+  }
+
+  /** Disconnects the user and refuses logins for limits.kickMinutes; persisted. */
+  async kick(username: string): Promise<{username: string; minutes: number; until: number}> {
+    const user = this.requireUser(username);
+    const minutes = limits.kickMinutes;
+    const until = this.clock() + minutes * 60_000;
+    await this.store.setKickedUntil(user.id, until);
+    await this.store.deleteSessionsOf(user.id);
+    this.hub.publish({kind: 'kick', username: user.username, until, minutes});
+    return {username: user.username, minutes, until};
+  }
+
+  /** Disconnects the user for good: the account goes, the name stays banned. */
+  async ban(username: string, by: string): Promise<{username: string}> {
+    const user = this.requireUser(username);
+    await this.store.banUser(user.id, user.username, by, this.clock());
+    this.hub.publish({kind: 'ban', username: user.username});
+    return {username: user.username};
+  }
+
+  private requireUser(username: string): UserState {
+    const user = this.hub.user(username);
+    if (!user) throw new ChatError('UNKNOWN_USER', `No user named ${JSON.stringify(username)}.`, {username});
+    return user;
+  }
+}

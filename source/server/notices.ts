@@ -1,0 +1,22 @@
+/**
+ * What the server tells its operator. The console (or the log, without a console) turns each
+ * notice into a line in the operator's language; the server itself never formats text.
+ */
+export type Notice =
+  | {kind: 'listening'; address: string; store: string}
+  | {kind: 'registered'; username: string}
+  | {kind: 'login'; username: string; remote: string}
+  | {kind: 'logout'; username: string}
+  | {kind: 'joined'; username: string; salonId: number; salonName: string}
+  | {kind: 'join_request'; username: string; salonName: string}
+  | {kind: 'accepted'; username: string; salonId: number; salonName: string}
+  | {kind: 'rejected'; username: string; salonId: number; salonName: string}
+  | {kind: 'kicked'; username: string; minutes: number}
+  | {kind: 'banned'; username: string}
+  | {kind: 'store_unavailable'; detail: string}
+  | {kind: 'store_recovered'}
+  | {kind: 'internal_error'; context: string; detail: string}
+  | {kind: 'stopping'}
+  | {kind: 'stopped'};
+
+export type Notify = (notice: Notice) => void;

@@ -1,0 +1,104 @@
+/**
+ * The chat server: a TCP listener over a store. It owns the hub, the writer and the
+ * connections; the caller owns the store (opens it before, closes it after).
+ */
+import {type AddressInfo, type Server, createServer} from 'node:net';
+import {limits} from '../protocol/limits.js';
+import type {Store} from '../store/types.js';
+import {type Bus, LocalBus} from './bus.js';
+import {Connection, type ConnectionLimits} from './connection.js';
+import type {Services} from './context.js';
+import {dispatch} from './dispatch.js';
+import {endSession} from './handlers/session.js';
+import {Hub} from './hub.js';
+import {Moderation} from './moderation.js';
+import type {Notify} from './notices.js';
+import {Writer} from './writer.js';
+
+export interface ServerOptions {
+  store: Store;
+  host?: string;
+  port?: number;
+  clock?: () => number;
+  notify?: Notify;
+  bus?: Bus;
+  connection?: Partial<ConnectionLimits>;
+  writer?: {maxBatch?: number; maxQueue?: number};
+  sessionTtlMs?: number;
+}
+
+export interface ChatServer {
+  readonly host: string;
+  readonly port: number;
+  readonly hub: Hub;
+  readonly moderation: Moderation;
+  readonly connections: ReadonlySet<Connection>;
+  /** Graceful stop: refuse new work, store what was accepted, tell clients, close. */
+  stop(reason?: string): Promise<void>;
+}
+
+export const defaultConnectionLimits: ConnectionLimits = {
+  maxFrameBytes: limits.maxFrameBytes,
+  maxSendQueueBytes: 4 * 1024 * 1024,
+  maxBadFrames: 50,
+};
+
+export async function startServer(options: ServerOptions): Promise<ChatServer> {
+  const {store} = options;
+  const notify: Notify = options.notify ?? (() => {});
+  const clock = options.clock ?? Date.now;
+  const bus = options.bus ?? new LocalBus();
+  // Nobody is connected to a process that just started; the original left rows 'connected'.
+  await store.resetStatuses();
+  const hub = await Hub.load(store, bus, notify);
+  const writer = new Writer(store, {
+    maxBatch: options.writer?.maxBatch ?? 1000,
+    maxQueue: options.writer?.maxQueue ?? 20_000,
+    onStored: (messages) => hub.publish({kind: 'messages', messages}),
+    onFailure: (error) => notify({kind: 'store_unavailable', detail: error instanceof Error ? error.message : String(error)}),
+    onRecovery: () => notify({kind: 'store_recovered'}),
+  });
+  const moderation = new Moderation(store, hub, clock);
+  const services: Services = {store, hub, writer, moderation, clock, notify, sessionTtlMs: options.sessionTtlMs ?? 30 * 24 * 3600_000, stopping: false};
+  const connectionLimits = {...defaultConnectionLimits, ...options.connection};
+  const connections = new Set<Connection>();
+
+  const listener: Server = createServer((socket) => {
+    const conn = new Connection(
+      socket,
+      connectionLimits,
+      (c, request) => dispatch(c, request, services),
+      (c) => {
+        connections.delete(c);
+        void endSession({conn: c, services});
+      },
+    );
+    connections.add(conn);
+  });
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(options.port ?? 5000, options.host ?? 'localhost', () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+  const address = listener.address() as AddressInfo;
+  notify({kind: 'listening', address: `${address.address}:${address.port}`, store: store.location});
+
+  let stopped: Promise<void> | undefined;
+  const stop = (reason = 'shutdown') =>
+    (stopped ??= (async () => {
+      notify({kind: 'stopping'});
+      services.stopping = true;
+      const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+      await writer.drain();
+      await Promise.all([...connections].map((c) => c.chain.catch(() => {})));
+      for (const conn of connections) conn.close({event: 'shutdown', reason});
+      await closed;
+      await store.resetStatuses().catch(() => {});
+      await bus.close();
+      notify({kind: 'stopped'});
+    })());
+
+  return {host: address.address, port: address.port, hub, moderation, connections, stop};
+}

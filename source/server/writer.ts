@@ -1,0 +1,93 @@
+/**
+ * Group commit. Messages that arrive while the database is busy wait here and are stored
+ * together, one transaction and one multi-row INSERT per batch; only then is each sender
+ * acknowledged and the batch fanned out, in stored order. A bounded queue turns overload
+ * into a clear OVERLOADED answer instead of unbounded memory.
+ */
+import {ChatError} from '../protocol/errors.js';
+import type {NewMessage, Store, StoredMessage} from '../store/types.js';
+import {StoreUnavailableError} from '../store/types.js';
+
+interface Pending {
+  message: NewMessage;
+  resolve(stored: StoredMessage): void;
+  reject(error: ChatError): void;
+}
+
+export interface WriterOptions {
+  /** Most messages per transaction. */
+  maxBatch: number;
+  /** Most messages waiting; past it, sends are refused with OVERLOADED. */
+  maxQueue: number;
+  /** Called with each stored batch, before the senders' acknowledgements go out. */
+  onStored(messages: StoredMessage[]): void;
+  onFailure(error: unknown): void;
+  onRecovery(): void;
+}
+
+export class Writer {
+  private queue: Pending[] = [];
+  private flushing = false;
+  private scheduled = false;
+  private failing = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly store: Store, private readonly options: WriterOptions) {}
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves with the stored message once it is committed; never before. */
+  submit(message: NewMessage): Promise<StoredMessage> {
+    if (this.queue.length >= this.options.maxQueue) return Promise.reject(new ChatError('OVERLOADED'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({message, resolve, reject});
+      this.schedule();
+    });
+  }
+
+  /** Resolves once every message submitted so far is stored or refused (graceful stop). */
+  drain(): Promise<void> {
+    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    // setImmediate, not nextTick: lets every frame already read from the sockets in this
+    // turn of the event loop join the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      try {
+        const stored = await this.store.appendMessages(batch.map((p) => p.message));
+        if (this.failing) {
+          this.failing = false;
+          this.options.onRecovery();
+        }
+        this.options.onStored(stored);
+        batch.forEach((p, i) => p.resolve(stored[i] as StoredMessage));
+      } catch (error) {
+        // The transaction rolled back: nothing of this batch is stored, so every sender is
+        // told and may retry with the same clientMsgId.
+        if (!this.failing) {
+          this.failing = true;
+          this.options.onFailure(error);
+        }
+        const code = error instanceof StoreUnavailableError ? 'STORE_UNAVAILABLE' : 'INTERNAL';
+        for (const p of batch) p.reject(new ChatError(code));
+      }
+    }
+    this.flushing = false;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}
