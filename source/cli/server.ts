@@ -1,0 +1,90 @@
+/**
+ * chat-server: flags and environment, the store, the operator's authentication, the
+ * server, and the console. Exits 0 after a graceful stop (KILL, SIGTERM, Ctrl+C).
+ */
+import {Readable} from 'node:stream';
+import meow from 'meow';
+import {ConsoleAuthError, authenticate, ensureModerator} from '../console/auth.js';
+import {runCommand} from '../console/commands.js';
+import {noticeText} from '../console/notice-text.js';
+import {OperatorTerminal} from '../console/prompt.js';
+import {detectLang, translator} from '../i18n/index.js';
+import {type ChatServer, startServer} from '../server/server.js';
+import {openStore} from '../store/open.js';
+import type {Store} from '../store/types.js';
+import {defaultDataDir, envPort, peekFlag} from './env.js';
+
+export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
+  const lang = detectLang(peekFlag(argv, 'lang') ?? env.CHAT_LANG, env);
+  const t = translator(lang);
+  const cli = meow(t('cli.serverHelp'), {
+    importMeta: import.meta,
+    argv,
+    flags: {
+      host: {type: 'string', default: env.CHAT_HOST || 'localhost'},
+      port: {type: 'number', default: envPort(env.CHAT_PORT, 5000)},
+      db: {type: 'string', default: env.CHAT_DB_URL || ''},
+      dataDir: {type: 'string', default: defaultDataDir(env)},
+      lang: {type: 'string', default: lang},
+      console: {type: 'boolean', default: !['1', 'true', 'yes'].includes((env.CHAT_NO_CONSOLE ?? '').toLowerCase())},
+    },
+  });
+  const {flags} = cli;
+  // Without a console, nothing is read from stdin: a service manager's stdin may be anything.
+  const input = flags.console ? process.stdin : Readable.from([]);
+  const term = new OperatorTerminal(input, process.stdout);
+
+  let store: Store;
+  try {
+    store = await openStore({dbUrl: flags.db, dataDir: flags.dataDir});
+  } catch (error) {
+    term.close();
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(flags.db ? t('server.dbUnreachable', {location: flags.db.replace(/:[^:@/]*@/, ':***@'), message}) : t('server.startFailed', {message}));
+    return 1;
+  }
+
+  let operator: string;
+  try {
+    operator = (await ensureModerator(store, term, t, env)) ?? (await authenticate(store, term, t, env));
+  } catch (error) {
+    term.close();
+    await store.close();
+    console.error(error instanceof ConsoleAuthError ? error.message : t('server.startFailed', {message: String(error)}));
+    return 1;
+  }
+  term.print(t('console.authOk', {username: operator}));
+
+  let server: ChatServer;
+  try {
+    server = await startServer({store, host: flags.host, port: flags.port, notify: (notice) => term.print(noticeText(t, notice))});
+  } catch (error) {
+    term.close();
+    await store.close();
+    const code = (error as {code?: string}).code;
+    console.error(code === 'EADDRINUSE' ? t('server.portInUse', {port: flags.port, host: flags.host}) : t('server.startFailed', {message: String(error)}));
+    return 1;
+  }
+
+  const finished = new Promise<void>((resolve) => {
+    let stopping = false;
+    const kill = async () => {
+      if (stopping) return;
+      stopping = true;
+      await server.stop();
+      term.close();
+      await store.close();
+      resolve();
+    };
+    process.once('SIGTERM', () => void kill());
+    process.once('SIGINT', () => void kill());
+    term.onInterrupt(() => void kill());
+    void (async () => {
+      for await (const line of term.commands(t('console.prompt'))) {
+        await runCommand({moderation: server.moderation, t, print: (l) => term.print(l), operator, kill}, line);
+      }
+    })();
+  });
+  await finished;
+  return 0;
+}

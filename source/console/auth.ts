@@ -1,0 +1,94 @@
+/**
+ * Who may run the console: a moderator account, proven at start, as in the original. There
+ * is no built-in password: the first moderator is created from a prompt or from the
+ * environment (CHAT_ADMIN_USER, CHAT_ADMIN_PASSWORD).
+ */
+import type {Translate} from '../i18n/index.js';
+import {USERNAME_PATTERN} from '../protocol/frames.js';
+import {limits} from '../protocol/limits.js';
+import {hashPassword, verifyPassword} from '../store/password.js';
+import type {Store} from '../store/types.js';
+import type {OperatorTerminal} from './prompt.js';
+
+export class ConsoleAuthError extends Error {
+  override name = 'ConsoleAuthError';
+}
+
+const MAX_ATTEMPTS = 3;
+
+function usernameProblem(t: Translate, username: string): string | undefined {
+  const ok = username.length >= limits.usernameMin && username.length <= limits.usernameMax && USERNAME_PATTERN.test(username);
+  return ok ? undefined : t('console.usernameInvalid');
+}
+
+async function createModerator(store: Store, username: string, password: string): Promise<void> {
+  await store.createUser({username, alias: username, passwordHash: await hashPassword(password), role: 'moderator', ts: Date.now()});
+}
+
+/**
+ * Creates the first moderator when none exists. Returns its username when the operator just
+ * typed its password at this terminal (no need to ask again), else undefined.
+ */
+export async function ensureModerator(store: Store, term: OperatorTerminal, t: Translate, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if ((await store.countModerators()) > 0) return undefined;
+  const envPassword = env.CHAT_ADMIN_PASSWORD;
+  if (envPassword) {
+    const username = env.CHAT_ADMIN_USER || 'admin';
+    const problem = usernameProblem(t, username) ?? (envPassword.length < limits.passwordMin ? t('console.passwordTooShort', {min: limits.passwordMin}) : undefined);
+    if (problem) throw new ConsoleAuthError(problem);
+    await createModerator(store, username, envPassword);
+    term.print(t('console.moderatorCreated', {username}));
+    return undefined;
+  }
+  term.print(t('console.firstModerator'));
+  for (;;) {
+    const typed = await term.ask(t('console.newUsername'));
+    if (typed === undefined) throw new ConsoleAuthError(t('console.needAdminEnv'));
+    const username = typed.trim() || 'admin';
+    const problem = usernameProblem(t, username);
+    if (problem) {
+      term.print(problem);
+      continue;
+    }
+    const password = await term.ask(t('console.newPassword', {min: limits.passwordMin}), {hidden: true});
+    if (password === undefined) throw new ConsoleAuthError(t('console.needAdminEnv'));
+    if (password.length < limits.passwordMin) {
+      term.print(t('console.passwordTooShort', {min: limits.passwordMin}));
+      continue;
+    }
+    const again = await term.ask(t('console.confirmPassword'), {hidden: true});
+    if (again === undefined) throw new ConsoleAuthError(t('console.needAdminEnv'));
+    if (again !== password) {
+      term.print(t('console.passwordMismatch'));
+      continue;
+    }
+    await createModerator(store, username, password);
+    term.print(t('console.moderatorCreated', {username}));
+    return username;
+  }
+}
+
+/** True when the name and password are those of a moderator (upgrading a legacy hash). */
+export async function checkModerator(store: Store, username: string, password: string): Promise<boolean> {
+  const user = await store.findUser(username);
+  if (!user || user.role !== 'moderator') return false;
+  const check = await verifyPassword(password, user.passwordHash);
+  if (check.ok && check.needsUpgrade) await store.setPasswordHash(user.id, await hashPassword(password));
+  return check.ok;
+}
+
+/** Authenticates the operator from the environment, else by asking. Returns the username. */
+export async function authenticate(store: Store, term: OperatorTerminal, t: Translate, env: NodeJS.ProcessEnv): Promise<string> {
+  if (env.CHAT_ADMIN_USER && env.CHAT_ADMIN_PASSWORD) {
+    if (await checkModerator(store, env.CHAT_ADMIN_USER, env.CHAT_ADMIN_PASSWORD)) return env.CHAT_ADMIN_USER;
+    throw new ConsoleAuthError(t('console.authFailed'));
+  }
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const username = await term.ask(t('console.username'));
+    const password = username === undefined ? undefined : await term.ask(t('console.password'), {hidden: true});
+    if (username === undefined || password === undefined) throw new ConsoleAuthError(t('console.needAuthEnv'));
+    if (await checkModerator(store, username.trim(), password)) return username.trim();
+    term.print(t('console.authFailed'));
+  }
+  throw new ConsoleAuthError(t('console.authGiveUp'));
+}

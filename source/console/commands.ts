@@ -1,0 +1,98 @@
+/**
+ * The console's commands, as a table: name, arity, usage and action. HELP is generated from
+ * it. Syntax as in the original, `ACCEPT:username:salon`; spaces work as separators too.
+ */
+import type {Translate} from '../i18n/index.js';
+import {ChatError} from '../protocol/errors.js';
+import type {Moderation} from '../server/moderation.js';
+
+export interface ConsoleDeps {
+  moderation: Moderation;
+  t: Translate;
+  print(line: string): void;
+  /** The authenticated operator, recorded as the author of bans. */
+  operator: string;
+  /** Graceful stop of the whole server (KILL). */
+  kill(): Promise<void>;
+}
+
+interface Command {
+  args: string[];
+  run(deps: ConsoleDeps, args: string[]): Promise<void> | void;
+}
+
+const commands: Record<string, Command> = {
+  KICK: {args: ['username'], run: async ({moderation}, [username]) => void (await moderation.kick(username as string))},
+  BAN: {args: ['username'], run: async ({moderation, operator}, [username]) => void (await moderation.ban(username as string, operator))},
+  KILL: {args: [], run: ({kill}) => kill()},
+  ACCEPT: {args: ['username', 'salon'], run: async ({moderation}, [u, s]) => void (await moderation.accept(u as string, s as string))},
+  REJECT: {args: ['username', 'salon'], run: async ({moderation}, [u, s]) => void (await moderation.reject(u as string, s as string))},
+  PENDING: {
+    args: [],
+    run: ({moderation, t, print}) => {
+      const requests = moderation.pending();
+      if (requests.length === 0) return print(t('console.noPending'));
+      for (const r of requests) {
+        print(t('console.pendingLine', {username: r.username, alias: r.alias, salon: r.salonName, time: new Date(r.ts).toLocaleString()}));
+      }
+    },
+  },
+  WHO: {
+    args: [],
+    run: ({moderation, t, print}) => {
+      const users = moderation.who();
+      if (users.length === 0) return print(t('console.nobodyOnline'));
+      for (const u of users) {
+        print(t('console.whoLine', {username: u.username, alias: u.alias, role: u.role === 'moderator' ? t('console.roleModerator') : '', sessions: u.sessions}));
+      }
+    },
+  },
+  HELP: {
+    args: [],
+    run: ({t, print}) => {
+      print(t('console.helpTitle'));
+      for (const name of Object.keys(commands)) {
+        print(`  ${usage(name).padEnd(28)} ${t(`console.help.${name}` as Parameters<Translate>[0])}`);
+      }
+    },
+  },
+};
+
+const usage = (name: string) => [name, ...(commands[name]?.args ?? [])].join(':');
+
+/** Runs one typed line. Errors are printed in the operator's language, never thrown. */
+export async function runCommand(deps: ConsoleDeps, line: string): Promise<void> {
+  const trimmed = line.trim();
+  if (!trimmed) return;
+  const [word = '', ...args] = trimmed.includes(':') ? trimmed.split(':').map((s) => s.trim()) : trimmed.split(/\s+/);
+  const name = word.toUpperCase();
+  const command = commands[name];
+  if (!command) return deps.print(deps.t('console.unknownCommand', {command: word}));
+  if (args.length !== command.args.length || args.some((a) => a === '')) {
+    return deps.print(deps.t('console.usage', {usage: usage(name)}));
+  }
+  try {
+    await command.run(deps, args);
+  } catch (error) {
+    deps.print(describe(deps.t, error, args));
+  }
+}
+
+function describe(t: Translate, error: unknown, args: string[]): string {
+  const [username = '', salon = ''] = args;
+  if (error instanceof ChatError) {
+    const details = error.details as {username?: string; salon?: string} | undefined;
+    const params = {username: details?.username ?? username, salon: details?.salon ?? salon};
+    switch (error.code) {
+      case 'UNKNOWN_USER':
+      case 'UNKNOWN_SALON':
+      case 'ALREADY_MEMBER':
+      case 'NO_PENDING_REQUEST':
+      case 'STORE_UNAVAILABLE':
+        return t(`error.${error.code}`, params);
+    }
+    return t('error.generic', {message: error.message});
+  }
+  if (error instanceof Error && error.name === 'StoreUnavailableError') return t('error.STORE_UNAVAILABLE');
+  return t('error.generic', {message: error instanceof Error ? error.message : String(error)});
+}

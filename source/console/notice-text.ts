@@ -1,0 +1,32 @@
+/** A server notice as one line in the operator's language. */
+import type {Translate} from '../i18n/index.js';
+import type {Notice} from '../server/notices.js';
+
+export function noticeText(t: Translate, notice: Notice): string {
+  switch (notice.kind) {
+    case 'listening':
+      return t('notice.listening', {address: notice.address, store: notice.store});
+    case 'registered':
+    case 'logout':
+    case 'banned':
+      return t(`notice.${notice.kind}`, {username: notice.username});
+    case 'login':
+      return t('notice.login', {username: notice.username, remote: notice.remote});
+    case 'joined':
+    case 'accepted':
+    case 'rejected':
+      return t(`notice.${notice.kind}`, {username: notice.username, salonId: notice.salonId, salonName: notice.salonName});
+    case 'join_request':
+      return t('notice.join_request', {username: notice.username, salonName: notice.salonName});
+    case 'kicked':
+      return t('notice.kicked', {username: notice.username, minutes: notice.minutes});
+    case 'store_unavailable':
+      return t('notice.store_unavailable', {detail: notice.detail});
+    case 'internal_error':
+      return t('notice.internal_error', {context: notice.context, detail: notice.detail});
+    case 'store_recovered':
+    case 'stopping':
+    case 'stopped':
+      return t(`notice.${notice.kind}`);
+  }
+}

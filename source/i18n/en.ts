@@ -1,0 +1,90 @@
+/** English strings. Every key here exists in fr.ts too (the type checker makes sure). */
+export const en = {
+  'console.username': 'Username: ',
+  'console.password': 'Password: ',
+  'console.authOk': 'Authentication succeeded for user {username}.',
+  'console.authFailed': 'Authentication failed: only a moderator account may operate the console.',
+  'console.authGiveUp': 'Too many failed attempts; stopping.',
+  'console.prompt': 'Type a command (KICK/BAN/KILL/ACCEPT/REJECT/HELP): ',
+  'console.unknownCommand': 'Unknown command {command}. Type HELP for the list.',
+  'console.usage': 'Usage: {usage}',
+  'console.helpTitle': 'Console commands (case does not matter):',
+  'console.help.KICK': 'disconnect a user and refuse their reconnection for 5 minutes',
+  'console.help.BAN': 'disconnect a user for good; the account is deleted and the name banned',
+  'console.help.KILL': 'stop the server (clients are told, pending messages are stored)',
+  'console.help.ACCEPT': 'accept a join request',
+  'console.help.REJECT': 'reject a join request',
+  'console.help.PENDING': 'list the join requests waiting for a moderator',
+  'console.help.WHO': 'list the users connected now',
+  'console.help.HELP': 'show this list',
+  'console.noPending': 'No join request is waiting.',
+  'console.pendingLine': '{username} ({alias}) asks to join {salon}, since {time}',
+  'console.nobodyOnline': 'Nobody is connected.',
+  'console.whoLine': '{username} ({alias}){role}, {sessions} connection(s)',
+  'console.roleModerator': ', moderator',
+  'console.firstModerator': 'No moderator account exists yet. Create the first one now.',
+  'console.newUsername': 'Moderator username [admin]: ',
+  'console.newPassword': 'Password (at least {min} characters): ',
+  'console.confirmPassword': 'Confirm the password: ',
+  'console.passwordMismatch': 'The passwords differ; try again.',
+  'console.passwordTooShort': 'The password must have at least {min} characters.',
+  'console.usernameInvalid': 'A username has 2 to 32 letters, digits, dots, dashes or underscores.',
+  'console.moderatorCreated': 'Moderator account {username} created.',
+  'console.needAdminEnv':
+    'No moderator account exists and there is no terminal to ask for one: set CHAT_ADMIN_PASSWORD (and CHAT_ADMIN_USER, default admin) to create it.',
+  'console.needAuthEnv':
+    'There is no terminal to ask for a moderator login: set CHAT_ADMIN_USER and CHAT_ADMIN_PASSWORD to a moderator account.',
+  'notice.listening': 'Server waiting for connections on {address} (data: {store}).',
+  'notice.registered': 'New account {username}.',
+  'notice.login': 'Connection established with {username} ({remote}).',
+  'notice.logout': '{username} disconnected.',
+  'notice.joined': 'User {username} added to salon {salonId}.',
+  'notice.join_request': 'Join request from {username} for salon {salonName}.',
+  'notice.accepted': 'User {username} added to salon {salonId}.',
+  'notice.rejected': 'User {username} removed from salon {salonId}.',
+  'notice.kicked': '{username} kicked: reconnection refused for {minutes} minutes.',
+  'notice.banned': '{username} banned: account deleted.',
+  'notice.store_unavailable': 'Database unavailable ({detail}): messages are refused until it is back.',
+  'notice.store_recovered': 'Database reachable again.',
+  'notice.internal_error': 'Internal error in {context}: {detail}',
+  'notice.stopping': 'Stopping: clients are told, pending messages stored…',
+  'notice.stopped': 'Server stopped.',
+  'error.UNKNOWN_USER': 'Unknown user {username}.',
+  'error.UNKNOWN_SALON': 'Unknown salon {salon}.',
+  'error.ALREADY_MEMBER': 'User {username} is already a member of salon {salon}.',
+  'error.NO_PENDING_REQUEST': '{username} has no pending join request for salon {salon}.',
+  'error.STORE_UNAVAILABLE': 'The database is unavailable; nothing was changed. Try again shortly.',
+  'error.generic': 'Error: {message}',
+  'server.startFailed': 'chat-server could not start: {message}',
+  'server.dbUnreachable': 'Cannot reach the database at {location}: {message}',
+  'server.portInUse': 'Port {port} on {host} is already in use. Choose another with --port or CHAT_PORT.',
+  'cli.serverHelp': `
+  Usage
+    $ chat-server [options]
+
+  Starts the chat server. With no option it listens on localhost:5000 and keeps its data
+  in an SQLite file under the data directory (created on first start).
+
+  Options
+    --host HOST        address to listen on            [CHAT_HOST, default localhost]
+    --port PORT        TCP port                        [CHAT_PORT, default 5000]
+    --db URL           mysql://user:pass@host:3306/db to use MySQL or MariaDB
+                       instead of SQLite               [CHAT_DB_URL]
+    --data-dir DIR     where the SQLite file lives     [CHAT_DATA_DIR,
+                       default $XDG_DATA_HOME/salons-chat or ~/.local/share/salons-chat]
+    --lang en|fr       console language                [CHAT_LANG, else the locale]
+    --no-console       no command prompt (service managers); the operator is
+                       authenticated from CHAT_ADMIN_USER and CHAT_ADMIN_PASSWORD
+    --help, --version
+
+  The console asks for a moderator's username and password at start. The first start
+  creates the first moderator account (from the prompt, or CHAT_ADMIN_USER and
+  CHAT_ADMIN_PASSWORD).
+
+  Examples
+    $ chat-server
+    $ chat-server --port 6000 --db mysql://chat:secret@127.0.0.1:3306/chat
+`,
+} as const;
+
+export type MessageKey = keyof typeof en;

@@ -1,0 +1,90 @@
+/** Chaînes françaises. */
+import type {MessageKey} from './en.js';
+
+export const fr: Record<MessageKey, string> = {
+  'console.username': "Nom d'utilisateur : ",
+  'console.password': 'Mot de passe : ',
+  'console.authOk': "Authentification réussie pour l'utilisateur {username}.",
+  'console.authFailed': "Échec de l'authentification : seul un compte modérateur peut utiliser la console.",
+  'console.authGiveUp': "Trop d'échecs ; arrêt.",
+  'console.prompt': 'Tapez une commande (KICK/BAN/KILL/ACCEPT/REJECT/HELP) : ',
+  'console.unknownCommand': 'Commande inconnue {command}. Tapez HELP pour la liste.',
+  'console.usage': 'Usage : {usage}',
+  'console.helpTitle': 'Commandes de la console (majuscules ou minuscules) :',
+  'console.help.KICK': "déconnecter un utilisateur et refuser sa reconnexion pendant 5 minutes",
+  'console.help.BAN': 'déconnecter un utilisateur définitivement ; son compte est supprimé et son nom banni',
+  'console.help.KILL': 'arrêter le serveur (les clients sont prévenus, les messages en attente enregistrés)',
+  'console.help.ACCEPT': "accepter une demande d'adhésion",
+  'console.help.REJECT': "refuser une demande d'adhésion",
+  'console.help.PENDING': "lister les demandes d'adhésion en attente",
+  'console.help.WHO': 'lister les utilisateurs connectés',
+  'console.help.HELP': 'afficher cette liste',
+  'console.noPending': "Aucune demande d'adhésion en attente.",
+  'console.pendingLine': '{username} ({alias}) demande à rejoindre {salon}, depuis {time}',
+  'console.nobodyOnline': "Personne n'est connecté.",
+  'console.whoLine': '{username} ({alias}){role}, {sessions} connexion(s)',
+  'console.roleModerator': ', modérateur',
+  'console.firstModerator': "Aucun compte modérateur n'existe encore. Créez le premier maintenant.",
+  'console.newUsername': "Nom d'utilisateur du modérateur [admin] : ",
+  'console.newPassword': 'Mot de passe (au moins {min} caractères) : ',
+  'console.confirmPassword': 'Confirmez le mot de passe : ',
+  'console.passwordMismatch': 'Les mots de passe diffèrent ; recommencez.',
+  'console.passwordTooShort': 'Le mot de passe doit avoir au moins {min} caractères.',
+  'console.usernameInvalid': "Un nom d'utilisateur a de 2 à 32 lettres, chiffres, points, tirets ou soulignés.",
+  'console.moderatorCreated': 'Compte modérateur {username} créé.',
+  'console.needAdminEnv':
+    "Aucun compte modérateur n'existe et aucun terminal ne permet d'en créer un : définissez CHAT_ADMIN_PASSWORD (et CHAT_ADMIN_USER, admin par défaut).",
+  'console.needAuthEnv':
+    "Aucun terminal ne permet de s'authentifier : définissez CHAT_ADMIN_USER et CHAT_ADMIN_PASSWORD pour un compte modérateur.",
+  'notice.listening': 'Serveur en attente de connexions sur {address} (données : {store}).',
+  'notice.registered': 'Nouveau compte {username}.',
+  'notice.login': 'Connexion établie avec {username} ({remote}).',
+  'notice.logout': "{username} s'est déconnecté.",
+  'notice.joined': 'Utilisateur {username} ajouté au salon {salonId}.',
+  'notice.join_request': "Demande d'adhésion de {username} pour le salon {salonName}.",
+  'notice.accepted': 'Utilisateur {username} ajouté au salon {salonId}.',
+  'notice.rejected': 'Utilisateur {username} retiré du salon {salonId}.',
+  'notice.kicked': '{username} expulsé : reconnexion refusée pendant {minutes} minutes.',
+  'notice.banned': '{username} banni : compte supprimé.',
+  'notice.store_unavailable': "Base de données indisponible ({detail}) : les messages sont refusés jusqu'à son retour.",
+  'notice.store_recovered': 'Base de données de nouveau joignable.',
+  'notice.internal_error': 'Erreur interne dans {context} : {detail}',
+  'notice.stopping': 'Arrêt : les clients sont prévenus, les messages en attente enregistrés…',
+  'notice.stopped': 'Serveur arrêté.',
+  'error.UNKNOWN_USER': 'Utilisateur {username} inconnu.',
+  'error.UNKNOWN_SALON': 'Salon {salon} inconnu.',
+  'error.ALREADY_MEMBER': "L'utilisateur {username} est déjà adhérent au salon {salon}.",
+  'error.NO_PENDING_REQUEST': "{username} n'a pas de demande d'adhésion en attente pour le salon {salon}.",
+  'error.STORE_UNAVAILABLE': "La base de données est indisponible ; rien n'a été modifié. Réessayez bientôt.",
+  'error.generic': 'Erreur : {message}',
+  'server.startFailed': 'chat-server ne peut pas démarrer : {message}',
+  'server.dbUnreachable': 'Impossible de joindre la base de données {location} : {message}',
+  'server.portInUse': 'Le port {port} sur {host} est déjà utilisé. Choisissez-en un autre avec --port ou CHAT_PORT.',
+  'cli.serverHelp': `
+  Usage
+    $ chat-server [options]
+
+  Démarre le serveur de discussion. Sans option, il écoute sur localhost:5000 et garde ses
+  données dans un fichier SQLite du dossier de données (créé au premier démarrage).
+
+  Options
+    --host HÔTE        adresse d'écoute                [CHAT_HOST, défaut localhost]
+    --port PORT        port TCP                        [CHAT_PORT, défaut 5000]
+    --db URL           mysql://user:pass@hôte:3306/base pour utiliser MySQL ou
+                       MariaDB au lieu de SQLite       [CHAT_DB_URL]
+    --data-dir DOSSIER où vit le fichier SQLite        [CHAT_DATA_DIR,
+                       défaut $XDG_DATA_HOME/salons-chat ou ~/.local/share/salons-chat]
+    --lang en|fr       langue de la console            [CHAT_LANG, sinon la locale]
+    --no-console       pas d'invite de commande (gestionnaires de services) ;
+                       l'opérateur est authentifié par CHAT_ADMIN_USER et CHAT_ADMIN_PASSWORD
+    --help, --version
+
+  La console demande au démarrage le nom et le mot de passe d'un modérateur. Le premier
+  démarrage crée le premier compte modérateur (par l'invite, ou par CHAT_ADMIN_USER et
+  CHAT_ADMIN_PASSWORD).
+
+  Exemples
+    $ chat-server
+    $ chat-server --port 6000 --db mysql://chat:secret@127.0.0.1:3306/chat
+`,
+};

@@ -1,0 +1,27 @@
+/** Message catalogs and language choice: --lang, else the locale, else English. */
+import {type MessageKey, en} from './en.js';
+import {fr} from './fr.js';
+
+export type Lang = 'en' | 'fr';
+export type {MessageKey};
+
+const catalogs: Record<Lang, Record<MessageKey, string>> = {en, fr};
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+export function translator(lang: Lang): Translate {
+  const catalog = catalogs[lang];
+  return (key, params) => catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole));
+}
+
+export function isLang(value: unknown): value is Lang {
+  return value === 'en' || value === 'fr';
+}
+
+/** --lang wins; then LC_ALL, LC_MESSAGES, LANG as POSIX orders them. */
+export function detectLang(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
+  const wanted = flag?.toLowerCase();
+  if (isLang(wanted)) return wanted;
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return locale.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}
