@@ -1,0 +1,107 @@
+import type {MessageInfo} from '../../source/protocol/frames.js';
+import {eachBackend} from '../helpers/each-backend.js';
+import {refusal, startTestServer} from '../helpers/server.js';
+
+eachBackend('a message is acknowledged once stored and reaches every member, and only members', async (t, db) => {
+  const srv = await startTestServer(db);
+  try {
+    const exemple = await srv.user('exemple');
+    const admin = await srv.user('admin', 'Admin');
+    const outsider = await srv.user('outsider');
+    await exemple.request('join', {salon: 'Blabla'});
+    await admin.request('join', {salon: 'Blabla'});
+    const {message} = await exemple.request('send', {salon: 'Blabla', text: 'Bonjour !'});
+    const [row] = await db.query<{contenu: string; client_id: number; salon_id: number}>('SELECT contenu, client_id, salon_id FROM messages WHERE message_id = ?', [message.id]);
+    t.is(row?.contenu, 'Bonjour !', 'stored before the acknowledgement');
+    t.is(Number(row?.salon_id), 2);
+    t.like(message, {salon: 2, seq: 1, author: 'exemple', alias: 'Exemple', text: 'Bonjour !'});
+    t.true(Math.abs(message.ts - Date.now()) < 60_000);
+    const received = await admin.waitFor('message', (e) => e.salon === 2);
+    t.like(received, {id: message.id, seq: 1, alias: 'Exemple', text: 'Bonjour !'});
+    await exemple.request('send', {salon: 1, text: 'everyone'});
+    await outsider.waitFor('message', (e) => e.text === 'everyone');
+    t.false(outsider.events.some((e) => e.event === 'message' && e.salon === 2), 'non-members receive nothing of Blabla');
+    t.is(await refusal(outsider.request('send', {salon: 2, text: 'let me in'})), 'NOT_MEMBER');
+    t.is(await refusal(outsider.request('history', {salon: 'Blabla'})), 'NOT_MEMBER');
+  } finally {
+    await srv.stop();
+  }
+});
+
+eachBackend('concurrent senders: every member sees one order, the stored one, without gaps', async (t, db) => {
+  const srv = await startTestServer(db);
+  try {
+    const users = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((u) => srv.user(u)));
+    const perSender = 25;
+    await Promise.all(users.map((u, i) => Promise.all(Array.from({length: perSender}, (_, k) => u.request('send', {salon: 1, text: `${i}:${k}`})))));
+    const total = users.length * perSender;
+    const stored = await db.query<{seq: number; contenu: string}>('SELECT seq, contenu FROM messages WHERE salon_id = 1 ORDER BY seq');
+    t.is(stored.length, total);
+    t.deepEqual(stored.map((r) => Number(r.seq)), Array.from({length: total}, (_, i) => i + 1), 'gap-free sequence');
+    for (const u of users) {
+      await u.waitFor('message', (e) => e.seq === total);
+      const seen = u.events.filter((e): e is {event: 'message'} & MessageInfo => e.event === 'message');
+      t.deepEqual(seen.map((e) => e.text), stored.map((r) => r.contenu), 'same order as stored');
+    }
+    // Per sender, the stored order is the order they sent in.
+    for (let i = 0; i < users.length; i++) {
+      const mine = stored.filter((r) => r.contenu.startsWith(`${i}:`)).map((r) => Number(r.contenu.split(':')[1]));
+      t.deepEqual(mine, [...mine].sort((a, b) => a - b));
+    }
+  } finally {
+    await srv.stop();
+  }
+});
+
+eachBackend('a retried send with the same clientMsgId returns the first message, never a duplicate', async (t, db) => {
+  const srv = await startTestServer(db);
+  try {
+    const alice = await srv.user('alice');
+    const first = await alice.request('send', {salon: 1, text: 'once', clientMsgId: 'abc-1'});
+    const retry = await alice.request('send', {salon: 1, text: 'once', clientMsgId: 'abc-1'});
+    t.deepEqual(retry.message, first.message);
+    const rows = await db.query('SELECT message_id FROM messages');
+    t.is(rows.length, 1);
+  } finally {
+    await srv.stop();
+  }
+});
+
+eachBackend('history: recent messages first, older pages by cursor, nothing missing', async (t, db) => {
+  const srv = await startTestServer(db);
+  try {
+    const alice = await srv.user('alice');
+    for (let i = 1; i <= 12; i++) await alice.request('send', {salon: 1, text: `n${i}`});
+    const recent = await alice.request('history', {salon: 'Général', limit: 5});
+    t.deepEqual(recent.messages.map((m: MessageInfo) => m.text), ['n8', 'n9', 'n10', 'n11', 'n12']);
+    t.true(recent.hasMore);
+    const texts: string[] = [...recent.messages.map((m: MessageInfo) => m.text)];
+    let before = recent.messages[0].seq;
+    for (;;) {
+      const page = await alice.request('history', {salon: 1, before, limit: 5});
+      texts.unshift(...page.messages.map((m: MessageInfo) => m.text));
+      if (!page.hasMore) break;
+      before = page.messages[0].seq;
+    }
+    t.deepEqual(texts, Array.from({length: 12}, (_, i) => `n${i + 1}`));
+    t.is(await refusal(alice.request('history', {salon: 1, limit: 1000})), 'BAD_REQUEST');
+  } finally {
+    await srv.stop();
+  }
+});
+
+eachBackend('bad messages are refused with a reason and store nothing', async (t, db) => {
+  const srv = await startTestServer(db);
+  try {
+    const alice = await srv.user('alice');
+    t.is(await refusal(alice.request('send', {salon: 1, text: '   '})), 'BAD_REQUEST');
+    t.is(await refusal(alice.request('send', {salon: 1, text: 'x'.repeat(4001)})), 'BAD_REQUEST');
+    t.is(await refusal(alice.request('send', {salon: 1, text: 'bell\u0007'})), 'BAD_REQUEST');
+    t.is(await refusal(alice.request('send', {salon: 42, text: 'where?'})), 'UNKNOWN_SALON');
+    t.is((await db.query('SELECT message_id FROM messages')).length, 0);
+    const multi = await alice.request('send', {salon: 1, text: 'line one\nline two 😀'});
+    t.is(multi.message.text, 'line one\nline two 😀');
+  } finally {
+    await srv.stop();
+  }
+});
