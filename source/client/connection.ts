@@ -21,6 +21,7 @@ export class RequestError extends Error {
 }
 
 export class ConnectionClosedError extends Error {
+  readonly code = 'CONNECTION_CLOSED';
   constructor() {
     super('The connection closed before the server answered.');
     this.name = 'ConnectionClosedError';

@@ -41,23 +41,24 @@ export async function ensureModerator(store: Store, term: OperatorTerminal, t: T
     return undefined;
   }
   term.print(t('console.firstModerator'));
-  for (;;) {
+  const ended = () => new ConsoleAuthError(t('console.needAdminEnv'));
+  let username: string | undefined;
+  while (username === undefined) {
     const typed = await term.ask(t('console.newUsername'));
-    if (typed === undefined) throw new ConsoleAuthError(t('console.needAdminEnv'));
-    const username = typed.trim() || 'admin';
-    const problem = usernameProblem(t, username);
-    if (problem) {
-      term.print(problem);
-      continue;
-    }
+    if (typed === undefined) throw ended();
+    const problem = usernameProblem(t, typed.trim() || 'admin');
+    if (problem) term.print(problem);
+    else username = typed.trim() || 'admin';
+  }
+  for (;;) {
     const password = await term.ask(t('console.newPassword', {min: limits.passwordMin}), {hidden: true});
-    if (password === undefined) throw new ConsoleAuthError(t('console.needAdminEnv'));
+    if (password === undefined) throw ended();
     if (password.length < limits.passwordMin) {
       term.print(t('console.passwordTooShort', {min: limits.passwordMin}));
       continue;
     }
     const again = await term.ask(t('console.confirmPassword'), {hidden: true});
-    if (again === undefined) throw new ConsoleAuthError(t('console.needAdminEnv'));
+    if (again === undefined) throw ended();
     if (again !== password) {
       term.print(t('console.passwordMismatch'));
       continue;

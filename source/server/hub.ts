@@ -223,7 +223,9 @@ export class Hub {
     for (const peer of [...user.peers]) peer.close({event: 'banned'});
     for (const salonId of [...user.salons.keys()]) {
       const salon = this.salons.get(salonId);
-      if (salon) this.unlinkMember(user, salon);
+      if (!salon) continue;
+      this.unlinkMember(user, salon);
+      this.toPeers(salon.online, this.membershipEvent(user, salon, 'none', 'banned'));
     }
     for (const salonId of user.pending.keys()) {
       this.toPeers(this.moderatorPeers, {event: 'join_request_closed', username: user.username, salon: salonId, outcome: 'withdrawn'});

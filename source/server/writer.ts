@@ -74,8 +74,12 @@ export class Writer {
           this.failing = false;
           this.options.onRecovery();
         }
-        this.options.onStored(stored);
-        batch.forEach((p, i) => p.resolve(stored[i] as StoredMessage));
+        // Retries answered from earlier storage were delivered the first time.
+        this.options.onStored(stored.filter((m) => !m.replayed));
+        batch.forEach((p, i) => {
+          const {replayed: _, ...message} = stored[i] as StoredMessage;
+          p.resolve(message);
+        });
       } catch (error) {
         // The transaction rolled back: nothing of this batch is stored, so every sender is
         // told and may retry with the same clientMsgId.

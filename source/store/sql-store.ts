@@ -349,7 +349,7 @@ export class SqlStore implements Store {
         .where('m.client_id', 'in', [...new Set(withId.map((m) => m.clientId))])
         .where('m.client_msg_id', 'in', [...new Set(withId.map((m) => m.clientMsgId as string))])
         .execute();
-      for (const row of rows) earlier.set(keyOf(row.client_id, row.client_msg_id ?? ''), toMessage(row));
+      for (const row of rows) earlier.set(keyOf(row.client_id, row.client_msg_id ?? ''), {...toMessage(row), replayed: true});
     }
     const fresh: number[] = [];
     batch.forEach((message, index) => {
@@ -407,7 +407,7 @@ export class SqlStore implements Store {
         };
       });
     }
-    for (const [index, first] of duplicateOf) results[index] = results[first];
+    for (const [index, first] of duplicateOf) results[index] = {...(results[first] as StoredMessage), replayed: true};
     return results as StoredMessage[];
   }
 

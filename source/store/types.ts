@@ -56,6 +56,8 @@ export interface StoredMessage {
   text: string;
   ts: number;
   clientMsgId: string | null;
+  /** Set when a retry returned a message stored earlier: it must not be delivered again. */
+  replayed?: true;
 }
 
 export interface NewUser {

@@ -7,8 +7,9 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
+-- AUTOINCREMENT: a banned (deleted) account's id is never given to a new account.
 CREATE TABLE clients (
-  client_id INTEGER PRIMARY KEY,
+  client_id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT NOT NULL COLLATE NOCASE,
   alias TEXT NOT NULL COLLATE NOCASE,
   password_hash TEXT NOT NULL,

@@ -57,11 +57,21 @@ eachBackend('a retried send with the same clientMsgId returns the first message,
   const srv = await startTestServer(db);
   try {
     const alice = await srv.user('alice');
+    const bob = await srv.user('bob');
     const first = await alice.request('send', {salon: 1, text: 'once', clientMsgId: 'abc-1'});
     const retry = await alice.request('send', {salon: 1, text: 'once', clientMsgId: 'abc-1'});
     t.deepEqual(retry.message, first.message);
+    const [a, b] = await Promise.all([
+      alice.request('send', {salon: 1, text: 'twice in one batch', clientMsgId: 'abc-2'}),
+      alice.request('send', {salon: 1, text: 'twice in one batch', clientMsgId: 'abc-2'}),
+    ]);
+    t.deepEqual(a.message, b.message);
+    await alice.request('send', {salon: 1, text: 'after'});
+    await bob.waitFor('message', (e) => e.text === 'after');
+    const delivered = bob.events.filter((e) => e.event === 'message').map((e) => (e as {text: string}).text);
+    t.deepEqual(delivered, ['once', 'twice in one batch', 'after'], 'a retry is not delivered twice');
     const rows = await db.query('SELECT message_id FROM messages');
-    t.is(rows.length, 1);
+    t.is(rows.length, 3);
   } finally {
     await srv.stop();
   }
