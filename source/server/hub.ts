@@ -38,9 +38,16 @@ export interface SalonState {
 export const salonKey = (name: string) =>
   name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 export const userKey = (username: string) => username.toLowerCase();
+/**
+ * Two aliases are the same when they differ only in case, accents or compatibility forms
+ * ("Hélène", "HELENE"). The check lives here, not in a collation, so that SQLite and MySQL
+ * refuse the same aliases; the databases' unique keys remain a backstop.
+ */
+export const aliasKey = (alias: string) => salonKey(alias.normalize('NFKC'));
 
 export class Hub {
   private readonly users = new Map<string, UserState>();
+  private readonly aliases = new Set<string>();
   private readonly salons = new Map<number, SalonState>();
   private readonly salonsByName = new Map<string, SalonState>();
   private readonly moderatorPeers = new Set<Peer>();
@@ -73,6 +80,10 @@ export class Hub {
 
   user(username: string): UserState | undefined {
     return this.users.get(userKey(username));
+  }
+
+  aliasTaken(alias: string): boolean {
+    return this.aliases.has(aliasKey(alias));
   }
 
   salon(ref: SalonRef): SalonState | undefined {
@@ -231,6 +242,7 @@ export class Hub {
       this.toPeers(this.moderatorPeers, {event: 'join_request_closed', username: user.username, salon: salonId, outcome: 'withdrawn'});
     }
     this.users.delete(userKey(username));
+    this.aliases.delete(aliasKey(user.alias));
     this.notify({kind: 'banned', username: user.username});
   }
 
@@ -247,6 +259,7 @@ export class Hub {
     if (existing) return existing;
     const user: UserState = {id: record.id, username: record.username, alias: record.alias, role: record.role, peers: new Set(), salons: new Map(), pending: new Map()};
     this.users.set(userKey(user.username), user);
+    this.aliases.add(aliasKey(user.alias));
     return user;
   }
 

@@ -35,7 +35,8 @@ export interface MessagesTable {
   contenu: string | null;
   timestamp: TimeValue;
   seq: number;
-  client_msg_id: string | null;
+  /** VARBINARY on MySQL: read back as a Buffer there. */
+  client_msg_id: string | Buffer | null;
   author_alias: string | null;
 }
 

@@ -58,6 +58,9 @@ const toUser = (row: UserRow): UserRecord => ({
   kickedUntil: toMs(row.kicked_until),
 });
 
+/** MySQL keeps client_msg_id as bytes so that ids differing in case or spaces stay distinct. */
+const toText = (value: string | Buffer | null): string | null => (value === null ? null : Buffer.isBuffer(value) ? value.toString('utf8') : value);
+
 type MessageRow = {
   message_id: number;
   salon_id: number;
@@ -67,7 +70,7 @@ type MessageRow = {
   author_alias: string | null;
   contenu: string | null;
   timestamp: TimeValue;
-  client_msg_id: string | null;
+  client_msg_id: string | Buffer | null;
 };
 
 const toMessage = (row: MessageRow): StoredMessage => ({
@@ -79,7 +82,7 @@ const toMessage = (row: MessageRow): StoredMessage => ({
   alias: row.author_alias,
   text: row.contenu ?? '',
   ts: toMs(row.timestamp) ?? 0,
-  clientMsgId: row.client_msg_id,
+  clientMsgId: toText(row.client_msg_id),
 });
 
 const USER_COLUMNS = ['client_id', 'username', 'alias', 'role', 'password_hash', 'kicked_until'] as const;
@@ -349,7 +352,10 @@ export class SqlStore implements Store {
         .where('m.client_id', 'in', [...new Set(withId.map((m) => m.clientId))])
         .where('m.client_msg_id', 'in', [...new Set(withId.map((m) => m.clientMsgId as string))])
         .execute();
-      for (const row of rows) earlier.set(keyOf(row.client_id, row.client_msg_id ?? ''), {...toMessage(row), replayed: true});
+      for (const row of rows) {
+        const message = toMessage(row);
+        earlier.set(keyOf(row.client_id, message.clientMsgId ?? ''), {...message, replayed: true});
+      }
     }
     const fresh: number[] = [];
     batch.forEach((message, index) => {

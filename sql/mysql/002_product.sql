@@ -26,16 +26,17 @@ ALTER TABLE salons_adheres CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unic
 ALTER TABLE messages CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
 -- 3. The original never enforced unique usernames or aliases. Later duplicates are renamed
---    to "name-<client_id>" (the oldest account keeps the name and its memberships), so no
---    row is lost and the unique keys below can be added.
+--    to "name~<client_id>" (the oldest account keeps the name and its memberships), so no
+--    row is lost and the unique keys below can be added. "~" cannot appear in a name
+--    registered with this product, so the new name cannot collide with one.
 UPDATE clients c
   JOIN (SELECT username, MIN(client_id) AS keep_id FROM clients GROUP BY username HAVING COUNT(*) > 1) d
     ON c.username = d.username AND c.client_id <> d.keep_id
-  SET c.username = CONCAT(c.username, '-', c.client_id);
+  SET c.username = CONCAT(c.username, '~', c.client_id);
 UPDATE clients c
   JOIN (SELECT alias, MIN(client_id) AS keep_id FROM clients GROUP BY alias HAVING COUNT(*) > 1) d
     ON c.alias = d.alias AND c.client_id <> d.keep_id
-  SET c.alias = CONCAT(c.alias, '-', c.client_id);
+  SET c.alias = CONCAT(c.alias, '~', c.client_id);
 UPDATE clients SET status = 'disconnected' WHERE status IS NULL OR status NOT IN ('connected', 'disconnected');
 
 -- 4. Accounts: room for salted hashes, roles, kicks. The original's console accounts,
@@ -73,7 +74,7 @@ ALTER TABLE messages
   MODIFY client_id INT NULL,
   MODIFY `timestamp` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   ADD COLUMN seq BIGINT NOT NULL DEFAULT 0,
-  ADD COLUMN client_msg_id VARCHAR(64) NULL,
+  ADD COLUMN client_msg_id VARBINARY(256) NULL, -- compared byte for byte, as on SQLite
   ADD COLUMN author_alias VARCHAR(255) NULL;
 UPDATE messages m
   JOIN (SELECT message_id, ROW_NUMBER() OVER (PARTITION BY salon_id ORDER BY message_id) AS rn FROM messages) r

@@ -34,11 +34,15 @@ eachBackend('registration refuses taken usernames and aliases (any case) and say
     await client.request('register', {username: 'toto', alias: 'Toto', password: PASSWORD});
     t.is(await refusal(client.request('register', {username: 'TOTO', alias: 'Other', password: PASSWORD})), 'USERNAME_TAKEN');
     t.is(await refusal(client.request('register', {username: 'titi', alias: 'toto', password: PASSWORD})), 'ALIAS_TAKEN');
+    await client.request('register', {username: 'helene', alias: 'Hélène', password: PASSWORD});
+    for (const alias of ['helene', 'HÉLÈNE', 'Hélène']) {
+      t.is(await refusal(client.request('register', {username: 'other', alias, password: PASSWORD})), 'ALIAS_TAKEN', `${alias} is Hélène`);
+    }
     t.is(await refusal(client.request('register', {username: 'x', alias: 'X', password: PASSWORD})), 'BAD_REQUEST', 'too short');
     t.is(await refusal(client.request('register', {username: 'ti ti', alias: 'X', password: PASSWORD})), 'BAD_REQUEST');
     t.is(await refusal(client.request('register', {username: 'titi', alias: 'Titi', password: 'short'})), 'BAD_REQUEST');
     const [count] = await db.query<{n: number}>('SELECT COUNT(*) AS n FROM clients');
-    t.is(Number(count?.n), 1, 'nothing was stored for the refused registrations');
+    t.is(Number(count?.n), 2, 'nothing was stored for the refused registrations');
   } finally {
     await srv.stop();
   }

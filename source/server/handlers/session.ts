@@ -32,6 +32,8 @@ export function ping(ctx: Context) {
 export async function register(ctx: Context, req: RequestParams<'register'>) {
   const {store, hub, clock, notify} = ctx.services;
   if (await store.isBanned(req.username)) throw new ChatError('USERNAME_BANNED');
+  if (hub.user(req.username)) throw new ChatError('USERNAME_TAKEN');
+  if (hub.aliasTaken(req.alias)) throw new ChatError('ALIAS_TAKEN');
   const passwordHash = await hashPassword(req.password);
   let user: UserRecord;
   try {
