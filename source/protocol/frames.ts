@@ -56,6 +56,12 @@ export const requestSchemas = {
     limit: z.number().int().min(1).max(limits.historyMaxPage).optional(),
   }),
   send: z.object({salon: salonRef, text: messageText, clientMsgId: plainLine(limits.clientMsgIdMax).optional()}),
+  search: z.object({
+    salon: salonRef,
+    text: plainLine(limits.searchMaxChars),
+    before: seq.optional(),
+    limit: z.number().int().min(1).max(limits.historyMaxPage).optional(),
+  }),
   members: z.object({salon: salonRef}),
   read: z.object({salon: salonRef, seq}),
   pending: empty,

@@ -17,6 +17,8 @@ export const limits = {
   /** Largest history page a client may ask for, and the page size when it does not say. */
   historyMaxPage: 200,
   historyDefaultPage: 50,
+  /** Longest search text. */
+  searchMaxChars: 200,
   /** Longest client-chosen send id. */
   clientMsgIdMax: 64,
   /** Minutes a KICK refuses reconnection for. */

@@ -2,7 +2,7 @@
  * The one Store implementation, written once over Kysely. The backends differ only in the
  * few facts a `Flavor` holds (how times are stored, how rows are locked, how errors read).
  */
-import type {Kysely, Transaction} from 'kysely';
+import {type Kysely, type Transaction, sql} from 'kysely';
 import type {Role} from '../protocol/frames.js';
 import type {Database, TimeValue} from './schema.js';
 import {
@@ -462,6 +462,19 @@ export class SqlStore implements Store {
       // Keyset pagination on the unique (salon_id, seq) index: any page costs the same.
       const rows = await query.orderBy('m.seq', 'desc').limit(limit).execute();
       return rows.reverse().map(toMessage);
+    });
+  }
+
+  search(salonId: number, text: string, before: number | undefined, limit: number): Promise<StoredMessage[]> {
+    return this.run(async () => {
+      // '!' escapes LIKE's wildcards: a backslash would mean different things to each backend.
+      const pattern = `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+      let query = this.messageQuery(this.db)
+        .where('m.salon_id', '=', salonId)
+        .where(sql<boolean>`m.contenu LIKE ${pattern} ESCAPE '!'`);
+      if (before !== undefined) query = query.where('m.seq', '<', before);
+      const rows = await query.orderBy('m.seq', 'desc').limit(limit).execute();
+      return rows.map(toMessage);
     });
   }
 

@@ -116,6 +116,11 @@ export interface Store {
   appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]>;
   /** Up to `limit` messages with seq < before (or the newest), oldest first. */
   history(salonId: number, before: number | undefined, limit: number): Promise<StoredMessage[]>;
+  /**
+   * Up to `limit` messages containing `text` (case-insensitive, per the backend's collation),
+   * with seq < before when given, newest first.
+   */
+  search(salonId: number, text: string, before: number | undefined, limit: number): Promise<StoredMessage[]>;
   /** Up to `limit` messages with seq > after, oldest first (catch-up and gap filling). */
   messagesAfter(salonId: number, after: number, limit: number): Promise<StoredMessage[]>;
 }

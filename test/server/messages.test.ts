@@ -115,3 +115,20 @@ eachBackend('bad messages are refused with a reason and store nothing', async (t
     await srv.stop();
   }
 });
+
+eachBackend('search looks through the stored messages of a salon the user belongs to', async (t, db) => {
+  const srv = await startTestServer(db);
+  try {
+    const alice = await srv.user('alice');
+    const bob = await srv.user('bob');
+    await alice.request('send', {salon: 1, text: 'The quarterly report is late'});
+    await bob.request('send', {salon: 1, text: 'no news'});
+    await bob.request('send', {salon: 1, text: 'report sent!'});
+    const found = await alice.request('search', {salon: 'Général', text: 'report'});
+    t.deepEqual(found.messages.map((m: MessageInfo) => m.text), ['report sent!', 'The quarterly report is late']);
+    t.false(found.hasMore);
+    t.is(await refusal(alice.request('search', {salon: 'Blabla', text: 'report'})), 'NOT_MEMBER');
+  } finally {
+    await srv.stop();
+  }
+});

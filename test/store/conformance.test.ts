@@ -205,6 +205,17 @@ storeTest('clientMsgIds that differ only in case or trailing spaces are differen
   t.is(await countRows(db, 'SELECT COUNT(*) AS n FROM messages'), 3);
 });
 
+storeTest('search finds messages containing the text, newest first; wildcards match literally', async (t, store) => {
+  const alice = await addUser(store, 'alice');
+  await store.appendMessages(['Budget 2025', 'lunch?', 'the budget is 100%', 'budget_v2', 'other salon budget'].map((text, i) =>
+    message(alice, i === 4 ? BLABLA : GENERAL, text)));
+  t.deepEqual((await store.search(GENERAL, 'budget', undefined, 10)).map((m) => m.text), ['budget_v2', 'the budget is 100%', 'Budget 2025']);
+  t.deepEqual((await store.search(GENERAL, '100%', undefined, 10)).map((m) => m.text), ['the budget is 100%']);
+  t.deepEqual((await store.search(GENERAL, 't_v', undefined, 10)).map((m) => m.text), ['budget_v2']);
+  t.deepEqual((await store.search(GENERAL, '%', undefined, 10)).map((m) => m.seq), [3]);
+  t.deepEqual((await store.search(GENERAL, 'budget', 3, 10)).map((m) => m.seq), [1], 'before pages on');
+});
+
 storeTest('history gives the newest page oldest-first and the before cursor pages back without gap or overlap', async (t, store) => {
   const alice = await addUser(store, 'alice');
   await store.appendMessages(Array.from({length: 7}, (_, i) => message(alice, GENERAL, `m${i + 1}`, undefined, T0 + i)));

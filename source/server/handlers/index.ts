@@ -4,7 +4,7 @@
  */
 import type {RequestType} from '../../protocol/frames.js';
 import type {Context, UserContext} from '../context.js';
-import {history, send} from './messages.js';
+import {history, search, send} from './messages.js';
 import {accept, ban, kick, pending, reject} from './moderation.js';
 import {join, members, read, salons} from './salons.js';
 import {hello, login, logout, ping, register, resume} from './session.js';
@@ -41,6 +41,7 @@ export const routes: Record<RequestType, Route> = {
   members: route('user', members),
   read: route('user', read),
   history: route('user', history),
+  search: route('user', search),
   send: route('user', send, false),
   pending: route('moderator', pending),
   accept: route('moderator', accept),

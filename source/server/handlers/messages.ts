@@ -22,6 +22,14 @@ export async function send(ctx: UserContext, req: RequestParams<'send'>) {
   return {message: messageInfo(stored)};
 }
 
+// {"id":13,"type":"search","salon":1,"text":"budget"}: newest matches first; `before` pages on.
+export async function search(ctx: UserContext, req: RequestParams<'search'>) {
+  const salon = requireMember(ctx, req.salon);
+  const limit = req.limit ?? limits.historyDefaultPage;
+  const found = await ctx.services.store.search(salon.id, req.text, req.before, limit);
+  return {salon: salon.id, messages: found.map(messageInfo), hasMore: found.length === limit};
+}
+
 // {"id":12,"type":"history","salon":1,"before":120,"limit":50}
 export async function history(ctx: UserContext, req: RequestParams<'history'>) {
   const salon = requireMember(ctx, req.salon);
