@@ -50,11 +50,14 @@ export const requestSchemas = {
   ping: empty,
   salons: empty,
   join: z.object({salon: salonRef}),
-  history: z.object({
-    salon: salonRef,
-    before: seq.optional(),
-    limit: z.number().int().min(1).max(limits.historyMaxPage).optional(),
-  }),
+  history: z
+    .object({
+      salon: salonRef,
+      before: seq.optional(),
+      after: seq.optional(),
+      limit: z.number().int().min(1).max(limits.historyMaxPage).optional(),
+    })
+    .refine((r) => r.before === undefined || r.after === undefined, 'give before or after, not both'),
   send: z.object({salon: salonRef, text: messageText, clientMsgId: plainLine(limits.clientMsgIdMax).optional()}),
   search: z.object({
     salon: salonRef,

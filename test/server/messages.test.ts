@@ -94,6 +94,10 @@ eachBackend('history: recent messages first, older pages by cursor, nothing miss
       before = page.messages[0].seq;
     }
     t.deepEqual(texts, Array.from({length: 12}, (_, i) => `n${i + 1}`));
+    const caughtUp = await alice.request('history', {salon: 1, after: 9, limit: 2});
+    t.deepEqual(caughtUp.messages.map((m: MessageInfo) => m.seq), [10, 11]);
+    t.true(caughtUp.hasMore);
+    t.is(await refusal(alice.request('history', {salon: 1, after: 1, before: 5})), 'BAD_REQUEST');
     t.is(await refusal(alice.request('history', {salon: 1, limit: 1000})), 'BAD_REQUEST');
   } finally {
     await srv.stop();

@@ -30,10 +30,15 @@ export async function search(ctx: UserContext, req: RequestParams<'search'>) {
   return {salon: salon.id, messages: found.map(messageInfo), hasMore: found.length === limit};
 }
 
-// {"id":12,"type":"history","salon":1,"before":120,"limit":50}
+// {"id":12,"type":"history","salon":1,"before":120,"limit":50}: older pages, or with
+// "after": the messages that follow a seq (catching up after a reconnect).
 export async function history(ctx: UserContext, req: RequestParams<'history'>) {
   const salon = requireMember(ctx, req.salon);
   const limit = req.limit ?? limits.historyDefaultPage;
+  if (req.after !== undefined) {
+    const next = await ctx.services.store.messagesAfter(salon.id, req.after, limit);
+    return {salon: salon.id, messages: next.map(messageInfo), hasMore: next.length === limit};
+  }
   const page = await ctx.services.store.history(salon.id, req.before, limit);
   const first = page[0];
   return {salon: salon.id, messages: page.map(messageInfo), hasMore: page.length === limit && first !== undefined && first.seq > 1};
