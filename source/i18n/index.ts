@@ -10,8 +10,13 @@ const catalogs: Record<Lang, Record<MessageKey, string>> = {en, fr};
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 export function translator(lang: Lang): Translate {
-  const catalog = catalogs[lang];
-  return (key, params) => catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole));
+  return fromCatalog(catalogs[lang]);
+}
+
+/** A translate function over one catalog: `{name}` placeholders take the given parameters. */
+export function fromCatalog<K extends string>(catalog: Record<K, string>) {
+  return (key: K, params?: Record<string, string | number>): string =>
+    catalog[key].replace(/\{(\w+)\}/g, (whole, name: string) => (params && name in params ? String(params[name]) : whole));
 }
 
 export function isLang(value: unknown): value is Lang {

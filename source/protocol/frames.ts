@@ -105,6 +105,14 @@ export interface SalonInfo {
   readSeq: number;
 }
 
+/** The result of login and resume. */
+export interface LoginResult {
+  user: UserInfo;
+  /** Give it to `resume` after a reconnect; revoked by logout, KICK and BAN. */
+  token: string;
+  salons: SalonInfo[];
+}
+
 export interface MessageInfo {
   id: number;
   salon: number;

@@ -1,18 +1,12 @@
 /** hello, ping, register, login, resume, logout: getting a connection to a logged-in user. */
 import {ChatError} from '../../protocol/errors.js';
-import type {RequestParams, SalonInfo, UserInfo} from '../../protocol/frames.js';
+import type {LoginResult, RequestParams} from '../../protocol/frames.js';
 import {PROTOCOL_VERSION, limits} from '../../protocol/limits.js';
 import {hashPassword, hashToken, newSessionToken, verifyPassword} from '../../store/password.js';
 import {ConflictError, type UserRecord} from '../../store/types.js';
 import {PACKAGE_NAME, VERSION} from '../../version.js';
 import type {Context, UserContext} from '../context.js';
 import {userInfo} from '../views.js';
-
-export interface LoginResult {
-  user: UserInfo;
-  token: string;
-  salons: SalonInfo[];
-}
 
 // {"id":1,"type":"hello","version":1}
 export function hello(ctx: Context, req: RequestParams<'hello'>) {

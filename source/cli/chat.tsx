@@ -1,0 +1,49 @@
+/**
+ * chat: the terminal client. Flags and environment, then the Ink app on the terminal's
+ * alternate screen (as full-screen terminal programs do), restored on exit.
+ */
+import {render} from 'ink';
+import meow from 'meow';
+import {Controller} from '../client/controller.js';
+import {clientTranslator} from '../i18n/client.js';
+import {detectLang} from '../i18n/index.js';
+import {App} from '../ui/App.js';
+import {colorEnabled} from '../ui/theme.js';
+import {envPort, peekFlag} from './env.js';
+
+export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
+  const lang = detectLang(peekFlag(argv, 'lang') ?? env.CHAT_LANG, env);
+  const cli = meow(clientTranslator(lang)('cli.chatHelp'), {
+    importMeta: import.meta,
+    argv,
+    flags: {
+      host: {type: 'string', default: env.CHAT_HOST || 'localhost'},
+      port: {type: 'number', default: envPort(env.CHAT_PORT, 5000)},
+      user: {type: 'string', default: env.CHAT_USER || ''},
+      lang: {type: 'string', default: lang},
+    },
+  });
+  const {stdout} = process;
+  const fullScreen = Boolean(stdout.isTTY);
+  let exit: () => void = () => {};
+  const exited = new Promise<void>((resolve) => (exit = resolve));
+  const controller = new Controller({
+    host: cli.flags.host,
+    port: cli.flags.port,
+    lang,
+    username: cli.flags.user,
+    columns: stdout.columns || 80,
+    rows: stdout.rows || 24,
+    onExit: () => exit(),
+  });
+  if (fullScreen) stdout.write('\u001b[?1049h\u001b[H');
+  const instance = render(<App controller={controller} color={colorEnabled(env)} />, {exitOnCtrlC: false});
+  controller.start();
+  const quit = () => void controller.quit();
+  process.once('SIGTERM', quit);
+  process.once('SIGHUP', quit);
+  await exited;
+  instance.unmount();
+  if (fullScreen) stdout.write('\u001b[?1049l');
+  return 0;
+}

@@ -1,0 +1,54 @@
+/**
+ * Slash commands, as a table: name, argument, usage, help text, who may use it, action.
+ * /help and Tab completion are generated from it.
+ */
+import type {ClientKey} from '../i18n/client.js';
+
+export interface CommandHost {
+  openByName(name: string): void;
+  search(text: string): void;
+  toggleMembers(): void;
+  logout(): Promise<void>;
+  quit(): Promise<void>;
+  help(): void;
+  kick(username: string): Promise<void>;
+  ban(username: string): Promise<void>;
+}
+
+export interface SlashCommand {
+  name: string;
+  /** 'none': no argument; 'one': one word; 'rest': the rest of the line. */
+  arg: 'none' | 'one' | 'rest';
+  usage: string;
+  help: ClientKey;
+  moderator?: boolean;
+  run(host: CommandHost, arg: string): void | Promise<void>;
+}
+
+export const slashCommands: readonly SlashCommand[] = [
+  {name: '/join', arg: 'rest', usage: '/join SALON', help: 'cmd.join', run: (h, a) => h.openByName(a)},
+  {name: '/search', arg: 'rest', usage: '/search TEXT', help: 'cmd.search', run: (h, a) => h.search(a)},
+  {name: '/members', arg: 'none', usage: '/members', help: 'cmd.members', run: (h) => h.toggleMembers()},
+  {name: '/logout', arg: 'none', usage: '/logout', help: 'cmd.logout', run: (h) => h.logout()},
+  {name: '/quit', arg: 'none', usage: '/quit', help: 'cmd.quit', run: (h) => h.quit()},
+  {name: '/help', arg: 'none', usage: '/help', help: 'cmd.help', run: (h) => h.help()},
+  {name: '/kick', arg: 'one', usage: '/kick USER', help: 'cmd.kick', moderator: true, run: (h, a) => h.kick(a)},
+  {name: '/ban', arg: 'one', usage: '/ban USER', help: 'cmd.ban', moderator: true, run: (h, a) => h.ban(a)},
+];
+
+export type Parsed =
+  | {ok: true; command: SlashCommand; arg: string}
+  | {ok: false; error: {key: ClientKey; params: Record<string, string>}};
+
+/** Parses a line that starts with '/'. A line starting with '//' is a message, not a command. */
+export function parseCommand(line: string, moderator: boolean): Parsed {
+  const [word = '', ...rest] = line.trim().split(/\s+/);
+  const arg = rest.join(' ');
+  const command = slashCommands.find((c) => c.name === word.toLowerCase() && (moderator || !c.moderator));
+  if (!command) return {ok: false, error: {key: 'cmd.unknown', params: {command: word}}};
+  const fits = command.arg === 'none' ? arg === '' : command.arg === 'one' ? rest.length === 1 : arg !== '';
+  if (!fits) return {ok: false, error: {key: 'cmd.usage', params: {usage: command.usage}}};
+  return {ok: true, command, arg};
+}
+
+export const commandNames = (moderator: boolean) => slashCommands.filter((c) => moderator || !c.moderator).map((c) => c.name);

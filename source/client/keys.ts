@@ -1,0 +1,258 @@
+/**
+ * One keyboard router for the whole app. A modal takes the keyboard first; then the
+ * screen; on the main screen, global bindings, then the focused pane. Key names follow
+ * Ink's `Key`, but nothing here imports Ink, so routing is tested without a terminal.
+ */
+import {commandNames} from './commands.js';
+import type {Controller} from './controller.js';
+import {type CompletionCycle, complete} from './editor.js';
+import {layout} from './pane.js';
+import {currentSalon} from './state.js';
+
+export interface KeyPress {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  ctrl?: boolean;
+  shift?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  meta?: boolean;
+}
+
+const FOCUS_ORDER = ['salons', 'messages', 'input'] as const;
+const YES = new Set(['y', 'o', 'Y', 'O']);
+const NO = new Set(['n', 'N']);
+
+/** Typed text: what remains once control keys are ruled out. */
+const printable = (input: string, key: KeyPress) => !key.ctrl && !key.meta && input.length > 0 && !/[\u0000-\u001f\u007f]/u.test(input);
+
+export class KeyRouter {
+  private cycle: CompletionCycle | undefined;
+
+  constructor(private readonly app: Controller) {}
+
+  handle(input: string, key: KeyPress): void {
+    const burst = splitBurst(input, key);
+    if (burst) {
+      for (const [i, k] of burst) this.handle(i, k);
+      return;
+    }
+    const state = this.app.getState();
+    if (key.ctrl && input === 'c') return void this.app.quit();
+    if (state.screen === 'login' || state.screen === 'register') return this.form(state.screen, input, key);
+    if (state.screen !== 'main') return;
+    if (state.modal) return this.modal(input, key);
+    if (this.global(input, key)) return;
+    if (state.focus === 'salons') return this.salons(input, key);
+    if (state.focus === 'messages') return this.messages(input, key);
+    this.input(input, key);
+  }
+
+  private form(form: 'login' | 'register', input: string, key: KeyPress): void {
+    const state = this.app.getState();
+    const busy = form === 'login' ? state.login.busy : state.register.busy;
+    if (busy) return;
+    const value = (): string => {
+      if (form === 'login') return state.login.field === 0 ? state.login.username : state.login.password;
+      const r = state.register;
+      return [r.username, r.alias, r.password, r.confirm][r.field] as string;
+    };
+    const lastField = form === 'login' ? state.login.field === 1 : state.register.field === 3;
+    if (form === 'login' && key.ctrl && input === 'r') return this.app.dispatch({type: 'showRegister'});
+    if (form === 'register' && key.escape) return this.app.dispatch({type: 'showLogin'});
+    if (key.return || input === '\n') return lastField ? void (form === 'login' ? this.app.submitLogin() : this.app.submitRegister()) : this.app.dispatch({type: 'formNext', form, delta: 1});
+    if (key.tab || key.downArrow) return this.app.dispatch({type: 'formNext', form, delta: key.shift ? -1 : 1});
+    if (key.upArrow) return this.app.dispatch({type: 'formNext', form, delta: -1});
+    if (key.backspace || key.delete) return this.app.dispatch({type: 'formInput', form, value: [...value()].slice(0, -1).join('')});
+    if (key.ctrl && input === 'u') return this.app.dispatch({type: 'formInput', form, value: ''});
+    if (printable(input, key)) this.app.dispatch({type: 'formInput', form, value: value() + input.replace(/[\r\n]/g, '')});
+  }
+
+  private modal(input: string, key: KeyPress): void {
+    const state = this.app.getState();
+    const modal = state.modal;
+    if (!modal) return;
+    const close = () => this.app.dispatch({type: 'modal', modal: null});
+    switch (modal.kind) {
+      case 'join':
+        if (YES.has(input) || key.return) return void this.app.answerJoin(true);
+        if (NO.has(input) || key.escape) return void this.app.answerJoin(false);
+        return;
+      case 'switcher': {
+        const matches = switcherMatches(state.salons.map((s) => s.name), modal.query);
+        if (key.escape) return close();
+        if (key.return) {
+          const name = matches[modal.index];
+          close();
+          if (name) this.app.openByName(name);
+          return;
+        }
+        if (key.upArrow || key.downArrow) {
+          const index = Math.max(0, Math.min(matches.length - 1, modal.index + (key.upArrow ? -1 : 1)));
+          return this.app.dispatch({type: 'modal', modal: {...modal, index}});
+        }
+        if (key.backspace || key.delete) return this.app.dispatch({type: 'modal', modal: {kind: 'switcher', query: [...modal.query].slice(0, -1).join(''), index: 0}});
+        if (printable(input, key)) this.app.dispatch({type: 'modal', modal: {kind: 'switcher', query: modal.query + input, index: 0}});
+        return;
+      }
+      case 'pending': {
+        if (key.escape) return close();
+        if (key.upArrow || key.downArrow) {
+          const index = Math.max(0, Math.min(state.pending.length - 1, modal.index + (key.upArrow ? -1 : 1)));
+          return this.app.dispatch({type: 'modal', modal: {kind: 'pending', index}});
+        }
+        if (input === 'a' || input === 'A') return void this.app.answerRequest(true);
+        if (input === 'r' || input === 'R') return void this.app.answerRequest(false);
+        return;
+      }
+      case 'help':
+      case 'search':
+        if (key.escape || key.return || input === 'q') close();
+        return;
+    }
+  }
+
+  /** Bindings that work whatever pane has the focus. Returns true when it used the key. */
+  private global(input: string, key: KeyPress): boolean {
+    const state = this.app.getState();
+    const height = layout(state).paneHeight;
+    if (key.meta && /^[1-9]$/.test(input)) return this.done(() => this.app.openIndex(Number(input) - 1));
+    if (key.ctrl && input === 'n') return this.done(() => this.app.step(1));
+    if (key.ctrl && input === 'p') return this.done(() => this.app.step(-1));
+    if (key.ctrl && input === 'k') return this.done(() => this.app.dispatch({type: 'modal', modal: {kind: 'switcher', query: '', index: 0}}));
+    if (key.meta && (input === 'a' || input === 'A')) return this.done(() => this.app.nextActivity());
+    if (key.meta && (input === 'm' || input === 'M')) return this.done(() => this.app.toggleMembers());
+    if (key.meta && (input === 'p' || input === 'P') && state.user?.role === 'moderator') {
+      return this.done(() => this.app.dispatch({type: 'modal', modal: {kind: 'pending', index: 0}}));
+    }
+    if (key.pageUp) return this.done(() => this.app.scroll(height - 1));
+    if (key.pageDown) return this.done(() => this.app.scroll(-(height - 1)));
+    if (key.tab && key.shift) return this.done(() => this.moveFocus(-1));
+    if (key.tab && state.focus !== 'input') return this.done(() => this.moveFocus(1));
+    if (key.end && (state.focus !== 'input' || state.editor.text === '')) return this.done(() => this.app.dispatch({type: 'scrollBottom'}));
+    return false;
+  }
+
+  private done(action: () => void): true {
+    action();
+    return true;
+  }
+
+  private moveFocus(delta: number): void {
+    const state = this.app.getState();
+    const index = FOCUS_ORDER.indexOf(state.focus);
+    const focus = FOCUS_ORDER[(index + delta + FOCUS_ORDER.length) % FOCUS_ORDER.length] as (typeof FOCUS_ORDER)[number];
+    this.app.dispatch({type: 'focus', focus});
+    if (focus === 'salons') this.app.dispatch({type: 'cursor', index: state.salons.findIndex((s) => s.id === state.current)});
+  }
+
+  private salons(input: string, key: KeyPress): void {
+    const state = this.app.getState();
+    if (key.upArrow) return this.app.dispatch({type: 'cursor', index: state.cursor - 1});
+    if (key.downArrow) return this.app.dispatch({type: 'cursor', index: state.cursor + 1});
+    if (key.return) {
+      this.app.openIndex(state.cursor);
+      return this.app.dispatch({type: 'focus', focus: 'input'});
+    }
+    if (printable(input, key)) {
+      // Typing while the list has the focus goes to the input, as people expect.
+      this.app.dispatch({type: 'focus', focus: 'input'});
+      this.input(input, key);
+    }
+  }
+
+  private messages(input: string, key: KeyPress): void {
+    if (key.upArrow) return this.app.scroll(1);
+    if (key.downArrow) return this.app.scroll(-1);
+    if (key.home) return this.app.scroll(Number.MAX_SAFE_INTEGER);
+    if (printable(input, key) || key.return) {
+      this.app.dispatch({type: 'focus', focus: 'input'});
+      this.input(input, key);
+    }
+  }
+
+  private input(input: string, key: KeyPress): void {
+    const app = this.app;
+    const state = app.getState();
+    const edit = (action: Parameters<Controller['dispatch']>[0] & {type: 'editor'}) => app.dispatch(action);
+    if (key.tab) {
+      const aliases = [...state.members.map((m) => m.alias), ...collectAliases(app)];
+      const result = complete(state.editor, commandNames(state.user?.role === 'moderator'), aliases, this.cycle);
+      if (result) {
+        this.cycle = result.cycle;
+        return app.dispatch({type: 'editorState', editor: result.state});
+      }
+      return this.moveFocus(1);
+    }
+    this.cycle = undefined;
+    if (key.return && key.meta) return edit({type: 'editor', action: {type: 'insert', text: '\n'}});
+    if (key.return) {
+      const salon = currentSalon(state);
+      if (state.editor.text.trim() === '' && salon && salon.state === 'none') return app.open(salon.id);
+      return app.submitInput();
+    }
+    if (key.escape) return;
+    if (key.backspace) return edit({type: 'editor', action: {type: key.meta ? 'killWordBack' : 'backspace'}});
+    if (key.delete) return edit({type: 'editor', action: {type: key.meta ? 'killWordBack' : 'backspace'}});
+    if (key.leftArrow) return edit({type: 'editor', action: {type: key.ctrl || key.meta ? 'wordLeft' : 'left'}});
+    if (key.rightArrow) return edit({type: 'editor', action: {type: key.ctrl || key.meta ? 'wordRight' : 'right'}});
+    if (key.home || (key.ctrl && input === 'a')) return edit({type: 'editor', action: {type: 'home'}});
+    if (key.end || (key.ctrl && input === 'e')) return edit({type: 'editor', action: {type: 'end'}});
+    if (key.ctrl && input === 'w') return edit({type: 'editor', action: {type: 'killWordBack'}});
+    if (key.ctrl && input === 'u') return edit({type: 'editor', action: {type: 'killToStart'}});
+    if (key.ctrl && input === 'd') return edit({type: 'editor', action: {type: 'delete'}});
+    if (key.upArrow) return edit({type: 'editor', action: {type: 'historyUp'}});
+    if (key.downArrow) return edit({type: 'editor', action: {type: 'historyDown'}});
+    if (key.meta && input === 'b') return edit({type: 'editor', action: {type: 'wordLeft'}});
+    if (key.meta && input === 'f') return edit({type: 'editor', action: {type: 'wordRight'}});
+    if (input === '\n') return edit({type: 'editor', action: {type: 'insert', text: '\n'}});
+    if (printable(input, key)) edit({type: 'editor', action: {type: 'insert', text: input.replace(/\r\n?/g, '\n')}});
+  }
+}
+
+/**
+ * Ink hands over a burst of keys that contains no escape byte as one string ("bob\tpass\r"
+ * when keys come faster than the terminal is read). Such a burst is split back into the
+ * keys a person pressed; undefined when the input is a single key already.
+ */
+export function splitBurst(input: string, key: KeyPress): [string, KeyPress][] | undefined {
+  if (input.length < 2 || key.ctrl || key.meta || !/[\u0000-\u001f\u007f]/u.test(input)) return undefined;
+  const keys: [string, KeyPress][] = [];
+  for (const part of input.match(/[\u0000-\u001f\u007f]|[^\u0000-\u001f\u007f]+/gu) ?? []) {
+    if (part === '\t') keys.push(['', {tab: true}]);
+    else if (part === '\r') keys.push(['', {return: true}]);
+    else if (part === '\n') keys.push(['\n', {}]);
+    else if (part === '\u007f' || part === '\b') keys.push(['', {delete: true}]);
+    else if (part.length === 1 && part < ' ') keys.push([String.fromCharCode(part.charCodeAt(0) + 96), {ctrl: true}]);
+    else keys.push([part, {}]);
+  }
+  return keys;
+}
+
+/** Salon names matching a typed filter, best first (prefix before substring). */
+export function switcherMatches(names: readonly string[], query: string): string[] {
+  const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  const q = fold(query);
+  const prefix = names.filter((n) => fold(n).startsWith(q));
+  return [...prefix, ...names.filter((n) => !prefix.includes(n) && fold(n).includes(q))];
+}
+
+/** Aliases seen in the current salon's loaded messages, most recent first. */
+function collectAliases(app: Controller): string[] {
+  const salon = currentSalon(app.getState());
+  const seen: string[] = [];
+  for (const e of [...(salon?.entries ?? [])].reverse()) {
+    if (e.kind === 'message' && e.message.alias && !seen.includes(e.message.alias)) seen.push(e.message.alias);
+    if (seen.length > 50) break;
+  }
+  return seen;
+}

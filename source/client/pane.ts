@@ -1,0 +1,118 @@
+/**
+ * The message pane as lines. Ink has no scrolling box, so the pane renders only what fits:
+ * it walks back from the anchor (or the newest entry) and stops once the pane is full. The
+ * cost depends on the pane's height, never on how many messages the salon holds.
+ */
+import type {UserInfo} from '../protocol/frames.js';
+import type {Lang} from '../i18n/index.js';
+import {clientTranslator} from '../i18n/client.js';
+import {type PaneLine, dayLabel, messageLines, sameDay, sanitize, wrap} from './format.js';
+import type {Anchor, AppState, Entry, SalonView} from './state.js';
+
+export interface Layout {
+  listWidth: number;
+  membersWidth: number;
+  paneWidth: number;
+  paneHeight: number;
+}
+
+/** Column widths for the three panes; narrow terminals (60 columns) shrink the side panes. */
+export function layout(state: Pick<AppState, 'columns' | 'rows' | 'showMembers'>): Layout {
+  const listWidth = state.columns >= 80 ? 22 : 18;
+  const membersWidth = state.showMembers ? (state.columns >= 100 ? 22 : 16) : 0;
+  // Borders: 2 per bordered box; the input takes 3 rows, status bar 1, pane borders 2.
+  const paneWidth = Math.max(20, state.columns - listWidth - membersWidth - 2 - (membersWidth ? 2 : 0) - 2);
+  const paneHeight = Math.max(3, state.rows - 3 - 1 - 2);
+  return {listWidth, membersWidth, paneWidth, paneHeight};
+}
+
+export interface PaneContext {
+  width: number;
+  me: Pick<UserInfo, 'username' | 'alias'>;
+  lang: Lang;
+  now: number;
+}
+
+const entryTs = (e: Entry) => (e.kind === 'message' ? e.message.ts : e.ts);
+
+/** The lines one entry takes, with the day separator and unread mark that precede it. */
+function entryLines(salon: SalonView, index: number, ctx: PaneContext): PaneLine[] {
+  const entry = salon.entries[index] as Entry;
+  const previous = salon.entries[index - 1];
+  const lines: PaneLine[] = [];
+  if (!previous || !sameDay(entryTs(previous), entryTs(entry))) {
+    lines.push({kind: 'day', text: dayLabel(entryTs(entry), ctx.lang, ctx.now), key: `day:${entry.key}`});
+  }
+  if (entry.kind === 'message') {
+    const firstUnread = entry.key > salon.readSeq && (!previous || previous.key <= salon.readSeq);
+    if (firstUnread && entry.message.author !== ctx.me.username) {
+      lines.push({kind: 'unread', text: clientTranslator(ctx.lang)('messages.unread'), key: `unread:${entry.key}`});
+    }
+    lines.push(...messageLines(entry.message, ctx.width, ctx.me));
+  } else {
+    const text = sanitize(clientTranslator(ctx.lang)(entry.notice.key, entry.notice.params));
+    wrap(text, ctx.width).forEach((part, i) => lines.push({kind: 'system', text: part, key: `sys:${entry.key}:${i}`}));
+  }
+  return lines;
+}
+
+function indexOfKey(salon: SalonView, key: number): number {
+  // Entries are sorted by key: binary search keeps scrolling cheap in long salons.
+  let lo = 0;
+  let hi = salon.entries.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const k = (salon.entries[mid] as Entry).key;
+    if (k === key) return mid;
+    if (k < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return Math.min(Math.max(hi, 0), salon.entries.length - 1);
+}
+
+export interface PaneView {
+  lines: PaneLine[];
+  /** The first loaded entry is on screen: time to fetch older messages. */
+  atTop: boolean;
+}
+
+export function paneView(salon: SalonView, height: number, ctx: PaneContext): PaneView {
+  if (salon.entries.length === 0) return {lines: [], atTop: true};
+  let index = salon.anchor ? indexOfKey(salon, salon.anchor.key) : salon.entries.length - 1;
+  let skip = salon.anchor?.linesBelow ?? 0;
+  const collected: PaneLine[][] = [];
+  let count = 0;
+  for (; index >= 0 && count < height; index--) {
+    let lines = entryLines(salon, index, ctx);
+    if (skip > 0) {
+      lines = lines.slice(0, Math.max(0, lines.length - skip));
+      skip = 0;
+    }
+    collected.push(lines);
+    count += lines.length;
+  }
+  const lines = collected.reverse().flat();
+  return {lines: lines.slice(Math.max(0, lines.length - height)), atTop: index < 0 && count <= height};
+}
+
+/** Moves the anchor by `delta` lines (positive: towards older). null means pinned to the bottom. */
+export function scrollAnchor(salon: SalonView, delta: number, ctx: PaneContext): Anchor | null {
+  if (salon.entries.length === 0) return null;
+  let index = salon.anchor ? indexOfKey(salon, salon.anchor.key) : salon.entries.length - 1;
+  let below = (salon.anchor?.linesBelow ?? 0) + delta;
+  if (delta >= 0) {
+    for (;;) {
+      const height = entryLines(salon, index, ctx).length;
+      if (below < height || index === 0) return {key: (salon.entries[index] as Entry).key, linesBelow: Math.min(below, height - 1)};
+      below -= height;
+      index--;
+    }
+  }
+  // Towards newer: hand lines back to the entries below until the bottom is reached.
+  while (below < 0) {
+    if (index === salon.entries.length - 1) return null;
+    index++;
+    below += entryLines(salon, index, ctx).length;
+  }
+  return {key: (salon.entries[index] as Entry).key, linesBelow: below};
+}

@@ -1,0 +1,267 @@
+/**
+ * The client's reducer: network events and user intents in, state out. Pure: no sockets,
+ * no timers, no terminal. Side effects (requests, the bell) live in the controller.
+ */
+import type {Event, JoinRequestInfo, MemberInfo, MessageInfo, SalonInfo, UserInfo} from '../protocol/frames.js';
+import {type EditorAction, type EditorState, editorReducer} from './editor.js';
+import {mentions} from './format.js';
+import {layout, scrollAnchor} from './pane.js';
+import type {AppState, Entry, Focus, Link, Modal, Notice, Outgoing, SalonView} from './state.js';
+
+export type Action =
+  | {type: 'resize'; columns: number; rows: number}
+  | {type: 'link'; link: Link; retryIn?: number | null; error?: Notice | null}
+  | {type: 'showLogin'; info?: Notice; error?: Notice}
+  | {type: 'showRegister'}
+  | {type: 'formInput'; form: 'login' | 'register'; value: string}
+  | {type: 'formNext'; form: 'login' | 'register'; delta: 1 | -1}
+  | {type: 'formBusy'; form: 'login' | 'register'}
+  | {type: 'formError'; form: 'login' | 'register'; error: Notice}
+  | {type: 'registered'; username: string}
+  | {type: 'loggedIn'; user: UserInfo; salons: SalonInfo[]}
+  | {type: 'salons'; salons: SalonInfo[]}
+  | {type: 'page'; salonId: number; messages: MessageInfo[]; mode: 'latest' | 'older' | 'after'; hasMore: boolean}
+  | {type: 'loadingOlder'; salonId: number; loading: boolean}
+  | {type: 'event'; event: Event; now: number}
+  | {type: 'outgoing'; item: Outgoing}
+  | {type: 'outgoingFailed'; clientMsgId: string; error: Notice}
+  | {type: 'outgoingDropped'; clientMsgId: string}
+  | {type: 'sent'; clientMsgId: string; message: MessageInfo}
+  | {type: 'members'; salonId: number; members: MemberInfo[]}
+  | {type: 'pendingList'; requests: JoinRequestInfo[]}
+  | {type: 'ended'; notice: Notice}
+  | {type: 'editor'; action: EditorAction}
+  | {type: 'editorState'; editor: EditorState}
+  | {type: 'focus'; focus: Focus}
+  | {type: 'open'; salonId: number}
+  | {type: 'cursor'; index: number}
+  | {type: 'scroll'; lines: number; now: number}
+  | {type: 'scrollBottom'}
+  | {type: 'modal'; modal: Modal | null}
+  | {type: 'toggleMembers'}
+  | {type: 'flash'; notice: Notice | null}
+  | {type: 'readLocal'; salonId: number; seq: number};
+
+const withSalon = (state: AppState, salonId: number, change: (s: SalonView) => SalonView): AppState => ({
+  ...state,
+  salons: state.salons.map((s) => (s.id === salonId ? change(s) : s)),
+});
+
+function salonFrom(info: SalonInfo, previous?: SalonView): SalonView {
+  const keep = previous && info.state === 'member' && previous.state === 'member';
+  return {
+    id: info.id,
+    name: info.name,
+    moderated: info.moderated,
+    state: info.state,
+    lastSeq: info.lastSeq,
+    readSeq: info.readSeq,
+    mentions: keep ? previous.mentions : 0,
+    entries: keep ? previous.entries : [],
+    loaded: keep ? previous.loaded : false,
+    hasOlder: keep ? previous.hasOlder : true,
+    loadingOlder: false,
+    anchor: keep ? previous.anchor : null,
+    newBelow: keep ? previous.newBelow : false,
+  };
+}
+
+/** Adds messages to a salon's entries, once each, in seq order. */
+export function mergeMessages(entries: readonly Entry[], messages: readonly MessageInfo[]): Entry[] {
+  const last = entries.at(-1);
+  const fresh = messages.filter((m) => !entries.some((e) => e.kind === 'message' && e.key === m.seq));
+  // The common case, a live message newer than all: append without sorting.
+  if (fresh.length === 1 && (!last || (fresh[0] as MessageInfo).seq > last.key)) {
+    const m = fresh[0] as MessageInfo;
+    return [...entries, {kind: 'message', key: m.seq, message: m}];
+  }
+  const added: Entry[] = fresh.map((m) => ({kind: 'message', key: m.seq, message: m}));
+  return [...entries, ...added].sort((a, b) => a.key - b.key);
+}
+
+function addSystem(salon: SalonView, notice: Notice, now: number): SalonView {
+  const last = salon.entries.at(-1)?.key ?? 0;
+  const key = Math.max(last, salon.lastSeq) + 0.001 + (salon.entries.filter((e) => e.key > salon.lastSeq).length * 0.001);
+  return {...salon, entries: [...salon.entries, {kind: 'system', key, notice, ts: now}]};
+}
+
+export function reducer(state: AppState, action: Action): AppState {
+  switch (action.type) {
+    case 'resize':
+      return {...state, columns: action.columns, rows: action.rows};
+    case 'link':
+      return {...state, link: action.link, retryIn: action.retryIn ?? null, linkError: action.error ?? null};
+    case 'showLogin':
+      return {...state, screen: 'login', login: {...state.login, busy: false, info: action.info, error: action.error}};
+    case 'showRegister':
+      return {...state, screen: 'register', register: {...state.register, busy: false, error: undefined}};
+    case 'formInput':
+      return action.form === 'login'
+        ? {...state, login: {...state.login, [state.login.field === 0 ? 'username' : 'password']: action.value, error: undefined}}
+        : {...state, register: {...state.register, [(['username', 'alias', 'password', 'confirm'] as const)[state.register.field]]: action.value, error: undefined}};
+    case 'formNext':
+      return action.form === 'login'
+        ? {...state, login: {...state.login, field: ((state.login.field + 2 + action.delta) % 2) as 0 | 1}}
+        : {...state, register: {...state.register, field: ((state.register.field + 4 + action.delta) % 4) as 0 | 1 | 2 | 3}};
+    case 'formBusy':
+      return action.form === 'login'
+        ? {...state, login: {...state.login, busy: true, error: undefined, info: undefined}}
+        : {...state, register: {...state.register, busy: true, error: undefined}};
+    case 'formError':
+      return action.form === 'login'
+        ? {...state, login: {...state.login, busy: false, error: action.error}}
+        : {...state, register: {...state.register, busy: false, error: action.error}};
+    case 'registered':
+      return {
+        ...state,
+        screen: 'login',
+        login: {username: action.username, password: '', field: 1, busy: false, info: {key: 'register.done', params: {username: action.username}}},
+        register: {username: '', alias: '', password: '', confirm: '', field: 0, busy: false},
+      };
+    case 'loggedIn': {
+      const salons = action.salons.map((info) => salonFrom(info, state.salons.find((s) => s.id === info.id)));
+      const current = state.current ?? salons.find((s) => s.state === 'member')?.id ?? null;
+      return {
+        ...state,
+        screen: 'main',
+        user: action.user,
+        ended: null,
+        login: {...state.login, password: '', busy: false, error: undefined, info: undefined},
+        salons,
+        current,
+        cursor: Math.max(0, salons.findIndex((s) => s.id === current)),
+      };
+    }
+    case 'salons':
+      return {...state, salons: action.salons.map((info) => salonFrom(info, state.salons.find((s) => s.id === info.id)))};
+    case 'page':
+      return withSalon(state, action.salonId, (s) => ({
+        ...s,
+        entries: mergeMessages(s.entries, action.messages),
+        lastSeq: Math.max(s.lastSeq, ...action.messages.map((m) => m.seq)),
+        loaded: s.loaded || action.mode === 'latest',
+        hasOlder: action.mode === 'after' ? s.hasOlder : action.hasMore,
+        loadingOlder: action.mode === 'after' ? s.loadingOlder : false,
+      }));
+    case 'loadingOlder':
+      return withSalon(state, action.salonId, (s) => ({...s, loadingOlder: action.loading}));
+    case 'event':
+      return applyEvent(state, action.event, action.now);
+    case 'outgoing':
+      return {...state, outbox: [...state.outbox.filter((o) => o.clientMsgId !== action.item.clientMsgId), action.item]};
+    case 'outgoingFailed':
+      return {...state, outbox: state.outbox.map((o) => (o.clientMsgId === action.clientMsgId ? {...o, error: action.error} : o))};
+    case 'outgoingDropped':
+      return {...state, outbox: state.outbox.filter((o) => o.clientMsgId !== action.clientMsgId)};
+    case 'sent': {
+      const next = {...state, outbox: state.outbox.filter((o) => o.clientMsgId !== action.clientMsgId)};
+      return applyMessage(next, action.message, 0);
+    }
+    case 'members':
+      return action.salonId === state.current ? {...state, members: action.members} : state;
+    case 'pendingList':
+      return {...state, pending: action.requests};
+    case 'ended':
+      return {...state, ended: action.notice, screen: 'login', user: null, modal: null, outbox: [], pending: []};
+    case 'editor':
+      return {...state, editor: editorReducer(state.editor, action.action)};
+    case 'editorState':
+      return {...state, editor: action.editor};
+    case 'focus':
+      return {...state, focus: action.focus};
+    case 'open': {
+      const index = state.salons.findIndex((s) => s.id === action.salonId);
+      if (index < 0) return state;
+      return {...state, current: action.salonId, cursor: index, members: action.salonId === state.current ? state.members : []};
+    }
+    case 'cursor':
+      return {...state, cursor: Math.max(0, Math.min(state.salons.length - 1, action.index))};
+    case 'scroll': {
+      if (state.current === null || !state.user) return state;
+      const ctx = {width: layout(state).paneWidth, me: state.user, lang: state.lang, now: action.now};
+      return withSalon(state, state.current, (s) => {
+        const anchor = scrollAnchor(s, action.lines, ctx);
+        return {...s, anchor, newBelow: anchor === null ? false : s.newBelow};
+      });
+    }
+    case 'scrollBottom':
+      return state.current === null ? state : withSalon(state, state.current, (s) => ({...s, anchor: null, newBelow: false}));
+    case 'modal':
+      return {...state, modal: action.modal};
+    case 'toggleMembers':
+      return {...state, showMembers: !state.showMembers};
+    case 'flash':
+      return {...state, flash: action.notice};
+    case 'readLocal':
+      return withSalon(state, action.salonId, (s) => (action.seq > s.readSeq ? {...s, readSeq: action.seq, mentions: 0} : s));
+  }
+}
+
+function applyMessage(state: AppState, m: MessageInfo, bell: number): AppState {
+  const me = state.user;
+  const viewing = state.current === m.salon;
+  const own = me !== null && m.author === me.username;
+  const mentioned = !own && me !== null && mentions(m.text, me.alias, me.username);
+  return withSalon({...state, bell: state.bell + (mentioned && !viewing ? bell : 0)}, m.salon, (s) => {
+    if (s.state !== 'member' || s.entries.some((e) => e.kind === 'message' && e.key === m.seq)) return {...s, lastSeq: Math.max(s.lastSeq, m.seq)};
+    return {
+      ...s,
+      entries: s.loaded || s.entries.length > 0 ? mergeMessages(s.entries, [m]) : s.entries,
+      lastSeq: Math.max(s.lastSeq, m.seq),
+      readSeq: own ? Math.max(s.readSeq, m.seq) : s.readSeq,
+      mentions: s.mentions + (mentioned && !(viewing && s.anchor === null) ? 1 : 0),
+      newBelow: s.newBelow || (viewing && s.anchor !== null),
+    };
+  });
+}
+
+function applyEvent(state: AppState, event: Event, now: number): AppState {
+  const me = state.user;
+  switch (event.event) {
+    case 'message': {
+      const next = {...state, outbox: state.outbox.filter((o) => o.clientMsgId !== event.clientMsgId || event.author !== me?.username)};
+      return applyMessage(next, event, 1);
+    }
+    case 'membership': {
+      const mine = me !== null && event.username === me.username;
+      const joinedNotice: Notice = {key: 'system.joined', params: {name: event.username, salon: event.salonName}};
+      let next = state;
+      if (mine) {
+        next = withSalon(next, event.salon, (s) => ({...s, state: event.state, entries: event.state === 'member' ? s.entries : [], loaded: event.state === 'member' && s.loaded}));
+        if (event.reason === 'accepted' || event.reason === 'joined') next = {...withSalon(next, event.salon, (s) => addSystem(s, joinedNotice, now)), flash: joinedNotice};
+        if (event.reason === 'rejected') next = {...next, flash: {key: 'system.rejected', params: {salon: event.salonName}}};
+        if (event.reason === 'requested') next = {...next, flash: {key: 'join.requested', params: {salon: event.salonName}}};
+        return next;
+      }
+      if (event.reason === 'joined' || event.reason === 'accepted') next = withSalon(next, event.salon, (s) => (s.state === 'member' ? addSystem(s, joinedNotice, now) : s));
+      if (event.reason === 'banned') next = withSalon(next, event.salon, (s) => (s.state === 'member' ? addSystem(s, {key: 'system.banned', params: {name: event.alias}}, now) : s));
+      if (event.salon === state.current) {
+        const others = next.members.filter((m) => m.username !== event.username);
+        const members = event.state === 'member' ? [...others, {username: event.username, alias: event.alias, online: true}] : others;
+        next = {...next, members: members.sort((a, b) => a.alias.localeCompare(b.alias))};
+      }
+      return next;
+    }
+    case 'join_request': {
+      const {event: _, ...request} = event;
+      const pending = [...state.pending.filter((r) => !(r.username === request.username && r.salon === request.salon)), request];
+      return {...state, pending, flash: {key: 'flash.joinRequest', params: {username: request.username, salon: request.salonName}}};
+    }
+    case 'join_request_closed':
+      return {...state, pending: state.pending.filter((r) => !(r.username === event.username && r.salon === event.salon))};
+    case 'presence':
+      return {
+        ...state,
+        online: {...state.online, [event.username]: event.online},
+        members: state.members.map((m) => (m.username === event.username ? {...m, online: event.online} : m)),
+      };
+    case 'read':
+      return withSalon(state, event.salon, (s) => (event.seq > s.readSeq ? {...s, readSeq: event.seq, mentions: event.seq >= s.lastSeq ? 0 : s.mentions} : s));
+    case 'kicked':
+      return reducer(state, {type: 'ended', notice: {key: 'ended.kicked', params: {minutes: event.minutes}}});
+    case 'banned':
+      return reducer(state, {type: 'ended', notice: {key: 'ended.banned'}});
+    case 'shutdown':
+      return {...state, flash: {key: 'ended.shutdown'}};
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The client's whole state, as plain data. The reducer (reducer.ts) is the only thing that
+ * changes it; the Ink components only read it.
+ */
+import type {Lang} from '../i18n/index.js';
+import type {ClientKey} from '../i18n/client.js';
+import type {JoinRequestInfo, MemberInfo, MembershipState, MessageInfo, UserInfo} from '../protocol/frames.js';
+import {type EditorState, emptyEditor} from './editor.js';
+
+export type Screen = 'connecting' | 'login' | 'register' | 'main';
+/** The link to the server, as the status bar tells it. */
+export type Link = 'connecting' | 'online' | 'reconnecting';
+export type Focus = 'salons' | 'messages' | 'input';
+
+/** A user-facing text: a catalog key and its parameters, translated when rendered. */
+export interface Notice {
+  key: ClientKey;
+  params?: Record<string, string | number>;
+}
+
+export type Entry =
+  | {kind: 'message'; key: number; message: MessageInfo}
+  | {kind: 'system'; key: number; notice: Notice; ts: number};
+
+/** Where the message pane is scrolled to: the bottom entry shown and lines of it hidden below. */
+export interface Anchor {
+  key: number;
+  linesBelow: number;
+}
+
+export interface SalonView {
+  id: number;
+  name: string;
+  moderated: boolean;
+  state: MembershipState;
+  lastSeq: number;
+  readSeq: number;
+  mentions: number;
+  /** Messages and system lines, sorted by key (a message's key is its seq). */
+  entries: Entry[];
+  /** True once the newest page was fetched; until then the pane asks for it. */
+  loaded: boolean;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  /** null: pinned to the newest line. */
+  anchor: Anchor | null;
+  /** A message arrived while the user was scrolled up. */
+  newBelow: boolean;
+}
+
+export interface LoginForm {
+  username: string;
+  password: string;
+  field: 0 | 1;
+  error?: Notice | undefined;
+  info?: Notice | undefined;
+  busy: boolean;
+}
+
+export interface RegisterForm {
+  username: string;
+  alias: string;
+  password: string;
+  confirm: string;
+  field: 0 | 1 | 2 | 3;
+  error?: Notice | undefined;
+  busy: boolean;
+}
+
+export type Modal =
+  | {kind: 'join'; salonId: number}
+  | {kind: 'switcher'; query: string; index: number}
+  | {kind: 'pending'; index: number}
+  | {kind: 'help'}
+  | {kind: 'search'; query: string; results: MessageInfo[] | null; error?: Notice | undefined};
+
+export interface Outgoing {
+  clientMsgId: string;
+  salonId: number;
+  text: string;
+  error?: Notice | undefined;
+}
+
+export interface AppState {
+  lang: Lang;
+  server: string;
+  screen: Screen;
+  link: Link;
+  /** Seconds until the next reconnection attempt, while reconnecting. */
+  retryIn: number | null;
+  linkError: Notice | null;
+  /** Why the session ended for good (banned) or for a while (kicked). */
+  ended: Notice | null;
+  columns: number;
+  rows: number;
+  user: UserInfo | null;
+  login: LoginForm;
+  register: RegisterForm;
+  salons: SalonView[];
+  current: number | null;
+  /** Highlighted row of the salon list. */
+  cursor: number;
+  focus: Focus;
+  editor: EditorState;
+  modal: Modal | null;
+  showMembers: boolean;
+  members: MemberInfo[];
+  /** Users online, by username (from presence events and member lists). */
+  online: Record<string, boolean>;
+  pending: JoinRequestInfo[];
+  outbox: Outgoing[];
+  /** The latest thing to tell the user, in the status line. */
+  flash: Notice | null;
+  /** Increments when the terminal bell should ring (a mention in another salon). */
+  bell: number;
+}
+
+export function initialState(lang: Lang, server: string, username = '', columns = 80, rows = 24): AppState {
+  return {
+    lang,
+    server,
+    screen: 'connecting',
+    link: 'connecting',
+    retryIn: null,
+    linkError: null,
+    ended: null,
+    columns,
+    rows,
+    user: null,
+    login: {username, password: '', field: username ? 1 : 0, busy: false},
+    register: {username: '', alias: '', password: '', confirm: '', field: 0, busy: false},
+    salons: [],
+    current: null,
+    cursor: 0,
+    focus: 'input',
+    editor: emptyEditor,
+    modal: null,
+    showMembers: false,
+    members: [],
+    online: {},
+    pending: [],
+    outbox: [],
+    flash: null,
+    bell: 0,
+  };
+}
+
+export const unread = (s: SalonView) => (s.state === 'member' ? Math.max(0, s.lastSeq - s.readSeq) : 0);
+export const currentSalon = (state: AppState) => state.salons.find((s) => s.id === state.current);

@@ -1,0 +1,33 @@
+import {Box, Text} from 'ink';
+import type {AppState} from '../client/state.js';
+import {currentSalon} from '../client/state.js';
+import {sanitize} from '../client/format.js';
+import {useTheme} from './theme.js';
+
+/** The input, with its cursor; a multi-line draft shows its lines. */
+export function InputLine({state}: {readonly state: AppState}) {
+  const {t, c} = useTheme();
+  const focused = state.focus === 'input';
+  const {text, cursor} = state.editor;
+  const salon = currentSalon(state);
+  const before = sanitize(text.slice(0, cursor));
+  const at = [...text.slice(cursor)][0];
+  const after = sanitize(text.slice(cursor + (at?.length ?? 0)));
+  const lines = text.split('\n').length;
+  return (
+    <Box borderStyle="round" borderColor={c(focused ? 'cyan' : 'gray')} paddingX={1} height={Math.min(lines, 4) + 2}>
+      <Text color={c('cyan')}>{'› '}</Text>
+      {text === '' && !focused ? (
+        <Text dimColor>{salon ? t('input.placeholder', {salon: salon.name}) : ''}</Text>
+      ) : (
+        <Text wrap="wrap">
+          {before}
+          {focused ? <Text inverse>{at === undefined || at === '\n' ? ' ' : at}</Text> : (at ?? '')}
+          {at === '\n' ? '\n' : ''}
+          {after}
+          {text === '' && focused && salon ? <Text dimColor>{` ${t('input.placeholder', {salon: salon.name})}`}</Text> : null}
+        </Text>
+      )}
+    </Box>
+  );
+}
