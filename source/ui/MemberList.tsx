@@ -8,7 +8,7 @@ export function MemberList({state, width}: {readonly state: AppState; readonly w
   const {t, c} = useTheme();
   const members = [...state.members].sort((a, b) => Number(b.online) - Number(a.online) || a.alias.localeCompare(b.alias));
   return (
-    <Box flexDirection="column" width={width} borderStyle="round" borderColor={c('gray')}>
+    <Box flexDirection="column" width={width} flexShrink={0} borderStyle="round" borderColor={c('gray')}>
       <Text bold>{` ${t('members.title')} (${members.filter((m) => m.online).length}/${members.length})`}</Text>
       {members.map((m) => (
         <Text key={m.username} wrap="truncate" dimColor={!m.online}>

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
-import type {PaneLine} from '../client/format.js';
+import {type PaneLine, wrap} from '../client/format.js';
 import {paneView} from '../client/pane.js';
 import {type AppState, currentSalon} from '../client/state.js';
 import {useTheme} from './theme.js';
@@ -40,8 +40,15 @@ export function MessagePane({state, width, height, now}: {readonly state: AppSta
   let body: ReactNode;
   const pending = salon ? state.outbox.filter((o) => o.salonId === salon.id) : [];
   if (!salon || !state.user) body = null;
-  else if (salon.state === 'none') body = <Text color={c('yellow')}>{t('messages.notMember', {salon: salon.name})}</Text>;
-  else if (salon.state === 'pending') body = <Text color={c('yellow')}>{t('messages.pendingJoin', {salon: salon.name})}</Text>;
+  else if (salon.state !== 'member') {
+    // Wrapped here: Ink measures a box's text before its width is known.
+    const text = t(salon.state === 'none' ? 'messages.notMember' : 'messages.pendingJoin', {salon: salon.name});
+    body = wrap(text, width).map((part, i) => (
+      <Text key={i} color={c('yellow')}>
+        {part}
+      </Text>
+    ));
+  }
   else {
     const reserved = pending.length + (salon.newBelow ? 1 : 0) + (salon.loadingOlder ? 1 : 0);
     const view = paneView(salon, Math.max(1, height - reserved), {width, me: state.user, lang: state.lang, now});

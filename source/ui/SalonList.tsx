@@ -7,7 +7,7 @@ export function SalonList({state, width}: {readonly state: AppState; readonly wi
   const {t, c} = useTheme();
   const focused = state.focus === 'salons';
   return (
-    <Box flexDirection="column" width={width} borderStyle="round" borderColor={c(focused ? 'cyan' : 'gray')} paddingX={0}>
+    <Box flexDirection="column" width={width} flexShrink={0} borderStyle="round" borderColor={c(focused ? 'cyan' : 'gray')} paddingX={0}>
       <Text bold>{` ${t('salons.title')}`}</Text>
       {state.salons.map((salon, index) => {
         const isCurrent = salon.id === state.current;
