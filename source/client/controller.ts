@@ -127,7 +127,7 @@ export class Controller implements CommandHost {
     if (event.event === 'message') {
       const salon = this.state.salons.find((s) => s.id === event.salon);
       // A jump in the sequence means something was missed: fetch the gap from the record.
-      if (salon && salon.loaded && event.seq > knownSeq(salon) + 1) void this.catchUp(salon.id, knownSeq(salon));
+      if (salon && salon.entries.length > 0 && event.seq > knownSeq(salon) + 1) void this.catchUp(salon.id, knownSeq(salon));
     }
     if (event.event === 'banned') this.session.forget(true);
     if (event.event === 'kicked') this.session.forget(false);

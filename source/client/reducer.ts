@@ -206,7 +206,9 @@ function applyMessage(state: AppState, m: MessageInfo, bell: number): AppState {
     if (s.state !== 'member' || s.entries.some((e) => e.kind === 'message' && e.key === m.seq)) return {...s, lastSeq: Math.max(s.lastSeq, m.seq)};
     return {
       ...s,
-      entries: s.loaded || s.entries.length > 0 ? mergeMessages(s.entries, [m]) : s.entries,
+      // Kept even before the salon's first page arrives: that page may have been read from
+      // the database before this message was stored, and the merge drops duplicates.
+      entries: mergeMessages(s.entries, [m]),
       lastSeq: Math.max(s.lastSeq, m.seq),
       readSeq: own ? Math.max(s.readSeq, m.seq) : s.readSeq,
       mentions: s.mentions + (mentioned && !(viewing && s.anchor === null) ? 1 : 0),
