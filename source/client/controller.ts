@@ -118,7 +118,8 @@ export class Controller implements CommandHost {
     this.ensureCurrentLoaded();
     if (this.state.showMembers) this.refreshMembers();
     void this.flushOutbox();
-    if (!resumed) this.dispatch({type: 'flash', notice: null});
+    // Back after a restart: the shutdown notice is no longer true.
+    if (!resumed || this.state.flash?.key === 'ended.shutdown') this.dispatch({type: 'flash', notice: null});
   }
 
   // ---- live events ----------------------------------------------------------------------
@@ -129,8 +130,8 @@ export class Controller implements CommandHost {
       // A jump in the sequence means something was missed: fetch the gap from the record.
       if (salon && salon.entries.length > 0 && event.seq > knownSeq(salon) + 1) void this.catchUp(salon.id, knownSeq(salon));
     }
-    if (event.event === 'banned') this.session.forget(true);
-    if (event.event === 'kicked') this.session.forget(false);
+    // The server revoked the token; the next connection shows the sign-in form.
+    if (event.event === 'banned' || event.event === 'kicked') this.session.forget();
     this.dispatch({type: 'event', event, now: this.clock()});
     if (event.event === 'membership' && event.state === 'member' && event.salon === this.state.current) this.ensureCurrentLoaded();
   }

@@ -102,17 +102,9 @@ export class ChatSession {
     if (token) await this.request('logout', {}).catch(() => {});
   }
 
-  /** The server ended the session (kick, ban): forget the token; stop retrying on a ban. */
-  forget(stopRetrying: boolean): void {
+  /** The server ended the session (kick, ban): the token is void. */
+  forget(): void {
     this.token = null;
-    if (stopRetrying) this.stopped = true;
-  }
-
-  /** Resumes connecting after forget(true), e.g. to sign in as someone else. */
-  restart(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    if (!this.online) void this.connect();
   }
 
   async stop(): Promise<void> {
