@@ -17,17 +17,23 @@ export interface Layout {
 }
 
 /** Column widths for the three panes; narrow terminals (60 columns) shrink the side panes. */
-export function layout(state: Pick<AppState, 'columns' | 'rows' | 'showMembers'>): Layout {
+/** Rows the input box takes: its lines (up to 4) and its border. */
+export const inputHeight = (text: string) => Math.min(text.split('\n').length, 4) + 2;
+
+export function layout(state: Pick<AppState, 'columns' | 'rows' | 'showMembers' | 'editor'>): Layout {
   const listWidth = state.columns >= 80 ? 22 : 18;
   const membersWidth = state.showMembers ? (state.columns >= 100 ? 22 : 16) : 0;
-  // Borders: 2 per bordered box; the input takes 3 rows, status bar 1, pane borders 2.
+  // Borders take 2 columns per box; 2 more are kept free so a wide character at a line's
+  // end never makes the terminal wrap. Rows: the input box, the status bar, the borders.
   const paneWidth = Math.max(20, state.columns - listWidth - membersWidth - 2 - (membersWidth ? 2 : 0) - 2);
-  const paneHeight = Math.max(3, state.rows - 3 - 1 - 2);
+  const paneHeight = Math.max(3, state.rows - inputHeight(state.editor.text) - 1 - 2);
   return {listWidth, membersWidth, paneWidth, paneHeight};
 }
 
 export interface PaneContext {
   width: number;
+  /** Rows of the pane; when given, scrolling up stops once the first line is at the top. */
+  height?: number;
   me: Pick<UserInfo, 'username' | 'alias'>;
   lang: Lang;
   now: number;
@@ -95,6 +101,25 @@ export function paneView(salon: SalonView, height: number, ctx: PaneContext): Pa
   return {lines: lines.slice(Math.max(0, lines.length - height)), atTop: index < 0 && count <= height};
 }
 
+/** The highest anchor that still fills the pane: the salon's first line at the top. */
+function clampToTop(salon: SalonView, wanted: {index: number; linesBelow: number}, ctx: PaneContext): Anchor | null {
+  const anchor = (index: number, linesBelow: number): Anchor => ({key: (salon.entries[index] as Entry).key, linesBelow});
+  if (ctx.height === undefined) return anchor(wanted.index, wanted.linesBelow);
+  let total = 0;
+  // Every entry takes a line at least, so this walks one screenful of entries at most.
+  for (let i = 0; i < salon.entries.length; i++) {
+    const lines = entryLines(salon, i, ctx).length;
+    total += lines;
+    if (total >= ctx.height) {
+      const highest = {index: i, linesBelow: total - ctx.height};
+      const higher = wanted.index < highest.index || (wanted.index === highest.index && wanted.linesBelow > highest.linesBelow);
+      return higher ? anchor(highest.index, highest.linesBelow) : anchor(wanted.index, wanted.linesBelow);
+    }
+  }
+  // Everything fits on one screen: there is nothing to scroll.
+  return total < ctx.height ? null : anchor(wanted.index, wanted.linesBelow);
+}
+
 /** Moves the anchor by `delta` lines (positive: towards older). null means pinned to the bottom. */
 export function scrollAnchor(salon: SalonView, delta: number, ctx: PaneContext): Anchor | null {
   if (salon.entries.length === 0) return null;
@@ -103,7 +128,7 @@ export function scrollAnchor(salon: SalonView, delta: number, ctx: PaneContext):
   if (delta >= 0) {
     for (;;) {
       const height = entryLines(salon, index, ctx).length;
-      if (below < height || index === 0) return {key: (salon.entries[index] as Entry).key, linesBelow: Math.min(below, height - 1)};
+      if (below < height || index === 0) return clampToTop(salon, {index, linesBelow: Math.min(below, height - 1)}, ctx);
       below -= height;
       index--;
     }
@@ -114,5 +139,6 @@ export function scrollAnchor(salon: SalonView, delta: number, ctx: PaneContext):
     index++;
     below += entryLines(salon, index, ctx).length;
   }
+  if (index === salon.entries.length - 1 && below === 0) return null;
   return {key: (salon.entries[index] as Entry).key, linesBelow: below};
 }

@@ -178,7 +178,8 @@ export function reducer(state: AppState, action: Action): AppState {
       return {...state, cursor: Math.max(0, Math.min(state.salons.length - 1, action.index))};
     case 'scroll': {
       if (state.current === null || !state.user) return state;
-      const ctx = {width: layout(state).paneWidth, me: state.user, lang: state.lang, now: action.now};
+      const {paneWidth, paneHeight} = layout(state);
+      const ctx = {width: paneWidth, height: paneHeight, me: state.user, lang: state.lang, now: action.now};
       return withSalon(state, state.current, (s) => {
         const anchor = scrollAnchor(s, action.lines, ctx);
         return {...s, anchor, newBelow: anchor === null ? false : s.newBelow};
