@@ -350,14 +350,16 @@ export class Controller implements CommandHost {
     const salon = currentSalon(this.state);
     if (this.state.screen !== 'main' || !salon || salon.state !== 'member' || salon.anchor !== null || !salon.loaded) return;
     if (salon.lastSeq <= salon.readSeq || this.readTimer) return;
-    // Debounced: a burst of messages costs one read request, not one each.
+    // Debounced: a burst of messages costs one read request, not one each. What was on
+    // screen when the timer started counts as read, even if the user moved on since.
+    const salonId = salon.id;
     this.readTimer = setTimeout(() => {
       this.readTimer = null;
-      const now = currentSalon(this.state);
-      if (!now || now.anchor !== null || now.lastSeq <= now.readSeq) return;
-      const seq = now.lastSeq;
-      this.dispatch({type: 'readLocal', salonId: now.id, seq});
-      void this.session.request('read', {salon: now.id, seq}).catch(() => {});
+      const seen = this.state.salons.find((s) => s.id === salonId);
+      if (!seen || seen.lastSeq <= seen.readSeq) return;
+      const seq = seen.id === this.state.current && seen.anchor === null ? seen.lastSeq : salon.lastSeq;
+      this.dispatch({type: 'readLocal', salonId, seq});
+      void this.session.request('read', {salon: salonId, seq}).catch(() => {});
     }, 250);
     this.readTimer.unref();
   }

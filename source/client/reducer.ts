@@ -109,7 +109,7 @@ export function reducer(state: AppState, action: Action): AppState {
         : {...state, register: {...state.register, busy: true, error: undefined}};
     case 'formError':
       return action.form === 'login'
-        ? {...state, login: {...state.login, busy: false, error: action.error}}
+        ? {...state, ended: null, login: {...state.login, password: '', busy: false, error: action.error}}
         : {...state, register: {...state.register, busy: false, error: action.error}};
     case 'registered':
       return {
@@ -211,7 +211,6 @@ function applyMessage(state: AppState, m: MessageInfo, bell: number): AppState {
       // the database before this message was stored, and the merge drops duplicates.
       entries: mergeMessages(s.entries, [m]),
       lastSeq: Math.max(s.lastSeq, m.seq),
-      readSeq: own ? Math.max(s.readSeq, m.seq) : s.readSeq,
       mentions: s.mentions + (mentioned && !(viewing && s.anchor === null) ? 1 : 0),
       newBelow: s.newBelow || (viewing && s.anchor !== null),
     };
@@ -227,7 +226,7 @@ function applyEvent(state: AppState, event: Event, now: number): AppState {
     }
     case 'membership': {
       const mine = me !== null && event.username === me.username;
-      const joinedNotice: Notice = {key: 'system.joined', params: {name: event.username, salon: event.salonName}};
+      const joinedNotice: Notice = {key: 'system.joined', params: {name: event.alias, salon: event.salonName}};
       let next = state;
       if (mine) {
         next = withSalon(next, event.salon, (s) => ({...s, state: event.state, entries: event.state === 'member' ? s.entries : [], loaded: event.state === 'member' && s.loaded}));

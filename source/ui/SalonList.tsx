@@ -12,7 +12,7 @@ export function SalonList({state, width}: {readonly state: AppState; readonly wi
       {state.salons.map((salon, index) => {
         const isCurrent = salon.id === state.current;
         const count = unread(salon);
-        const mark = salon.state === 'member' ? ' ' : salon.state === 'pending' ? '…' : '⊘';
+        const mark = salon.state === 'member' ? ' ' : salon.state === 'pending' ? '…' : salon.moderated ? '⊘' : '+';
         const badge = salon.mentions > 0 ? `@${salon.mentions}` : count > 0 ? String(count > 999 ? '999+' : count) : '';
         const name = `${mark}${index + 1} ${salon.name}`;
         const room = Math.max(1, width - 2 - badge.length - 1);
@@ -34,8 +34,9 @@ export function SalonList({state, width}: {readonly state: AppState; readonly wi
         );
       })}
       <Box flexDirection="column" marginTop={1}>
-        <Text dimColor>{`…  ${t('salons.pending')}`}</Text>
-        <Text dimColor>{`⊘  ${t('salons.locked')}`}</Text>
+        <Text dimColor wrap="truncate">{`+ ${t('salons.open')}`}</Text>
+        <Text dimColor wrap="truncate">{`⊘ ${t('salons.locked')}`}</Text>
+        <Text dimColor wrap="truncate">{`… ${t('salons.pending')}`}</Text>
       </Box>
     </Box>
   );

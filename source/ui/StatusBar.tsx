@@ -1,8 +1,12 @@
 import {Box, Text} from 'ink';
+import {displayWidth} from '../client/format.js';
 import type {AppState} from '../client/state.js';
 import {useTheme} from './theme.js';
 
-/** Who, where, the link, what just happened, and what keys do. */
+/**
+ * Who, where, the link, what just happened, and what keys do. The latest event matters
+ * most: when it is long, the identity part gives way to it, never the other way round.
+ */
 export function StatusBar({state}: {readonly state: AppState}) {
   const {t, c, color} = useTheme();
   const link =
@@ -12,27 +16,31 @@ export function StatusBar({state}: {readonly state: AppState}) {
         ? {text: t('status.reconnecting', {seconds: state.retryIn ?? 0}), color: 'red'}
         : {text: t('status.connecting'), color: 'yellow'};
   const moderator = state.user?.role === 'moderator';
+  const flash = state.flash ? t(state.flash.key, state.flash.params) : null;
+  const flashWidth = flash ? Math.min(displayWidth(flash), Math.max(10, state.columns - 14)) : 0;
   return (
-    <Box width={state.columns} justifyContent="space-between">
-      <Box flexShrink={0}>
-      <Text>
-        <Text bold>{state.user ? `${state.user.alias} (${state.user.username})` : ''}</Text>
-        <Text dimColor>{` @ ${state.server} `}</Text>
-        <Text color={c(link.color)} inverse={!color}>{`● ${link.text}`}</Text>
-        {moderator && state.pending.length > 0 ? <Text color={c('magenta')} bold>{`  ${t('status.pending', {count: state.pending.length})}`}</Text> : null}
-      </Text>
+    <Box width={state.columns}>
+      <Box flexShrink={flash ? 1 : 0} flexGrow={1}>
+        <Text wrap="truncate">
+          <Text color={c(link.color)} inverse={!color}>{`● ${link.text}`}</Text>
+          <Text bold>{state.user ? ` ${state.user.alias}` : ''}</Text>
+          <Text dimColor>{` @ ${state.server}`}</Text>
+          {moderator && state.pending.length > 0 ? <Text color={c('magenta')} bold>{`  ${t('status.pending', {count: state.pending.length})}`}</Text> : null}
+        </Text>
       </Box>
-      <Box flexShrink={1} marginLeft={2}>
-        {state.flash ? (
+      {flash ? (
+        <Box flexShrink={0} width={flashWidth} marginLeft={1}>
           <Text color={c('yellow')} wrap="truncate">
-            {t(state.flash.key, state.flash.params)}
+            {flash}
           </Text>
-        ) : (
+        </Box>
+      ) : (
+        <Box flexShrink={1} marginLeft={2}>
           <Text dimColor wrap="truncate">
             {t('status.hints')}
           </Text>
-        )}
-      </Box>
+        </Box>
+      )}
     </Box>
   );
 }

@@ -63,6 +63,10 @@ eachBackend('a user registers from the form, signs in, and messages flow both wa
     bob.submitInput();
     await until(alice, (s) => texts(s, 1).join('|') === 'Bonjour !|Salut !');
     t.deepEqual(alice.getState().outbox, []);
+    // What was on screen is read, on the server too: a reload of the list shows no unread.
+    await eventually(async () => Number((await db.query("SELECT last_read_seq AS n FROM salons_adheres WHERE username = 'alice' AND salon_id = 1"))[0]?.n) === 2);
+    alice.dispatch({type: 'salons', salons: (await alice.session.request('salons', {})).salons});
+    t.is(alice.getState().salons[0]?.readSeq, 2);
   } finally {
     await alice.quit();
     await bob.quit();
