@@ -17,8 +17,12 @@ export interface Layout {
 }
 
 /** Column widths for the three panes; narrow terminals (60 columns) shrink the side panes. */
-/** Rows the input box takes: its lines (up to 4) and its border. */
-export const inputHeight = (text: string) => Math.min(text.split('\n').length, 4) + 2;
+/** Columns left for text in the input box: borders, padding and the prompt. */
+export const inputTextWidth = (columns: number) => Math.max(10, columns - 6);
+
+/** Rows the input box takes: its wrapped rows (up to 4) and its border. */
+export const inputHeight = (text: string, columns: number) =>
+  Math.min(4, text.split('\n').reduce((rows, line) => rows + wrap(line, inputTextWidth(columns)).length, 0)) + 2;
 
 export function layout(state: Pick<AppState, 'columns' | 'rows' | 'showMembers' | 'editor'>): Layout {
   const listWidth = state.columns >= 80 ? 22 : 18;
@@ -26,7 +30,7 @@ export function layout(state: Pick<AppState, 'columns' | 'rows' | 'showMembers' 
   // Borders take 2 columns per box; 2 more are kept free so a wide character at a line's
   // end never makes the terminal wrap. Rows: the input box, the status bar, the borders.
   const paneWidth = Math.max(20, state.columns - listWidth - membersWidth - 2 - (membersWidth ? 2 : 0) - 2);
-  const paneHeight = Math.max(3, state.rows - inputHeight(state.editor.text) - 1 - 2);
+  const paneHeight = Math.max(3, state.rows - inputHeight(state.editor.text, state.columns) - 1 - 2);
   return {listWidth, membersWidth, paneWidth, paneHeight};
 }
 
@@ -41,8 +45,21 @@ export interface PaneContext {
 
 const entryTs = (e: Entry) => (e.kind === 'message' ? e.message.ts : e.ts);
 
+/**
+ * The key of the first unread message written by someone else: the unread mark goes above
+ * it. Found from the read marker by binary search, then a short walk over own messages.
+ */
+function unreadMarkKey(salon: SalonView, me: PaneContext['me']): number | undefined {
+  if (salon.readSeq >= salon.lastSeq) return undefined;
+  for (let i = indexAfter(salon, salon.readSeq); i < salon.entries.length; i++) {
+    const e = salon.entries[i] as Entry;
+    if (e.kind === 'message' && e.message.author !== me.username) return e.key;
+  }
+  return undefined;
+}
+
 /** The lines one entry takes, with the day separator and unread mark that precede it. */
-function entryLines(salon: SalonView, index: number, ctx: PaneContext): PaneLine[] {
+function entryLines(salon: SalonView, index: number, ctx: PaneContext, mark: number | undefined): PaneLine[] {
   const entry = salon.entries[index] as Entry;
   const previous = salon.entries[index - 1];
   const lines: PaneLine[] = [];
@@ -50,8 +67,7 @@ function entryLines(salon: SalonView, index: number, ctx: PaneContext): PaneLine
     lines.push({kind: 'day', text: dayLabel(entryTs(entry), ctx.lang, ctx.now), key: `day:${entry.key}`});
   }
   if (entry.kind === 'message') {
-    const firstUnread = entry.key > salon.readSeq && (!previous || previous.key <= salon.readSeq);
-    if (firstUnread && entry.message.author !== ctx.me.username) {
+    if (entry.key === mark) {
       lines.push({kind: 'unread', text: clientTranslator(ctx.lang)('messages.unread'), key: `unread:${entry.key}`});
     }
     lines.push(...messageLines(entry.message, ctx.width, ctx.me));
@@ -60,6 +76,18 @@ function entryLines(salon: SalonView, index: number, ctx: PaneContext): PaneLine
     wrap(text, ctx.width).forEach((part, i) => lines.push({kind: 'system', text: part, key: `sys:${entry.key}:${i}`}));
   }
   return lines;
+}
+
+/** Index of the first entry whose key is above `key`. */
+function indexAfter(salon: SalonView, key: number): number {
+  let lo = 0;
+  let hi = salon.entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((salon.entries[mid] as Entry).key <= key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function indexOfKey(salon: SalonView, key: number): number {
@@ -84,12 +112,13 @@ export interface PaneView {
 
 export function paneView(salon: SalonView, height: number, ctx: PaneContext): PaneView {
   if (salon.entries.length === 0) return {lines: [], atTop: true};
+  const mark = unreadMarkKey(salon, ctx.me);
   let index = salon.anchor ? indexOfKey(salon, salon.anchor.key) : salon.entries.length - 1;
   let skip = salon.anchor?.linesBelow ?? 0;
   const collected: PaneLine[][] = [];
   let count = 0;
   for (; index >= 0 && count < height; index--) {
-    let lines = entryLines(salon, index, ctx);
+    let lines = entryLines(salon, index, ctx, mark);
     if (skip > 0) {
       lines = lines.slice(0, Math.max(0, lines.length - skip));
       skip = 0;
@@ -105,10 +134,11 @@ export function paneView(salon: SalonView, height: number, ctx: PaneContext): Pa
 function clampToTop(salon: SalonView, wanted: {index: number; linesBelow: number}, ctx: PaneContext): Anchor | null {
   const anchor = (index: number, linesBelow: number): Anchor => ({key: (salon.entries[index] as Entry).key, linesBelow});
   if (ctx.height === undefined) return anchor(wanted.index, wanted.linesBelow);
+  const mark = unreadMarkKey(salon, ctx.me);
   let total = 0;
   // Every entry takes a line at least, so this walks one screenful of entries at most.
   for (let i = 0; i < salon.entries.length; i++) {
-    const lines = entryLines(salon, i, ctx).length;
+    const lines = entryLines(salon, i, ctx, mark).length;
     total += lines;
     if (total >= ctx.height) {
       const highest = {index: i, linesBelow: total - ctx.height};
@@ -123,11 +153,12 @@ function clampToTop(salon: SalonView, wanted: {index: number; linesBelow: number
 /** Moves the anchor by `delta` lines (positive: towards older). null means pinned to the bottom. */
 export function scrollAnchor(salon: SalonView, delta: number, ctx: PaneContext): Anchor | null {
   if (salon.entries.length === 0) return null;
+  const mark = unreadMarkKey(salon, ctx.me);
   let index = salon.anchor ? indexOfKey(salon, salon.anchor.key) : salon.entries.length - 1;
   let below = (salon.anchor?.linesBelow ?? 0) + delta;
   if (delta >= 0) {
     for (;;) {
-      const height = entryLines(salon, index, ctx).length;
+      const height = entryLines(salon, index, ctx, mark).length;
       if (below < height || index === 0) return clampToTop(salon, {index, linesBelow: Math.min(below, height - 1)}, ctx);
       below -= height;
       index--;
@@ -137,7 +168,7 @@ export function scrollAnchor(salon: SalonView, delta: number, ctx: PaneContext):
   while (below < 0) {
     if (index === salon.entries.length - 1) return null;
     index++;
-    below += entryLines(salon, index, ctx).length;
+    below += entryLines(salon, index, ctx, mark).length;
   }
   if (index === salon.entries.length - 1 && below === 0) return null;
   return {key: (salon.entries[index] as Entry).key, linesBelow: below};

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import type {AppState} from '../client/state.js';
 import {currentSalon} from '../client/state.js';
 import {sanitize} from '../client/format.js';
+import {inputHeight} from '../client/pane.js';
 import {useTheme} from './theme.js';
 
 /** The input, with its cursor; a multi-line draft shows its lines. */
@@ -13,10 +14,11 @@ export function InputLine({state}: {readonly state: AppState}) {
   const before = sanitize(text.slice(0, cursor));
   const at = [...text.slice(cursor)][0];
   const after = sanitize(text.slice(cursor + (at?.length ?? 0)));
-  const lines = text.split('\n').length;
   return (
-    <Box borderStyle="round" borderColor={c(focused ? 'cyan' : 'gray')} paddingX={1} height={Math.min(lines, 4) + 2}>
-      <Text color={c('cyan')}>{'› '}</Text>
+    <Box borderStyle="round" borderColor={c(focused ? 'cyan' : 'gray')} paddingX={1} height={inputHeight(text, state.columns)} overflow="hidden">
+      <Box flexShrink={0} width={2}>
+        <Text color={c('cyan')}>›</Text>
+      </Box>
       {text === '' && !focused ? (
         <Text dimColor>{salon ? t('input.placeholder', {salon: salon.name}) : ''}</Text>
       ) : (

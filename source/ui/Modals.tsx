@@ -2,7 +2,7 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import {slashCommands} from '../client/commands.js';
-import {messageLines} from '../client/format.js';
+import {messageLines, wrap} from '../client/format.js';
 import {switcherMatches} from '../client/keys.js';
 import type {AppState, Modal} from '../client/state.js';
 import {useTheme} from './theme.js';
@@ -18,6 +18,8 @@ function Window({title, children, width}: {readonly title: string; readonly chil
     </Box>
   );
 }
+
+const titleRows = (title: string, width: number) => wrap(title, Math.max(10, width - 4)).length;
 
 export function ModalView({state, modal, width, height}: {readonly state: AppState; readonly modal: Modal; readonly width: number; readonly height: number}) {
   const {t, c} = useTheme();
@@ -48,32 +50,42 @@ export function ModalView({state, modal, width, height}: {readonly state: AppSta
         </Window>
       );
     }
-    case 'pending':
+    case 'pending': {
+      // A window of the list that keeps the chosen request in view.
+      const rows = Math.max(1, height - 2 - titleRows(t('pending.title'), width));
+      const first = Math.max(0, Math.min(modal.index - rows + 1, state.pending.length - rows));
       return (
         <Window title={t('pending.title')} width={width}>
           {state.pending.length === 0 ? <Text dimColor>{t('pending.empty')}</Text> : null}
-          {state.pending.map((r, i) => (
-            <Text key={`${r.username}:${r.salon}`} inverse={i === modal.index}>
+          {state.pending.slice(first, first + rows).map((r, i) => (
+            <Text key={`${r.username}:${r.salon}`} inverse={first + i === modal.index} wrap="truncate">
               {`  ${t('pending.line', {username: r.username, alias: r.alias, salon: r.salonName})}`}
             </Text>
           ))}
         </Window>
       );
-    case 'help':
+    }
+    case 'help': {
+      const commands = slashCommands.filter((cmd) => !cmd.moderator || state.user?.role === 'moderator').map((cmd) => t(cmd.help));
+      // Commands first: they are what /help is opened for; the key list fills what is left.
+      const keys = t('help.keys').split('\n').flatMap((line) => wrap(line, width - 4));
+      const room = Math.max(0, height - 2 - titleRows(t('help.title'), width) - commands.length - 1);
       return (
         <Window title={t('help.title')} width={width}>
-          <Text wrap="wrap">{t('help.keys')}</Text>
-          <Box flexDirection="column" marginTop={1}>
-            {slashCommands
-              .filter((cmd) => !cmd.moderator || state.user?.role === 'moderator')
-              .map((cmd) => (
-                <Text key={cmd.name} wrap="truncate">
-                  {t(cmd.help)}
-                </Text>
-              ))}
-          </Box>
+          {commands.map((line) => (
+            <Text key={line} wrap="truncate">
+              {line}
+            </Text>
+          ))}
+          {room > 0 ? <Text> </Text> : null}
+          {keys.slice(0, room).map((line, i) => (
+            <Text key={i} wrap="truncate">
+              {line}
+            </Text>
+          ))}
         </Window>
       );
+    }
     case 'search': {
       const salon = state.salons.find((s) => s.id === state.current);
       const lines = (modal.results ?? []).flatMap((m) => messageLines(m, width - 4, state.user ?? {username: '', alias: ''}));
