@@ -3,6 +3,10 @@ import type {Generated} from 'kysely';
 
 export type TimeValue = Date | number;
 
+/** A time column as milliseconds since the epoch, whichever backend wrote it. */
+export const toMs = (value: TimeValue | string | null): number | null =>
+  value === null ? null : value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number(value);
+
 export interface ClientsTable {
   client_id: Generated<number>;
   username: string;

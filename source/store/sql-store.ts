@@ -4,7 +4,8 @@
  */
 import {type Kysely, type Transaction, sql} from 'kysely';
 import type {Role} from '../protocol/frames.js';
-import type {Database, TimeValue} from './schema.js';
+import {appendBatch, messageQuery, toMessage} from './messages.js';
+import {type Database, type TimeValue, toMs} from './schema.js';
 import {
   ConflictError,
   type JoinRequestRecord,
@@ -37,9 +38,6 @@ export interface Flavor {
   destroy(): Promise<void>;
 }
 
-const toMs = (value: TimeValue | string | null): number | null =>
-  value === null ? null : value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : Number(value);
-
 type UserRow = {
   client_id: number;
   username: string;
@@ -56,33 +54,6 @@ const toUser = (row: UserRow): UserRecord => ({
   role: row.role === 'moderator' ? 'moderator' : 'user',
   passwordHash: row.password_hash,
   kickedUntil: toMs(row.kicked_until),
-});
-
-/** MySQL keeps client_msg_id as bytes so that ids differing in case or spaces stay distinct. */
-const toText = (value: string | Buffer | null): string | null => (value === null ? null : Buffer.isBuffer(value) ? value.toString('utf8') : value);
-
-type MessageRow = {
-  message_id: number;
-  salon_id: number;
-  seq: number;
-  client_id: number | null;
-  username: string | null;
-  author_alias: string | null;
-  contenu: string | null;
-  timestamp: TimeValue;
-  client_msg_id: string | Buffer | null;
-};
-
-const toMessage = (row: MessageRow): StoredMessage => ({
-  id: Number(row.message_id),
-  salonId: row.salon_id,
-  seq: Number(row.seq),
-  clientId: row.client_id,
-  username: row.username,
-  alias: row.author_alias,
-  text: row.contenu ?? '',
-  ts: toMs(row.timestamp) ?? 0,
-  clientMsgId: toText(row.client_msg_id),
 });
 
 const USER_COLUMNS = ['client_id', 'username', 'alias', 'role', 'password_hash', 'kicked_until'] as const;
@@ -336,128 +307,12 @@ export class SqlStore implements Store {
 
   appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]> {
     if (batch.length === 0) return Promise.resolve([]);
-    return this.run(() => this.db.transaction().execute((trx) => this.appendIn(trx, batch)));
-  }
-
-  private async appendIn(trx: Transaction<Database>, batch: readonly NewMessage[]): Promise<StoredMessage[]> {
-    const results: (StoredMessage | undefined)[] = new Array(batch.length);
-    // 1. Retries: a (client, clientMsgId) stored before returns the first stored message.
-    const keyOf = (clientId: number | null, id: string) => `${clientId}\u0000${id}`;
-    const firstIndex = new Map<string, number>();
-    const duplicateOf = new Map<number, number>();
-    const withId = batch.filter((m) => m.clientMsgId !== undefined);
-    const earlier = new Map<string, StoredMessage>();
-    if (withId.length > 0) {
-      const rows = await this.messageQuery(trx)
-        .where('m.client_id', 'in', [...new Set(withId.map((m) => m.clientId))])
-        .where('m.client_msg_id', 'in', [...new Set(withId.map((m) => m.clientMsgId as string))])
-        .execute();
-      for (const row of rows) {
-        const message = toMessage(row);
-        earlier.set(keyOf(row.client_id, message.clientMsgId ?? ''), {...message, replayed: true});
-      }
-    }
-    const fresh: number[] = [];
-    batch.forEach((message, index) => {
-      if (message.clientMsgId === undefined) return void fresh.push(index);
-      const key = keyOf(message.clientId, message.clientMsgId);
-      const stored = earlier.get(key);
-      if (stored) return void (results[index] = stored);
-      const first = firstIndex.get(key);
-      if (first !== undefined) return void duplicateOf.set(index, first);
-      firstIndex.set(key, index);
-      fresh.push(index);
-    });
-
-    if (fresh.length > 0) {
-      // 2. Advance each salon's counter in this transaction: gap-free, in stored order.
-      const salonIds = [...new Set(fresh.map((i) => (batch[i] as NewMessage).salonId))];
-      let counters = trx.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds);
-      if (this.flavor.lockCounters) counters = counters.forUpdate();
-      const next = new Map((await counters.execute()).map((r) => [r.salon_id, Number(r.seq)]));
-      const seqs = fresh.map((i) => {
-        const salonId = (batch[i] as NewMessage).salonId;
-        const seq = (next.get(salonId) ?? 0) + 1;
-        next.set(salonId, seq);
-        return seq;
-      });
-      for (const salonId of salonIds) {
-        await trx.updateTable('salons').set({seq: next.get(salonId) ?? 0}).where('salon_id', '=', salonId).execute();
-      }
-      // 3. One multi-row INSERT for the whole batch: the reason batching is fast.
-      const rows = fresh.map((i, k) => {
-        const m = batch[i] as NewMessage;
-        return {
-          client_id: m.clientId,
-          salon_id: m.salonId,
-          contenu: m.text,
-          timestamp: this.flavor.time(m.ts),
-          seq: seqs[k] as number,
-          client_msg_id: m.clientMsgId ?? null,
-          author_alias: m.alias,
-        };
-      });
-      const ids = await this.insertMessages(trx, rows);
-      fresh.forEach((i, k) => {
-        const m = batch[i] as NewMessage;
-        results[i] = {
-          id: ids[k] as number,
-          salonId: m.salonId,
-          seq: seqs[k] as number,
-          clientId: m.clientId,
-          username: m.username,
-          alias: m.alias,
-          text: m.text,
-          ts: m.ts,
-          clientMsgId: m.clientMsgId ?? null,
-        };
-      });
-    }
-    for (const [index, first] of duplicateOf) results[index] = {...(results[first] as StoredMessage), replayed: true};
-    return results as StoredMessage[];
-  }
-
-  private async insertMessages(
-    trx: Transaction<Database>,
-    rows: {client_id: number; salon_id: number; contenu: string; timestamp: TimeValue; seq: number; client_msg_id: string | null; author_alias: string}[],
-  ): Promise<number[]> {
-    if (this.flavor.returning) {
-      const inserted = await trx.insertInto('messages').values(rows).returning('message_id').execute();
-      return inserted.map((r) => Number(r.message_id));
-    }
-    await trx.insertInto('messages').values(rows).execute();
-    // AUTO_INCREMENT ids of a multi-row insert are not promised to be consecutive on every
-    // MySQL setting, so they are read back by the unique (salon_id, seq) key.
-    const wanted = new Map(rows.map((r, k) => [`${r.salon_id}:${r.seq}`, k]));
-    const bySalon = new Map<number, number[]>();
-    for (const r of rows) bySalon.set(r.salon_id, [...(bySalon.get(r.salon_id) ?? []), r.seq]);
-    const ids: number[] = new Array(rows.length);
-    for (const [salonId, seqs] of bySalon) {
-      const found = await trx
-        .selectFrom('messages')
-        .select(['message_id', 'salon_id', 'seq'])
-        .where('salon_id', '=', salonId)
-        .where('seq', '>=', Math.min(...seqs))
-        .where('seq', '<=', Math.max(...seqs))
-        .execute();
-      for (const f of found) {
-        const k = wanted.get(`${f.salon_id}:${Number(f.seq)}`);
-        if (k !== undefined) ids[k] = Number(f.message_id);
-      }
-    }
-    return ids;
-  }
-
-  private messageQuery(db: Kysely<Database> | Transaction<Database>) {
-    return db
-      .selectFrom('messages as m')
-      .leftJoin('clients as c', 'c.client_id', 'm.client_id')
-      .select(['m.message_id', 'm.salon_id', 'm.seq', 'm.client_id', 'c.username', 'm.author_alias', 'm.contenu', 'm.timestamp', 'm.client_msg_id']);
+    return this.run(() => this.db.transaction().execute((trx) => appendBatch(trx, this.flavor, batch)));
   }
 
   history(salonId: number, before: number | undefined, limit: number): Promise<StoredMessage[]> {
     return this.run(async () => {
-      let query = this.messageQuery(this.db).where('m.salon_id', '=', salonId);
+      let query = messageQuery(this.db).where('m.salon_id', '=', salonId);
       if (before !== undefined) query = query.where('m.seq', '<', before);
       // Keyset pagination on the unique (salon_id, seq) index: any page costs the same.
       const rows = await query.orderBy('m.seq', 'desc').limit(limit).execute();
@@ -469,7 +324,7 @@ export class SqlStore implements Store {
     return this.run(async () => {
       // '!' escapes LIKE's wildcards: a backslash would mean different things to each backend.
       const pattern = `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-      let query = this.messageQuery(this.db)
+      let query = messageQuery(this.db)
         .where('m.salon_id', '=', salonId)
         .where(sql<boolean>`m.contenu LIKE ${pattern} ESCAPE '!'`);
       if (before !== undefined) query = query.where('m.seq', '<', before);
@@ -480,7 +335,7 @@ export class SqlStore implements Store {
 
   messagesAfter(salonId: number, after: number, limit: number): Promise<StoredMessage[]> {
     return this.run(async () => {
-      const rows = await this.messageQuery(this.db)
+      const rows = await messageQuery(this.db)
         .where('m.salon_id', '=', salonId)
         .where('m.seq', '>', after)
         .orderBy('m.seq', 'asc')

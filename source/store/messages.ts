@@ -1,0 +1,153 @@
+/**
+ * Storing and reading messages: the batch append behind group commit (gap-free sequence
+ * numbers, idempotent retries, one multi-row INSERT) and the row mapping reads share.
+ */
+import type {Kysely, Transaction} from 'kysely';
+import {type Database, type TimeValue, toMs} from './schema.js';
+import type {Flavor} from './sql-store.js';
+import type {NewMessage, StoredMessage} from './types.js';
+
+/** MySQL keeps client_msg_id as bytes so that ids differing in case or spaces stay distinct. */
+const toText = (value: string | Buffer | null): string | null => (value === null ? null : Buffer.isBuffer(value) ? value.toString('utf8') : value);
+
+type MessageRow = {
+  message_id: number;
+  salon_id: number;
+  seq: number;
+  client_id: number | null;
+  username: string | null;
+  author_alias: string | null;
+  contenu: string | null;
+  timestamp: TimeValue;
+  client_msg_id: string | Buffer | null;
+};
+
+export const toMessage = (row: MessageRow): StoredMessage => ({
+  id: Number(row.message_id),
+  salonId: row.salon_id,
+  seq: Number(row.seq),
+  clientId: row.client_id,
+  username: row.username,
+  alias: row.author_alias,
+  text: row.contenu ?? '',
+  ts: toMs(row.timestamp) ?? 0,
+  clientMsgId: toText(row.client_msg_id),
+});
+
+export async function appendBatch(trx: Transaction<Database>, flavor: Flavor, batch: readonly NewMessage[]): Promise<StoredMessage[]> {
+  const results: (StoredMessage | undefined)[] = new Array(batch.length);
+  // 1. Retries: a (client, clientMsgId) stored before returns the first stored message.
+  const keyOf = (clientId: number | null, id: string) => `${clientId}\u0000${id}`;
+  const firstIndex = new Map<string, number>();
+  const duplicateOf = new Map<number, number>();
+  const withId = batch.filter((m) => m.clientMsgId !== undefined);
+  const earlier = new Map<string, StoredMessage>();
+  if (withId.length > 0) {
+    const rows = await messageQuery(trx)
+      .where('m.client_id', 'in', [...new Set(withId.map((m) => m.clientId))])
+      .where('m.client_msg_id', 'in', [...new Set(withId.map((m) => m.clientMsgId as string))])
+      .execute();
+    for (const row of rows) {
+      const message = toMessage(row);
+      earlier.set(keyOf(row.client_id, message.clientMsgId ?? ''), {...message, replayed: true});
+    }
+  }
+  const fresh: number[] = [];
+  batch.forEach((message, index) => {
+    if (message.clientMsgId === undefined) return void fresh.push(index);
+    const key = keyOf(message.clientId, message.clientMsgId);
+    const stored = earlier.get(key);
+    if (stored) return void (results[index] = stored);
+    const first = firstIndex.get(key);
+    if (first !== undefined) return void duplicateOf.set(index, first);
+    firstIndex.set(key, index);
+    fresh.push(index);
+  });
+
+  if (fresh.length > 0) {
+    // 2. Advance each salon's counter in this transaction: gap-free, in stored order.
+    const salonIds = [...new Set(fresh.map((i) => (batch[i] as NewMessage).salonId))];
+    let counters = trx.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds);
+    if (flavor.lockCounters) counters = counters.forUpdate();
+    const next = new Map((await counters.execute()).map((r) => [r.salon_id, Number(r.seq)]));
+    const seqs = fresh.map((i) => {
+      const salonId = (batch[i] as NewMessage).salonId;
+      const seq = (next.get(salonId) ?? 0) + 1;
+      next.set(salonId, seq);
+      return seq;
+    });
+    for (const salonId of salonIds) {
+      await trx.updateTable('salons').set({seq: next.get(salonId) ?? 0}).where('salon_id', '=', salonId).execute();
+    }
+    // 3. One multi-row INSERT for the whole batch: the reason batching is fast.
+    const rows = fresh.map((i, k) => {
+      const m = batch[i] as NewMessage;
+      return {
+        client_id: m.clientId,
+        salon_id: m.salonId,
+        contenu: m.text,
+        timestamp: flavor.time(m.ts),
+        seq: seqs[k] as number,
+        client_msg_id: m.clientMsgId ?? null,
+        author_alias: m.alias,
+      };
+    });
+    const ids = await insertMessages(trx, flavor, rows);
+    fresh.forEach((i, k) => {
+      const m = batch[i] as NewMessage;
+      results[i] = {
+        id: ids[k] as number,
+        salonId: m.salonId,
+        seq: seqs[k] as number,
+        clientId: m.clientId,
+        username: m.username,
+        alias: m.alias,
+        text: m.text,
+        ts: m.ts,
+        clientMsgId: m.clientMsgId ?? null,
+      };
+    });
+  }
+  for (const [index, first] of duplicateOf) results[index] = {...(results[first] as StoredMessage), replayed: true};
+  return results as StoredMessage[];
+}
+
+async function insertMessages(
+trx: Transaction<Database>,
+flavor: Flavor,
+  rows: {client_id: number; salon_id: number; contenu: string; timestamp: TimeValue; seq: number; client_msg_id: string | null; author_alias: string}[],
+): Promise<number[]> {
+  if (flavor.returning) {
+    const inserted = await trx.insertInto('messages').values(rows).returning('message_id').execute();
+    return inserted.map((r) => Number(r.message_id));
+  }
+  await trx.insertInto('messages').values(rows).execute();
+  // AUTO_INCREMENT ids of a multi-row insert are not promised to be consecutive on every
+  // MySQL setting, so they are read back by the unique (salon_id, seq) key.
+  const wanted = new Map(rows.map((r, k) => [`${r.salon_id}:${r.seq}`, k]));
+  const bySalon = new Map<number, number[]>();
+  for (const r of rows) bySalon.set(r.salon_id, [...(bySalon.get(r.salon_id) ?? []), r.seq]);
+  const ids: number[] = new Array(rows.length);
+  for (const [salonId, seqs] of bySalon) {
+    const found = await trx
+      .selectFrom('messages')
+      .select(['message_id', 'salon_id', 'seq'])
+      .where('salon_id', '=', salonId)
+      .where('seq', '>=', Math.min(...seqs))
+      .where('seq', '<=', Math.max(...seqs))
+      .execute();
+    for (const f of found) {
+      const k = wanted.get(`${f.salon_id}:${Number(f.seq)}`);
+      if (k !== undefined) ids[k] = Number(f.message_id);
+    }
+  }
+  return ids;
+}
+
+/** Messages with their author's username (null once the account was banned). */
+export function messageQuery(db: Kysely<Database> | Transaction<Database>) {
+  return db
+    .selectFrom('messages as m')
+    .leftJoin('clients as c', 'c.client_id', 'm.client_id')
+    .select(['m.message_id', 'm.salon_id', 'm.seq', 'm.client_id', 'c.username', 'm.author_alias', 'm.contenu', 'm.timestamp', 'm.client_msg_id']);
+}
