@@ -2,6 +2,7 @@
  * chat: the terminal client. Flags and environment, then the Ink app on the terminal's
  * alternate screen (as full-screen terminal programs do), restored on exit.
  */
+import {readFileSync} from 'node:fs';
 import {render} from 'ink';
 import meow from 'meow';
 import {Controller} from '../client/controller.js';
@@ -21,8 +22,19 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       port: {type: 'number', default: envPort(env.CHAT_PORT, 5000)},
       user: {type: 'string', default: env.CHAT_USER || ''},
       lang: {type: 'string', default: lang},
+      tls: {type: 'boolean', default: ['1', 'true', 'yes'].includes((env.CHAT_TLS ?? '').toLowerCase())},
+      ca: {type: 'string', default: env.CHAT_CA || ''},
     },
   });
+  let tls: {ca?: Buffer} | undefined;
+  if (cli.flags.tls || cli.flags.ca) {
+    try {
+      tls = cli.flags.ca ? {ca: readFileSync(cli.flags.ca)} : {};
+    } catch (error) {
+      console.error(clientTranslator(lang)('error.caFile', {message: error instanceof Error ? error.message : String(error)}));
+      return 1;
+    }
+  }
   const {stdout} = process;
   const fullScreen = Boolean(stdout.isTTY);
   let exit: () => void = () => {};
@@ -30,6 +42,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   const controller = new Controller({
     host: cli.flags.host,
     port: cli.flags.port,
+    tls,
     lang,
     username: cli.flags.user,
     columns: stdout.columns || 80,

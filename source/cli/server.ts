@@ -2,6 +2,7 @@
  * chat-server: flags and environment, the store, the operator's authentication, the
  * server, and the console. Exits 0 after a graceful stop (KILL, SIGTERM, Ctrl+C).
  */
+import {readFileSync} from 'node:fs';
 import {Readable} from 'node:stream';
 import meow from 'meow';
 import {ConsoleAuthError, authenticate, ensureModerator} from '../console/auth.js';
@@ -9,6 +10,7 @@ import {runCommand} from '../console/commands.js';
 import {noticeText} from '../console/notice-text.js';
 import {OperatorTerminal} from '../console/prompt.js';
 import {detectLang, translator} from '../i18n/index.js';
+import {defaultPolicy} from '../server/policy.js';
 import {type ChatServer, startServer} from '../server/server.js';
 import {openStore} from '../store/open.js';
 import type {Store} from '../store/types.js';
@@ -27,12 +29,34 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       dataDir: {type: 'string', default: defaultDataDir(env)},
       lang: {type: 'string', default: lang},
       console: {type: 'boolean', default: !['1', 'true', 'yes'].includes((env.CHAT_NO_CONSOLE ?? '').toLowerCase())},
+      tlsCert: {type: 'string', default: env.CHAT_TLS_CERT || ''},
+      tlsKey: {type: 'string', default: env.CHAT_TLS_KEY || ''},
+      messageRate: {type: 'number', default: Number(env.CHAT_MESSAGE_RATE) || defaultPolicy.messagesPerSecond},
+      maxConnectionsPerAddress: {type: 'number', default: Number(env.CHAT_MAX_CONNECTIONS_PER_ADDRESS) || defaultPolicy.maxConnectionsPerAddress},
+      idleTimeout: {type: 'number', default: Number(env.CHAT_IDLE_TIMEOUT) || defaultPolicy.idleTimeoutMs / 1000},
     },
   });
   const {flags} = cli;
   // Without a console, nothing is read from stdin: a service manager's stdin may be anything.
   const input = flags.console ? process.stdin : Readable.from([]);
   const term = new OperatorTerminal(input, process.stdout);
+
+  let tls: {cert: Buffer; key: Buffer} | undefined;
+  if (flags.tlsCert || flags.tlsKey) {
+    try {
+      tls = {cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey)};
+    } catch (error) {
+      term.close();
+      console.error(t('server.tlsFiles', {message: error instanceof Error ? error.message : String(error)}));
+      return 1;
+    }
+  }
+  const policy = {
+    messagesPerSecond: flags.messageRate,
+    messageBurst: Math.max(1, flags.messageRate * 3),
+    maxConnectionsPerAddress: flags.maxConnectionsPerAddress,
+    idleTimeoutMs: flags.idleTimeout * 1000,
+  };
 
   let store: Store;
   try {
@@ -57,7 +81,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
 
   let server: ChatServer;
   try {
-    server = await startServer({store, host: flags.host, port: flags.port, notify: (notice) => term.print(noticeText(t, notice))});
+    server = await startServer({store, host: flags.host, port: flags.port, tls, policy, notify: (notice) => term.print(noticeText(t, notice))});
   } catch (error) {
     term.close();
     await store.close();

@@ -3,7 +3,8 @@
  * events to listeners. No reconnect here (see session.ts); no Ink anywhere.
  */
 import {EventEmitter} from 'node:events';
-import {type Socket, connect as netConnect} from 'node:net';
+import {type Socket, isIP, connect as netConnect} from 'node:net';
+import {connect as tlsConnect} from 'node:tls';
 import {LineDecoder, encodeFrame} from '../protocol/codec.js';
 import type {Event, RequestParams, RequestType} from '../protocol/frames.js';
 import {PROTOCOL_VERSION, limits} from '../protocol/limits.js';
@@ -38,6 +39,8 @@ export interface ConnectOptions {
   port: number;
   /** Sends hello first (the default); tests of the handshake turn it off. */
   hello?: boolean;
+  /** Speak TLS; `ca` replaces the system's trusted certificates (a company's own CA). */
+  tls?: {ca?: string | Buffer} | undefined;
   clientName?: string;
 }
 
@@ -71,8 +74,16 @@ export class ClientConnection extends EventEmitter {
 
   static async open(options: ConnectOptions): Promise<ClientConnection> {
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = netConnect({host: options.host, port: options.port});
-      s.once('connect', () => {
+      const s = options.tls
+        ? tlsConnect({
+            host: options.host,
+            port: options.port,
+            // SNI takes names only; an address is checked against the certificate's IP entries.
+            ...(isIP(options.host) ? {} : {servername: options.host}),
+            ...(options.tls.ca ? {ca: options.tls.ca} : {}),
+          })
+        : netConnect({host: options.host, port: options.port});
+      s.once(options.tls ? 'secureConnect' : 'connect', () => {
         s.off('error', reject);
         resolve(s);
       });

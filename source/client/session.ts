@@ -21,6 +21,7 @@ export interface SessionHandlers {
 export interface SessionOptions {
   host: string;
   port: number;
+  tls?: {ca?: string | Buffer} | undefined;
   /** First retry delay and cap, in ms. */
   backoff?: {initial: number; max: number};
   /** A request unanswered this long means the link is dead. */
@@ -126,7 +127,7 @@ export class ChatSession {
     this.on.link('connecting');
     let conn: ClientConnection;
     try {
-      conn = await ClientConnection.open({host: this.options.host, port: this.options.port, clientName: 'chat'});
+      conn = await ClientConnection.open({host: this.options.host, port: this.options.port, tls: this.options.tls, clientName: 'chat'});
     } catch (error) {
       this.scheduleRetry(error);
       return;

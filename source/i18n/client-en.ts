@@ -35,10 +35,12 @@ export const clientEn = {
   'error.STORE_UNAVAILABLE': 'The server cannot store right now; retrying.',
   'error.OVERLOADED': 'The server is busy; retrying.',
   'error.RATE_LIMITED': 'Slow down a little.',
+  'error.TOO_MANY_CONNECTIONS': 'Too many connections from this computer.',
   'error.SHUTTING_DOWN': 'The server is shutting down.',
   'error.CONNECTION_CLOSED': 'The connection was lost.',
   'error.BAD_REQUEST': 'The server refused that: {message}',
   'error.generic': 'Error: {message}',
+  'error.caFile': 'Cannot read the CA certificate: {message}',
   'status.online': 'connected',
   'status.connecting': 'connecting…',
   'status.reconnecting': 'connection lost, retrying in {seconds} s',
@@ -111,6 +113,8 @@ export const clientEn = {
     --port PORT     server port               [CHAT_PORT, default 5000]
     --user NAME     username to sign in with  [CHAT_USER]
     --lang en|fr    interface language        [CHAT_LANG, else the locale]
+    --tls           connect with TLS          [CHAT_TLS=1]
+    --ca FILE       trust this CA (PEM) instead of the system's  [CHAT_CA]
     --help, --version
 
   Colours follow NO_COLOR. Inside, /help lists keys and commands.

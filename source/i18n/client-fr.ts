@@ -37,10 +37,12 @@ export const clientFr: Record<ClientKey, string> = {
   'error.STORE_UNAVAILABLE': 'Le serveur ne peut pas enregistrer pour le moment ; nouvel essai.',
   'error.OVERLOADED': 'Le serveur est occupé ; nouvel essai.',
   'error.RATE_LIMITED': 'Ralentissez un peu.',
+  'error.TOO_MANY_CONNECTIONS': 'Trop de connexions depuis cet ordinateur.',
   'error.SHUTTING_DOWN': "Le serveur s'arrête.",
   'error.CONNECTION_CLOSED': 'La connexion a été perdue.',
   'error.BAD_REQUEST': 'Le serveur a refusé : {message}',
   'error.generic': 'Erreur : {message}',
+  'error.caFile': 'Impossible de lire le certificat de l\u2019autorité : {message}',
   'status.online': 'connecté',
   'status.connecting': 'connexion…',
   'status.reconnecting': 'connexion perdue, nouvel essai dans {seconds} s',
@@ -113,6 +115,8 @@ export const clientFr: Record<ClientKey, string> = {
     --port PORT     port du serveur           [CHAT_PORT, défaut 5000]
     --user NOM      nom d'utilisateur         [CHAT_USER]
     --lang en|fr    langue de l'interface     [CHAT_LANG, sinon la locale]
+    --tls           se connecter en TLS       [CHAT_TLS=1]
+    --ca FICHIER    faire confiance à cette autorité (PEM)  [CHAT_CA]
     --help, --version
 
   Les couleurs respectent NO_COLOR. Dans le client, /help liste touches et commandes.

@@ -57,6 +57,7 @@ export const en = {
   'error.generic': 'Error: {message}',
   'server.startFailed': 'chat-server could not start: {message}',
   'server.dbUnreachable': 'Cannot reach the database at {location}: {message}',
+  'server.tlsFiles': 'Cannot read the TLS certificate or key: {message}',
   'server.portInUse': 'Port {port} on {host} is already in use. Choose another with --port or CHAT_PORT.',
   'cli.serverHelp': `
   Usage
@@ -75,6 +76,13 @@ export const en = {
     --lang en|fr       console language                [CHAT_LANG, else the locale]
     --no-console       no command prompt (service managers); the operator is
                        authenticated from CHAT_ADMIN_USER and CHAT_ADMIN_PASSWORD
+    --tls-cert FILE    PEM certificate chain: speak TLS  [CHAT_TLS_CERT]
+    --tls-key FILE     PEM private key for it            [CHAT_TLS_KEY]
+    --message-rate N   messages per second per connection, bursts of 3N
+                                                     [CHAT_MESSAGE_RATE, default 10]
+    --max-connections-per-address N                  [CHAT_MAX_CONNECTIONS_PER_ADDRESS, default 50]
+    --idle-timeout S   close connections silent for S seconds
+                                                     [CHAT_IDLE_TIMEOUT, default 90]
     --help, --version
 
   The console asks for a moderator's username and password at start. The first start

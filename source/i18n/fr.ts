@@ -59,6 +59,7 @@ export const fr: Record<MessageKey, string> = {
   'error.generic': 'Erreur : {message}',
   'server.startFailed': 'chat-server ne peut pas démarrer : {message}',
   'server.dbUnreachable': 'Impossible de joindre la base de données {location} : {message}',
+  'server.tlsFiles': 'Impossible de lire le certificat ou la clé TLS : {message}',
   'server.portInUse': 'Le port {port} sur {host} est déjà utilisé. Choisissez-en un autre avec --port ou CHAT_PORT.',
   'cli.serverHelp': `
   Usage
@@ -77,6 +78,13 @@ export const fr: Record<MessageKey, string> = {
     --lang en|fr       langue de la console            [CHAT_LANG, sinon la locale]
     --no-console       pas d'invite de commande (gestionnaires de services) ;
                        l'opérateur est authentifié par CHAT_ADMIN_USER et CHAT_ADMIN_PASSWORD
+    --tls-cert FICHIER certificat PEM : parler TLS       [CHAT_TLS_CERT]
+    --tls-key FICHIER  clé privée PEM                    [CHAT_TLS_KEY]
+    --message-rate N   messages par seconde et par connexion, rafales de 3N
+                                                     [CHAT_MESSAGE_RATE, défaut 10]
+    --max-connections-per-address N                  [CHAT_MAX_CONNECTIONS_PER_ADDRESS, défaut 50]
+    --idle-timeout S   fermer les connexions muettes depuis S secondes
+                                                     [CHAT_IDLE_TIMEOUT, défaut 90]
     --help, --version
 
   La console demande au démarrage le nom et le mot de passe d'un modérateur. Le premier

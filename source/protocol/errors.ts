@@ -26,6 +26,7 @@ export const errorMessages = {
   NO_PENDING_REQUEST: 'There is no pending join request for that user and salon.',
   FORBIDDEN: 'Only moderators may do that.',
   RATE_LIMITED: 'Too many requests; slow down.',
+  TOO_MANY_CONNECTIONS: 'Too many connections from your address.',
   OVERLOADED: 'The server is busy; retry shortly.',
   STORE_UNAVAILABLE: 'The database is unavailable; nothing was stored. Retry shortly.',
   SHUTTING_DOWN: 'The server is shutting down.',

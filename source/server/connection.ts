@@ -7,6 +7,7 @@ import {LineDecoder, encodeFrame} from '../protocol/codec.js';
 import {ChatError} from '../protocol/errors.js';
 import type {Event, Request, RequestId} from '../protocol/frames.js';
 import {parseRequest} from '../protocol/parse.js';
+import type {TokenBucket} from './guards.js';
 import type {UserState} from './hub.js';
 import type {Peer} from './peer.js';
 
@@ -16,6 +17,8 @@ export interface ConnectionLimits {
   maxSendQueueBytes: number;
   /** Malformed frames tolerated before the connection is dropped. */
   maxBadFrames: number;
+  /** Requests waiting for their turn before the socket stops being read. */
+  maxQueuedRequests: number;
 }
 
 export type Stage = 'hello' | 'guest' | 'user';
@@ -30,14 +33,21 @@ let nextId = 1;
 export class Connection implements Peer {
   readonly id = nextId++;
   readonly remote: string;
+  /** The peer's IP address: the key of per-address limits. */
+  readonly address: string;
+  /** When the peer last sent anything (for the idle timeout). */
+  lastActivity = Date.now();
   stage: Stage = 'hello';
   session: Session | null = null;
+  /** This connection's message allowance, made at its first send. */
+  bucket: TokenBucket | null = null;
   /** Requests are handled one at a time, in arrival order (see dispatch.ts). */
   chain: Promise<void> = Promise.resolve();
   private readonly decoder: LineDecoder;
   private corked = false;
   private closed = false;
   private badFrames = 0;
+  private queued = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -45,7 +55,8 @@ export class Connection implements Peer {
     onRequest: (connection: Connection, request: Request) => void,
     onClose: (connection: Connection) => void,
   ) {
-    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    this.address = socket.remoteAddress ?? '?';
+    this.remote = `${this.address}:${socket.remotePort ?? '?'}`;
     // Nagle's algorithm would hold small frames back for tens of milliseconds.
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);
@@ -62,6 +73,7 @@ export class Connection implements Peer {
       },
     });
     socket.on('data', (chunk: Buffer) => {
+      this.lastActivity = Date.now();
       if (!this.closed) this.decoder.push(chunk);
     });
     socket.on('error', () => {}); // 'close' follows and does the cleanup
@@ -115,6 +127,19 @@ export class Connection implements Peer {
     this.socket.end();
     // A peer that never reads would keep a half-closed socket forever.
     setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  /**
+   * Back-pressure on a peer that sends requests faster than they are answered: past the
+   * bound its socket is no longer read, so its unprocessed frames wait in the kernel's
+   * buffers (and then in the peer's), not in our memory.
+   */
+  requestQueued(): void {
+    if (++this.queued === this.limits.maxQueuedRequests) this.socket.pause();
+  }
+
+  requestDone(): void {
+    if (this.queued-- === this.limits.maxQueuedRequests && !this.closed) this.socket.resume();
   }
 
   private countBadFrame(): void {

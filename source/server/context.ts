@@ -4,6 +4,8 @@ import type {Connection} from './connection.js';
 import type {Hub, UserState} from './hub.js';
 import type {Moderation} from './moderation.js';
 import type {Notify} from './notices.js';
+import type {LoginGuard, RegistrationGuard} from './guards.js';
+import type {Policy} from './policy.js';
 import type {Writer} from './writer.js';
 
 export interface Services {
@@ -14,6 +16,9 @@ export interface Services {
   clock: () => number;
   notify: Notify;
   sessionTtlMs: number;
+  policy: Policy;
+  logins: LoginGuard;
+  registrations: RegistrationGuard;
   /** Set once a graceful stop begins: new requests are refused. */
   stopping: boolean;
 }

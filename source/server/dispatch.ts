@@ -8,8 +8,9 @@ import {type Gate, routes} from './handlers/index.js';
 
 export function dispatch(conn: Connection, request: Request, services: Services): void {
   const route = routes[request.type];
+  conn.requestQueued();
   conn.chain = conn.chain.then(() => {
-    const done = handle(conn, request, route.gate, route.run, services);
+    const done = handle(conn, request, route.gate, route.run, services).finally(() => conn.requestDone());
     return route.ordered ? done : undefined;
   });
 }

@@ -2,7 +2,10 @@
  * The chat server: a TCP listener over a store. It owns the hub, the writer and the
  * connections; the caller owns the store (opens it before, closes it after).
  */
-import {type AddressInfo, type Server, createServer} from 'node:net';
+import {type AddressInfo, type Server, type Socket, createServer} from 'node:net';
+import {createServer as createTlsServer} from 'node:tls';
+import {encodeFrame} from '../protocol/codec.js';
+import {ChatError} from '../protocol/errors.js';
 import {limits} from '../protocol/limits.js';
 import type {Store} from '../store/types.js';
 import {type Bus, LocalBus} from './bus.js';
@@ -10,9 +13,11 @@ import {Connection, type ConnectionLimits} from './connection.js';
 import type {Services} from './context.js';
 import {dispatch} from './dispatch.js';
 import {endSession} from './handlers/session.js';
+import {LoginGuard, RegistrationGuard} from './guards.js';
 import {Hub} from './hub.js';
 import {Moderation} from './moderation.js';
 import type {Notify} from './notices.js';
+import {type Policy, defaultPolicy} from './policy.js';
 import {Writer} from './writer.js';
 
 export interface ServerOptions {
@@ -25,6 +30,9 @@ export interface ServerOptions {
   connection?: Partial<ConnectionLimits>;
   writer?: {maxBatch?: number; maxQueue?: number};
   sessionTtlMs?: number;
+  policy?: Partial<Policy>;
+  /** PEM certificate chain and key: the listener speaks TLS instead of plain TCP. */
+  tls?: {cert: string | Buffer; key: string | Buffer};
 }
 
 export interface ChatServer {
@@ -37,7 +45,7 @@ export interface ChatServer {
   stop(reason?: string): Promise<void>;
 }
 
-export const defaultConnectionLimits: ConnectionLimits = {
+export const defaultConnectionLimits: Omit<ConnectionLimits, 'maxQueuedRequests'> = {
   maxFrameBytes: limits.maxFrameBytes,
   maxSendQueueBytes: 4 * 1024 * 1024,
   maxBadFrames: 50,
@@ -59,22 +67,59 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     onRecovery: () => notify({kind: 'store_recovered'}),
   });
   const moderation = new Moderation(store, hub, clock);
-  const services: Services = {store, hub, writer, moderation, clock, notify, sessionTtlMs: options.sessionTtlMs ?? 30 * 24 * 3600_000, stopping: false};
-  const connectionLimits = {...defaultConnectionLimits, ...options.connection};
+  const policy: Policy = {...defaultPolicy, ...options.policy};
+  const services: Services = {
+    store,
+    hub,
+    writer,
+    moderation,
+    clock,
+    notify,
+    sessionTtlMs: options.sessionTtlMs ?? 30 * 24 * 3600_000,
+    stopping: false,
+    policy,
+    logins: new LoginGuard(policy),
+    registrations: new RegistrationGuard(policy),
+  };
+  const connectionLimits: ConnectionLimits = {...defaultConnectionLimits, maxQueuedRequests: policy.maxQueuedRequests, ...options.connection};
   const connections = new Set<Connection>();
+  const perAddress = new Map<string, number>();
 
-  const listener: Server = createServer((socket) => {
+  const accept = (socket: Socket) => {
+    const address = socket.remoteAddress ?? '?';
+    const open = perAddress.get(address) ?? 0;
+    if (open >= policy.maxConnectionsPerAddress) {
+      socket.on('error', () => {});
+      socket.end(encodeFrame({id: null, ok: false, error: new ChatError('TOO_MANY_CONNECTIONS').toWire()}));
+      return;
+    }
+    perAddress.set(address, open + 1);
     const conn = new Connection(
       socket,
       connectionLimits,
       (c, request) => dispatch(c, request, services),
       (c) => {
         connections.delete(c);
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
         void endSession({conn: c, services});
       },
     );
     connections.add(conn);
-  });
+  };
+  const listener: Server = options.tls
+    ? createTlsServer({cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2'}, accept)
+    : createServer(accept);
+  // A TLS handshake that fails (plain TCP, wrong version) must not take the server down.
+  listener.on('tlsClientError', () => {});
+
+  // Dead peers (a cut cable, a frozen laptop) are found by silence: clients ping every 15 s.
+  const idleSweep = setInterval(() => {
+    const deadline = Date.now() - policy.idleTimeoutMs;
+    for (const conn of connections) if (conn.lastActivity < deadline) conn.close();
+  }, Math.max(50, Math.min(10_000, policy.idleTimeoutMs / 3)));
+  idleSweep.unref();
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
     listener.listen(options.port ?? 5000, options.host ?? 'localhost', () => {
@@ -90,6 +135,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     (stopped ??= (async () => {
       notify({kind: 'stopping'});
       services.stopping = true;
+      clearInterval(idleSweep);
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
       await writer.drain();
       await Promise.all([...connections].map((c) => c.chain.catch(() => {})));

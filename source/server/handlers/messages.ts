@@ -1,6 +1,7 @@
 /** send and history. */
 import type {RequestParams} from '../../protocol/frames.js';
 import {limits} from '../../protocol/limits.js';
+import {TokenBucket} from '../guards.js';
 import type {UserContext} from '../context.js';
 import {messageInfo} from '../views.js';
 import {requireMember} from './salons.js';
@@ -9,7 +10,11 @@ import {requireMember} from './salons.js';
 // Answered only once stored. The membership check reads memory; the writer batches.
 export async function send(ctx: UserContext, req: RequestParams<'send'>) {
   const salon = requireMember(ctx, req.salon);
-  const {user} = ctx;
+  const {user, conn} = ctx;
+  const {policy, clock} = ctx.services;
+  // A short burst passes; a flood is answered RATE_LIMITED, without disconnecting.
+  conn.bucket ??= new TokenBucket(policy.messagesPerSecond, policy.messageBurst, clock());
+  conn.bucket.take(clock());
   const stored = await ctx.services.writer.submit({
     clientId: user.id,
     username: user.username,

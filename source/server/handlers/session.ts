@@ -24,7 +24,8 @@ export function ping(ctx: Context) {
 
 // {"id":3,"type":"register","username":"exemple","alias":"Exemple","password":"..."}
 export async function register(ctx: Context, req: RequestParams<'register'>) {
-  const {store, hub, clock, notify} = ctx.services;
+  const {store, hub, clock, notify, registrations} = ctx.services;
+  registrations.check(ctx.conn.address, clock());
   if (await store.isBanned(req.username)) throw new ChatError('USERNAME_BANNED');
   if (hub.user(req.username)) throw new ChatError('USERNAME_TAKEN');
   if (hub.aliasTaken(req.alias)) throw new ChatError('ALIAS_TAKEN');
@@ -36,6 +37,7 @@ export async function register(ctx: Context, req: RequestParams<'register'>) {
     if (error instanceof ConflictError) throw new ChatError(error.field === 'username' ? 'USERNAME_TAKEN' : 'ALIAS_TAKEN');
     throw error;
   }
+  registrations.registered(ctx.conn.address, clock());
   const {passwordHash: _, ...publicUser} = user;
   hub.publish({kind: 'user_added', user: publicUser});
   notify({kind: 'registered', username: user.username});
@@ -44,11 +46,20 @@ export async function register(ctx: Context, req: RequestParams<'register'>) {
 
 // {"id":4,"type":"login","username":"exemple","password":"..."}
 export async function login(ctx: Context, req: RequestParams<'login'>): Promise<LoginResult> {
-  const {store, clock} = ctx.services;
+  const {store, clock, logins} = ctx.services;
+  const address = ctx.conn.address;
+  // Guessing gets slower with each failure, per username and per address, then stops.
+  const delay = logins.check(req.username, address, clock());
+  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
   if (await store.isBanned(req.username)) throw new ChatError('BANNED');
   const record = await store.findUser(req.username);
-  const check = record ? await verifyPassword(req.password, record.passwordHash) : {ok: false, needsUpgrade: false};
-  if (!record || !check.ok) throw new ChatError('INVALID_CREDENTIALS');
+  // An unknown name costs the same hash as a known one, so timing does not tell them apart.
+  const check = await verifyPassword(req.password, record?.passwordHash ?? DUMMY_HASH);
+  if (!record || !check.ok) {
+    logins.failed(req.username, address, clock());
+    throw new ChatError('INVALID_CREDENTIALS');
+  }
+  logins.succeeded(req.username);
   refuseIfKicked(record, clock());
   // The original's unsalted SHA-256 is replaced the first time its owner proves the password.
   if (check.needsUpgrade) await store.setPasswordHash(record.id, await hashPassword(req.password));
@@ -76,6 +87,9 @@ export async function logout(ctx: UserContext) {
   await endSession(ctx);
   return {};
 }
+
+// scrypt of a random password: verifying against it takes as long as against a real hash.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 function refuseIfKicked(record: UserRecord, now: number): void {
   if (record.kickedUntil !== null && record.kickedUntil > now) {
