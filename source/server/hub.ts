@@ -2,15 +2,16 @@
  * Live state of the chat, in memory: who exists, who is a member of which salon, who is
  * waiting for a moderator and which connections are online. The database is the record and
  * is read once at start; after that every change arrives as a HubEvent through the bus and
- * is applied here, then fanned out. The per-message path reads nothing from the database.
+ * is applied here, then fanned out. The per-message path reads nothing from the database,
+ * except to fill a gap in a salon's sequence (delivery.ts).
  */
 import {encodeFrame} from '../protocol/codec.js';
 import type {Event, JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
-import type {SalonRecord, Store, StoredMessage, UserRecord} from '../store/types.js';
+import type {SalonRecord, Store, UserRecord} from '../store/types.js';
 import type {Bus, HubEvent} from './bus.js';
+import {Delivery} from './delivery.js';
 import type {Notify} from './notices.js';
 import type {Peer} from './peer.js';
-import {messageInfo} from './views.js';
 
 export interface UserState {
   id: number;
@@ -53,12 +54,15 @@ export class Hub {
   private readonly moderatorPeers = new Set<Peer>();
   private readonly allPeers = new Set<Peer>();
 
-  private constructor(private readonly bus: Bus, private readonly notify: Notify) {
+  private readonly delivery: Delivery;
+
+  private constructor(store: Store, private readonly bus: Bus, private readonly notify: Notify) {
+    this.delivery = new Delivery(store, (id) => this.salons.get(id));
     bus.subscribe((event) => this.apply(event));
   }
 
   static async load(store: Store, bus: Bus, notify: Notify): Promise<Hub> {
-    const hub = new Hub(bus, notify);
+    const hub = new Hub(store, bus, notify);
     const [salons, users, memberships, requests] = await Promise.all([
       store.listSalons(),
       store.listUsers(),
@@ -154,7 +158,7 @@ export class Hub {
   private apply(event: HubEvent): void {
     switch (event.kind) {
       case 'messages':
-        return this.deliver(event.messages);
+        return this.delivery.deliver(event.messages);
       case 'user_added': {
         const user = this.addUser(event.user);
         const first = this.firstSalon;
@@ -195,17 +199,6 @@ export class Hub {
       }
       case 'ban':
         return this.removeUser(event.username);
-    }
-  }
-
-  /** The hot path: one encoding per message, the same bytes written to every member. */
-  private deliver(messages: readonly StoredMessage[]): void {
-    for (const m of messages) {
-      const salon = this.salons.get(m.salonId);
-      if (!salon) continue;
-      if (m.seq > salon.seq) salon.seq = m.seq;
-      const bytes = encodeFrame({event: 'message', ...messageInfo(m)});
-      for (const peer of salon.online) peer.write(bytes);
     }
   }
 

@@ -28,7 +28,7 @@ export interface ServerOptions {
   notify?: Notify;
   bus?: Bus;
   connection?: Partial<ConnectionLimits>;
-  writer?: {maxBatch?: number; maxQueue?: number};
+  writer?: {maxBatch?: number; maxQueue?: number; commitTimeoutMs?: number};
   sessionTtlMs?: number;
   policy?: Partial<Policy>;
   /** PEM certificate chain and key: the listener speaks TLS instead of plain TCP. */
@@ -62,6 +62,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   const writer = new Writer(store, {
     maxBatch: options.writer?.maxBatch ?? 1000,
     maxQueue: options.writer?.maxQueue ?? 20_000,
+    commitTimeoutMs: options.writer?.commitTimeoutMs ?? 10_000,
     onStored: (messages) => hub.publish({kind: 'messages', messages}),
     onFailure: (error) => notify({kind: 'store_unavailable', detail: error instanceof Error ? error.message : String(error)}),
     onRecovery: () => notify({kind: 'store_recovered'}),

@@ -23,6 +23,23 @@ export interface WriterOptions {
   onStored(messages: StoredMessage[]): void;
   onFailure(error: unknown): void;
   onRecovery(): void;
+  /**
+   * A batch not committed in this time is answered STORE_UNAVAILABLE, so that a stalled
+   * database link cannot hold every sender forever. It may still commit later: retries
+   * with the same clientMsgId return it, and delivery fills it in.
+   */
+  commitTimeoutMs: number;
+}
+
+class CommitTimeout extends StoreUnavailableError {}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CommitTimeout(new Error(`no commit within ${ms} ms`))), ms);
+  });
+  work.catch(() => {}); // a late failure after the timeout has nobody left to tell
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export class Writer {
@@ -69,13 +86,14 @@ export class Writer {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch);
       try {
-        const stored = await this.store.appendMessages(batch.map((p) => p.message));
+        const stored = await withTimeout(this.store.appendMessages(batch.map((p) => p.message)), this.options.commitTimeoutMs);
         if (this.failing) {
           this.failing = false;
           this.options.onRecovery();
         }
-        // Retries answered from earlier storage were delivered the first time.
-        this.options.onStored(stored.filter((m) => !m.replayed));
+        // Retries answered from storage are in there too: delivery drops what it has sent
+        // and sends what it never heard of (a first attempt whose commit answer was lost).
+        this.options.onStored(stored);
         batch.forEach((p, i) => {
           const {replayed: _, ...message} = stored[i] as StoredMessage;
           p.resolve(message);

@@ -94,6 +94,8 @@ export async function openMysql(url: string): Promise<Store> {
       if (e.message?.includes('uq_clients_alias')) return 'alias';
       return null;
     },
+    // A deadlock victim's transaction was rolled back whole; running it again is safe.
+    isBusy: (error) => (error as {code?: string})?.code === 'ER_LOCK_DEADLOCK',
     isUnavailable(error) {
       const e = error as {code?: string; fatal?: boolean};
       return e?.fatal === true || UNAVAILABLE.has(String(e?.code ?? ''));

@@ -35,6 +35,8 @@ export interface Flavor {
   readonly returning: boolean;
   conflictField(error: unknown): 'username' | 'alias' | null;
   isUnavailable(error: unknown): boolean;
+  /** Contention that clears by itself (another process holds a lock): worth a retry. */
+  isBusy(error: unknown): boolean;
   destroy(): Promise<void>;
 }
 
@@ -56,6 +58,9 @@ const toUser = (row: UserRow): UserRecord => ({
   kickedUntil: toMs(row.kicked_until),
 });
 
+/** How long a busy database is retried before the caller hears STORE_UNAVAILABLE. */
+const BUSY_RETRY_MS = 2000;
+
 const USER_COLUMNS = ['client_id', 'username', 'alias', 'role', 'password_hash', 'kicked_until'] as const;
 
 export class SqlStore implements Store {
@@ -72,15 +77,26 @@ export class SqlStore implements Store {
     await this.flavor.destroy();
   }
 
-  /** Every call goes through here so that callers see two kinds of failure, not twenty. */
+  /**
+   * Every call goes through here so that callers see two kinds of failure, not twenty. A
+   * busy database is retried here, asynchronously, rather than waited for inside the driver:
+   * better-sqlite3 would wait on the event loop and freeze every connection meanwhile.
+   */
   private async run<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      const field = this.flavor.conflictField(error);
-      if (field) throw new ConflictError(field);
-      if (this.flavor.isUnavailable(error)) throw new StoreUnavailableError(error);
-      throw error;
+    const deadline = Date.now() + BUSY_RETRY_MS;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      try {
+        return await work();
+      } catch (error) {
+        if (this.flavor.isBusy(error) && Date.now() + pause < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          continue;
+        }
+        const field = this.flavor.conflictField(error);
+        if (field) throw new ConflictError(field);
+        if (this.flavor.isUnavailable(error)) throw new StoreUnavailableError(error);
+        throw error;
+      }
     }
   }
 

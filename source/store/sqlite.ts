@@ -18,7 +18,8 @@ export async function openSqlite(file: string): Promise<Store> {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 2000');
+  // Almost no waiting inside SQLite: it would block the event loop. SqlStore retries instead.
+  db.pragma('busy_timeout = 10');
   try {
     await migrate('sqlite', {
       currentVersion: async () => {
@@ -50,6 +51,7 @@ export async function openSqlite(file: string): Promise<Store> {
       return null;
     },
     isUnavailable: (error) => UNAVAILABLE.test(String((error as {code?: unknown})?.code ?? '')),
+    isBusy: (error) => /^SQLITE_(BUSY|LOCKED)/.test(String((error as {code?: unknown})?.code ?? '')),
     destroy: async () => {}, // Kysely's destroy closes the file
   });
 }

@@ -136,3 +136,21 @@ eachBackend('search looks through the stored messages of a salon the user belong
     await srv.stop();
   }
 });
+
+eachBackend('a message stored without the hub hearing of it is delivered in order before the next', async (t, db) => {
+  const srv = await startTestServer(db);
+  try {
+    const alice = await srv.user('alice');
+    const bob = await srv.user('bob');
+    await alice.request('send', {salon: 1, text: 'one'});
+    // As when a commit's answer is lost, or another node stored it: the record has it, the hub does not.
+    const record = await srv.store.findUser('alice');
+    await srv.store.appendMessages([{clientId: record!.id, username: 'alice', alias: 'Alice', salonId: 1, text: 'two', ts: Date.now()}]);
+    await alice.request('send', {salon: 1, text: 'three'});
+    await bob.waitFor('message', (e) => e.text === 'three');
+    const seen = bob.events.flatMap((e) => (e.event === 'message' ? [`${e.seq}:${e.text}`] : []));
+    t.deepEqual(seen, ['1:one', '2:two', '3:three']);
+  } finally {
+    await srv.stop();
+  }
+});

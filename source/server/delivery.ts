@@ -1,0 +1,65 @@
+/**
+ * Fan-out of stored messages, in each salon's stored order and without gaps. Every salon
+ * remembers the last sequence number it delivered; a message that is not the next one means
+ * something was stored that this node never heard of (a commit whose answer was lost, or,
+ * with several nodes, another node's batch), so the gap is read from the database first.
+ * Retries answered from storage are dropped here, having been delivered already.
+ */
+import {encodeFrame} from '../protocol/codec.js';
+import type {Store, StoredMessage} from '../store/types.js';
+import type {SalonState} from './hub.js';
+import {messageInfo} from './views.js';
+
+const FILL_PAGE = 500;
+const FILL_PATIENCE_MS = 30_000;
+
+export class Delivery {
+  /** Salons whose gap is being read, with the messages that arrived meanwhile. */
+  private readonly filling = new Map<number, StoredMessage[]>();
+
+  constructor(
+    private readonly store: Pick<Store, 'messagesAfter'>,
+    private readonly salonOf: (id: number) => SalonState | undefined,
+  ) {}
+
+  deliver(messages: readonly StoredMessage[]): void {
+    for (const m of messages) this.one(m);
+  }
+
+  private one(m: StoredMessage): void {
+    const salon = this.salonOf(m.salonId);
+    if (!salon) return;
+    const waiting = this.filling.get(salon.id);
+    if (waiting) return void waiting.push(m);
+    if (m.seq <= salon.seq) return;
+    if (m.seq === salon.seq + 1) return this.send(salon, m);
+    void this.fill(salon, m);
+  }
+
+  /** The hot path: one encoding per message, the same bytes written to every member. */
+  private send(salon: SalonState, m: StoredMessage): void {
+    salon.seq = m.seq;
+    const bytes = encodeFrame({event: 'message', ...messageInfo(m)});
+    for (const peer of salon.online) peer.write(bytes);
+  }
+
+  private async fill(salon: SalonState, first: StoredMessage): Promise<void> {
+    const waiting = [first];
+    this.filling.set(salon.id, waiting);
+    // While the database cannot be read, nothing new can be stored either, so waiting for it
+    // holds back little. Past the limit, what we have goes out: clients see the jump in
+    // sequence numbers and fetch the gap themselves once the database is back.
+    for (const deadline = Date.now() + FILL_PATIENCE_MS; ; ) {
+      try {
+        const missing = await this.store.messagesAfter(salon.id, salon.seq, FILL_PAGE);
+        for (const m of missing) if (m.seq === salon.seq + 1) this.send(salon, m);
+        if (missing.length < FILL_PAGE) break;
+      } catch {
+        if (Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+    this.filling.delete(salon.id);
+    for (const m of waiting.sort((a, b) => a.seq - b.seq)) if (m.seq > salon.seq) this.send(salon, m);
+  }
+}
