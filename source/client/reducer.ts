@@ -50,12 +50,7 @@ const withSalon = (state: AppState, salonId: number, change: (s: SalonView) => S
 function salonFrom(info: SalonInfo, previous?: SalonView): SalonView {
   const keep = previous && info.state === 'member' && previous.state === 'member';
   return {
-    id: info.id,
-    name: info.name,
-    moderated: info.moderated,
-    state: info.state,
-    lastSeq: info.lastSeq,
-    readSeq: info.readSeq,
+    ...info,
     mentions: keep ? previous.mentions : 0,
     entries: keep ? previous.entries : [],
     loaded: keep ? previous.loaded : false,

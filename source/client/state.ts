@@ -4,7 +4,7 @@
  */
 import type {Lang} from '../i18n/index.js';
 import type {ClientKey} from '../i18n/client.js';
-import type {JoinRequestInfo, MemberInfo, MembershipState, MessageInfo, UserInfo} from '../protocol/frames.js';
+import type {JoinRequestInfo, MemberInfo, MessageInfo, SalonInfo, UserInfo} from '../protocol/frames.js';
 import {type EditorState, emptyEditor} from './editor.js';
 
 export type Screen = 'connecting' | 'login' | 'register' | 'main';
@@ -28,13 +28,8 @@ export interface Anchor {
   linesBelow: number;
 }
 
-export interface SalonView {
-  id: number;
-  name: string;
-  moderated: boolean;
-  state: MembershipState;
-  lastSeq: number;
-  readSeq: number;
+/** A salon as the server lists it, plus what the client keeps of it. */
+export interface SalonView extends SalonInfo {
   mentions: number;
   /** Messages and system lines, sorted by key (a message's key is its seq). */
   entries: Entry[];
