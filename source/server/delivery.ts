@@ -22,21 +22,46 @@ export class Delivery {
     private readonly salonOf: (id: number) => SalonState | undefined,
   ) {}
 
+  /**
+   * The hot path. A stored batch is encoded once per message, and each salon's share of it
+   * is joined into one buffer written once to every member: a recipient costs one write per
+   * batch, not one per message.
+   */
   deliver(messages: readonly StoredMessage[]): void {
-    for (const m of messages) this.one(m);
+    const out = new Map<SalonState, Buffer[]>();
+    for (const m of messages) this.one(m, out);
+    for (const [salon, frames] of out) {
+      const bytes = frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
+      for (const peer of salon.online) peer.write(bytes);
+    }
   }
 
-  private one(m: StoredMessage): void {
+  private one(m: StoredMessage, out: Map<SalonState, Buffer[]>): void {
     const salon = this.salonOf(m.salonId);
     if (!salon) return;
     const waiting = this.filling.get(salon.id);
     if (waiting) return void waiting.push(m);
     if (m.seq <= salon.seq) return;
-    if (m.seq === salon.seq + 1) return this.send(salon, m);
+    if (m.seq === salon.seq + 1) {
+      salon.seq = m.seq;
+      const frames = out.get(salon) ?? [];
+      frames.push(encodeFrame({event: 'message', ...messageInfo(m)}));
+      out.set(salon, frames);
+      return;
+    }
+    // Whatever this batch already holds for the salon goes out before the gap is filled.
+    this.flushSalon(salon, out);
     void this.fill(salon, m);
   }
 
-  /** The hot path: one encoding per message, the same bytes written to every member. */
+  private flushSalon(salon: SalonState, out: Map<SalonState, Buffer[]>): void {
+    const frames = out.get(salon);
+    if (!frames) return;
+    out.delete(salon);
+    const bytes = Buffer.concat(frames);
+    for (const peer of salon.online) peer.write(bytes);
+  }
+
   private send(salon: SalonState, m: StoredMessage): void {
     salon.seq = m.seq;
     const bytes = encodeFrame({event: 'message', ...messageInfo(m)});
