@@ -13,8 +13,19 @@ const codePoints = (s: string) => [...s].length;
 
 const requestId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(64)]);
 const salonRef = z.union([z.number().int().positive().max(2 ** 31 - 1), z.string().min(1).max(64)]);
+// A lone surrogate cannot be stored as UTF-8: the database would keep something else than
+// what was delivered. Every text the server keeps or compares must be well formed.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+const wellFormed = (s: string) => !LONE_SURROGATE.test(s);
+const WELL_FORMED = 'not valid Unicode (lone surrogate)';
+
 const plainLine = (max: number) =>
-  z.string().min(1).max(max).refine((s) => !CONTROL_OR_NEWLINE.test(s), 'control characters are not allowed');
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !CONTROL_OR_NEWLINE.test(s), 'control characters are not allowed')
+    .refine(wellFormed, WELL_FORMED);
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]+$/u;
 export const ALIAS_PATTERN = /^[\p{L}\p{M}\p{N}_.'-]+(?: [\p{L}\p{M}\p{N}_.'-]+)*$/u;
@@ -28,15 +39,16 @@ const newAlias = z
   .string()
   .refine((s) => codePoints(s) >= 1 && codePoints(s) <= limits.aliasMax, `1 to ${limits.aliasMax} characters`)
   .refine((s) => ALIAS_PATTERN.test(s), 'letters, digits, single spaces and . _ - \' only');
-const newPassword = z.string().min(limits.passwordMin).max(limits.passwordMax);
+const newPassword = z.string().min(limits.passwordMin).max(limits.passwordMax).refine(wellFormed, WELL_FORMED);
 // Accounts from the original application may have any username, so login is lenient.
 const anyUsername = plainLine(255);
-const anyPassword = z.string().min(1).max(limits.passwordMax);
+const anyPassword = z.string().min(1).max(limits.passwordMax).refine(wellFormed, WELL_FORMED);
 const messageText = z
   .string()
   .refine((s) => s.trim().length > 0, 'empty message')
   .refine((s) => codePoints(s) <= limits.maxMessageChars, `at most ${limits.maxMessageChars} characters`)
-  .refine((s) => !CONTROL.test(s), 'control characters are not allowed');
+  .refine((s) => !CONTROL.test(s), 'control characters are not allowed')
+  .refine(wellFormed, WELL_FORMED);
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 const empty = z.object({});
@@ -45,7 +57,7 @@ export const requestSchemas = {
   hello: z.object({version: z.number().int().positive(), client: plainLine(64).optional()}),
   register: z.object({username: newUsername, alias: newAlias, password: newPassword}),
   login: z.object({username: anyUsername, password: anyPassword}),
-  resume: z.object({token: z.string().min(1).max(128)}),
+  resume: z.object({token: z.string().min(1).max(128).refine(wellFormed, WELL_FORMED)}),
   logout: empty,
   ping: empty,
   salons: empty,

@@ -8,6 +8,16 @@ import {type Request, type RequestId, requestIdSchema, requestSchemas} from './f
 export type Parsed = {ok: true; request: Request} | {ok: false; id: RequestId | null; error: ChatError};
 
 export function parseRequest(line: string): Parsed {
+  try {
+    return parse(line);
+  } catch {
+    // Whatever a line does to the parsers (a stack overflow on absurd nesting), it stays a
+    // bad frame for its sender and never becomes an exception for the server.
+    return {ok: false, id: null, error: new ChatError('BAD_FRAME')};
+  }
+}
+
+function parse(line: string): Parsed {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -25,7 +35,9 @@ export function parseRequest(line: string): Parsed {
   const id = idCheck.data;
   const type = frame.type;
   if (typeof type !== 'string' || !Object.hasOwn(requestSchemas, type)) {
-    return {ok: false, id, error: new ChatError('UNKNOWN_TYPE', `Unknown request type ${JSON.stringify(type)}.`)};
+    // Echo only a short string: a client-made structure could be huge or deeply nested.
+    const shown = typeof type === 'string' ? JSON.stringify(type.slice(0, 64)) : 'missing or not a string';
+    return {ok: false, id, error: new ChatError('UNKNOWN_TYPE', `Unknown request type (${shown}).`)};
   }
   const schema = requestSchemas[type as keyof typeof requestSchemas];
   const checked = schema.safeParse(frame);

@@ -61,13 +61,16 @@ export class Connection implements Peer {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);
     this.decoder = new LineDecoder(limits.maxFrameBytes, {
+      // Once closed (too many bad frames), the rest of the chunk is not acted on.
       line: (text) => {
+        if (this.closed) return;
         const parsed = parseRequest(text);
         if (parsed.ok) return onRequest(this, parsed.request);
         this.fail(parsed.id, parsed.error);
         this.countBadFrame();
       },
       fault: (code) => {
+        if (this.closed) return;
         this.fail(null, new ChatError(code));
         this.countBadFrame();
       },

@@ -91,7 +91,9 @@ export class Hub {
   }
 
   salon(ref: SalonRef): SalonState | undefined {
-    return typeof ref === 'number' ? this.salons.get(ref) : this.salonsByName.get(salonKey(ref)) ?? this.salons.get(Number(ref));
+    if (typeof ref === 'number') return this.salons.get(ref);
+    const byName = this.salonsByName.get(salonKey(ref));
+    return byName ?? (/^\d+$/.test(ref.trim()) ? this.salons.get(Number(ref)) : undefined);
   }
 
   get firstSalon(): SalonState | undefined {

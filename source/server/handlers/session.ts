@@ -52,7 +52,10 @@ export async function login(ctx: Context, req: RequestParams<'login'>): Promise<
   const delay = logins.check(req.username, address, clock());
   if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
   if (await store.isBanned(req.username)) throw new ChatError('BANNED');
-  const record = await store.findUser(req.username);
+  // The hub knows every account by its exact name, ignoring case only; MySQL's collation
+  // would also ignore accents and trailing spaces ("alïce " finding alice).
+  const known = ctx.services.hub.user(req.username);
+  const record = known ? await store.findUser(known.username) : undefined;
   // An unknown name costs the same hash as a known one, so timing does not tell them apart.
   const check = await verifyPassword(req.password, record?.passwordHash ?? DUMMY_HASH);
   if (!record || !check.ok) {
