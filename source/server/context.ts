@@ -6,6 +6,7 @@ import type {Moderation} from './moderation.js';
 import type {Notify} from './notices.js';
 import type {LoginGuard, RegistrationGuard} from './guards.js';
 import type {Policy} from './policy.js';
+import type {StatusWriter} from './status.js';
 import type {Writer} from './writer.js';
 
 export interface Services {
@@ -16,6 +17,7 @@ export interface Services {
   clock: () => number;
   notify: Notify;
   sessionTtlMs: number;
+  statuses: StatusWriter;
   policy: Policy;
   logins: LoginGuard;
   registrations: RegistrationGuard;

@@ -53,6 +53,8 @@ export class Hub {
   private readonly salonsByName = new Map<string, SalonState>();
   private readonly moderatorPeers = new Set<Peer>();
   private readonly allPeers = new Set<Peer>();
+  private readonly watchers = new Map<number, Set<Peer>>();
+  private readonly watching = new Map<Peer, number>();
 
   private readonly delivery: Delivery;
 
@@ -135,7 +137,7 @@ export class Hub {
     this.allPeers.add(peer);
     if (user.role === 'moderator') this.moderatorPeers.add(peer);
     for (const salonId of user.salons.keys()) this.salons.get(salonId)?.online.add(peer);
-    if (first) this.broadcast({event: 'presence', username: user.username, alias: user.alias, online: true});
+    if (first) this.presence(user, true);
     return first;
   }
 
@@ -144,16 +146,40 @@ export class Hub {
     if (!user.peers.delete(peer)) return false;
     this.allPeers.delete(peer);
     this.moderatorPeers.delete(peer);
+    this.watch(peer, null);
     for (const salonId of user.salons.keys()) this.salons.get(salonId)?.online.delete(peer);
     const last = user.peers.size === 0;
-    if (last) this.broadcast({event: 'presence', username: user.username, alias: user.alias, online: false});
+    if (last) this.presence(user, false);
     return last;
   }
 
-  broadcast(event: Event): void {
-    const bytes = encodeFrame(event);
-    for (const peer of this.allPeers) peer.write(bytes);
+  /**
+   * The salon whose member list a connection shows: it is told who comes and goes among
+   * that salon's members. Presence goes to watchers only, not to everyone: with N users
+   * online, telling everyone would cost N writes per login, N² for a reconnection storm.
+   */
+  watch(peer: Peer, salonId: number | null): void {
+    const before = this.watching.get(peer);
+    if (before !== undefined) this.watchers.get(before)?.delete(peer);
+    if (salonId === null) return void this.watching.delete(peer);
+    this.watching.set(peer, salonId);
+    const set = this.watchers.get(salonId) ?? new Set<Peer>();
+    set.add(peer);
+    this.watchers.set(salonId, set);
   }
+
+  private presence(user: UserState, online: boolean): void {
+    const bytes = encodeFrame({event: 'presence', username: user.username, alias: user.alias, online});
+    const told = new Set<Peer>();
+    for (const salonId of user.salons.keys()) {
+      for (const peer of this.watchers.get(salonId) ?? []) {
+        if (told.has(peer)) continue;
+        told.add(peer);
+        peer.write(bytes);
+      }
+    }
+  }
+
 
   // ---- applying changes ---------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import {Hub} from './hub.js';
 import {Moderation} from './moderation.js';
 import type {Notify} from './notices.js';
 import {type Policy, defaultPolicy} from './policy.js';
+import {StatusWriter} from './status.js';
 import {Writer} from './writer.js';
 
 export interface ServerOptions {
@@ -78,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     notify,
     sessionTtlMs: options.sessionTtlMs ?? 30 * 24 * 3600_000,
     stopping: false,
+    statuses: new StatusWriter(store),
     policy,
     logins: new LoginGuard(policy),
     registrations: new RegistrationGuard(policy),
@@ -142,6 +144,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       await Promise.all([...connections].map((c) => c.chain.catch(() => {})));
       for (const conn of connections) conn.close({event: 'shutdown', reason});
       await closed;
+      await services.statuses.flush();
       await store.resetStatuses().catch(() => {});
       await bus.close();
       notify({kind: 'stopped'});

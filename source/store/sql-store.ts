@@ -158,9 +158,10 @@ export class SqlStore implements Store {
     });
   }
 
-  setStatus(clientId: number, status: 'connected' | 'disconnected'): Promise<void> {
+  setStatus(clientIds: readonly number[], status: 'connected' | 'disconnected'): Promise<void> {
+    if (clientIds.length === 0) return Promise.resolve();
     return this.run(async () => {
-      await this.db.updateTable('clients').set({status}).where('client_id', '=', clientId).execute();
+      await this.db.updateTable('clients').set({status}).where('client_id', 'in', [...clientIds]).execute();
     });
   }
 

@@ -83,7 +83,7 @@ export interface Store {
   listUsers(): Promise<UserRecord[]>;
   countModerators(): Promise<number>;
   setPasswordHash(clientId: number, hash: string): Promise<void>;
-  setStatus(clientId: number, status: 'connected' | 'disconnected'): Promise<void>;
+  setStatus(clientIds: readonly number[], status: 'connected' | 'disconnected'): Promise<void>;
   /** Marks every account disconnected (at start: nobody is connected to a fresh process). */
   resetStatuses(): Promise<number>;
   setKickedUntil(clientId: number, until: number | null): Promise<void>;

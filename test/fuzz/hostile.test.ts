@@ -167,6 +167,7 @@ const ALIASES: readonly [string, string][] = [
 eachBackend('aliases with accents, apostrophes, hyphens and other scripts register and show identically', async (t, db) => {
   await withServer(db, async (srv) => {
     const watcher = await srv.user('watcher');
+    await watcher.request('members', {salon: GENERAL});
     for (const [username, alias] of ALIASES) {
       const client = await srv.connect();
       t.deepEqual(await client.request('register', {username, alias, password: PASSWORD}), {user: {username, alias}}, alias);

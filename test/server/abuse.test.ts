@@ -112,6 +112,7 @@ test('a silent connection is closed after the idle timeout and its user shown of
     try {
       await watcher.request('register', {username: 'watcher', alias: 'Watcher', password: PASSWORD});
       await watcher.request('login', {username: 'watcher', password: PASSWORD});
+      await watcher.request('members', {salon: 1});
       const ghost = await srv.user('ghost');
       await ghost.closed;
       await watcher.waitFor('presence', (e) => e.username === 'ghost' && !e.online);

@@ -1,5 +1,5 @@
 import {eachBackend} from '../helpers/each-backend.js';
-import {PASSWORD, refusal, startTestServer} from '../helpers/server.js';
+import {PASSWORD, eventually, refusal, startTestServer} from '../helpers/server.js';
 
 eachBackend('a new user registers, is a member of Général, logs in and out, and status follows', async (t, db) => {
   const srv = await startTestServer(db);
@@ -16,10 +16,12 @@ eachBackend('a new user registers, is a member of Général, logs in and out, an
     t.is(typeof login.token, 'string');
     t.like(login.salons[0], {name: 'Général', state: 'member'});
     t.deepEqual(login.salons.map((s: {name: string}) => s.name), ['Général', 'Blabla', 'Comptabilité', 'Informatique', 'Marketing']);
-    t.is((await db.query<{status: string}>("SELECT status FROM clients WHERE username = 'exemple'"))[0]?.status, 'connected');
+    const status = async () => (await db.query<{status: string}>("SELECT status FROM clients WHERE username = 'exemple'"))[0]?.status;
+    // Status changes are written in small batches, a moment after they happen.
+    t.is(await eventually(async () => (await status()) === 'connected' && 'connected'), 'connected');
 
     await client.request('logout', {});
-    t.is((await db.query<{status: string}>("SELECT status FROM clients WHERE username = 'exemple'"))[0]?.status, 'disconnected');
+    t.is(await eventually(async () => (await status()) === 'disconnected' && 'disconnected'), 'disconnected');
     t.is(await refusal(client.request('salons', {})), 'NOT_AUTHENTICATED', 'a logged-out connection can do nothing');
     t.is(await refusal(client.request('resume', {token: login.token})), 'INVALID_TOKEN', 'logout revokes the token');
   } finally {

@@ -78,6 +78,7 @@ test('a dropped connection logs the user out', async (t) => {
   try {
     const alice = await srv.user('alice');
     const watcher = await srv.user('watcher');
+    await watcher.request('members', {salon: 1});
     alice.conn.socket.destroy();
     await watcher.waitFor('presence', (e) => e.username === 'alice' && !e.online);
     const status = await eventually(async () => {

@@ -296,7 +296,7 @@ storeTest('resetStatuses marks every connected account disconnected in the statu
   const bob = await addUser(store, 'bob');
   await addUser(store, 'carol');
   await db.query("UPDATE clients SET status = 'connected' WHERE client_id = ?", [alice.id]);
-  await store.setStatus(bob.id, 'connected');
+  await store.setStatus([bob.id], 'connected');
   t.is(await countRows(db, "SELECT COUNT(*) AS n FROM clients WHERE status = 'connected'"), 2);
   t.is(await store.resetStatuses(), 2);
   const statuses = await db.query<{status: string}>('SELECT status FROM clients ORDER BY client_id');

@@ -42,9 +42,11 @@ export async function join(ctx: UserContext, req: RequestParams<'join'>) {
   return {salon: info};
 }
 
-// {"id":9,"type":"members","salon":1}
+// {"id":9,"type":"members","salon":1}: also subscribes this connection to the salon's
+// presence changes (and unsubscribes it from the previous salon's).
 export function members(ctx: UserContext, req: RequestParams<'members'>) {
   const salon = requireMember(ctx, req.salon);
+  ctx.services.hub.watch(ctx.conn, salon.id);
   return {salon: salon.id, members: ctx.services.hub.membersOf(salon)};
 }
 

@@ -110,7 +110,7 @@ async function startSession(ctx: Context, record: UserRecord, token: string): Pr
   if (!user) throw new ChatError('INVALID_CREDENTIALS');
   ctx.conn.stage = 'user';
   ctx.conn.session = {user, tokenHash: hashToken(token)};
-  if (hub.attach(ctx.conn, user)) await store.setStatus(user.id, 'connected').catch(() => {});
+  if (hub.attach(ctx.conn, user)) ctx.services.statuses.set(user.id, 'connected');
   notify({kind: 'login', username: user.username, remote: ctx.conn.remote});
   return {user: userInfo(user), token, salons: hub.salonsFor(user)};
 }
@@ -122,9 +122,6 @@ export async function endSession(ctx: Context): Promise<void> {
   ctx.conn.session = null;
   ctx.conn.stage = 'guest';
   const {hub, store, notify} = ctx.services;
-  if (hub.detach(ctx.conn, session.user)) {
-    // Status is informative (the original's column); a database outage must not block logout.
-    await store.setStatus(session.user.id, 'disconnected').catch(() => {});
-  }
+  if (hub.detach(ctx.conn, session.user)) ctx.services.statuses.set(session.user.id, 'disconnected');
   notify({kind: 'logout', username: session.user.username});
 }
