@@ -125,7 +125,9 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   idleSweep.unref();
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
-    listener.listen(options.port ?? 5000, options.host ?? 'localhost', () => {
+    // A deep accept queue: after a restart every client reconnects at once (Node's default
+    // of 511 drops the rest with resets, and they have to retry).
+    listener.listen({port: options.port ?? 5000, host: options.host ?? 'localhost', backlog: 4096}, () => {
       listener.off('error', reject);
       resolve();
     });
