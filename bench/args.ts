@@ -1,0 +1,142 @@
+/** The bench's command line: node:util parseArgs, each scenario's defaults, usage text. */
+import {parseArgs} from 'node:util';
+
+export const SCENARIOS = ['fanout', 'salons', 'idle', 'storm', 'history'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface Options {
+  scenario: ScenarioName;
+  /** mysql://user:pass@host:port/ (a throwaway database is made there), or undefined: SQLite. */
+  db: string | undefined;
+  clients: number;
+  senders: number;
+  /** Offered messages per second, all senders together. */
+  rate: number;
+  /** Seconds of traffic (fanout, salons, storm's warm-up) or of holding (idle). */
+  duration: number;
+  /** history: messages seeded; storm: messages stored while the clients were away. */
+  messages: number;
+  /** history: older pages requested at random depths. */
+  pages: number;
+  /** Connections opened at once while setting up. */
+  concurrency: number;
+  /** Clients that also ask for their salon's member list (and so get its presence events). */
+  watchers: number;
+  json: boolean;
+  /** Directory for a V8 CPU profile of the server (node --cpu-prof). */
+  profile: string | undefined;
+}
+
+type Defaults = Pick<Options, 'clients' | 'senders' | 'rate' | 'duration' | 'messages' | 'pages'>;
+
+export const DEFAULTS: Record<ScenarioName, Defaults> = {
+  fanout: {clients: 1000, senders: 10, rate: 500, duration: 20, messages: 0, pages: 0},
+  salons: {clients: 2000, senders: 200, rate: 2000, duration: 20, messages: 0, pages: 0},
+  idle: {clients: 10_000, senders: 0, rate: 0, duration: 10, messages: 0, pages: 0},
+  storm: {clients: 2000, senders: 1, rate: 50, duration: 2, messages: 100, pages: 0},
+  history: {clients: 1, senders: 0, rate: 0, duration: 0, messages: 1_000_000, pages: 50},
+};
+
+export const USAGE = `Usage: npm run bench -- --scenario NAME [options]
+
+Starts chat-server as a child process on a throwaway store, seeds accounts and sessions
+straight into the database, connects the clients from a separate load process, and
+reports throughput, latency, storage and server resources. Every run stops by itself.
+
+Scenarios (defaults):
+  fanout    1000 clients in Général, 10 senders, 500 msgs/s in total, 20 s
+  salons    2000 clients spread over the five salons, 200 senders, 2000 msgs/s, 20 s
+  idle      10000 idle logged-in clients; server memory and CPU, held 10 s
+  storm     2000 clients; the server restarts; all resume and re-sync at once
+  history   1,000,000 messages in one salon; newest page, then 50 older pages
+
+Options:
+  --scenario NAME     one of ${SCENARIOS.join(', ')} (required)
+  --db URL            mysql://user:pass@host:port/ : run on a throwaway database
+                      chat_bench_<random> there (dropped afterwards); default: SQLite
+                      in a temporary directory
+  --clients N         connected clients
+  --senders N         clients that send (fanout, salons; storm's warm-up)
+  --rate R            offered messages per second, all senders together
+  --duration S        seconds of traffic (idle: seconds held)
+  --messages N        history: messages seeded; storm: messages missed during the restart
+  --pages N           history: older pages requested
+  --concurrency N     connections opened at once while setting up (default 200)
+  --watchers N        the first N clients also send \`members\` after resume, as a client
+                      showing the member list does, and so receive presence events
+                      (default 0)
+  --profile DIR       write a V8 CPU profile of the server (node --cpu-prof) into DIR
+  --json              print one JSON object instead of the table
+  --help              this text
+`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const positive = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || (name !== 'duration' && name !== 'rate' && !Number.isInteger(value))) {
+    throw new UsageError(`--${name} must be a ${name === 'duration' || name === 'rate' ? 'number' : 'whole number'} >= ${min}, not ${JSON.stringify(raw)}`);
+  }
+  return value;
+};
+
+/** Returns the options, or 'help'. Throws UsageError on bad input. */
+export function parseOptions(argv: string[]): Options | 'help' {
+  let values;
+  try {
+    ({values} = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        scenario: {type: 'string'},
+        db: {type: 'string'},
+        clients: {type: 'string'},
+        senders: {type: 'string'},
+        rate: {type: 'string'},
+        duration: {type: 'string'},
+        messages: {type: 'string'},
+        pages: {type: 'string'},
+        concurrency: {type: 'string'},
+        watchers: {type: 'string'},
+        profile: {type: 'string'},
+        json: {type: 'boolean', default: false},
+        help: {type: 'boolean', short: 'h', default: false},
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) return 'help';
+  const scenario = values.scenario as ScenarioName | undefined;
+  if (!scenario) throw new UsageError('--scenario is required');
+  if (!SCENARIOS.includes(scenario)) throw new UsageError(`unknown scenario ${JSON.stringify(scenario)}; choose one of ${SCENARIOS.join(', ')}`);
+  const d = DEFAULTS[scenario];
+  const db = values.db?.trim() || undefined;
+  if (db && !/^(mysql|mariadb):\/\//i.test(db)) throw new UsageError('--db takes a mysql://user:pass@host:port/ URL (SQLite is the default)');
+  const options: Options = {
+    scenario,
+    db,
+    clients: positive('clients', values.clients, d.clients),
+    senders: positive('senders', values.senders, d.senders, 0),
+    rate: positive('rate', values.rate, d.rate, 0),
+    duration: positive('duration', values.duration, d.duration, 0),
+    messages: positive('messages', values.messages, d.messages, 0),
+    pages: positive('pages', values.pages, d.pages, 0),
+    concurrency: positive('concurrency', values.concurrency, 200),
+    watchers: positive('watchers', values.watchers, 0, 0),
+    json: values.json ?? false,
+    profile: values.profile,
+  };
+  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'storm') && options.senders < 1) throw new UsageError('--senders must be >= 1');
+  if (options.watchers > options.clients) throw new UsageError(`--watchers (${options.watchers}) cannot exceed --clients (${options.clients})`);
+  if (options.senders > options.clients) throw new UsageError(`--senders (${options.senders}) cannot exceed --clients (${options.clients})`);
+  if ((scenario === 'fanout' || scenario === 'salons') && (options.rate <= 0 || options.duration <= 0)) {
+    throw new UsageError('--rate and --duration must be > 0');
+  }
+  if (scenario === 'history' && options.messages < 1) throw new UsageError('--messages must be >= 1 for history');
+  return options;
+}

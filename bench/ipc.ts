@@ -1,0 +1,148 @@
+/**
+ * The coordinator and the load process (build/bench/load.js, forked) talk over IPC: one
+ * command at a time, answered by one report, or by an error.
+ */
+import {type ChildProcess, fork} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
+import type {Layout} from './layout.js';
+import type {Summary} from './stats.js';
+
+export type Command =
+  | {cmd: 'connect'; host: string; port: number; count: number; secret: string; layout: Layout; concurrency: number; watchers: number; timeoutMs: number}
+  | {cmd: 'traffic'; senders: number; rate: number; durationMs: number; tag: string; drainIdleMs: number; drainMaxMs: number}
+  /** The server is about to stop: the closes that follow are expected. Answered at once. */
+  | {cmd: 'expect-close'}
+  /** Answered once every connection is closed (or after timeoutMs). */
+  | {cmd: 'wait-closed'; timeoutMs: number}
+  | {cmd: 'reconnect'; port: number; timeoutMs: number}
+  | {cmd: 'history'; opens: number; pages: number; total: number}
+  | {cmd: 'counters'};
+
+export interface ConnectReport {
+  kind: 'connected';
+  connected: number;
+  failed: number;
+  ms: number;
+  /** Frames the clients received while connecting (responses, and presence events). */
+  framesIn: number;
+  firstError?: string;
+}
+
+export interface TrafficReport {
+  kind: 'traffic';
+  sent: number;
+  acknowledged: number;
+  /** Error responses to sends, by code. */
+  errors: Record<string, number>;
+  /** Sends never answered (the connection closed, or the drain gave up). */
+  unanswered: number;
+  deliveries: number;
+  /** Sum over acknowledged messages of the connected members of their salon. */
+  expectedDeliveries: number;
+  gaps: number;
+  duplicates: number;
+  unexpectedCloses: number;
+  latency: Summary;
+  ackLatency: Summary;
+  /** Event-loop delay of the load process while it sent and received (ms). */
+  loadLagMs: {p50: number; p99: number; max: number};
+  /** Date.now() values. */
+  firstSendAt: number;
+  sendEndAt: number;
+  lastAckAt: number;
+  lastDeliveryAt: number;
+}
+
+export interface ClosedReport {
+  kind: 'closed';
+  closed: number;
+  open: number;
+}
+
+export interface ResyncReport {
+  kind: 'resynced';
+  clients: number;
+  /** Clients whose resume succeeded. */
+  back: number;
+  /** Clients that caught up with the salon's lastSeq from their resume result. */
+  resynced: number;
+  /** From the reconnect order to the last resume answer / the last caught-up client. */
+  reconnectMs: number;
+  resyncMs: number;
+  perClientResyncMs: Summary;
+  /** Connection attempts that failed and were retried, and why. */
+  retries: number;
+  errors: Record<string, number>;
+  fetched: number;
+  firstError?: string;
+}
+
+export interface HistoryReport {
+  kind: 'history';
+  firstPage: Summary;
+  olderPage: Summary;
+  /** Pages whose content was not what the seed implies (should be none). */
+  problems: string[];
+}
+
+export interface CountersReport {
+  kind: 'counters';
+  bytesIn: number;
+  framesIn: number;
+  unexpectedCloses: number;
+}
+
+export type Report = ConnectReport | TrafficReport | ClosedReport | ResyncReport | HistoryReport | CountersReport | {kind: 'ok'};
+export type ReportOf<K extends Report['kind']> = Extract<Report, {kind: K}>;
+export type Message = Report | {kind: 'error'; message: string} | {kind: 'progress'; text: string};
+
+const LOAD = fileURLToPath(new URL('./load.js', import.meta.url));
+
+/** The coordinator's handle on the load process. */
+export class LoadProcess {
+  readonly child: ChildProcess;
+  private waiting: {resolve(report: Report): void; reject(error: Error): void} | undefined;
+  private exited = false;
+
+  constructor(onProgress: (text: string) => void) {
+    this.child = fork(LOAD, [], {stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced'});
+    this.child.on('message', (message: Message) => {
+      if (message.kind === 'progress') return onProgress(message.text);
+      const w = this.waiting;
+      this.waiting = undefined;
+      if (!w) return;
+      if (message.kind === 'error') w.reject(new Error(`load process: ${message.message}`));
+      else w.resolve(message);
+    });
+    this.child.once('exit', (code, signal) => {
+      this.exited = true;
+      this.waiting?.reject(new Error(`the load process exited (${code ?? signal})`));
+      this.waiting = undefined;
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid as number;
+  }
+
+  run<K extends Report['kind']>(command: Command, expect: K): Promise<ReportOf<K>> {
+    if (this.exited) return Promise.reject(new Error('the load process is gone'));
+    if (this.waiting) return Promise.reject(new Error('a load command is already running'));
+    return new Promise((resolve, reject) => {
+      this.waiting = {
+        resolve: (report) => (report.kind === expect ? resolve(report as ReportOf<K>) : reject(new Error(`load process answered ${report.kind}, not ${expect}`))),
+        reject,
+      };
+      this.child.send(command);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.exited) return;
+    const gone = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(timer);
+  }
+}

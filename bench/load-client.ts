@@ -1,0 +1,257 @@
+/**
+ * One benchmark client: a raw TCP socket and hand-rolled line handling. JSON.parse of every
+ * delivery would saturate the load process, so frames are classified by their first bytes
+ * (the server writes `{"event":...` or `{"id":...` first) and the few fields needed are read
+ * in place. Only responses someone waits for (hello, resume, history) are parsed.
+ */
+import {type Socket, connect} from 'node:net';
+import {performance} from 'node:perf_hooks';
+import {Histogram} from './stats.js';
+
+/** Totals of the whole load process, reset by the coordinator's commands as they need. */
+export const counters = {
+  bytesIn: 0,
+  framesIn: 0,
+  deliveries: 0,
+  lastDeliveryAt: 0,
+  gaps: 0,
+  duplicates: 0,
+  acks: 0,
+  lastAckAt: 0,
+  errors: {} as Record<string, number>,
+  unexpectedCloses: 0,
+  /** Send latency (ms, from the time in the text to receipt), 1 ms buckets up to 2 min. */
+  latency: new Histogram(1, 120_000),
+  /** Send to acknowledgement (ms), 0.1 ms buckets up to 1 min. */
+  ackLatency: new Histogram(0.1, 60_000),
+  /** Acknowledged messages by salon id. */
+  ackedBySalon: [0, 0, 0, 0, 0, 0],
+};
+
+export function resetTrafficCounters(): void {
+  Object.assign(counters, {deliveries: 0, lastDeliveryAt: 0, gaps: 0, duplicates: 0, acks: 0, lastAckAt: 0, errors: {}, unexpectedCloses: 0});
+  counters.latency.reset();
+  counters.ackLatency.reset();
+  counters.ackedBySalon.fill(0);
+}
+
+const countError = (code: string) => void (counters.errors[code] = (counters.errors[code] ?? 0) + 1);
+
+export interface Response {
+  id: number;
+  ok: boolean;
+  result?: any;
+  error?: {code: string; message?: string};
+}
+
+/** Every read lands here; onData finishes with it before the next read (copying any rest). */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+const NL = 0x0a;
+const E = 0x65; // 'e' of {"event"
+const M = 0x6d;
+const S = 0x73;
+const ZERO = 0x30;
+const TEXT_KEY = Buffer.from('"text":"');
+const CODE_KEY = Buffer.from('"code":"');
+const MESSAGE_PREFIX = '{"event":"message","id":'.length;
+
+/** Reads the unsigned integer at `i`; its end is left in `intEnd` (no allocation). */
+let intEnd = 0;
+function readInt(buf: Buffer, i: number): number {
+  let value = 0;
+  let c = buf[i];
+  while (c !== undefined && c >= ZERO && c <= ZERO + 9) {
+    value = value * 10 + (c - ZERO);
+    c = buf[++i];
+  }
+  intEnd = i;
+  return value;
+}
+
+export class Client {
+  sock: Socket | null = null;
+  connected = false;
+  /** Set before a close the bench causes (server restart, end of run). */
+  expectClose = false;
+  /** Messages this client sent (its n in the message text). */
+  sent = 0;
+  /** Highest seq seen per salon id (-1: not a member, not tracked). */
+  readonly known = [-1, -1, -1, -1, -1, -1];
+  /** lastSeq per salon from the last resume result. */
+  readonly lastSeq = [0, 0, 0, 0, 0, 0];
+  /** Pending sends: request id -> performance.now() at sending. */
+  readonly sends = new Map<number, number>();
+  private readonly waiters = new Map<number, {resolve(r: Response): void; reject(e: Error): void}>();
+  private rest: Buffer | null = null;
+  private nextId = 1;
+  private lastError = '';
+
+  /** watcher: also asks for the member list of its salon, so it gets presence events. */
+  constructor(readonly index: number, readonly salon: number, readonly watcher = false) {}
+
+  /** Connects, then hello, resume (and members) in one go (requests are answered in order). */
+  async open(host: string, port: number, token: string, timeoutMs: number): Promise<void> {
+    this.expectClose = false;
+    this.rest = null;
+    this.lastError = '';
+    // onread: the socket reads into one shared buffer and calls us, with no 'data' event and
+    // no allocation per read (10,000 idle clients get ~50 million presence frames at login).
+    const sock = connect({host, port, noDelay: true, onread: {buffer: READ_BUFFER, callback: (n, buf) => this.onData((buf as Buffer).subarray(0, n))}});
+    this.sock = sock;
+    sock.on('error', (error: NodeJS.ErrnoException) => (this.lastError = error.code ?? error.message)); // 'close' follows
+    sock.once('close', () => this.onClose(sock));
+    const timer = setTimeout(() => sock.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        sock.once('connect', resolve);
+        sock.once('close', () => reject(new Error('connection closed before it opened')));
+        sock.once('error', reject);
+      });
+      this.connected = true;
+      const hello = this.request({type: 'hello', version: 1, client: 'bench'});
+      const resume = this.request({type: 'resume', token});
+      const members = this.watcher ? this.request({type: 'members', salon: this.salon}) : undefined;
+      const [h, r, m] = await Promise.all([hello, resume, members]);
+      if (!h.ok) throw new Error(`hello refused: ${h.error?.code}`);
+      if (!r.ok) throw new Error(`resume refused: ${r.error?.code}`);
+      if (m && !m.ok) throw new Error(`members refused: ${m.error?.code}`);
+      for (const s of r.result.salons as {id: number; state: string; lastSeq: number}[]) {
+        if (s.state !== 'member' || s.id >= this.known.length) continue;
+        this.lastSeq[s.id] = s.lastSeq;
+        if (this.known[s.id] === -1) this.known[s.id] = s.lastSeq;
+      }
+    } catch (error) {
+      sock.destroy();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  request(frame: Record<string, unknown>): Promise<Response> {
+    const sock = this.sock;
+    if (!sock || !this.connected) return Promise.reject(new Error('not connected'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.waiters.set(id, {resolve, reject});
+      sock.write(`${JSON.stringify({id, ...frame})}\n`);
+    });
+  }
+
+  /** A send whose acknowledgement is timed; the text must need no JSON escaping. */
+  send(salon: number, text: string, clientMsgId: string): boolean {
+    if (!this.sock || !this.connected) return false;
+    const id = this.nextId++;
+    this.sends.set(id, performance.now());
+    this.sock.write(`{"id":${id},"type":"send","salon":${salon},"text":"${text}","clientMsgId":"${clientMsgId}"}\n`);
+    return true;
+  }
+
+  close(): void {
+    this.expectClose = true;
+    this.sock?.destroy();
+  }
+
+  private onClose(sock: Socket): void {
+    if (sock !== this.sock) return;
+    if (this.connected && !this.expectClose) counters.unexpectedCloses++;
+    this.connected = false;
+    const why = new Error(`connection closed${this.lastError ? ` (${this.lastError})` : ' by the server'}`);
+    for (const w of this.waiters.values()) w.reject(why);
+    this.waiters.clear();
+    this.sends.clear();
+  }
+
+  /** Always true: keep reading. */
+  private onData(chunk: Buffer): boolean {
+    counters.bytesIn += chunk.length;
+    let buf = chunk;
+    if (this.rest) {
+      buf = Buffer.concat([this.rest, chunk]);
+      this.rest = null;
+    }
+    let now = 0;
+    let pos = 0;
+    for (let nl = buf.indexOf(NL, pos); nl !== -1; nl = buf.indexOf(NL, pos)) {
+      counters.framesIn++;
+      if (buf[pos + 2] === E) {
+        // {"event":"message"... vs "membership": the third letter tells them apart.
+        if (buf[pos + 10] === M && buf[pos + 12] === S) {
+          if (now === 0) now = Date.now();
+          this.onMessage(buf, pos, nl, now);
+        }
+      } else {
+        this.onResponse(buf, pos, nl);
+      }
+      pos = nl + 1;
+    }
+    if (pos < buf.length) this.rest = Buffer.from(buf.subarray(pos));
+    return true;
+  }
+
+  /** {"event":"message","id":14,"salon":1,"seq":12,...,"text":"<sender>:<n>:<ms>",...} */
+  private onMessage(buf: Buffer, pos: number, nl: number, now: number): void {
+    counters.deliveries++;
+    counters.lastDeliveryAt = now;
+    readInt(buf, pos + MESSAGE_PREFIX); // message id
+    const salon = readInt(buf, intEnd + ',"salon":'.length);
+    const seq = readInt(buf, intEnd + ',"seq":'.length);
+    const known = this.known[salon];
+    if (known !== undefined && known >= 0) {
+      if (seq === known + 1) this.known[salon] = seq;
+      else if (seq <= known) counters.duplicates++;
+      else {
+        counters.gaps += seq - known - 1;
+        this.known[salon] = seq;
+      }
+    }
+    const t = buf.indexOf(TEXT_KEY, intEnd);
+    if (t === -1 || t > nl) return;
+    const start = t + TEXT_KEY.length;
+    readInt(buf, start);
+    if (intEnd === start || buf[intEnd] !== 0x3a) return; // not a benchmark text
+    readInt(buf, intEnd + 1);
+    if (buf[intEnd] !== 0x3a) return;
+    const sentAt = readInt(buf, intEnd + 1);
+    if (buf[intEnd] === 0x22) counters.latency.add(now - sentAt);
+  }
+
+  /** {"id":12,"ok":true,...} or {"id":null,"ok":false,"error":{"code":...}} */
+  private onResponse(buf: Buffer, pos: number, nl: number): void {
+    const idStart = pos + '{"id":'.length;
+    const id = readInt(buf, idStart);
+    if (intEnd === idStart) {
+      countError(this.codeOf(buf, pos, nl)); // id null: a frame-level refusal
+      return;
+    }
+    const ok = buf[intEnd + ',"ok":'.length] === 0x74; // t(rue)
+    const sentAt = this.sends.get(id);
+    if (sentAt !== undefined) {
+      this.sends.delete(id);
+      if (ok) {
+        counters.acks++;
+        counters.lastAckAt = Date.now();
+        counters.ackLatency.add(performance.now() - sentAt);
+        counters.ackedBySalon[this.salon]!++;
+      } else {
+        countError(this.codeOf(buf, pos, nl));
+      }
+      return;
+    }
+    const waiter = this.waiters.get(id);
+    if (!waiter) return;
+    this.waiters.delete(id);
+    try {
+      waiter.resolve(JSON.parse(buf.toString('utf8', pos, nl)) as Response);
+    } catch (error) {
+      waiter.reject(error as Error);
+    }
+  }
+
+  private codeOf(buf: Buffer, pos: number, nl: number): string {
+    const c = buf.indexOf(CODE_KEY, pos);
+    if (c === -1 || c > nl) return 'UNKNOWN';
+    const start = c + CODE_KEY.length;
+    return buf.toString('latin1', start, buf.indexOf(0x22, start));
+  }
+}

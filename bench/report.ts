@@ -1,0 +1,104 @@
+/** The result of a run: one object, printed as JSON (--json) or as a table of its fields. */
+import {cpus, totalmem} from 'node:os';
+import type {Summary} from './stats.js';
+
+export interface Result {
+  scenario: string;
+  store: 'sqlite' | 'mysql';
+  /** The throwaway store: the temporary directory (SQLite) or the database name (MySQL); gone after the run. */
+  location: string;
+  date: string;
+  machine: {cpus: number; cpuModel: string; memoryGB: number; node: string};
+  /** git commit of the checkout (+: source/ or bin/ modified), when known. */
+  commit?: string | undefined;
+  config: {clients: number; senders: number; rate: number; durationS: number; messages: number; pages: number; watchers: number};
+  /** Clients connected and logged in (resume) when the measurement started. */
+  connections: number;
+  /** framesWhileConnecting: what the clients received while connecting (presence events mostly). */
+  setup: {seedMs: number; serverStartMs: number; connectMs: number; connectsPerSec: number; framesWhileConnecting: number};
+  throughput?: {offeredMsgsPerSec: number; achievedMsgsPerSec: number; deliveriesPerSec: number};
+  /** Send to receipt by every receiver, ms (the send time travels in the message text). */
+  latencyMs?: Summary;
+  /** Send to the acknowledgement (the response to `send`, once stored), ms. */
+  ackLatencyMs?: Summary;
+  messages?: {sent: number; acknowledged: number; stored: number; unanswered: number; errors: Record<string, number>};
+  deliveries?: {received: number; expected: number; lost: number; gaps: number; duplicates: number; unexpectedCloses: number};
+  server: {peakRssMB: number; rssMB: number; cpuPercent: number; peakCpuPercent: number};
+  /** The load process; eventLoopDelayMs (traffic scenarios): how late it was itself. */
+  load: {cpuPercent: number; peakCpuPercent: number; eventLoopDelayMs?: {p50: number; p99: number; max: number}};
+  idle?: {rssBeforeMB: number; rssAfterMB: number; rssPerConnectionKB: number; holdCpuPercent: number; connectCpuPercent: number; framesDuringHold: number};
+  storm?: {
+    stopMs: number;
+    restartMs: number;
+    reconnectMs: number;
+    resyncMs: number;
+    totalMs: number;
+    back: number;
+    resynced: number;
+    perClientResyncMs: Summary;
+    retries: number;
+    fetched: number;
+    missed: number;
+    targetMet: boolean;
+  };
+  history?: {seeded: number; firstPageMs: Summary; olderPageMs: Summary; problems: string[]};
+  warnings: string[];
+}
+
+export function machine(): Result['machine'] {
+  const list = cpus();
+  return {cpus: list.length, cpuModel: list[0]?.model.trim() ?? '?', memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version};
+}
+
+const n = (value: number) => (Number.isInteger(value) ? value.toLocaleString('en-US') : value.toLocaleString('en-US', {maximumFractionDigits: 1}));
+const ms = (s: Summary) => `p50 ${n(s.p50)}  p95 ${n(s.p95)}  p99 ${n(s.p99)}  max ${n(s.max)}  (n=${n(s.count)})`;
+
+export function table(r: Result): string {
+  const rows: [string, string][] = [];
+  const add = (label: string, value: string) => rows.push([label, value]);
+  add('scenario', `${r.scenario} on ${r.store}, ${r.date}${r.commit ? `, commit ${r.commit}` : ''}`);
+  add('machine', `${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGB} GB, node ${r.machine.node}`);
+  add('connections', `${n(r.connections)} of ${n(r.config.clients)}${r.config.watchers ? `, ${n(r.config.watchers)} watching their member list` : ''} (connected in ${n(r.setup.connectMs)} ms, ${n(r.setup.connectsPerSec)}/s)`);
+  add('setup', `seed ${n(r.setup.seedMs)} ms, server start ${n(r.setup.serverStartMs)} ms, ${n(r.setup.framesWhileConnecting)} frames received while connecting`);
+  if (r.throughput) {
+    const t = r.throughput;
+    add('messages/s', `offered ${n(t.offeredMsgsPerSec)}, achieved ${n(t.achievedMsgsPerSec)} (${r.config.senders} senders, ${r.config.durationS} s)`);
+    add('deliveries/s', n(t.deliveriesPerSec));
+  }
+  if (r.latencyMs) add('latency ms (send→receipt)', ms(r.latencyMs));
+  if (r.ackLatencyMs) add('ack latency ms', ms(r.ackLatencyMs));
+  if (r.messages) {
+    const m = r.messages;
+    const errors = Object.entries(m.errors).map(([k, v]) => `${k} ${v}`).join(', ');
+    add('messages', `stored ${n(m.stored)} / acknowledged ${n(m.acknowledged)} / sent ${n(m.sent)}${m.unanswered ? `, unanswered ${n(m.unanswered)}` : ''}${errors ? `, errors: ${errors}` : ''}`);
+  }
+  if (r.deliveries) {
+    const d = r.deliveries;
+    add('deliveries', `${n(d.received)} of ${n(d.expected)} expected (lost ${n(d.lost)}, gaps ${n(d.gaps)}, duplicates ${n(d.duplicates)}, dropped connections ${n(d.unexpectedCloses)})`);
+  }
+  if (r.idle) {
+    const i = r.idle;
+    add('server RSS', `${n(i.rssBeforeMB)} MB before clients, ${n(i.rssAfterMB)} MB with all in (${n(i.rssPerConnectionKB)} KB per connection)`);
+    add('server CPU', `${n(i.connectCpuPercent)} % while connecting, ${n(i.holdCpuPercent)} % while idle (${n(i.framesDuringHold)} frames received while idle)`);
+  }
+  if (r.storm) {
+    const s = r.storm;
+    add('restart', `SIGTERM → stopped ${n(s.stopMs)} ms, → listening again ${n(s.restartMs)} ms`);
+    add('reconnect', `all ${n(s.back)} of ${n(r.connections)} resumed in ${n(s.reconnectMs)} ms (${n(s.retries)} retried attempts)`);
+    add('resync', `${n(s.resynced)} caught up in ${n(s.resyncMs)} ms after the reconnect order (${n(s.fetched)} messages fetched, ${n(s.missed)} missed each)`);
+    add('resync per client ms', ms(s.perClientResyncMs));
+    add('SIGTERM → all back', `${n(s.totalMs)} ms (target <= 10,000: ${s.targetMet ? 'met' : 'NOT met'})`);
+  }
+  if (r.history) {
+    const h = r.history;
+    add('history', `${n(h.seeded)} messages seeded${h.problems.length ? `; PROBLEMS: ${h.problems.join('; ')}` : ''}`);
+    add('first page ms', ms(h.firstPageMs));
+    add('older page ms', ms(h.olderPageMs));
+  }
+  add('server', `peak RSS ${n(r.server.peakRssMB)} MB, CPU ${n(r.server.cpuPercent)} % (peak ${n(r.server.peakCpuPercent)} %) of one core`);
+  const lag = r.load.eventLoopDelayMs;
+  add('load process', `CPU ${n(r.load.cpuPercent)} % (peak ${n(r.load.peakCpuPercent)} %)${lag ? `, event-loop delay p50 ${n(lag.p50)} p99 ${n(lag.p99)} max ${n(lag.max)} ms` : ''}`);
+  for (const w of r.warnings) add('warning', w.split('\n')[0] ?? '');
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}

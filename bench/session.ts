@@ -1,0 +1,98 @@
+/**
+ * Everything one run owns, and gives back however it ends: the throwaway store, the server
+ * child (and its successor after a restart), the load process, their samplers.
+ */
+import {randomBytes} from 'node:crypto';
+import {resolve} from 'node:path';
+import type {Options} from './args.js';
+import {type BenchDatabase, createBenchDatabase} from './database.js';
+import {LoadProcess} from './ipc.js';
+import {type Sample, Sampler, type ServerProcess, type Usage, startServerProcess, usageOf} from './server-process.js';
+
+export class Session {
+  server: ServerProcess | undefined;
+  serverSampler: Sampler | undefined;
+  load: LoadProcess | undefined;
+  loadSampler: Sampler | undefined;
+  /** Samplers of every server process of the run (storm has two). */
+  readonly serverSamplers: Sampler[] = [];
+  readonly warnings: string[] = [];
+  /** A tag unique to the run, in every clientMsgId it sends. */
+  readonly tag = `b${randomBytes(3).toString('hex')}`;
+  private cleaned: Promise<void> | undefined;
+
+  private constructor(readonly opts: Options, readonly db: BenchDatabase) {}
+
+  static async create(opts: Options): Promise<Session> {
+    return new Session(opts, await createBenchDatabase(opts.db));
+  }
+
+  progress(text: string): void {
+    process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+  }
+
+  warn(text: string): void {
+    this.warnings.push(text);
+    this.progress(`warning: ${text}`);
+  }
+
+  async startServer(port = 0): Promise<ServerProcess> {
+    const server = await startServerProcess({
+      storeArgs: this.db.serverArgs,
+      workDir: this.db.workDir,
+      port,
+      profileDir: this.opts.profile ? resolve(this.opts.profile) : undefined,
+    });
+    this.server = server;
+    this.serverSampler = new Sampler(server.pid);
+    this.serverSamplers.push(this.serverSampler);
+    return server;
+  }
+
+  /** Graceful stop (SIGTERM: the server stores every message it accepted), then waits. */
+  async stopServer(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    const code = await server.stop();
+    this.serverSampler?.stop();
+    if (code !== 0) this.warn(`chat-server exited with ${code}; log tail:\n${server.log().split('\n').slice(-10).join('\n')}`);
+  }
+
+  startLoad(): LoadProcess {
+    this.load = new LoadProcess((text) => this.progress(text));
+    this.loadSampler = new Sampler(this.load.pid);
+    return this.load;
+  }
+
+  /** Server usage between two times, over every server process of the run. */
+  serverUsage(from = 0, to = Infinity): Usage {
+    const current = this.serverSampler?.usage(from, to) ?? usageOf([]);
+    const all: Sample[] = this.serverSamplers.flatMap((s) => s.samples);
+    const peak = Math.max(0, ...all.map((s) => s.rssKB));
+    return {...current, peakRssMB: Math.round((peak / 1024) * 10) / 10};
+  }
+
+  loadUsage(from = 0, to = Infinity): Usage {
+    return this.loadSampler?.usage(from, to) ?? usageOf([]);
+  }
+
+  /** Idempotent (every caller waits for the same cleanup); never throws. */
+  cleanup(): Promise<void> {
+    this.cleaned ??= this.clean();
+    return this.cleaned;
+  }
+
+  private async clean(): Promise<void> {
+    this.loadSampler?.stop();
+    await this.load?.close().catch(() => {});
+    if (this.server) await this.server.stop(20_000).catch(() => {});
+    for (const s of this.serverSamplers) s.stop();
+    await this.db.drop().catch((error) => this.progress(`could not drop the benchmark store: ${error}`));
+  }
+
+  /** Kills the children at once (the coordinator is exiting without cleanup). */
+  killNow(): void {
+    this.server?.child.kill('SIGKILL');
+    this.load?.child.kill('SIGKILL');
+  }
+}

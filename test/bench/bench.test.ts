@@ -1,0 +1,139 @@
+/**
+ * The benchmark, run through its real CLI at a tiny size, once per scenario: functional
+ * checks only (every field there, counts that must agree, nothing lost, the throwaway store
+ * gone afterwards). Never a speed assertion: the numbers depend on the machine.
+ */
+import {execFile} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import test, {type ExecutionContext} from 'ava';
+import {createConnection} from 'mysql2/promise';
+import type {Result} from '../../bench/report.js';
+import type {Summary} from '../../bench/stats.js';
+import {MYSQL_ADMIN_URL} from '../helpers/backends.js';
+
+const RUN = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
+
+function cli(args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [RUN, ...args], {timeout: 60_000, maxBuffer: 16 * 1024 * 1024}, (error, stdout, stderr) => {
+      resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr});
+    });
+  });
+}
+
+async function bench(t: ExecutionContext, args: string[]): Promise<Result> {
+  const {code, stdout, stderr} = await cli([...args, '--json']);
+  if (code !== 0) t.fail(`bench ${args.join(' ')} exited ${code}\n${stderr}`);
+  const result = JSON.parse(stdout) as Result;
+  t.false(existsSync(result.location) && result.store === 'sqlite', 'the temporary SQLite directory is removed');
+  t.deepEqual(result.warnings, [], 'no warnings');
+  t.true(result.server.peakRssMB > 0, 'server memory was sampled');
+  t.is(result.machine.cpus > 0, true);
+  return result;
+}
+
+function sane(t: ExecutionContext, s: Summary | undefined, count: number, label: string): void {
+  t.truthy(s, `${label} present`);
+  if (!s) return;
+  t.is(s.count, count, `${label}: one sample each`);
+  t.true(s.p50 >= 0 && s.p50 <= s.p95 && s.p95 <= s.p99 && s.p99 <= s.max, `${label}: ordered percentiles ${JSON.stringify(s)}`);
+}
+
+/** stored == acknowledged == sent, and every member received every message once, in order. */
+function nothingLost(t: ExecutionContext, r: Result, receiversPerMessage: number): void {
+  const m = r.messages;
+  const d = r.deliveries;
+  if (!m || !d || !r.throughput) return void t.fail('traffic fields missing');
+  t.true(m.sent > 0, 'something was sent');
+  t.is(m.acknowledged, m.sent, 'every send acknowledged');
+  t.is(m.stored, m.sent, 'every send stored (COUNT(*) afterwards)');
+  t.deepEqual(m.errors, {});
+  t.is(m.unanswered, 0);
+  t.is(d.expected, m.sent * receiversPerMessage, 'expected = sent × members of the salon');
+  t.is(d.received, d.expected, 'nothing lost');
+  t.is(d.lost + d.gaps + d.duplicates + d.unexpectedCloses, 0);
+  sane(t, r.latencyMs, d.received, 'latency');
+  sane(t, r.ackLatencyMs, m.acknowledged, 'ack latency');
+  t.true(r.throughput.achievedMsgsPerSec > 0 && r.throughput.deliveriesPerSec > 0);
+}
+
+test.serial('--help prints the usage; a bad scenario is refused with it', async (t) => {
+  const help = await cli(['--help']);
+  t.is(help.code, 0);
+  t.regex(help.stdout, /--scenario NAME/);
+  const bad = await cli(['--scenario', 'nope']);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /unknown scenario "nope"/);
+});
+
+test.serial('fanout: every message reaches every client of Général', async (t) => {
+  const r = await bench(t, ['--scenario', 'fanout', '--clients', '20', '--senders', '2', '--rate', '50', '--duration', '2']);
+  t.is(r.scenario, 'fanout');
+  t.is(r.connections, 20);
+  t.is(r.throughput?.offeredMsgsPerSec, 50);
+  t.is(r.messages?.sent, 100);
+  nothingLost(t, r, 20);
+  t.truthy(r.load.eventLoopDelayMs, 'the load process reports how late it was');
+});
+
+test.serial('salons: messages reach the members of their salon only', async (t) => {
+  const r = await bench(t, ['--scenario', 'salons', '--clients', '25', '--senders', '5', '--rate', '50', '--duration', '2']);
+  t.is(r.connections, 25);
+  nothingLost(t, r, 5); // 25 clients over five salons
+});
+
+test.serial('idle: memory with every client in, CPU while they say nothing', async (t) => {
+  const r = await bench(t, ['--scenario', 'idle', '--clients', '30', '--duration', '2', '--watchers', '5']);
+  t.is(r.connections, 30);
+  t.is(r.config.watchers, 5);
+  t.true(r.setup.framesWhileConnecting >= 2 * 30 + 5, 'hello, resume and members answered');
+  const idle = r.idle;
+  if (!idle) return void t.fail('idle fields missing');
+  t.true(idle.rssBeforeMB > 0 && idle.rssAfterMB > 0);
+  t.is(typeof idle.rssPerConnectionKB, 'number');
+  t.true(idle.holdCpuPercent >= 0);
+  t.is(r.messages, undefined);
+});
+
+test.serial('storm: after a restart every client resumes and fetches what it missed', async (t) => {
+  const r = await bench(t, ['--scenario', 'storm', '--clients', '20', '--senders', '1', '--rate', '20', '--duration', '1', '--messages', '30']);
+  nothingLost(t, r, 20); // the warm-up
+  const s = r.storm;
+  if (!s) return void t.fail('storm fields missing');
+  t.is(s.back, 20);
+  t.is(s.resynced, 20);
+  t.is(s.fetched, 20 * 30, 'each client fetched exactly the messages stored while it was away');
+  t.true(s.restartMs > 0 && s.resyncMs >= 0 && s.totalMs >= s.restartMs);
+  sane(t, s.perClientResyncMs, 20, 'resync per client');
+});
+
+test.serial('history: the newest page and older pages hold the seeded messages', async (t) => {
+  const r = await bench(t, ['--scenario', 'history', '--messages', '2000', '--pages', '10']);
+  const h = r.history;
+  if (!h) return void t.fail('history fields missing');
+  t.is(h.seeded, 2000);
+  t.deepEqual(h.problems, []);
+  sane(t, h.firstPageMs, 20, 'first page');
+  sane(t, h.olderPageMs, 10, 'older pages');
+});
+
+test.serial('fanout on MySQL: a throwaway database, dropped afterwards', async (t) => {
+  let admin;
+  try {
+    admin = await createConnection({uri: MYSQL_ADMIN_URL, connectTimeout: 2000});
+  } catch (error) {
+    t.log(`NOTICE: MySQL not reachable at ${MYSQL_ADMIN_URL}, skipped (${(error as Error).message})`);
+    return void t.pass();
+  }
+  try {
+    const r = await bench(t, ['--scenario', 'fanout', '--db', MYSQL_ADMIN_URL, '--clients', '10', '--senders', '2', '--rate', '40', '--duration', '1']);
+    t.is(r.store, 'mysql');
+    t.regex(r.location, /^chat_bench_[0-9a-f]+$/);
+    nothingLost(t, r, 10);
+    const [rows] = await admin.query('SHOW DATABASES LIKE ?', [r.location]);
+    t.deepEqual(rows, [], 'the throwaway database is dropped');
+  } finally {
+    await admin.end();
+  }
+});
