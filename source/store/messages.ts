@@ -2,7 +2,7 @@
  * Storing and reading messages: the batch append behind group commit (gap-free sequence
  * numbers, idempotent retries, one multi-row INSERT) and the row mapping reads share.
  */
-import type {Kysely, Transaction} from 'kysely';
+import {type Kysely, type Transaction, sql} from 'kysely';
 import {type Database, type TimeValue, toMs} from './schema.js';
 import type {Flavor} from './sql-store.js';
 import type {NewMessage, StoredMessage} from './types.js';
@@ -76,9 +76,12 @@ export async function appendBatch(trx: Transaction<Database>, flavor: Flavor, ba
       next.set(salonId, seq);
       return seq;
     });
-    for (const salonId of salonIds) {
-      await trx.updateTable('salons').set({seq: next.get(salonId) ?? 0}).where('salon_id', '=', salonId).execute();
-    }
+    // One statement for every salon of the batch: each round trip holds the counters' locks.
+    const counter = sql<number>`CASE salon_id ${sql.join(
+      salonIds.map((id) => sql`WHEN ${id} THEN ${next.get(id) ?? 0}`),
+      sql` `,
+    )} END`;
+    await trx.updateTable('salons').set({seq: counter}).where('salon_id', 'in', salonIds).execute();
     // 3. One multi-row INSERT for the whole batch: the reason batching is fast.
     const rows = fresh.map((i, k) => {
       const m = batch[i] as NewMessage;
@@ -125,21 +128,23 @@ flavor: Flavor,
   // AUTO_INCREMENT ids of a multi-row insert are not promised to be consecutive on every
   // MySQL setting, so they are read back by the unique (salon_id, seq) key.
   const wanted = new Map(rows.map((r, k) => [`${r.salon_id}:${r.seq}`, k]));
-  const bySalon = new Map<number, number[]>();
-  for (const r of rows) bySalon.set(r.salon_id, [...(bySalon.get(r.salon_id) ?? []), r.seq]);
+  const range = new Map<number, {low: number; high: number}>();
+  for (const r of rows) {
+    const seen = range.get(r.salon_id);
+    range.set(r.salon_id, {low: Math.min(seen?.low ?? r.seq, r.seq), high: Math.max(seen?.high ?? r.seq, r.seq)});
+  }
+  // One query for all the batch's salons, each a range of its unique (salon_id, seq) key.
+  const found = await trx
+    .selectFrom('messages')
+    .select(['message_id', 'salon_id', 'seq'])
+    .where((eb) =>
+      eb.or([...range].map(([salonId, {low, high}]) => eb.and([eb('salon_id', '=', salonId), eb('seq', '>=', low), eb('seq', '<=', high)]))),
+    )
+    .execute();
   const ids: number[] = new Array(rows.length);
-  for (const [salonId, seqs] of bySalon) {
-    const found = await trx
-      .selectFrom('messages')
-      .select(['message_id', 'salon_id', 'seq'])
-      .where('salon_id', '=', salonId)
-      .where('seq', '>=', Math.min(...seqs))
-      .where('seq', '<=', Math.max(...seqs))
-      .execute();
-    for (const f of found) {
-      const k = wanted.get(`${f.salon_id}:${Number(f.seq)}`);
-      if (k !== undefined) ids[k] = Number(f.message_id);
-    }
+  for (const f of found) {
+    const k = wanted.get(`${f.salon_id}:${Number(f.seq)}`);
+    if (k !== undefined) ids[k] = Number(f.message_id);
   }
   return ids;
 }
