@@ -5,6 +5,7 @@
  */
 import {ALIAS_PATTERN, USERNAME_PATTERN, type Event, type LoginResult, type MessageInfo} from '../protocol/frames.js';
 import {limits} from '../protocol/limits.js';
+import {foldName} from '../protocol/names.js';
 import type {Lang} from '../i18n/index.js';
 import {errorKey} from '../i18n/client.js';
 import {type CommandHost, parseCommand} from './commands.js';
@@ -159,8 +160,8 @@ export class Controller implements CommandHost {
   }
 
   openByName(name: string): void {
-    const key = name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
-    const salon = this.state.salons.find((s) => s.name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase() === key || String(s.id) === key);
+    const key = foldName(name);
+    const salon = this.state.salons.find((s) => foldName(s.name) === key || String(s.id) === key);
     if (!salon) return this.dispatch({type: 'flash', notice: {key: 'error.UNKNOWN_SALON', params: {salon: name}}});
     this.open(salon.id);
   }

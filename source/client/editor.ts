@@ -2,6 +2,7 @@
  * The input field as pure state (after senpai's ui/editor.go and readline), so that the client's
  * reducer owns it and every key binding is testable without a terminal. No Ink here.
  */
+import {foldName} from '../protocol/names.js';
 
 export interface EditorState {
   readonly text: string;
@@ -189,7 +190,7 @@ export interface CompletionCycle {
 }
 
 // Case- and accent-insensitive, so that "hel" finds "Hélène" on a keyboard without accents.
-const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const fold = foldName;
 
 function matching(prefix: string, names: readonly string[]): string[] {
   const wanted = fold(prefix);

@@ -3,6 +3,7 @@
  * screen; on the main screen, global bindings, then the focused pane. Key names follow
  * Ink's `Key`, but nothing here imports Ink, so routing is tested without a terminal.
  */
+import {foldName} from '../protocol/names.js';
 import {commandNames} from './commands.js';
 import type {Controller} from './controller.js';
 import {type CompletionCycle, complete} from './editor.js';
@@ -240,7 +241,7 @@ export function splitBurst(input: string, key: KeyPress): [string, KeyPress][] |
 
 /** Salon names matching a typed filter, best first (prefix before substring). */
 export function switcherMatches(names: readonly string[], query: string): string[] {
-  const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  const fold = foldName;
   const q = fold(query);
   const prefix = names.filter((n) => fold(n).startsWith(q));
   return [...prefix, ...names.filter((n) => !prefix.includes(n) && fold(n).includes(q))];

@@ -6,6 +6,7 @@
  * except to fill a gap in a salon's sequence (delivery.ts).
  */
 import {encodeFrame} from '../protocol/codec.js';
+import {foldName} from '../protocol/names.js';
 import type {Event, JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
 import type {SalonRecord, Store, UserRecord} from '../store/types.js';
 import type {Bus, HubEvent} from './bus.js';
@@ -36,8 +37,7 @@ export interface SalonState {
 }
 
 /** Salon names match without regard to case or accents: "comptabilite" finds Comptabilité. */
-export const salonKey = (name: string) =>
-  name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+export const salonKey = foldName;
 export const userKey = (username: string) => username.toLowerCase();
 /**
  * Two aliases are the same when they differ only in case, accents or compatibility forms
