@@ -10,7 +10,11 @@ import {runCommand} from '../console/commands.js';
 import {noticeText} from '../console/notice-text.js';
 import {OperatorTerminal} from '../console/prompt.js';
 import {detectLang, translator} from '../i18n/index.js';
+import {hostname} from 'node:os';
+import type {Bus} from '../server/bus.js';
 import {defaultPolicy} from '../server/policy.js';
+import {RedisBus} from '../server/redis-bus.js';
+import type {Notice} from '../server/notices.js';
 import {type ChatServer, startServer} from '../server/server.js';
 import {openStore} from '../store/open.js';
 import type {Store} from '../store/types.js';
@@ -34,6 +38,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       messageRate: {type: 'number', default: Number(env.CHAT_MESSAGE_RATE) || defaultPolicy.messagesPerSecond},
       maxConnectionsPerAddress: {type: 'number', default: Number(env.CHAT_MAX_CONNECTIONS_PER_ADDRESS) || defaultPolicy.maxConnectionsPerAddress},
       idleTimeout: {type: 'number', default: Number(env.CHAT_IDLE_TIMEOUT) || defaultPolicy.idleTimeoutMs / 1000},
+      bus: {type: 'string', default: env.CHAT_BUS_URL || ''},
+      nodeId: {type: 'string', default: env.CHAT_NODE_ID || ''},
     },
   });
   const {flags} = cli;
@@ -58,6 +64,17 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     idleTimeoutMs: flags.idleTimeout * 1000,
   };
 
+  if (flags.bus && !flags.db) {
+    term.close();
+    console.error(t('server.sqliteSingleNode'));
+    return 1;
+  }
+  if (flags.bus && !/^rediss?:\/\/[^/]/.test(flags.bus)) {
+    term.close();
+    console.error(t('server.busUrl', {url: flags.bus}));
+    return 1;
+  }
+
   let store: Store;
   try {
     store = await openStore({dbUrl: flags.db, dataDir: flags.dataDir});
@@ -79,11 +96,24 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   }
   term.print(t('console.authOk', {username: operator}));
 
+  const notify = (notice: Notice) => term.print(noticeText(t, notice));
+  let bus: Bus | undefined;
+  if (flags.bus) {
+    const nodeId = flags.nodeId || `${hostname()}-${process.pid}`;
+    const redis = new RedisBus({url: flags.bus, namespace: store.location, nodeId});
+    // Not fatal: the node serves its own clients and catches up from the database until
+    // Redis answers (ioredis keeps trying); the console says when the bus is down.
+    await redis.connect();
+    notify({kind: 'cluster', node: redis.instance, bus: flags.bus.replace(/:[^:@/]*@/, ':***@')});
+    bus = redis;
+  }
+
   let server: ChatServer;
   try {
-    server = await startServer({store, host: flags.host, port: flags.port, tls, policy, notify: (notice) => term.print(noticeText(t, notice))});
+    server = await startServer({store, bus, host: flags.host, port: flags.port, tls, policy, notify});
   } catch (error) {
     term.close();
+    await bus?.close();
     await store.close();
     const code = (error as {code?: string}).code;
     console.error(code === 'EADDRINUSE' ? t('server.portInUse', {port: flags.port, host: flags.host}) : t('server.startFailed', {message: String(error)}));

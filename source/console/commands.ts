@@ -43,7 +43,8 @@ const commands: Record<string, Command> = {
       const users = moderation.who();
       if (users.length === 0) return print(t('console.nobodyOnline'));
       for (const u of users) {
-        print(t('console.whoLine', {username: u.username, alias: u.alias, role: u.role === 'moderator' ? t('console.roleModerator') : '', sessions: u.sessions}));
+        const role = u.role === 'moderator' ? t('console.roleModerator') : '';
+        print(u.sessions > 0 ? t('console.whoLine', {username: u.username, alias: u.alias, role, sessions: u.sessions}) : t('console.whoLineElsewhere', {username: u.username, alias: u.alias, role}));
       }
     },
   },

@@ -24,6 +24,14 @@ export function noticeText(t: Translate, notice: Notice): string {
       return t('notice.store_unavailable', {detail: notice.detail});
     case 'internal_error':
       return t('notice.internal_error', {context: notice.context, detail: notice.detail});
+    case 'cluster':
+      return t('notice.cluster', {node: notice.node, bus: notice.bus});
+    case 'node_joined':
+    case 'node_lost':
+    case 'node_left':
+      return t(`notice.${notice.kind}`, {node: notice.node});
+    case 'bus_down':
+    case 'bus_up':
     case 'store_recovered':
     case 'stopping':
     case 'stopped':

@@ -20,6 +20,7 @@ export const en = {
   'console.noPending': 'No join request is waiting.',
   'console.pendingLine': '{username} ({alias}) asks to join {salon}, since {time}',
   'console.nobodyOnline': 'Nobody is connected.',
+  'console.whoLineElsewhere': '{username} ({alias}){role}, connected to another node',
   'console.whoLine': '{username} ({alias}){role}, {sessions} connection(s)',
   'console.roleModerator': ', moderator',
   'console.firstModerator': 'No moderator account exists yet. Create the first one now.',
@@ -47,6 +48,14 @@ export const en = {
   'notice.store_unavailable': 'Database unavailable ({detail}): messages are refused until it is back.',
   'notice.store_recovered': 'Database reachable again.',
   'notice.internal_error': 'Internal error in {context}: {detail}',
+  'notice.cluster': 'Node {node} on the bus {bus}, with the other nodes of this database.',
+  'notice.bus_down': 'Bus to the other nodes lost: their messages are read from the database until it is back.',
+  'notice.bus_up': 'Bus to the other nodes back.',
+  'notice.node_joined': 'Node {node} joined.',
+  'notice.node_lost': 'Node {node} stopped answering: its users are shown offline.',
+  'notice.node_left': 'Node {node} stopped.',
+  'server.sqliteSingleNode': 'SQLite serves one node only: --bus (CHAT_BUS_URL) needs a shared MySQL or MariaDB database (--db mysql://...).',
+  'server.busUrl': 'Invalid bus URL {url}: expected redis://host:port.',
   'notice.stopping': 'Stopping: clients are told, pending messages stored…',
   'notice.stopped': 'Server stopped.',
   'error.UNKNOWN_USER': 'Unknown user {username}.',
@@ -83,6 +92,9 @@ export const en = {
     --max-connections-per-address N                  [CHAT_MAX_CONNECTIONS_PER_ADDRESS, default 50]
     --idle-timeout S   close connections silent for S seconds
                                                      [CHAT_IDLE_TIMEOUT, default 90]
+    --bus URL          redis://host:6379: join the other nodes on the same MySQL
+                       database (several nodes behind a load balancer) [CHAT_BUS_URL]
+    --node-id NAME     this node's name in logs       [CHAT_NODE_ID, default host-pid]
     --help, --version
 
   The console asks for a moderator's username and password at start. The first start

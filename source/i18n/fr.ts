@@ -22,6 +22,7 @@ export const fr: Record<MessageKey, string> = {
   'console.noPending': "Aucune demande d'adhésion en attente.",
   'console.pendingLine': '{username} ({alias}) demande à rejoindre {salon}, depuis {time}',
   'console.nobodyOnline': "Personne n'est connecté.",
+  'console.whoLineElsewhere': '{username} ({alias}){role}, connecté(e) à un autre nœud',
   'console.whoLine': '{username} ({alias}){role}, {sessions} connexion(s)',
   'console.roleModerator': ', modérateur',
   'console.firstModerator': "Aucun compte modérateur n'existe encore. Créez le premier maintenant.",
@@ -49,6 +50,14 @@ export const fr: Record<MessageKey, string> = {
   'notice.store_unavailable': "Base de données indisponible ({detail}) : les messages sont refusés jusqu'à son retour.",
   'notice.store_recovered': 'Base de données de nouveau joignable.',
   'notice.internal_error': 'Erreur interne dans {context} : {detail}',
+  'notice.cluster': 'Nœud {node} sur le bus {bus}, avec les autres nœuds de cette base.',
+  'notice.bus_down': 'Bus vers les autres nœuds perdu : leurs messages sont lus dans la base jusqu’à son retour.',
+  'notice.bus_up': 'Bus vers les autres nœuds rétabli.',
+  'notice.node_joined': 'Le nœud {node} a rejoint le groupe.',
+  'notice.node_lost': 'Le nœud {node} ne répond plus : ses utilisateurs apparaissent déconnectés.',
+  'notice.node_left': 'Le nœud {node} s’est arrêté.',
+  'server.sqliteSingleNode': 'SQLite ne sert qu’un seul nœud : --bus (CHAT_BUS_URL) demande une base MySQL ou MariaDB partagée (--db mysql://...).',
+  'server.busUrl': 'Adresse de bus invalide {url} : attendu redis://hôte:port.',
   'notice.stopping': 'Arrêt : les clients sont prévenus, les messages en attente enregistrés…',
   'notice.stopped': 'Serveur arrêté.',
   'error.UNKNOWN_USER': 'Utilisateur {username} inconnu.',
@@ -85,6 +94,9 @@ export const fr: Record<MessageKey, string> = {
     --max-connections-per-address N                  [CHAT_MAX_CONNECTIONS_PER_ADDRESS, défaut 50]
     --idle-timeout S   fermer les connexions muettes depuis S secondes
                                                      [CHAT_IDLE_TIMEOUT, défaut 90]
+    --bus URL          redis://hôte:6379 : rejoindre les autres nœuds de la même base
+                       MySQL (plusieurs nœuds derrière un répartiteur) [CHAT_BUS_URL]
+    --node-id NOM      nom de ce nœud dans les journaux [CHAT_NODE_ID, défaut hôte-pid]
     --help, --version
 
   La console demande au démarrage le nom et le mot de passe d'un modérateur. Le premier

@@ -1,8 +1,12 @@
 /**
  * The seam between one node's hub and the others. A hub publishes every change that other
- * nodes must see and applies what it receives, its own changes included, so a change takes
- * the same path whether it started here or elsewhere. LocalBus is the single-node bus: it
- * hands events straight back, synchronously, which keeps their order.
+ * nodes must see; the bus applies it here at once, synchronously (so a node's own changes
+ * keep their order and never wait for the network), and carries it to the other nodes,
+ * where it takes the same path. LocalBus is the single-node bus; RedisBus (redis-bus.ts)
+ * joins several nodes over Redis pub/sub.
+ *
+ * The bus is the fast path, never the record: an event it loses is made good from the
+ * database (cluster.ts), so nothing that is only on the bus may be needed to be correct.
  */
 import type {MembershipReason, MembershipState} from '../protocol/frames.js';
 import type {StoredMessage, UserRecord} from '../store/types.js';
@@ -17,22 +21,56 @@ export type HubEvent =
   | {kind: 'kick'; username: string; until: number; minutes: number}
   | {kind: 'ban'; username: string};
 
+/**
+ * What nodes tell each other about themselves, never applied to the hub as a change:
+ * liveness, and which users have a connection on which node (presence).
+ */
+export type NodeEvent =
+  /** "I am alive"; `version` counts the node's presence changes, to notice lost ones. */
+  | {kind: 'heartbeat'; node: string; version: number}
+  | {kind: 'presence'; username: string; online: boolean; version: number}
+  /** Every user with a connection on the sending node, replacing what was known. */
+  | {kind: 'roster'; usernames: string[]; version: number}
+  /** Asks `node` (or every node, when absent) to publish its roster. */
+  | {kind: 'roster_request'; node?: string}
+  /** A graceful stop: the node's users are offline now, not after the liveness timeout. */
+  | {kind: 'leaving'};
+
+export type BusEvent = HubEvent | NodeEvent;
+
+/** `origin` is the instance that published the event (Bus.instance for our own). */
+export type BusHandler = (event: BusEvent, origin: string) => void;
+
 export interface Bus {
-  publish(event: HubEvent): void;
-  subscribe(handler: (event: HubEvent) => void): void;
+  /** Unique to this process, even when two nodes are given the same name. */
+  readonly instance: string;
+  /** True when other nodes may exist: the server then leaves shared state alone. */
+  readonly shared: boolean;
+  /** Applies the event here (HubEvents only) and sends it to the other nodes. */
+  publish(event: BusEvent): void;
+  subscribe(handler: BusHandler): void;
+  /** Called when the link to the other nodes comes back after a cut (events were lost). */
+  onReconnect(handler: () => void): void;
   close(): Promise<void>;
 }
 
-export class LocalBus implements Bus {
-  private handler: ((event: HubEvent) => void) | undefined;
+export const isNodeEvent = (event: BusEvent): event is NodeEvent =>
+  ['heartbeat', 'presence', 'roster', 'roster_request', 'leaving'].includes(event.kind);
 
-  publish(event: HubEvent): void {
-    this.handler?.(event);
+export class LocalBus implements Bus {
+  readonly instance = 'local';
+  readonly shared = false;
+  private handler: BusHandler | undefined;
+
+  publish(event: BusEvent): void {
+    if (!isNodeEvent(event)) this.handler?.(event, this.instance);
   }
 
-  subscribe(handler: (event: HubEvent) => void): void {
+  subscribe(handler: BusHandler): void {
     this.handler = handler;
   }
+
+  onReconnect(): void {}
 
   async close(): Promise<void> {}
 }

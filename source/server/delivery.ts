@@ -54,6 +54,11 @@ export class Delivery {
     void this.fill(salon, m);
   }
 
+  /** The database says the salon has stored up to `seq`: deliver what is missing here. */
+  catchUp(salon: SalonState, seq: number): void {
+    if (seq > salon.seq && !this.filling.has(salon.id)) void this.fill(salon);
+  }
+
   private flushSalon(salon: SalonState, out: Map<SalonState, Buffer[]>): void {
     const frames = out.get(salon);
     if (!frames) return;
@@ -68,8 +73,8 @@ export class Delivery {
     for (const peer of salon.online) peer.write(bytes);
   }
 
-  private async fill(salon: SalonState, first: StoredMessage): Promise<void> {
-    const waiting = [first];
+  private async fill(salon: SalonState, first?: StoredMessage): Promise<void> {
+    const waiting = first ? [first] : [];
     this.filling.set(salon.id, waiting);
     // While the database cannot be read, nothing new can be stored either, so waiting for it
     // holds back little. Past the limit, what we have goes out: clients see the jump in
@@ -77,7 +82,17 @@ export class Delivery {
     for (const deadline = Date.now() + FILL_PATIENCE_MS; ; ) {
       try {
         const missing = await this.store.messagesAfter(salon.id, salon.seq, FILL_PAGE);
-        for (const m of missing) if (m.seq === salon.seq + 1) this.send(salon, m);
+        // A page goes out as one write per recipient, as a stored batch does.
+        const frames: Buffer[] = [];
+        for (const m of missing) {
+          if (m.seq !== salon.seq + 1) continue;
+          salon.seq = m.seq;
+          frames.push(encodeFrame({event: 'message', ...messageInfo(m)}));
+        }
+        if (frames.length > 0) {
+          const bytes = Buffer.concat(frames);
+          for (const peer of salon.online) peer.write(bytes);
+        }
         if (missing.length < FILL_PAGE) break;
       } catch {
         if (Date.now() > deadline) break;

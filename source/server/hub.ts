@@ -8,8 +8,9 @@
 import {encodeFrame} from '../protocol/codec.js';
 import {foldName} from '../protocol/names.js';
 import type {Event, JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
+import {limits} from '../protocol/limits.js';
 import type {SalonRecord, Store, UserRecord} from '../store/types.js';
-import type {Bus, HubEvent} from './bus.js';
+import {type Bus, type HubEvent, type NodeEvent, isNodeEvent} from './bus.js';
 import {Delivery} from './delivery.js';
 import type {Notify} from './notices.js';
 import type {Peer} from './peer.js';
@@ -20,6 +21,8 @@ export interface UserState {
   alias: string;
   role: 'user' | 'moderator';
   peers: Set<Peer>;
+  /** Other nodes (bus instances) where the user has a connection. */
+  remote: Set<string>;
   /** Salons the user is a member of, with the read marker of each. */
   salons: Map<number, number>;
   /** Salons the user asked to join, with the time of the request. */
@@ -57,10 +60,19 @@ export class Hub {
   private readonly watching = new Map<Peer, number>();
 
   private readonly delivery: Delivery;
+  private resyncing: Promise<void> | undefined;
+  private lastResync = 0;
 
-  private constructor(store: Store, private readonly bus: Bus, private readonly notify: Notify) {
+  /** Node events (liveness, presence elsewhere) go to the cluster, when there is one. */
+  onNodeEvent: (event: NodeEvent, origin: string) => void = () => {};
+  /** A user's first connection on this node opened, or the last one closed. */
+  onLocalPresence: (user: UserState, online: boolean) => void = () => {};
+  /** A user came online or went offline, counting every node. */
+  onPresence: (user: UserState, online: boolean) => void = () => {};
+
+  private constructor(private readonly store: Store, private readonly bus: Bus, private readonly notify: Notify) {
     this.delivery = new Delivery(store, (id) => this.salons.get(id));
-    bus.subscribe((event) => this.apply(event));
+    bus.subscribe((event, origin) => (isNodeEvent(event) ? this.onNodeEvent(event, origin) : this.apply(event)));
   }
 
   static async load(store: Store, bus: Bus, notify: Notify): Promise<Hub> {
@@ -82,10 +94,110 @@ export class Hub {
     this.bus.publish(event);
   }
 
+  // ---- making good what the bus lost ---------------------------------------------------
+
+  /**
+   * Delivers what other nodes stored and this node never heard of: each salon whose stored
+   * counter is ahead of what was delivered here is read from the database. Cheap (one query
+   * over the salons), so the cluster runs it often, and every second while the bus is down.
+   */
+  async catchUp(): Promise<void> {
+    const salons = await this.store.listSalons();
+    for (const record of salons) {
+      const salon = this.salons.get(record.id);
+      if (!salon) this.addSalon({...record, seq: 0});
+      this.delivery.catchUp(this.salons.get(record.id) as SalonState, record.seq);
+    }
+  }
+
+  /**
+   * Re-reads accounts, memberships, read markers and join requests, and applies every
+   * difference as the event that would have brought it, so connected users see it live.
+   * Run when the bus comes back after a cut, and when a login names an account this node
+   * has not heard of. Calls within a second of the last one share its work.
+   */
+  resync(): Promise<void> {
+    if (this.resyncing) return this.resyncing;
+    if (Date.now() - this.lastResync < 1000) return Promise.resolve();
+    this.resyncing = this.reconcile().finally(() => {
+      this.resyncing = undefined;
+      this.lastResync = Date.now();
+    });
+    return this.resyncing;
+  }
+
+  private async reconcile(): Promise<void> {
+    // Only what was here before the read can be judged gone by it: a change that arrives
+    // on the bus while the database is read is newer than the read.
+    const before = new Set<string>();
+    for (const [key, user] of this.users) {
+      before.add(key);
+      for (const salonId of user.salons.keys()) before.add(`${key} member ${salonId}`);
+      for (const salonId of user.pending.keys()) before.add(`${key} pending ${salonId}`);
+    }
+    const [users, memberships, requests] = await Promise.all([this.store.listUsers(), this.store.listMemberships(), this.store.listJoinRequests()]);
+    const known = new Set(users.map((u) => userKey(u.username)));
+    for (const [key, user] of [...this.users]) if (before.has(key) && !known.has(key)) this.apply({kind: 'ban', username: user.username});
+    for (const {passwordHash: _, ...record} of users) if (!this.user(record.username)) this.addUser(record);
+
+    const now = Date.now();
+    for (const record of users) {
+      const user = this.user(record.username);
+      if (user && user.peers.size > 0 && record.kickedUntil !== null && record.kickedUntil > now) {
+        this.apply({kind: 'kick', username: user.username, until: record.kickedUntil, minutes: limits.kickMinutes});
+      }
+    }
+
+    const member = new Map<UserState, Map<number, number>>();
+    for (const m of memberships) {
+      const user = this.user(m.username);
+      if (user) member.set(user, (member.get(user) ?? new Map()).set(m.salonId, m.lastReadSeq));
+    }
+    const pending = new Map<UserState, Map<number, number>>();
+    for (const r of requests) {
+      const user = this.user(r.username);
+      if (user) pending.set(user, (pending.get(user) ?? new Map()).set(r.salonId, r.ts));
+    }
+    for (const [key, user] of this.users) {
+      const salons = member.get(user) ?? new Map<number, number>();
+      const asked = pending.get(user) ?? new Map<number, number>();
+      const wasPending = new Set(user.pending.keys());
+      for (const salonId of wasPending) {
+        if (!asked.has(salonId) && before.has(`${key} pending ${salonId}`)) {
+          this.apply({kind: 'request_closed', username: user.username, salonId, outcome: salons.has(salonId) ? 'accepted' : 'rejected'});
+        }
+      }
+      for (const [salonId, ts] of asked) if (!user.pending.has(salonId) && !user.salons.has(salonId)) this.apply({kind: 'join_request', username: user.username, salonId, ts});
+      for (const [salonId, readSeq] of salons) {
+        if (!user.salons.has(salonId)) {
+          this.apply({kind: 'membership', username: user.username, salonId, state: 'member', reason: wasPending.has(salonId) ? 'accepted' : 'joined'});
+        }
+        this.apply({kind: 'read', username: user.username, salonId, seq: readSeq});
+      }
+      for (const salonId of [...user.salons.keys()]) {
+        if (!salons.has(salonId) && before.has(`${key} member ${salonId}`)) {
+          this.apply({kind: 'membership', username: user.username, salonId, state: 'none', reason: 'left'});
+        }
+      }
+    }
+    await this.catchUp();
+  }
+
   // ---- reading ------------------------------------------------------------------------
 
   user(username: string): UserState | undefined {
     return this.users.get(userKey(username));
+  }
+
+  /**
+   * Like user(), but an account this node has not heard of is looked for in the database
+   * when other nodes exist: it may have been created on one of them while the bus was cut.
+   */
+  async findUser(username: string): Promise<UserState | undefined> {
+    const user = this.user(username);
+    if (user || !this.bus.shared) return user;
+    await this.resync();
+    return this.user(username);
   }
 
   aliasTaken(alias: string): boolean {
@@ -110,9 +222,13 @@ export class Hub {
     });
   }
 
+  isOnline(user: UserState): boolean {
+    return user.peers.size > 0 || user.remote.size > 0;
+  }
+
   membersOf(salon: SalonState): MemberInfo[] {
     return [...salon.members]
-      .map((u) => ({username: u.username, alias: u.alias, online: u.peers.size > 0}))
+      .map((u) => ({username: u.username, alias: u.alias, online: this.isOnline(u)}))
       .sort((a, b) => a.alias.localeCompare(b.alias));
   }
 
@@ -124,20 +240,28 @@ export class Hub {
     return list.sort((a, b) => a.ts - b.ts);
   }
 
+  /** Users with a connection on any node. */
   onlineUsers(): UserState[] {
-    return [...this.users.values()].filter((u) => u.peers.size > 0);
+    return [...this.users.values()].filter((u) => this.isOnline(u));
+  }
+
+  /** Usernames with a connection on this node (what this node tells the others). */
+  localRoster(): string[] {
+    return [...this.users.values()].filter((u) => u.peers.size > 0).map((u) => u.username);
   }
 
   // ---- connections --------------------------------------------------------------------
 
   /** Returns true when this is the user's first live connection (the user came online). */
   attach(peer: Peer, user: UserState): boolean {
+    const wasOnline = this.isOnline(user);
     const first = user.peers.size === 0;
     user.peers.add(peer);
     this.allPeers.add(peer);
     if (user.role === 'moderator') this.moderatorPeers.add(peer);
     for (const salonId of user.salons.keys()) this.salons.get(salonId)?.online.add(peer);
-    if (first) this.presence(user, true);
+    if (first) this.onLocalPresence(user, true);
+    if (!wasOnline) this.presence(user, true);
     return first;
   }
 
@@ -149,8 +273,31 @@ export class Hub {
     this.watch(peer, null);
     for (const salonId of user.salons.keys()) this.salons.get(salonId)?.online.delete(peer);
     const last = user.peers.size === 0;
-    if (last) this.presence(user, false);
+    if (last) this.onLocalPresence(user, false);
+    if (!this.isOnline(user)) this.presence(user, false);
     return last;
+  }
+
+  /** Another node says the user has (or no longer has) a connection there. */
+  setRemote(username: string, instance: string, online: boolean): void {
+    const user = this.user(username);
+    if (!user || user.remote.has(instance) === online) return;
+    const wasOnline = this.isOnline(user);
+    if (online) user.remote.add(instance);
+    else user.remote.delete(instance);
+    if (this.isOnline(user) !== wasOnline) this.presence(user, !wasOnline);
+  }
+
+  /** What a node says is the whole list of its users, replacing what we knew of it. */
+  replaceRoster(instance: string, usernames: readonly string[]): void {
+    const now = new Set(usernames.map(userKey));
+    for (const [key, user] of this.users) if (user.remote.has(instance) && !now.has(key)) this.setRemote(user.username, instance, false);
+    for (const username of usernames) this.setRemote(username, instance, true);
+  }
+
+  /** A node stopped or stopped answering: its users are offline unless connected elsewhere. */
+  dropInstance(instance: string): void {
+    this.replaceRoster(instance, []);
   }
 
   /**
@@ -169,6 +316,7 @@ export class Hub {
   }
 
   private presence(user: UserState, online: boolean): void {
+    this.onPresence(user, online);
     const bytes = encodeFrame({event: 'presence', username: user.username, alias: user.alias, online});
     const told = new Set<Peer>();
     for (const salonId of user.salons.keys()) {
@@ -278,7 +426,7 @@ export class Hub {
   private addUser(record: Omit<UserRecord, 'passwordHash'>): UserState {
     const existing = this.user(record.username);
     if (existing) return existing;
-    const user: UserState = {id: record.id, username: record.username, alias: record.alias, role: record.role, peers: new Set(), salons: new Map(), pending: new Map()};
+    const user: UserState = {id: record.id, username: record.username, alias: record.alias, role: record.role, peers: new Set(), remote: new Set(), salons: new Map(), pending: new Map()};
     this.users.set(userKey(user.username), user);
     this.aliases.add(aliasKey(user.alias));
     return user;

@@ -12,6 +12,7 @@ export interface OnlineUser {
   username: string;
   alias: string;
   role: string;
+  /** Connections on this node; 0 for a user connected only to other nodes. */
   sessions: number;
 }
 

@@ -16,6 +16,12 @@ export type Notice =
   | {kind: 'store_unavailable'; detail: string}
   | {kind: 'store_recovered'}
   | {kind: 'internal_error'; context: string; detail: string}
+  | {kind: 'cluster'; node: string; bus: string}
+  | {kind: 'bus_down'}
+  | {kind: 'bus_up'}
+  | {kind: 'node_joined'; node: string}
+  | {kind: 'node_lost'; node: string}
+  | {kind: 'node_left'; node: string}
   | {kind: 'stopping'}
   | {kind: 'stopped'};
 

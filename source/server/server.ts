@@ -9,6 +9,7 @@ import {ChatError} from '../protocol/errors.js';
 import {limits} from '../protocol/limits.js';
 import type {Store} from '../store/types.js';
 import {type Bus, LocalBus} from './bus.js';
+import {Cluster, type ClusterTiming, defaultClusterTiming} from './cluster.js';
 import {Connection, type ConnectionLimits} from './connection.js';
 import type {Services} from './context.js';
 import {dispatch} from './dispatch.js';
@@ -27,7 +28,10 @@ export interface ServerOptions {
   port?: number;
   clock?: () => number;
   notify?: Notify;
+  /** Several nodes on one database share a bus (RedisBus); alone, LocalBus. */
   bus?: Bus;
+  /** Liveness and catch-up timing on a shared bus (tests shorten it). */
+  cluster?: Partial<ClusterTiming>;
   connection?: Partial<ConnectionLimits>;
   writer?: {maxBatch?: number; maxQueue?: number; commitTimeoutMs?: number};
   sessionTtlMs?: number;
@@ -42,6 +46,8 @@ export interface ChatServer {
   readonly hub: Hub;
   readonly moderation: Moderation;
   readonly connections: ReadonlySet<Connection>;
+  /** The other nodes, when the bus is shared. */
+  readonly cluster: Cluster | undefined;
   /** Graceful stop: refuse new work, store what was accepted, tell clients, close. */
   stop(reason?: string): Promise<void>;
 }
@@ -57,9 +63,12 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   const notify: Notify = options.notify ?? (() => {});
   const clock = options.clock ?? Date.now;
   const bus = options.bus ?? new LocalBus();
+  if (bus.shared && store.kind === 'sqlite') throw new Error('SQLite serves one node only: a shared bus needs a MySQL or MariaDB database.');
   // Nobody is connected to a process that just started; the original left rows 'connected'.
-  await store.resetStatuses();
+  // With other nodes on the database, their users are, so the column is left to them.
+  if (!bus.shared) await store.resetStatuses();
   const hub = await Hub.load(store, bus, notify);
+  const cluster = bus.shared ? new Cluster(bus, hub, notify, {...defaultClusterTiming, ...options.cluster}) : undefined;
   const writer = new Writer(store, {
     maxBatch: options.writer?.maxBatch ?? 1000,
     maxQueue: options.writer?.maxQueue ?? 20_000,
@@ -69,6 +78,9 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     onRecovery: () => notify({kind: 'store_recovered'}),
   });
   const moderation = new Moderation(store, hub, clock);
+  // The original's status column follows presence on every node, not this node's sockets.
+  const statuses = new StatusWriter(store);
+  hub.onPresence = (user, online) => statuses.set(user.id, online ? 'connected' : 'disconnected');
   const policy: Policy = {...defaultPolicy, ...options.policy};
   const services: Services = {
     store,
@@ -79,7 +91,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     notify,
     sessionTtlMs: options.sessionTtlMs ?? 30 * 24 * 3600_000,
     stopping: false,
-    statuses: new StatusWriter(store),
+    statuses,
     policy,
     logins: new LoginGuard(policy),
     registrations: new RegistrationGuard(policy),
@@ -134,6 +146,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   });
   const address = listener.address() as AddressInfo;
   notify({kind: 'listening', address: `${address.address}:${address.port}`, store: store.location});
+  cluster?.start();
 
   let stopped: Promise<void> | undefined;
   const stop = (reason = 'shutdown') =>
@@ -146,11 +159,12 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       await Promise.all([...connections].map((c) => c.chain.catch(() => {})));
       for (const conn of connections) conn.close({event: 'shutdown', reason});
       await closed;
+      cluster?.stop();
       await services.statuses.flush();
-      await store.resetStatuses().catch(() => {});
+      if (!bus.shared) await store.resetStatuses().catch(() => {});
       await bus.close();
       notify({kind: 'stopped'});
     })());
 
-  return {host: address.address, port: address.port, hub, moderation, connections, stop};
+  return {host: address.address, port: address.port, hub, moderation, connections, cluster, stop};
 }

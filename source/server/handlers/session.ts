@@ -54,7 +54,7 @@ export async function login(ctx: Context, req: RequestParams<'login'>): Promise<
   if (await store.isBanned(req.username)) throw new ChatError('BANNED');
   // The hub knows every account by its exact name, ignoring case only; MySQL's collation
   // would also ignore accents and trailing spaces ("alïce " finding alice).
-  const known = ctx.services.hub.user(req.username);
+  const known = await ctx.services.hub.findUser(req.username);
   const record = known ? await store.findUser(known.username) : undefined;
   // An unknown name costs the same hash as a known one, so timing does not tell them apart.
   const check = await verifyPassword(req.password, record?.passwordHash ?? DUMMY_HASH);
@@ -106,11 +106,11 @@ function refuseIfKicked(record: UserRecord, now: number): void {
 
 async function startSession(ctx: Context, record: UserRecord, token: string): Promise<LoginResult> {
   const {hub, store, notify} = ctx.services;
-  const user = hub.user(record.username);
+  const user = await hub.findUser(record.username);
   if (!user) throw new ChatError('INVALID_CREDENTIALS');
   ctx.conn.stage = 'user';
   ctx.conn.session = {user, tokenHash: hashToken(token)};
-  if (hub.attach(ctx.conn, user)) ctx.services.statuses.set(user.id, 'connected');
+  hub.attach(ctx.conn, user);
   notify({kind: 'login', username: user.username, remote: ctx.conn.remote});
   return {user: userInfo(user), token, salons: hub.salonsFor(user)};
 }
@@ -122,6 +122,6 @@ export async function endSession(ctx: Context): Promise<void> {
   ctx.conn.session = null;
   ctx.conn.stage = 'guest';
   const {hub, store, notify} = ctx.services;
-  if (hub.detach(ctx.conn, session.user)) ctx.services.statuses.set(session.user.id, 'disconnected');
+  hub.detach(ctx.conn, session.user);
   notify({kind: 'logout', username: session.user.username});
 }
