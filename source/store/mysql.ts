@@ -95,7 +95,13 @@ export async function openMysql(url: string): Promise<Store> {
       return null;
     },
     // A deadlock victim's transaction was rolled back whole; running it again is safe.
-    isBusy: (error) => (error as {code?: string})?.code === 'ER_LOCK_DEADLOCK',
+    // A send retried while its first attempt commits in another transaction (a second
+    // writer slot, another node) collides on the idempotency key: run again, the lookup
+    // then finds the first attempt and returns it.
+    isBusy: (error) => {
+      const e = error as {code?: string; message?: string};
+      return e?.code === 'ER_LOCK_DEADLOCK' || (e?.code === 'ER_DUP_ENTRY' && String(e.message).includes('uq_messages_client_msg'));
+    },
     isUnavailable(error) {
       const e = error as {code?: string; fatal?: boolean};
       return e?.fatal === true || UNAVAILABLE.has(String(e?.code ?? ''));
