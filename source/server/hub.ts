@@ -39,6 +39,8 @@ export interface SalonState {
   online: Set<Peer>;
 }
 
+const PRESENCE_ROUND_MS = 50;
+
 /** Salon names match without regard to case or accents: "comptabilite" finds Comptabilité. */
 export const salonKey = foldName;
 export const userKey = (username: string) => username.toLowerCase();
@@ -60,6 +62,8 @@ export class Hub {
   private readonly watching = new Map<Peer, number>();
 
   private readonly delivery: Delivery;
+  private readonly presenceChanges = new Map<UserState, boolean>();
+  private presenceTimer: NodeJS.Timeout | undefined;
   private resyncing: Promise<void> | undefined;
   private lastResync = 0;
 
@@ -315,19 +319,31 @@ export class Hub {
     this.watchers.set(salonId, set);
   }
 
+  /**
+   * Presence goes out in rounds: the changes of PRESENCE_ROUND_MS are joined, per watched
+   * salon, into one buffer written once to each watcher. A reconnection storm of N users
+   * watched by W connections then costs W writes per round, not N x W.
+   */
   private presence(user: UserState, online: boolean): void {
     this.onPresence(user, online);
-    const bytes = encodeFrame({event: 'presence', username: user.username, alias: user.alias, online});
-    const told = new Set<Peer>();
-    for (const salonId of user.salons.keys()) {
-      for (const peer of this.watchers.get(salonId) ?? []) {
-        if (told.has(peer)) continue;
-        told.add(peer);
-        peer.write(bytes);
-      }
-    }
+    this.presenceChanges.set(user, online);
+    this.presenceTimer ??= setTimeout(() => this.flushPresence(), PRESENCE_ROUND_MS);
   }
 
+  private flushPresence(): void {
+    this.presenceTimer = undefined;
+    const changes = [...this.presenceChanges];
+    this.presenceChanges.clear();
+    for (const [salonId, watchers] of this.watchers) {
+      if (watchers.size === 0) continue;
+      const frames = changes
+        .filter(([user]) => user.salons.has(salonId))
+        .map(([user, online]) => encodeFrame({event: 'presence', username: user.username, alias: user.alias, online}));
+      if (frames.length === 0) continue;
+      const bytes = Buffer.concat(frames);
+      for (const peer of watchers) peer.write(bytes);
+    }
+  }
 
   // ---- applying changes ---------------------------------------------------------------
 
