@@ -7,7 +7,7 @@ import type {Translate} from '../i18n/index.js';
 import {USERNAME_PATTERN} from '../protocol/frames.js';
 import {limits} from '../protocol/limits.js';
 import {hashPassword, verifyPassword} from '../store/password.js';
-import type {Store} from '../store/types.js';
+import {ConflictError, type Store} from '../store/types.js';
 import type {OperatorTerminal} from './prompt.js';
 
 export class ConsoleAuthError extends Error {
@@ -36,8 +36,8 @@ export async function ensureModerator(store: Store, term: OperatorTerminal, t: T
     const username = env.CHAT_ADMIN_USER || 'admin';
     const problem = usernameProblem(t, username) ?? (envPassword.length < limits.passwordMin ? t('console.passwordTooShort', {min: limits.passwordMin}) : undefined);
     if (problem) throw new ConsoleAuthError(problem);
-    await createModerator(store, username, envPassword);
-    term.print(t('console.moderatorCreated', {username}));
+    // Nodes started together on an empty database race to create it: the losers sign in.
+    if (await createFirst(store, username, envPassword)) term.print(t('console.moderatorCreated', {username}));
     return undefined;
   }
   term.print(t('console.firstModerator'));
@@ -63,9 +63,23 @@ export async function ensureModerator(store: Store, term: OperatorTerminal, t: T
       term.print(t('console.passwordMismatch'));
       continue;
     }
-    await createModerator(store, username, password);
+    if (!(await createFirst(store, username, password))) {
+      term.print(t('console.moderatorRaced', {username}));
+      return undefined;
+    }
     term.print(t('console.moderatorCreated', {username}));
     return username;
+  }
+}
+
+/** False when the name was taken meanwhile (another node created it first). */
+async function createFirst(store: Store, username: string, password: string): Promise<boolean> {
+  try {
+    await createModerator(store, username, password);
+    return true;
+  } catch (error) {
+    if (error instanceof ConflictError) return false;
+    throw error;
   }
 }
 

@@ -30,6 +30,7 @@ export const en = {
   'console.passwordMismatch': 'The passwords differ; try again.',
   'console.passwordTooShort': 'The password must have at least {min} characters.',
   'console.usernameInvalid': 'A username has 2 to 32 letters, digits, dots, dashes or underscores.',
+  'console.moderatorRaced': 'An account {username} was created meanwhile (by another node): sign in with it.',
   'console.moderatorCreated': 'Moderator account {username} created.',
   'console.needAdminEnv':
     'No moderator account exists and there is no terminal to ask for one: set CHAT_ADMIN_PASSWORD (and CHAT_ADMIN_USER, default admin) to create it.',

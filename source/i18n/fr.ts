@@ -32,6 +32,7 @@ export const fr: Record<MessageKey, string> = {
   'console.passwordMismatch': 'Les mots de passe diffèrent ; recommencez.',
   'console.passwordTooShort': 'Le mot de passe doit avoir au moins {min} caractères.',
   'console.usernameInvalid': "Un nom d'utilisateur a de 2 à 32 lettres, chiffres, points, tirets ou soulignés.",
+  'console.moderatorRaced': 'Un compte {username} vient d’être créé (par un autre nœud) : connectez-vous avec.',
   'console.moderatorCreated': 'Compte modérateur {username} créé.',
   'console.needAdminEnv':
     "Aucun compte modérateur n'existe et aucun terminal ne permet d'en créer un : définissez CHAT_ADMIN_PASSWORD (et CHAT_ADMIN_USER, admin par défaut).",

@@ -76,6 +76,8 @@ export class Cluster {
     this.lastEcho = Date.now();
     this.bus.publish({kind: 'roster_request'});
     this.publishRoster();
+    // Changes published while the hub was being loaded found no state to apply to.
+    void this.hub.resync().catch(() => {});
     this.heartbeat = setInterval(() => this.tick(), this.timing.heartbeatMs);
     this.heartbeat.unref();
     this.scheduleCatchUp();
