@@ -16,7 +16,8 @@ import {
   until,
 } from '../helpers/cluster.js';
 
-test('a message sent on one node reaches the members on every node at once', async (t) => {
+// Serial: each test runs a cluster of three nodes, and the machine may have two cores.
+test.serial('a message sent on one node reaches the members on every node at once', async (t) => {
   if (!(await clusterRequirements(t))) return;
   const cluster = await startCluster(t, {nodes: 3});
   const [n1, n2, n3] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
@@ -54,7 +55,7 @@ test('a message sent on one node reaches the members on every node at once', asy
   t.is(welcome.seq, 2, 'the next seq of Blabla');
 });
 
-test('users of three nodes sending at once: every recipient sees the stored order, no gap, no duplicate', async (t) => {
+test.serial('users of three nodes sending at once: every recipient sees the stored order, no gap, no duplicate', async (t) => {
   if (!(await clusterRequirements(t))) return;
   const cluster = await startCluster(t, {nodes: 3});
   const users: User[] = [];

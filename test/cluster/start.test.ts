@@ -9,6 +9,9 @@ import test from 'ava';
 import {PASSWORD} from '../helpers/server.js';
 import {clusterRequirements, spawnNode, startCluster, within} from '../helpers/cluster.js';
 
+/** "SQLite is single-node", in so many words or others. */
+const SINGLE_NODE = /single[- ]node|one node only|only one node|one node at a time/i;
+
 test('a node with --bus on SQLite exits 1 and says SQLite is single-node', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'chat-test-'));
   t.teardown(() => rmSync(dataDir, {recursive: true, force: true}));
@@ -18,7 +21,7 @@ test('a node with --bus on SQLite exits 1 and says SQLite is single-node', async
   const code = await within(15_000, node.exit, 'chat-server exiting');
   t.is(code, 1, 'exit code');
   t.regex(node.errors(), /sqlite/i, `stderr names SQLite:\n${node.errors()}`);
-  t.regex(node.errors(), /single[- ]node/i, `stderr says SQLite is single-node:\n${node.errors()}`);
+  t.regex(node.errors(), SINGLE_NODE, `stderr says SQLite is single-node:\n${node.errors()}`);
   t.notRegex(node.output(), /waiting for connections/, 'it never listened');
 });
 
@@ -28,7 +31,7 @@ test('the same refusal through the environment (CHAT_BUS_URL, CHAT_NODE_ID)', as
   const node = spawnNode({id: 'n1', dataDir, args: ['--no-console'], env: {CHAT_BUS_URL: 'redis://127.0.0.1:1', CHAT_NODE_ID: 'n1'}});
   t.teardown(() => node.kill());
   t.is(await within(15_000, node.exit, 'chat-server exiting'), 1);
-  t.regex(node.errors(), /single[- ]node/i, node.errors());
+  t.regex(node.errors(), SINGLE_NODE, node.errors());
 });
 
 test('three nodes started at once on an empty database share one schema, one moderator and every account', async (t) => {
