@@ -14,11 +14,13 @@ import {
   burst,
   clusterRequirements,
   liveTranscript,
+  onlineMap,
   received,
   sequenceProblems,
   startCluster,
   storedTranscript,
   until,
+  within,
 } from '../helpers/cluster.js';
 
 interface Outage {
@@ -130,3 +132,54 @@ async function burstThroughOutage(t: ExecutionContext, outage: Outage): Promise<
 for (const [title, outage] of Object.entries(outages)) {
   test.serial(`${title} during a burst: nothing acknowledged is lost and every transcript converges`, (t) => burstThroughOutage(t, outage));
 }
+
+test.serial('presence changes while Redis is down, and a node killed meanwhile, show everywhere once it is back', async (t) => {
+  if (!(await clusterRequirements(t))) return;
+  const cluster = await startCluster(t, {nodes: 3});
+  const [n1, n2, n3] = cluster.nodes as [ChatNode, ChatNode, ChatNode];
+  const wes = await n1.user('wes');
+  const wil = await n2.user('wil');
+  const gus = await n1.user('gus');
+  const ivy = await n2.user('ivy');
+  const kim = await n3.user('kim');
+  await n2.user('hal').then((c) => c.conn.close());
+  const watchers = [wes, wil];
+  for (const w of watchers) {
+    const seen = async () => {
+      const online = await onlineMap(w, 1);
+      return online.gus === true && online.ivy === true && online.kim === true && online.hal === false;
+    };
+    t.true(await until(seen, 5000), `${w.username} sees gus, ivy and kim online, hal offline`);
+  }
+
+  // Redis goes away for longer than the nodes take to notice. Meanwhile gus (n1) and ivy
+  // (n2) leave, hal comes online on n1, and n3 dies.
+  await cluster.redis.stop();
+  const stoppedAt = Date.now();
+  await gus.conn.close();
+  await ivy.conn.close();
+  const hal = await n1.user('hal', {register: false});
+  await n3.kill('SIGKILL');
+  await within(5000, kim.closed, "kim's connection closing");
+  await until(() => Date.now() - stoppedAt >= 5000, 6000);
+  await cluster.redis.startAgain();
+  const backAt = Date.now();
+
+  const expected = {wes: true, wil: true, hal: true, gus: false, ivy: false, kim: false};
+  for (const w of watchers) {
+    const right = async () => {
+      const online = await onlineMap(w, 1);
+      return Object.entries(expected).every(([u, on]) => online[u] === on);
+    };
+    const ok = await until(right, 15_000, 250);
+    t.true(ok, `${w.username}'s member list is right within 15 s of Redis coming back: ${JSON.stringify(await onlineMap(w, 1))}`);
+    t.log(`${w.username}: member list right ${Date.now() - backAt} ms after Redis came back`);
+    // The last presence event about each user (members re-subscribed on each poll) agrees.
+    for (const [username, on] of Object.entries(expected)) {
+      if (username === w.username) continue;
+      const last = w.events.filter((e) => e.event === 'presence' && e.username === username).at(-1) as {online: boolean} | undefined;
+      if (last) t.is(last.online, on, `the last presence event ${w.username} received about ${username}`);
+    }
+  }
+  void hal;
+});
