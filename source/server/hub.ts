@@ -256,7 +256,7 @@ export class Hub {
 
   // ---- connections --------------------------------------------------------------------
 
-  /** Returns true when this is the user's first live connection (the user came online). */
+  /** Returns true when this is the user's first connection on this node. */
   attach(peer: Peer, user: UserState): boolean {
     const wasOnline = this.isOnline(user);
     const first = user.peers.size === 0;
@@ -269,7 +269,7 @@ export class Hub {
     return first;
   }
 
-  /** Returns true when that was the user's last live connection (the user went offline). */
+  /** Returns true when that was the user's last connection on this node. */
   detach(peer: Peer, user: UserState): boolean {
     if (!user.peers.delete(peer)) return false;
     this.allPeers.delete(peer);
