@@ -16,7 +16,7 @@ export interface Options {
   window: number;
   /** Seconds of traffic (fanout, salons, storm's warm-up) or of holding (idle). */
   duration: number;
-  /** history: messages seeded; storm: messages stored while the clients were away. */
+  /** history: messages seeded; storm: messages stored while the clients were away; throughput: earlier messages of the senders. */
   messages: number;
   /** history: older pages requested at random depths. */
   pages: number;
@@ -69,7 +69,8 @@ Options:
   --window N          throughput, closed loop: sends each sender keeps unacknowledged
                       (default 100)
   --duration S        seconds of traffic (idle: seconds held)
-  --messages N        history: messages seeded; storm: messages missed during the restart
+  --messages N        history: messages seeded; storm: messages missed during the restart;
+                      throughput: earlier messages of the senders, seeded (default 0)
   --pages N           history: older pages requested
   --concurrency N     connections opened at once while setting up (default 200)
   --watchers N        the first N clients also send \`members\` after resume, as a client

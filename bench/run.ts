@@ -90,7 +90,7 @@ async function bench(opts: Options, session: Session): Promise<Result> {
   await load.run({cmd: 'expect-close'}, 'ok');
   await session.stopServer();
   await load.close();
-  if (measured.messages) measured.messages.stored = await countSentMessages(db);
+  if (measured.messages) measured.messages.stored = await countSentMessages(db, session.tag);
 
   const whole = session.serverUsage();
   return {

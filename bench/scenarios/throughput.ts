@@ -8,12 +8,22 @@
  * sends again as answers come, for --duration seconds: the most the server acknowledges.
  * Open loop (--rate R): R msgs/s whatever the server does, as fanout and salons send: the
  * acknowledgement latency at a given load.
+ *
+ * --messages N first stores N earlier messages of the same senders, with clientMsgIds:
+ * storing costs more once the table (and the retry lookup's index) is large.
  */
+import {seedSenderHistory} from '../seed.js';
 import type {Scenario} from './scenario.js';
 import {runTraffic, trafficFields} from './traffic.js';
 
 export const throughput: Scenario = {
   layout: 'spread',
+  async seed(session) {
+    const {messages, senders} = session.opts;
+    if (messages <= 0) return;
+    session.progress(`seeding ${messages.toLocaleString('en-US')} earlier messages of the senders`);
+    await seedSenderHistory(session.db, 'spread', senders, messages);
+  },
   async measure(session) {
     const {senders, rate, duration, window} = session.opts;
     session.progress(

@@ -112,6 +112,13 @@ test.serial('throughput, open loop: --rate sends exactly rate × duration', asyn
   throughputChecks(t, r, 'open');
 });
 
+test.serial('throughput with --messages: stored on top of the senders\' earlier messages, which are not counted', async (t) => {
+  const r = await bench(t, ['--scenario', 'throughput', '--clients', '5', '--window', '3', '--duration', '1', '--messages', '500']);
+  t.is(r.config.messages, 500);
+  nothingLost(t, r, 1); // one sender per salon; seq continues after the seeded ones without a gap
+  throughputChecks(t, r, 'closed');
+});
+
 test.serial('--window is refused outside the throughput closed loop', async (t) => {
   const fanout = await cli(['--scenario', 'fanout', '--window', '5']);
   t.is(fanout.code, 2);
