@@ -9,7 +9,11 @@ import type {Summary} from './stats.js';
 
 export type Command =
   | {cmd: 'connect'; host: string; port: number; count: number; secret: string; layout: Layout; concurrency: number; watchers: number; timeoutMs: number}
-  | {cmd: 'traffic'; senders: number; rate: number; durationMs: number; tag: string; drainIdleMs: number; drainMaxMs: number}
+  /**
+   * rate > 0: open loop at `rate` msgs/s. rate 0: closed loop, each sender keeps `window`
+   * sends unacknowledged until durationMs is over.
+   */
+  | {cmd: 'traffic'; senders: number; rate: number; window: number; durationMs: number; tag: string; drainIdleMs: number; drainMaxMs: number}
   /** The server is about to stop: the closes that follow are expected. Answered at once. */
   | {cmd: 'expect-close'}
   /** Answered once every connection is closed (or after timeoutMs). */
@@ -44,6 +48,8 @@ export interface TrafficReport {
   unexpectedCloses: number;
   latency: Summary;
   ackLatency: Summary;
+  /** Acknowledgements in each second from the first send (the last one may be partial). */
+  acksPerSecond: number[];
   /** Event-loop delay of the load process while it sent and received (ms). */
   loadLagMs: {p50: number; p99: number; max: number};
   /** Date.now() values. */

@@ -5,7 +5,7 @@
 import {monitorEventLoopDelay, performance} from 'node:perf_hooks';
 import type {Command, Message, Report} from './ipc.js';
 import {homeSalonOf, messageText, tokenOf} from './layout.js';
-import {Client, counters, resetTrafficCounters} from './load-client.js';
+import {Client, counters, resetTrafficCounters, setOnAnswered} from './load-client.js';
 import {summarize} from './stats.js';
 
 let clients: Client[] = [];
@@ -45,18 +45,11 @@ async function connectAll(c: Extract<Command, {cmd: 'connect'}>): Promise<Report
 }
 
 /** Open loop: the offered rate is kept whatever the server does, spread over 10 ms ticks. */
-async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
-  resetTrafficCounters();
-  // A saturated load process delays what it times: its own event-loop delay tells.
-  const lag = monitorEventLoopDelay({resolution: 10});
-  lag.enable();
-  const senders = clients.slice(0, c.senders);
-  const members = [0, 0, 0, 0, 0, 0];
-  for (const x of clients) if (x.connected) members[x.salon]!++;
+async function openLoop(c: Extract<Command, {cmd: 'traffic'}>, senders: Client[]): Promise<number> {
   const total = Math.round((c.rate * c.durationMs) / 1000);
   let sent = 0;
   let turn = 0;
-  const start = Date.now();
+  const start = counters.trafficStart;
   await new Promise<void>((resolve) => {
     const tick = () => {
       const elapsed = Date.now() - start;
@@ -74,6 +67,40 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
     };
     const timer = setInterval(tick, 10);
   });
+  return sent;
+}
+
+/**
+ * Closed loop: every sender writes `window` sends at once, then as many again as are
+ * answered, read by read, until the duration is over: the offered load is whatever the
+ * server acknowledges, with senders × window messages in flight.
+ */
+async function closedLoop(c: Extract<Command, {cmd: 'traffic'}>, senders: Client[]): Promise<number> {
+  const end = counters.trafficStart + c.durationMs;
+  let sent = 0;
+  setOnAnswered((client, answered) => {
+    if (Date.now() < end) sent += client.sendMany(answered, c.tag);
+  });
+  try {
+    for (const sender of senders) sent += sender.sendMany(c.window, c.tag);
+    while (Date.now() < end && senders.some((s) => s.connected)) await sleep(Math.min(20, Math.max(1, end - Date.now())));
+  } finally {
+    setOnAnswered(null);
+  }
+  return sent;
+}
+
+async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
+  resetTrafficCounters();
+  // A saturated load process delays what it times: its own event-loop delay tells.
+  const lag = monitorEventLoopDelay({resolution: 10});
+  lag.enable();
+  const senders = clients.slice(0, c.senders);
+  const members = [0, 0, 0, 0, 0, 0];
+  for (const x of clients) if (x.connected) members[x.salon]!++;
+  const start = Date.now();
+  counters.trafficStart = start;
+  const sent = c.rate > 0 ? await openLoop(c, senders) : await closedLoop(c, senders);
   const sendEndAt = Date.now();
   const expected = () => counters.ackedBySalon.reduce((sum, acked, salon) => sum + acked * (members[salon] ?? 0), 0);
   const errorCount = () => Object.values(counters.errors).reduce((a, b) => a + b, 0);
@@ -110,6 +137,7 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
     sendEndAt,
     lastAckAt: counters.lastAckAt,
     lastDeliveryAt: counters.lastDeliveryAt,
+    acksPerSecond: [...counters.acksPerSecond],
   };
 }
 

@@ -13,9 +13,10 @@ import {history} from './scenarios/history.js';
 import {idle} from './scenarios/idle.js';
 import type {Scenario, Setup} from './scenarios/scenario.js';
 import {storm} from './scenarios/storm.js';
+import {throughput} from './scenarios/throughput.js';
 import {fanout, salons} from './scenarios/traffic.js';
 
-const SCENARIOS: Record<Options['scenario'], Scenario> = {fanout, salons, idle, storm, history};
+const SCENARIOS: Record<Options['scenario'], Scenario> = {fanout, salons, throughput, idle, storm, history};
 
 /** The soft limit on open files (ulimit -n), from /proc; undefined when unknown. */
 function openFileLimit(): number | undefined {
@@ -89,7 +90,7 @@ async function bench(opts: Options, session: Session): Promise<Result> {
   await load.run({cmd: 'expect-close'}, 'ok');
   await session.stopServer();
   await load.close();
-  if (measured.messages) measured.messages.stored = await countSentMessages(db);
+  if (measured.messages) measured.messages.stored = await countSentMessages(db, session.tag);
 
   const whole = session.serverUsage();
   return {
@@ -99,7 +100,7 @@ async function bench(opts: Options, session: Session): Promise<Result> {
     date: new Date().toISOString(),
     machine: machine(),
     commit: commit(),
-    config: {clients: opts.clients, senders: opts.senders, rate: opts.rate, durationS: opts.duration, messages: opts.messages, pages: opts.pages, watchers: opts.watchers},
+    config: {clients: opts.clients, senders: opts.senders, rate: opts.rate, durationS: opts.duration, messages: opts.messages, pages: opts.pages, watchers: opts.watchers, window: opts.scenario === 'throughput' && opts.rate === 0 ? opts.window : 0},
     connections: connected.connected,
     setup: {seedMs, serverStartMs, connectMs: connected.ms, connectsPerSec: connected.ms > 0 ? Math.round(connected.connected / (connected.ms / 1000)) : 0, framesWhileConnecting: connected.framesIn},
     ...measured,
