@@ -27,6 +27,10 @@ export interface Options {
   json: boolean;
   /** Directory for a V8 CPU profile of the server (node --cpu-prof). */
   profile: string | undefined;
+  /** fanout, salons on MySQL: chat-server nodes joined by a private redis-server (cluster.ts). */
+  nodes: number;
+  /** With nodes >= 2: SIGKILL the last node in the middle of the traffic. */
+  killNode: boolean;
 }
 
 type Defaults = Pick<Options, 'clients' | 'senders' | 'rate' | 'duration' | 'messages' | 'pages'>;
@@ -77,6 +81,12 @@ Options:
                       showing the member list does, and so receive presence events
                       (default 0)
   --profile DIR       write a V8 CPU profile of the server (node --cpu-prof) into DIR
+  --nodes N           fanout, salons: N chat-server nodes on the throwaway MySQL database
+                      (needs --db), joined by a private redis-server; client i on node
+                      i mod N; adds same/cross-node latency, lost/duplicated by seq,
+                      per-node and Redis CPU (default 1: one server, no bus)
+  --kill-node         with --nodes >= 2: SIGKILL the last node in the middle of the
+                      traffic; its clients resume on the others and catch up
   --json              print one JSON object instead of the table
   --help              this text
 `;
@@ -115,6 +125,8 @@ export function parseOptions(argv: string[]): Options | 'help' {
         watchers: {type: 'string'},
         window: {type: 'string'},
         profile: {type: 'string'},
+        nodes: {type: 'string'},
+        'kill-node': {type: 'boolean', default: false},
         json: {type: 'boolean', default: false},
         help: {type: 'boolean', short: 'h', default: false},
       },
@@ -147,7 +159,12 @@ export function parseOptions(argv: string[]): Options | 'help' {
     window: positive('window', values.window, 100),
     json: values.json ?? false,
     profile: values.profile,
+    nodes: positive('nodes', values.nodes, 1),
+    killNode: values['kill-node'] ?? false,
   };
+  if (options.nodes > 1 && scenario !== 'fanout' && scenario !== 'salons') throw new UsageError('--nodes applies to the fanout and salons scenarios only');
+  if (options.nodes > 1 && !db) throw new UsageError('--nodes needs --db mysql://user:pass@host:port/ (several nodes share one MySQL/MariaDB database; SQLite serves one node)');
+  if (options.killNode && options.nodes < 2) throw new UsageError('--kill-node needs --nodes 2 or more (and --db mysql://...)');
   if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'throughput' || scenario === 'storm') && options.senders < 1) throw new UsageError('--senders must be >= 1');
   if (options.watchers > options.clients) throw new UsageError(`--watchers (${options.watchers}) cannot exceed --clients (${options.clients})`);
   if (options.senders > options.clients) throw new UsageError(`--senders (${options.senders}) cannot exceed --clients (${options.clients})`);

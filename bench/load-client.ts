@@ -6,6 +6,7 @@
  */
 import {type Socket, connect} from 'node:net';
 import {performance} from 'node:perf_hooks';
+import {tracker} from './cluster-load.js';
 import {messageText} from './layout.js';
 import {Histogram} from './stats.js';
 
@@ -157,6 +158,7 @@ export class Client {
     const id = this.nextId++;
     this.sends.set(id, performance.now());
     this.sock.write(`{"id":${id},"type":"send","salon":${salon},"text":"${text}","clientMsgId":"${clientMsgId}"}\n`);
+    tracker?.sent(this, id, salon, text, clientMsgId);
     return true;
   }
 
@@ -186,6 +188,7 @@ export class Client {
 
   private onClose(sock: Socket): void {
     if (sock !== this.sock) return;
+    tracker?.closed(this, this.connected && !this.expectClose);
     if (this.connected && !this.expectClose) counters.unexpectedCloses++;
     this.connected = false;
     const why = new Error(`connection closed${this.lastError ? ` (${this.lastError})` : ' by the server'}`);
@@ -233,7 +236,7 @@ export class Client {
     readInt(buf, pos + MESSAGE_PREFIX); // message id
     const salon = readInt(buf, intEnd + ',"salon":'.length);
     const seq = readInt(buf, intEnd + ',"seq":'.length);
-    const known = this.known[salon];
+    const known = tracker ? tracker.live(this, salon, seq) : this.known[salon];
     if (known !== undefined && known >= 0) {
       if (seq === known + 1) this.known[salon] = seq;
       else if (seq <= known) counters.duplicates++;
@@ -245,12 +248,13 @@ export class Client {
     const t = buf.indexOf(TEXT_KEY, intEnd);
     if (t === -1 || t > nl) return;
     const start = t + TEXT_KEY.length;
-    readInt(buf, start);
+    const sender = readInt(buf, start);
     if (intEnd === start || buf[intEnd] !== 0x3a) return; // not a benchmark text
     readInt(buf, intEnd + 1);
     if (buf[intEnd] !== 0x3a) return;
     const sentAt = readInt(buf, intEnd + 1);
     if (buf[intEnd] === 0x22) counters.latency.add(now - sentAt);
+    if (tracker && buf[intEnd] === 0x22) tracker.latency(sender, this, now - sentAt);
   }
 
   /** {"id":12,"ok":true,...} or {"id":null,"ok":false,"error":{"code":...}} */
@@ -280,6 +284,7 @@ export class Client {
       } else {
         countError(this.codeOf(buf, pos, nl));
       }
+      tracker?.answered(this, id, ok, buf, pos, nl);
       return;
     }
     const waiter = this.waiters.get(id);

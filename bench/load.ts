@@ -5,6 +5,7 @@
 import {monitorEventLoopDelay, performance} from 'node:perf_hooks';
 import type {Command, Message, Report} from './ipc.js';
 import {homeSalonOf, messageText, tokenOf} from './layout.js';
+import {Tracker, setTracker, tracker} from './cluster-load.js';
 import {Client, counters, resetTrafficCounters, setOnAnswered} from './load-client.js';
 import {summarize} from './stats.js';
 
@@ -19,6 +20,7 @@ const reason = (error: unknown) => (error instanceof Error ? error.message : Str
 async function connectAll(c: Extract<Command, {cmd: 'connect'}>): Promise<Report> {
   target = {host: c.host, port: c.port, secret: c.secret};
   clients = Array.from({length: c.count}, (_, i) => new Client(i, homeSalonOf(c.layout, i), i < c.watchers));
+  setTracker(c.ports ? new Tracker(c.ports, c.count, c.host, c.secret) : null);
   const start = Date.now();
   const framesBefore = counters.framesIn;
   let next = 0;
@@ -27,7 +29,7 @@ async function connectAll(c: Extract<Command, {cmd: 'connect'}>): Promise<Report
   const worker = async () => {
     for (let i = next++; i < clients.length; i = next++) {
       try {
-        await (clients[i] as Client).open(c.host, c.port, tokenOf(c.secret, i), Math.max(1000, start + c.timeoutMs - Date.now()));
+        await (clients[i] as Client).open(c.host, tracker ? tracker.portOf(i) : c.port, tokenOf(c.secret, i), Math.max(1000, start + c.timeoutMs - Date.now()));
       } catch (error) {
         failed++;
         firstError ??= `client ${i}: ${reason(error)}`;
@@ -98,6 +100,7 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
   const senders = clients.slice(0, c.senders);
   const members = [0, 0, 0, 0, 0, 0];
   for (const x of clients) if (x.connected) members[x.salon]!++;
+  tracker?.start(clients, c.failover);
   const start = Date.now();
   counters.trafficStart = start;
   const sent = c.rate > 0 ? await openLoop(c, senders) : await closedLoop(c, senders);
@@ -109,16 +112,18 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
   let progressAt = Date.now();
   for (;;) {
     const answered = counters.acks + errorCount();
-    if (answered >= sent && counters.deliveries >= expected()) break;
+    if (answered >= sent && counters.deliveries >= expected() && !tracker?.busy()) break;
     const now = Date.now();
-    const seen = counters.acks + counters.deliveries + errorCount();
+    const seen = counters.acks + counters.deliveries + errorCount() + (tracker?.progress ?? 0);
     if (seen !== progress) [progress, progressAt] = [seen, now];
     if (now - progressAt > c.drainIdleMs || now - sendEndAt > c.drainMaxMs) break;
     if (!clients.some((x) => x.connected)) break;
     await sleep(20);
   }
   lag.disable();
+  const cluster = tracker?.finish(clients);
   return {
+    ...(cluster ? {cluster} : {}),
     kind: 'traffic',
     // The histogram counts the timer's own period (10 ms) in: only the excess is delay.
     loadLagMs: {p50: lateness(lag.percentile(50)), p99: lateness(lag.percentile(99)), max: lateness(lag.max)},
@@ -130,7 +135,7 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
     expectedDeliveries: expected(),
     gaps: counters.gaps,
     duplicates: counters.duplicates,
-    unexpectedCloses: counters.unexpectedCloses,
+    unexpectedCloses: counters.unexpectedCloses - (tracker?.expectedCloses() ?? 0),
     latency: counters.latency.summary(),
     ackLatency: counters.ackLatency.summary(),
     firstSendAt: start,

@@ -1,5 +1,6 @@
 /** The result of a run: one object, printed as JSON (--json) or as a table of its fields. */
 import {cpus, totalmem} from 'node:os';
+import {type ClusterResult, clusterRows} from './cluster.js';
 import type {Summary} from './stats.js';
 
 export interface Result {
@@ -62,6 +63,8 @@ export interface Result {
     targetMet: boolean;
   };
   history?: {seeded: number; firstPageMs: Summary; olderPageMs: Summary; problems: string[]};
+  /** --nodes: per node, Redis, same/cross-node latency, lost/duplicated by seq, --kill-node (cluster.ts). */
+  cluster?: ClusterResult;
   warnings: string[];
 }
 
@@ -118,6 +121,7 @@ export function table(r: Result): string {
     add('first page ms', ms(h.firstPageMs));
     add('older page ms', ms(h.olderPageMs));
   }
+  if (r.cluster) clusterRows(r.cluster, add);
   add('server', `peak RSS ${n(r.server.peakRssMB)} MB, CPU ${n(r.server.cpuPercent)} % (peak ${n(r.server.peakCpuPercent)} %) of one core`);
   if (r.databaseStatements) {
     const d = r.databaseStatements;

@@ -6,6 +6,7 @@ import {randomBytes} from 'node:crypto';
 import {readFileSync, readdirSync} from 'node:fs';
 import {resolve} from 'node:path';
 import type {Options} from './args.js';
+import type {BenchCluster} from './cluster.js';
 import {type BenchDatabase, createBenchDatabase} from './database.js';
 import {LoadProcess} from './ipc.js';
 import {MACHINE, type Sample, Sampler, type ServerProcess, type Usage, startServerProcess, usageOf} from './server-process.js';
@@ -21,6 +22,8 @@ export class Session {
   databaseSampler: Sampler | undefined;
   /** Samplers of every server process of the run (storm has two). */
   readonly serverSamplers: Sampler[] = [];
+  /** --nodes: Redis and the nodes (cluster.ts); server is then node 1. */
+  cluster: BenchCluster | undefined;
   readonly warnings: string[] = [];
   /** A tag unique to the run, in every clientMsgId it sends. */
   readonly tag = `b${randomBytes(3).toString('hex')}`;
@@ -110,6 +113,7 @@ export class Session {
     this.databaseSampler?.stop();
     this.machineSampler.stop();
     await this.load?.close().catch(() => {});
+    await this.cluster?.stop().catch(() => {});
     if (this.server) await this.server.stop(20_000).catch(() => {});
     for (const s of this.serverSamplers) s.stop();
     await this.db.drop().catch((error) => this.progress(`could not drop the benchmark store: ${error}`));
@@ -118,6 +122,7 @@ export class Session {
   /** Kills the children at once (the coordinator is exiting without cleanup). */
   killNow(): void {
     this.server?.child.kill('SIGKILL');
+    this.cluster?.killNow();
     this.load?.child.kill('SIGKILL');
   }
 }
