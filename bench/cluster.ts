@@ -147,7 +147,7 @@ export class BenchCluster {
   /** N nodes on the run's database and the bus, in parallel; node 1 becomes session.server. */
   async startNodes(count: number): Promise<ServerProcess> {
     const {db, opts} = this.session;
-    const started = await Promise.all(
+    const settled = await Promise.allSettled(
       Array.from({length: count}, (_, k) =>
         startServerProcess({
           storeArgs: [...db.serverArgs, '--bus', this.busUrl, '--node-id', `n${k + 1}`],
@@ -156,12 +156,16 @@ export class BenchCluster {
         }),
       ),
     );
+    // Every node that did start is ours to stop, even when another one failed.
+    const started = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     for (const node of started) {
       this.nodes.push(node);
       const sampler = new Sampler(node.pid);
       this.samplers.push(sampler);
       this.session.serverSamplers.push(sampler);
     }
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     const first = started[0] as ServerProcess;
     this.session.server = first;
     this.session.serverSampler = this.samplers[0];
