@@ -1,7 +1,7 @@
 /** The bench's command line: node:util parseArgs, each scenario's defaults, usage text. */
 import {parseArgs} from 'node:util';
 
-export const SCENARIOS = ['fanout', 'salons', 'idle', 'storm', 'history'] as const;
+export const SCENARIOS = ['fanout', 'salons', 'throughput', 'idle', 'storm', 'history'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Options {
@@ -10,11 +10,13 @@ export interface Options {
   db: string | undefined;
   clients: number;
   senders: number;
-  /** Offered messages per second, all senders together. */
+  /** Offered messages per second, all senders together (throughput: 0 = closed loop, as fast as acknowledged). */
   rate: number;
+  /** throughput with --rate 0: sends each sender keeps unacknowledged. */
+  window: number;
   /** Seconds of traffic (fanout, salons, storm's warm-up) or of holding (idle). */
   duration: number;
-  /** history: messages seeded; storm: messages stored while the clients were away. */
+  /** history: messages seeded; storm: messages stored while the clients were away; throughput: earlier messages of the senders. */
   messages: number;
   /** history: older pages requested at random depths. */
   pages: number;
@@ -25,6 +27,10 @@ export interface Options {
   json: boolean;
   /** Directory for a V8 CPU profile of the server (node --cpu-prof). */
   profile: string | undefined;
+  /** fanout, salons on MySQL: chat-server nodes joined by a private redis-server (cluster.ts). */
+  nodes: number;
+  /** With nodes >= 2: SIGKILL the last node in the middle of the traffic. */
+  killNode: boolean;
 }
 
 type Defaults = Pick<Options, 'clients' | 'senders' | 'rate' | 'duration' | 'messages' | 'pages'>;
@@ -32,6 +38,7 @@ type Defaults = Pick<Options, 'clients' | 'senders' | 'rate' | 'duration' | 'mes
 export const DEFAULTS: Record<ScenarioName, Defaults> = {
   fanout: {clients: 1000, senders: 10, rate: 500, duration: 20, messages: 0, pages: 0},
   salons: {clients: 2000, senders: 200, rate: 2000, duration: 20, messages: 0, pages: 0},
+  throughput: {clients: 20, senders: 20, rate: 0, duration: 10, messages: 0, pages: 0},
   idle: {clients: 10_000, senders: 0, rate: 0, duration: 10, messages: 0, pages: 0},
   storm: {clients: 2000, senders: 1, rate: 50, duration: 2, messages: 100, pages: 0},
   history: {clients: 1, senders: 0, rate: 0, duration: 0, messages: 1_000_000, pages: 50},
@@ -44,28 +51,42 @@ straight into the database, connects the clients from a separate load process, a
 reports throughput, latency, storage and server resources. Every run stops by itself.
 
 Scenarios (defaults):
-  fanout    1000 clients in Général, 10 senders, 500 msgs/s in total, 20 s
-  salons    2000 clients spread over the five salons, 200 senders, 2000 msgs/s, 20 s
-  idle      10000 idle logged-in clients; server memory and CPU, held 10 s
-  storm     2000 clients; the server restarts; all resume and re-sync at once
-  history   1,000,000 messages in one salon; newest page, then 50 older pages
+  fanout      1000 clients in Général, 10 senders, 500 msgs/s in total, 20 s
+  salons      2000 clients spread over the five salons, 200 senders, 2000 msgs/s, 20 s
+  throughput  stored messages/s: 20 senders spread over the five salons (4 online
+              members each), closed loop (each keeps --window sends unacknowledged),
+              10 s; with --rate R: open loop at R msgs/s
+  idle        10000 idle logged-in clients; server memory and CPU, held 10 s
+  storm       2000 clients; the server restarts; all resume and re-sync at once
+  history     1,000,000 messages in one salon; newest page, then 50 older pages
 
 Options:
   --scenario NAME     one of ${SCENARIOS.join(', ')} (required)
   --db URL            mysql://user:pass@host:port/ : run on a throwaway database
                       chat_bench_<random> there (dropped afterwards); default: SQLite
                       in a temporary directory
-  --clients N         connected clients
-  --senders N         clients that send (fanout, salons; storm's warm-up)
-  --rate R            offered messages per second, all senders together
+  --clients N         connected clients (throughput: --clients and --senders follow each
+                      other when only one is given)
+  --senders N         clients that send (fanout, salons, throughput; storm's warm-up)
+  --rate R            offered messages per second, all senders together (throughput:
+                      0, the default, runs closed loop: as fast as acknowledgements come)
+  --window N          throughput, closed loop: sends each sender keeps unacknowledged
+                      (default 100)
   --duration S        seconds of traffic (idle: seconds held)
-  --messages N        history: messages seeded; storm: messages missed during the restart
+  --messages N        history: messages seeded; storm: messages missed during the restart;
+                      throughput: earlier messages of the senders, seeded (default 0)
   --pages N           history: older pages requested
   --concurrency N     connections opened at once while setting up (default 200)
   --watchers N        the first N clients also send \`members\` after resume, as a client
                       showing the member list does, and so receive presence events
                       (default 0)
   --profile DIR       write a V8 CPU profile of the server (node --cpu-prof) into DIR
+  --nodes N           fanout, salons: N chat-server nodes on the throwaway MySQL database
+                      (needs --db), joined by a private redis-server; client i on node
+                      i mod N; adds same/cross-node latency, lost/duplicated by seq,
+                      per-node and Redis CPU (default 1: one server, no bus)
+  --kill-node         with --nodes >= 2: SIGKILL the last node in the middle of the
+                      traffic; its clients resume on the others and catch up
   --json              print one JSON object instead of the table
   --help              this text
 `;
@@ -102,7 +123,10 @@ export function parseOptions(argv: string[]): Options | 'help' {
         pages: {type: 'string'},
         concurrency: {type: 'string'},
         watchers: {type: 'string'},
+        window: {type: 'string'},
         profile: {type: 'string'},
+        nodes: {type: 'string'},
+        'kill-node': {type: 'boolean', default: false},
         json: {type: 'boolean', default: false},
         help: {type: 'boolean', short: 'h', default: false},
       },
@@ -117,25 +141,39 @@ export function parseOptions(argv: string[]): Options | 'help' {
   const d = DEFAULTS[scenario];
   const db = values.db?.trim() || undefined;
   if (db && !/^(mysql|mariadb):\/\//i.test(db)) throw new UsageError('--db takes a mysql://user:pass@host:port/ URL (SQLite is the default)');
+  // throughput: every client sends unless told otherwise; either count sets the other.
+  const follow = scenario === 'throughput';
+  const clients = positive('clients', values.clients, follow && values.senders !== undefined ? Number(values.senders) : d.clients);
+  const senders = positive('senders', values.senders, follow ? clients : d.senders, 0);
   const options: Options = {
     scenario,
     db,
-    clients: positive('clients', values.clients, d.clients),
-    senders: positive('senders', values.senders, d.senders, 0),
+    clients,
+    senders,
     rate: positive('rate', values.rate, d.rate, 0),
     duration: positive('duration', values.duration, d.duration, 0),
     messages: positive('messages', values.messages, d.messages, 0),
     pages: positive('pages', values.pages, d.pages, 0),
     concurrency: positive('concurrency', values.concurrency, 200),
     watchers: positive('watchers', values.watchers, 0, 0),
+    window: positive('window', values.window, 100),
     json: values.json ?? false,
     profile: values.profile,
+    nodes: positive('nodes', values.nodes, 1),
+    killNode: values['kill-node'] ?? false,
   };
-  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'storm') && options.senders < 1) throw new UsageError('--senders must be >= 1');
+  if (options.nodes > 1 && scenario !== 'fanout' && scenario !== 'salons') throw new UsageError('--nodes applies to the fanout and salons scenarios only');
+  if (options.nodes > 1 && !db) throw new UsageError('--nodes needs --db mysql://user:pass@host:port/ (several nodes share one MySQL/MariaDB database; SQLite serves one node)');
+  if (options.killNode && options.nodes < 2) throw new UsageError('--kill-node needs --nodes 2 or more (and --db mysql://...)');
+  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'throughput' || scenario === 'storm') && options.senders < 1) throw new UsageError('--senders must be >= 1');
   if (options.watchers > options.clients) throw new UsageError(`--watchers (${options.watchers}) cannot exceed --clients (${options.clients})`);
   if (options.senders > options.clients) throw new UsageError(`--senders (${options.senders}) cannot exceed --clients (${options.clients})`);
   if ((scenario === 'fanout' || scenario === 'salons') && (options.rate <= 0 || options.duration <= 0)) {
     throw new UsageError('--rate and --duration must be > 0');
+  }
+  if (scenario === 'throughput' && options.duration <= 0) throw new UsageError('--duration must be > 0');
+  if (values.window !== undefined && !(scenario === 'throughput' && options.rate === 0)) {
+    throw new UsageError('--window applies to the throughput scenario in closed loop (--rate 0) only');
   }
   if (scenario === 'history' && options.messages < 1) throw new UsageError('--messages must be >= 1 for history');
   return options;

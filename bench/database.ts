@@ -33,6 +33,11 @@ export interface BenchDatabase {
   bulkInsert(table: string, columns: readonly string[], count: number, row: (i: number) => Row, batch?: number): Promise<void>;
   run(sql: string, params?: (string | number)[]): Promise<void>;
   count(sql: string): Promise<number>;
+  /**
+   * MySQL only: the server's global statement counters (SHOW GLOBAL STATUS: Questions,
+   * Com_commit, Com_insert, ...), to tell how many statements and commits a run cost.
+   */
+  statusCounters?(): Promise<Record<string, number>>;
   drop(): Promise<void>;
 }
 
@@ -153,6 +158,12 @@ function mysqlDatabase(adminUrl: string, workDir: string): BenchDatabase {
       return withConn(async (conn) => {
         const [rows] = await conn.query(sql);
         return Number(Object.values((rows as object[])[0] ?? {})[0] ?? 0);
+      });
+    },
+    async statusCounters() {
+      return withConn(async (conn) => {
+        const [rows] = await conn.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_commit', 'Com_begin', 'Com_select', 'Com_insert', 'Com_update', 'Innodb_data_fsyncs', 'Innodb_log_writes')");
+        return Object.fromEntries((rows as {Variable_name: string; Value: string}[]).map((r) => [r.Variable_name, Number(r.Value)]));
       });
     },
     async drop() {

@@ -4,12 +4,18 @@
  */
 import {type ChildProcess, fork} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
+import type {ClusterTrafficReport} from './cluster-load.js';
 import type {Layout} from './layout.js';
 import type {Summary} from './stats.js';
 
 export type Command =
-  | {cmd: 'connect'; host: string; port: number; count: number; secret: string; layout: Layout; concurrency: number; watchers: number; timeoutMs: number}
-  | {cmd: 'traffic'; senders: number; rate: number; durationMs: number; tag: string; drainIdleMs: number; drainMaxMs: number}
+  /** ports (--nodes): client i connects to ports[i % ports.length] instead of port. */
+  | {cmd: 'connect'; host: string; port: number; count: number; secret: string; layout: Layout; concurrency: number; watchers: number; timeoutMs: number; ports?: number[]}
+  /**
+   * rate > 0: open loop at `rate` msgs/s. rate 0: closed loop, each sender keeps `window`
+   * sends unacknowledged until durationMs is over.
+   */
+  | {cmd: 'traffic'; senders: number; rate: number; window: number; durationMs: number; tag: string; drainIdleMs: number; drainMaxMs: number; failover?: {killedNode: number; timeoutMs: number}}
   /** The server is about to stop: the closes that follow are expected. Answered at once. */
   | {cmd: 'expect-close'}
   /** Answered once every connection is closed (or after timeoutMs). */
@@ -44,6 +50,8 @@ export interface TrafficReport {
   unexpectedCloses: number;
   latency: Summary;
   ackLatency: Summary;
+  /** Acknowledgements in each second from the first send (the last one may be partial). */
+  acksPerSecond: number[];
   /** Event-loop delay of the load process while it sent and received (ms). */
   loadLagMs: {p50: number; p99: number; max: number};
   /** Date.now() values. */
@@ -51,6 +59,8 @@ export interface TrafficReport {
   sendEndAt: number;
   lastAckAt: number;
   lastDeliveryAt: number;
+  /** --nodes: per-node latency, lost/duplicated by seq, failover (cluster-load.ts). */
+  cluster?: ClusterTrafficReport;
 }
 
 export interface ClosedReport {

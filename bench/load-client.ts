@@ -6,6 +6,8 @@
  */
 import {type Socket, connect} from 'node:net';
 import {performance} from 'node:perf_hooks';
+import {tracker} from './cluster-load.js';
+import {messageText} from './layout.js';
 import {Histogram} from './stats.js';
 
 /** Totals of the whole load process, reset by the coordinator's commands as they need. */
@@ -26,10 +28,20 @@ export const counters = {
   ackLatency: new Histogram(0.1, 60_000),
   /** Acknowledged messages by salon id. */
   ackedBySalon: [0, 0, 0, 0, 0, 0],
+  /** Date.now() of the first send of the traffic run, and acknowledgements per second from it. */
+  trafficStart: 0,
+  acksPerSecond: [] as number[],
 };
 
+/**
+ * Closed loop: called once per read that answered some of a client's sends, with how many
+ * (acknowledged or refused), so that it can send as many again in one write.
+ */
+let onAnswered: ((client: Client, answered: number) => void) | null = null;
+export const setOnAnswered = (hook: typeof onAnswered) => void (onAnswered = hook);
+
 export function resetTrafficCounters(): void {
-  Object.assign(counters, {deliveries: 0, lastDeliveryAt: 0, gaps: 0, duplicates: 0, acks: 0, lastAckAt: 0, errors: {}, unexpectedCloses: 0});
+  Object.assign(counters, {deliveries: 0, lastDeliveryAt: 0, gaps: 0, duplicates: 0, acks: 0, lastAckAt: 0, errors: {}, unexpectedCloses: 0, trafficStart: 0, acksPerSecond: []});
   counters.latency.reset();
   counters.ackLatency.reset();
   counters.ackedBySalon.fill(0);
@@ -84,6 +96,8 @@ export class Client {
   private readonly waiters = new Map<number, {resolve(r: Response): void; reject(e: Error): void}>();
   private rest: Buffer | null = null;
   private nextId = 1;
+  /** Sends answered in the read being handled (closed loop). */
+  private answered = 0;
   private lastError = '';
 
   /** watcher: also asks for the member list of its salon, so it gets presence events. */
@@ -144,7 +158,27 @@ export class Client {
     const id = this.nextId++;
     this.sends.set(id, performance.now());
     this.sock.write(`{"id":${id},"type":"send","salon":${salon},"text":"${text}","clientMsgId":"${clientMsgId}"}\n`);
+    tracker?.sent(this, id, salon, text, clientMsgId);
     return true;
+  }
+
+  /**
+   * `count` timed sends to the client's own salon in one write (closed loop). Returns how
+   * many were written.
+   */
+  sendMany(count: number, tag: string): number {
+    if (!this.sock || !this.connected || count <= 0) return 0;
+    const at = performance.now();
+    const now = Date.now();
+    let frames = '';
+    for (let k = 0; k < count; k++) {
+      const id = this.nextId++;
+      const n = ++this.sent;
+      this.sends.set(id, at);
+      frames += `{"id":${id},"type":"send","salon":${this.salon},"text":"${messageText(this.index, n, now)}","clientMsgId":"${tag}-${this.index}-${n}"}\n`;
+    }
+    this.sock.write(frames);
+    return count;
   }
 
   close(): void {
@@ -154,6 +188,7 @@ export class Client {
 
   private onClose(sock: Socket): void {
     if (sock !== this.sock) return;
+    tracker?.closed(this, this.connected && !this.expectClose);
     if (this.connected && !this.expectClose) counters.unexpectedCloses++;
     this.connected = false;
     const why = new Error(`connection closed${this.lastError ? ` (${this.lastError})` : ' by the server'}`);
@@ -186,6 +221,11 @@ export class Client {
       pos = nl + 1;
     }
     if (pos < buf.length) this.rest = Buffer.from(buf.subarray(pos));
+    if (this.answered > 0) {
+      const answered = this.answered;
+      this.answered = 0;
+      onAnswered?.(this, answered);
+    }
     return true;
   }
 
@@ -196,7 +236,7 @@ export class Client {
     readInt(buf, pos + MESSAGE_PREFIX); // message id
     const salon = readInt(buf, intEnd + ',"salon":'.length);
     const seq = readInt(buf, intEnd + ',"seq":'.length);
-    const known = this.known[salon];
+    const known = tracker ? tracker.live(this, salon, seq) : this.known[salon];
     if (known !== undefined && known >= 0) {
       if (seq === known + 1) this.known[salon] = seq;
       else if (seq <= known) counters.duplicates++;
@@ -208,12 +248,13 @@ export class Client {
     const t = buf.indexOf(TEXT_KEY, intEnd);
     if (t === -1 || t > nl) return;
     const start = t + TEXT_KEY.length;
-    readInt(buf, start);
+    const sender = readInt(buf, start);
     if (intEnd === start || buf[intEnd] !== 0x3a) return; // not a benchmark text
     readInt(buf, intEnd + 1);
     if (buf[intEnd] !== 0x3a) return;
     const sentAt = readInt(buf, intEnd + 1);
     if (buf[intEnd] === 0x22) counters.latency.add(now - sentAt);
+    if (tracker && buf[intEnd] === 0x22) tracker.latency(sender, this, now - sentAt);
   }
 
   /** {"id":12,"ok":true,...} or {"id":null,"ok":false,"error":{"code":...}} */
@@ -228,14 +269,22 @@ export class Client {
     const sentAt = this.sends.get(id);
     if (sentAt !== undefined) {
       this.sends.delete(id);
+      this.answered++;
       if (ok) {
+        const now = Date.now();
         counters.acks++;
-        counters.lastAckAt = Date.now();
+        counters.lastAckAt = now;
+        if (counters.trafficStart > 0) {
+          const second = Math.floor((now - counters.trafficStart) / 1000);
+          while (counters.acksPerSecond.length <= second) counters.acksPerSecond.push(0);
+          counters.acksPerSecond[second]!++;
+        }
         counters.ackLatency.add(performance.now() - sentAt);
         counters.ackedBySalon[this.salon]!++;
       } else {
         countError(this.codeOf(buf, pos, nl));
       }
+      tracker?.answered(this, id, ok, buf, pos, nl);
       return;
     }
     const waiter = this.waiters.get(id);

@@ -5,7 +5,8 @@
 import {monitorEventLoopDelay, performance} from 'node:perf_hooks';
 import type {Command, Message, Report} from './ipc.js';
 import {homeSalonOf, messageText, tokenOf} from './layout.js';
-import {Client, counters, resetTrafficCounters} from './load-client.js';
+import {Tracker, setTracker, tracker} from './cluster-load.js';
+import {Client, counters, resetTrafficCounters, setOnAnswered} from './load-client.js';
 import {summarize} from './stats.js';
 
 let clients: Client[] = [];
@@ -19,6 +20,7 @@ const reason = (error: unknown) => (error instanceof Error ? error.message : Str
 async function connectAll(c: Extract<Command, {cmd: 'connect'}>): Promise<Report> {
   target = {host: c.host, port: c.port, secret: c.secret};
   clients = Array.from({length: c.count}, (_, i) => new Client(i, homeSalonOf(c.layout, i), i < c.watchers));
+  setTracker(c.ports ? new Tracker(c.ports, c.count, c.host, c.secret) : null);
   const start = Date.now();
   const framesBefore = counters.framesIn;
   let next = 0;
@@ -27,7 +29,7 @@ async function connectAll(c: Extract<Command, {cmd: 'connect'}>): Promise<Report
   const worker = async () => {
     for (let i = next++; i < clients.length; i = next++) {
       try {
-        await (clients[i] as Client).open(c.host, c.port, tokenOf(c.secret, i), Math.max(1000, start + c.timeoutMs - Date.now()));
+        await (clients[i] as Client).open(c.host, tracker ? tracker.portOf(i) : c.port, tokenOf(c.secret, i), Math.max(1000, start + c.timeoutMs - Date.now()));
       } catch (error) {
         failed++;
         firstError ??= `client ${i}: ${reason(error)}`;
@@ -45,18 +47,11 @@ async function connectAll(c: Extract<Command, {cmd: 'connect'}>): Promise<Report
 }
 
 /** Open loop: the offered rate is kept whatever the server does, spread over 10 ms ticks. */
-async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
-  resetTrafficCounters();
-  // A saturated load process delays what it times: its own event-loop delay tells.
-  const lag = monitorEventLoopDelay({resolution: 10});
-  lag.enable();
-  const senders = clients.slice(0, c.senders);
-  const members = [0, 0, 0, 0, 0, 0];
-  for (const x of clients) if (x.connected) members[x.salon]!++;
+async function openLoop(c: Extract<Command, {cmd: 'traffic'}>, senders: Client[]): Promise<number> {
   const total = Math.round((c.rate * c.durationMs) / 1000);
   let sent = 0;
   let turn = 0;
-  const start = Date.now();
+  const start = counters.trafficStart;
   await new Promise<void>((resolve) => {
     const tick = () => {
       const elapsed = Date.now() - start;
@@ -74,6 +69,41 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
     };
     const timer = setInterval(tick, 10);
   });
+  return sent;
+}
+
+/**
+ * Closed loop: every sender writes `window` sends at once, then as many again as are
+ * answered, read by read, until the duration is over: the offered load is whatever the
+ * server acknowledges, with senders × window messages in flight.
+ */
+async function closedLoop(c: Extract<Command, {cmd: 'traffic'}>, senders: Client[]): Promise<number> {
+  const end = counters.trafficStart + c.durationMs;
+  let sent = 0;
+  setOnAnswered((client, answered) => {
+    if (Date.now() < end) sent += client.sendMany(answered, c.tag);
+  });
+  try {
+    for (const sender of senders) sent += sender.sendMany(c.window, c.tag);
+    while (Date.now() < end && senders.some((s) => s.connected)) await sleep(Math.min(20, Math.max(1, end - Date.now())));
+  } finally {
+    setOnAnswered(null);
+  }
+  return sent;
+}
+
+async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
+  resetTrafficCounters();
+  // A saturated load process delays what it times: its own event-loop delay tells.
+  const lag = monitorEventLoopDelay({resolution: 10});
+  lag.enable();
+  const senders = clients.slice(0, c.senders);
+  const members = [0, 0, 0, 0, 0, 0];
+  for (const x of clients) if (x.connected) members[x.salon]!++;
+  tracker?.start(clients, c.failover);
+  const start = Date.now();
+  counters.trafficStart = start;
+  const sent = c.rate > 0 ? await openLoop(c, senders) : await closedLoop(c, senders);
   const sendEndAt = Date.now();
   const expected = () => counters.ackedBySalon.reduce((sum, acked, salon) => sum + acked * (members[salon] ?? 0), 0);
   const errorCount = () => Object.values(counters.errors).reduce((a, b) => a + b, 0);
@@ -82,16 +112,18 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
   let progressAt = Date.now();
   for (;;) {
     const answered = counters.acks + errorCount();
-    if (answered >= sent && counters.deliveries >= expected()) break;
+    if (answered >= sent && counters.deliveries >= expected() && !tracker?.busy()) break;
     const now = Date.now();
-    const seen = counters.acks + counters.deliveries + errorCount();
+    const seen = counters.acks + counters.deliveries + errorCount() + (tracker?.progress ?? 0);
     if (seen !== progress) [progress, progressAt] = [seen, now];
     if (now - progressAt > c.drainIdleMs || now - sendEndAt > c.drainMaxMs) break;
     if (!clients.some((x) => x.connected)) break;
     await sleep(20);
   }
   lag.disable();
+  const cluster = tracker?.finish(clients);
   return {
+    ...(cluster ? {cluster} : {}),
     kind: 'traffic',
     // The histogram counts the timer's own period (10 ms) in: only the excess is delay.
     loadLagMs: {p50: lateness(lag.percentile(50)), p99: lateness(lag.percentile(99)), max: lateness(lag.max)},
@@ -103,13 +135,14 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
     expectedDeliveries: expected(),
     gaps: counters.gaps,
     duplicates: counters.duplicates,
-    unexpectedCloses: counters.unexpectedCloses,
+    unexpectedCloses: counters.unexpectedCloses - (tracker?.expectedCloses() ?? 0),
     latency: counters.latency.summary(),
     ackLatency: counters.ackLatency.summary(),
     firstSendAt: start,
     sendEndAt,
     lastAckAt: counters.lastAckAt,
     lastDeliveryAt: counters.lastDeliveryAt,
+    acksPerSecond: [...counters.acksPerSecond],
   };
 }
 

@@ -1,5 +1,6 @@
 /** The result of a run: one object, printed as JSON (--json) or as a table of its fields. */
 import {cpus, totalmem} from 'node:os';
+import {type ClusterResult, clusterRows} from './cluster.js';
 import type {Summary} from './stats.js';
 
 export interface Result {
@@ -11,12 +12,18 @@ export interface Result {
   machine: {cpus: number; cpuModel: string; memoryGB: number; node: string};
   /** git commit of the checkout (+: source/ or bin/ modified), when known. */
   commit?: string | undefined;
-  config: {clients: number; senders: number; rate: number; durationS: number; messages: number; pages: number; watchers: number};
+  /** window: throughput in closed loop, the sends each sender keeps unacknowledged (else 0). */
+  config: {clients: number; senders: number; rate: number; durationS: number; messages: number; pages: number; watchers: number; window: number};
   /** Clients connected and logged in (resume) when the measurement started. */
   connections: number;
   /** framesWhileConnecting: what the clients received while connecting (presence events mostly). */
   setup: {seedMs: number; serverStartMs: number; connectMs: number; connectsPerSec: number; framesWhileConnecting: number};
-  throughput?: {offeredMsgsPerSec: number; achievedMsgsPerSec: number; deliveriesPerSec: number};
+  /**
+   * mode: open loop (the offered rate is sent whatever happens) or closed loop (throughput:
+   * as fast as acknowledgements come; offered is 0). acksPerSecond: acknowledgements in each
+   * second from the first send.
+   */
+  throughput?: {mode: 'open' | 'closed'; offeredMsgsPerSec: number; achievedMsgsPerSec: number; deliveriesPerSec: number; acksPerSecond: number[]};
   /** Send to receipt by every receiver, ms (the send time travels in the message text). */
   latencyMs?: Summary;
   /** Send to the acknowledgement (the response to `send`, once stored), ms. */
@@ -24,6 +31,20 @@ export interface Result {
   messages?: {sent: number; acknowledged: number; stored: number; unanswered: number; errors: Record<string, number>};
   deliveries?: {received: number; expected: number; lost: number; gaps: number; duplicates: number; unexpectedCloses: number};
   server: {peakRssMB: number; rssMB: number; cpuPercent: number; peakCpuPercent: number};
+  /**
+   * Traffic scenarios: CPU the rest of the machine used meanwhile (busy time from /proc/stat
+   * minus the server, the load process and a local database), in % of one core. High: the
+   * figures are a lower bound.
+   */
+  otherCpuPercent?: number;
+  /** The MySQL/MariaDB server process over the traffic, when it runs on this machine. */
+  database?: {cpuPercent: number; peakCpuPercent: number; peakRssMB: number};
+  /**
+   * throughput on MySQL: global status counters over the traffic (every session of that
+   * MySQL server counts, the bench's own few queries included). statements: Questions;
+   * commits: Com_commit; fsyncs: Innodb_data_fsyncs.
+   */
+  databaseStatements?: {statements: number; commits: number; selects: number; inserts: number; updates: number; fsyncs: number; messagesPerCommit: number; statementsPerCommit: number};
   /** The load process; eventLoopDelayMs (traffic scenarios): how late it was itself. */
   load: {cpuPercent: number; peakCpuPercent: number; eventLoopDelayMs?: {p50: number; p99: number; max: number}};
   idle?: {rssBeforeMB: number; rssAfterMB: number; rssPerConnectionKB: number; holdCpuPercent: number; connectCpuPercent: number; framesDuringHold: number};
@@ -42,6 +63,8 @@ export interface Result {
     targetMet: boolean;
   };
   history?: {seeded: number; firstPageMs: Summary; olderPageMs: Summary; problems: string[]};
+  /** --nodes: per node, Redis, same/cross-node latency, lost/duplicated by seq, --kill-node (cluster.ts). */
+  cluster?: ClusterResult;
   warnings: string[];
 }
 
@@ -62,7 +85,10 @@ export function table(r: Result): string {
   add('setup', `seed ${n(r.setup.seedMs)} ms, server start ${n(r.setup.serverStartMs)} ms, ${n(r.setup.framesWhileConnecting)} frames received while connecting`);
   if (r.throughput) {
     const t = r.throughput;
-    add('messages/s', `offered ${n(t.offeredMsgsPerSec)}, achieved ${n(t.achievedMsgsPerSec)} (${r.config.senders} senders, ${r.config.durationS} s)`);
+    const offered = t.mode === 'closed' ? `closed loop (${r.config.window} in flight per sender)` : `offered ${n(t.offeredMsgsPerSec)}`;
+    add('messages/s', `${offered}, achieved ${n(t.achievedMsgsPerSec)} (${r.config.senders} senders, ${r.config.durationS} s)`);
+    const seconds = t.acksPerSecond.slice(0, Math.floor(r.config.durationS));
+    if (seconds.length > 1) add('acks per second', seconds.map(n).join(' '));
     add('deliveries/s', n(t.deliveriesPerSec));
   }
   if (r.latencyMs) add('latency ms (send→receipt)', ms(r.latencyMs));
@@ -95,9 +121,16 @@ export function table(r: Result): string {
     add('first page ms', ms(h.firstPageMs));
     add('older page ms', ms(h.olderPageMs));
   }
+  if (r.cluster) clusterRows(r.cluster, add);
   add('server', `peak RSS ${n(r.server.peakRssMB)} MB, CPU ${n(r.server.cpuPercent)} % (peak ${n(r.server.peakCpuPercent)} %) of one core`);
+  if (r.databaseStatements) {
+    const d = r.databaseStatements;
+    add('database statements', `${n(d.commits)} commits (${n(d.messagesPerCommit)} messages each), ${n(d.statements)} statements (${n(d.statementsPerCommit)} per commit: ${n(d.selects)} SELECT, ${n(d.updates)} UPDATE, ${n(d.inserts)} INSERT), ${n(d.fsyncs)} fsyncs`);
+  }
+  if (r.database) add('database server', `peak RSS ${n(r.database.peakRssMB)} MB, CPU ${n(r.database.cpuPercent)} % (peak ${n(r.database.peakCpuPercent)} %) of one core`);
   const lag = r.load.eventLoopDelayMs;
   add('load process', `CPU ${n(r.load.cpuPercent)} % (peak ${n(r.load.peakCpuPercent)} %)${lag ? `, event-loop delay p50 ${n(lag.p50)} p99 ${n(lag.p99)} max ${n(lag.max)} ms` : ''}`);
+  if (r.otherCpuPercent !== undefined) add('other processes', `CPU ${n(r.otherCpuPercent)} % of one core${r.otherCpuPercent >= 20 ? ' (something else was busy on this machine: the figures are a lower bound)' : ''}`);
   for (const w of r.warnings) add('warning', w.split('\n')[0] ?? '');
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');

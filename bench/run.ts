@@ -6,6 +6,7 @@
 import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {type Options, USAGE, UsageError, parseOptions} from './args.js';
+import {measureCluster, startCluster} from './cluster.js';
 import {type Result, machine, table} from './report.js';
 import {countSentMessages, seedAccounts} from './seed.js';
 import {Session} from './session.js';
@@ -13,9 +14,10 @@ import {history} from './scenarios/history.js';
 import {idle} from './scenarios/idle.js';
 import type {Scenario, Setup} from './scenarios/scenario.js';
 import {storm} from './scenarios/storm.js';
+import {throughput} from './scenarios/throughput.js';
 import {fanout, salons} from './scenarios/traffic.js';
 
-const SCENARIOS: Record<Options['scenario'], Scenario> = {fanout, salons, idle, storm, history};
+const SCENARIOS: Record<Options['scenario'], Scenario> = {fanout, salons, throughput, idle, storm, history};
 
 /** The soft limit on open files (ulimit -n), from /proc; undefined when unknown. */
 function openFileLimit(): number | undefined {
@@ -64,7 +66,7 @@ async function bench(opts: Options, session: Session): Promise<Result> {
   const seedMs = Date.now() - seedStart;
 
   const serverStart = Date.now();
-  const server = await session.startServer();
+  const server = opts.nodes > 1 ? await startCluster(session) : await session.startServer();
   const serverStartMs = Date.now() - serverStart;
   session.progress(`chat-server (pid ${server.pid}) listening on port ${server.port}`);
 
@@ -73,7 +75,7 @@ async function bench(opts: Options, session: Session): Promise<Result> {
   const connectStart = Date.now();
   session.progress(`connecting ${opts.clients.toLocaleString('en-US')} clients (hello + resume)`);
   const connected = await load.run(
-    {cmd: 'connect', host: '127.0.0.1', port: server.port, count: opts.clients, secret: accounts.secret, layout: scenario.layout, concurrency: opts.concurrency, watchers: opts.watchers, timeoutMs: 1_200_000},
+    {cmd: 'connect', host: '127.0.0.1', port: server.port, count: opts.clients, secret: accounts.secret, layout: scenario.layout, concurrency: opts.concurrency, watchers: opts.watchers, timeoutMs: 1_200_000, ...(session.cluster ? {ports: session.cluster.ports} : {})},
     'connected',
   );
   const connectEnd = Date.now();
@@ -81,15 +83,16 @@ async function bench(opts: Options, session: Session): Promise<Result> {
   if (connected.connected === 0) throw new Error(`no client could connect: ${connected.firstError}`);
   const setup: Setup = {connectStart, connectEnd, baselineRssKB, connections: connected.connected};
 
-  const measured = await scenario.measure(session, setup);
+  const measured = session.cluster ? await measureCluster(session) : await scenario.measure(session, setup);
   session.loadSampler?.take();
   const loadUsage = session.loadUsage(connectEnd);
   // Server first: its shutdown closes every connection at once, where clients leaving one by
   // one would each make it tell all the others (presence).
   await load.run({cmd: 'expect-close'}, 'ok');
+  await session.cluster?.stop();
   await session.stopServer();
   await load.close();
-  if (measured.messages) measured.messages.stored = await countSentMessages(db);
+  if (measured.messages) measured.messages.stored = await countSentMessages(db, session.tag);
 
   const whole = session.serverUsage();
   return {
@@ -99,7 +102,7 @@ async function bench(opts: Options, session: Session): Promise<Result> {
     date: new Date().toISOString(),
     machine: machine(),
     commit: commit(),
-    config: {clients: opts.clients, senders: opts.senders, rate: opts.rate, durationS: opts.duration, messages: opts.messages, pages: opts.pages, watchers: opts.watchers},
+    config: {clients: opts.clients, senders: opts.senders, rate: opts.rate, durationS: opts.duration, messages: opts.messages, pages: opts.pages, watchers: opts.watchers, window: opts.scenario === 'throughput' && opts.rate === 0 ? opts.window : 0},
     connections: connected.connected,
     setup: {seedMs, serverStartMs, connectMs: connected.ms, connectsPerSec: connected.ms > 0 ? Math.round(connected.connected / (connected.ms / 1000)) : 0, framesWhileConnecting: connected.framesIn},
     ...measured,

@@ -7,7 +7,7 @@
 import {randomBytes} from 'node:crypto';
 import {hashPassword, hashToken} from '../source/store/password.js';
 import type {BenchDatabase} from './database.js';
-import {type Layout, SESSION_TTL_MS, aliasOf, homeSalonOf, tokenOf, usernameOf} from './layout.js';
+import {type Layout, SALON_IDS, SESSION_TTL_MS, aliasOf, homeSalonOf, tokenOf, usernameOf} from './layout.js';
 
 export const BENCH_PASSWORD = 'bench password, never used';
 
@@ -48,8 +48,8 @@ export async function seedAccounts(db: BenchDatabase, count: number, layout: Lay
 
 /**
  * Appends `count` messages to a salon, written by account 0, with the next sequence numbers,
- * and advances the salon's counter as the server would. Their client_msg_id is NULL, which
- * is how the final count tells them from the messages sent during the run.
+ * and advances the salon's counter as the server would. Their client_msg_id is NULL (the
+ * final count only counts clientMsgIds with the run's tag).
  */
 export async function seedMessages(db: BenchDatabase, salonId: number, count: number): Promise<{first: number; last: number}> {
   const start = await db.count(`SELECT seq FROM salons WHERE salon_id = ${Number(salonId)}`);
@@ -65,7 +65,28 @@ export async function seedMessages(db: BenchDatabase, salonId: number, count: nu
   return {first: start + 1, last: start + count};
 }
 
-/** Messages sent through the server during the run (seeded ones have no client_msg_id). */
-export function countSentMessages(db: BenchDatabase): Promise<number> {
-  return db.count('SELECT COUNT(*) FROM messages WHERE client_msg_id IS NOT NULL');
+/**
+ * A history written by the senders themselves, as if earlier runs had sent it: `count`
+ * messages, message k by sender k mod `senders` in that sender's salon, each with a
+ * clientMsgId (`seed-<sender>-<k>`), so that the store's retry lookup by (client,
+ * clientMsgId) and its indexes see a table of realistic size. The salons' counters advance.
+ */
+export async function seedSenderHistory(db: BenchDatabase, layout: Layout, senders: number, count: number): Promise<void> {
+  const seqs = new Map<number, number>();
+  for (const id of SALON_IDS) seqs.set(id, await db.count(`SELECT seq FROM salons WHERE salon_id = ${id}`));
+  const base = Date.now() - count;
+  await db.bulkInsert('messages', ['client_id', 'salon_id', 'contenu', 'timestamp', 'seq', 'client_msg_id', 'author_alias'], count, (k) => {
+    const sender = k % senders;
+    const salonId = homeSalonOf(layout, sender);
+    const seq = (seqs.get(salonId) ?? 0) + 1;
+    seqs.set(salonId, seq);
+    return [clientIdOf(sender), salonId, `seeded message ${k}`, db.time(base + k), seq, `seed-${sender}-${k}`, aliasOf(sender)];
+  });
+  for (const [salonId, seq] of seqs) await db.run('UPDATE salons SET seq = ? WHERE salon_id = ?', [seq, salonId]);
+}
+
+/** Messages sent through the server during the run: their clientMsgId starts with the run's tag. */
+export function countSentMessages(db: BenchDatabase, tag: string): Promise<number> {
+  if (!/^[a-z0-9]+$/.test(tag)) throw new Error(`unexpected run tag ${JSON.stringify(tag)}`);
+  return db.count(`SELECT COUNT(*) FROM messages WHERE client_msg_id LIKE '${tag}-%'`);
 }

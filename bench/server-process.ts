@@ -99,7 +99,11 @@ export interface Usage {
 
 const CLOCK_TICKS = 100; // USER_HZ: 100 on every Linux the bench targets
 
+/** MACHINE as a pid: the whole machine, from /proc/stat (busy = every state but idle and iowait; rssKB 0). */
+export const MACHINE = 0;
+
 export function readProc(pid: number): Sample | undefined {
+  if (pid === MACHINE) return readMachine();
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may hold spaces: fields count from after it.
@@ -113,7 +117,19 @@ export function readProc(pid: number): Sample | undefined {
   }
 }
 
-/** Samples a process every `intervalMs` until stopped or gone. */
+function readMachine(): Sample | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]?.split(/\s+/).slice(1, 9).map(Number) ?? [];
+    if (fields.length < 8) return undefined;
+    // user nice system idle iowait irq softirq steal
+    const busy = fields.reduce((a, b) => a + b, 0) - (fields[3] ?? 0) - (fields[4] ?? 0);
+    return {t: Date.now(), cpu: busy / CLOCK_TICKS, rssKB: 0};
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples a process (or the MACHINE) every `intervalMs` until stopped or gone. */
 export class Sampler {
   readonly samples: Sample[] = [];
   private readonly timer: NodeJS.Timeout;

@@ -3,19 +3,27 @@
  * child (and its successor after a restart), the load process, their samplers.
  */
 import {randomBytes} from 'node:crypto';
+import {readFileSync, readdirSync} from 'node:fs';
 import {resolve} from 'node:path';
 import type {Options} from './args.js';
+import type {BenchCluster} from './cluster.js';
 import {type BenchDatabase, createBenchDatabase} from './database.js';
 import {LoadProcess} from './ipc.js';
-import {type Sample, Sampler, type ServerProcess, type Usage, startServerProcess, usageOf} from './server-process.js';
+import {MACHINE, type Sample, Sampler, type ServerProcess, type Usage, startServerProcess, usageOf} from './server-process.js';
 
 export class Session {
   server: ServerProcess | undefined;
   serverSampler: Sampler | undefined;
   load: LoadProcess | undefined;
   loadSampler: Sampler | undefined;
+  /** The whole machine's busy CPU time (/proc/stat), to tell what other processes took. */
+  readonly machineSampler = new Sampler(MACHINE);
+  /** The MySQL/MariaDB server's process, when it runs on this machine (found in /proc). */
+  databaseSampler: Sampler | undefined;
   /** Samplers of every server process of the run (storm has two). */
   readonly serverSamplers: Sampler[] = [];
+  /** --nodes: Redis and the nodes (cluster.ts); server is then node 1. */
+  cluster: BenchCluster | undefined;
   readonly warnings: string[] = [];
   /** A tag unique to the run, in every clientMsgId it sends. */
   readonly tag = `b${randomBytes(3).toString('hex')}`;
@@ -24,7 +32,10 @@ export class Session {
   private constructor(readonly opts: Options, readonly db: BenchDatabase) {}
 
   static async create(opts: Options): Promise<Session> {
-    return new Session(opts, await createBenchDatabase(opts.db));
+    const session = new Session(opts, await createBenchDatabase(opts.db));
+    const pid = opts.db ? localDatabasePid(opts.db) : undefined;
+    if (pid !== undefined) session.databaseSampler = new Sampler(pid);
+    return session;
   }
 
   progress(text: string): void {
@@ -76,6 +87,21 @@ export class Session {
     return this.loadSampler?.usage(from, to) ?? usageOf([]);
   }
 
+  /**
+   * CPU used by processes other than the server, the load process and the local database
+   * (another program, a test suite...): in % of one core. Only meaningful over a window.
+   */
+  otherCpuPercent(from: number, to: number): number {
+    const machine = this.machineSampler.usage(from, to).cpuPercent;
+    const ours = this.serverUsage(from, to).cpuPercent + this.loadUsage(from, to).cpuPercent + (this.databaseUsage(from, to)?.cpuPercent ?? 0);
+    return Math.max(0, Math.round((machine - ours) * 10) / 10);
+  }
+
+  /** The database server's usage (undefined: SQLite, or a database on another machine). */
+  databaseUsage(from = 0, to = Infinity): Usage | undefined {
+    return this.databaseSampler?.usage(from, to);
+  }
+
   /** Idempotent (every caller waits for the same cleanup); never throws. */
   cleanup(): Promise<void> {
     this.cleaned ??= this.clean();
@@ -84,7 +110,10 @@ export class Session {
 
   private async clean(): Promise<void> {
     this.loadSampler?.stop();
+    this.databaseSampler?.stop();
+    this.machineSampler.stop();
     await this.load?.close().catch(() => {});
+    await this.cluster?.stop().catch(() => {});
     if (this.server) await this.server.stop(20_000).catch(() => {});
     for (const s of this.serverSamplers) s.stop();
     await this.db.drop().catch((error) => this.progress(`could not drop the benchmark store: ${error}`));
@@ -93,6 +122,36 @@ export class Session {
   /** Kills the children at once (the coordinator is exiting without cleanup). */
   killNow(): void {
     this.server?.child.kill('SIGKILL');
+    this.cluster?.killNow();
     this.load?.child.kill('SIGKILL');
   }
+}
+
+/**
+ * The pid of the mariadbd / mysqld process when the URL names this machine, so that the
+ * database's CPU can be reported next to the server's (on a small machine the three
+ * processes share the cores). Undefined when not found or not local.
+ */
+export function localDatabasePid(url: string): number | undefined {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return undefined;
+  }
+  if (!['127.0.0.1', 'localhost', '::1', ''].includes(host)) return undefined;
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+        if (comm === 'mariadbd' || comm === 'mysqld') return Number(entry);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  } catch {
+    // no /proc
+  }
+  return undefined;
 }

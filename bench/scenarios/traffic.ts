@@ -11,10 +11,11 @@ import {type Scenario, drainFor} from './scenario.js';
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const perSecond = (count: number, from: number, to: number) => (to > from ? Math.round((count / ((to - from) / 1000)) * 10) / 10 : 0);
 
-export async function runTraffic(session: Session, senders: number, rate: number, durationS: number): Promise<TrafficReport> {
+/** rate 0: closed loop, each sender keeping `window` sends unacknowledged. */
+export async function runTraffic(session: Session, senders: number, rate: number, durationS: number, window = 0): Promise<TrafficReport> {
   const load = session.load;
   if (!load) throw new Error('no load process');
-  return load.run({cmd: 'traffic', senders, rate, durationMs: Math.round(durationS * 1000), tag: session.tag, ...drainFor(durationS)}, 'traffic');
+  return load.run({cmd: 'traffic', senders, rate, window, durationMs: Math.round(durationS * 1000), tag: session.tag, ...drainFor(durationS)}, 'traffic');
 }
 
 /** The result fields every traffic run reports (stored is filled in after the server stops). */
@@ -22,13 +23,16 @@ export function trafficFields(session: Session, t: TrafficReport, rate: number):
   const end = Math.max(t.sendEndAt, t.lastAckAt, t.lastDeliveryAt);
   const server = session.serverUsage(t.firstSendAt, end);
   const load = session.loadUsage(t.firstSendAt, end);
+  const database = session.databaseUsage(t.firstSendAt, end);
   if (t.unexpectedCloses > 0) session.warn(`${t.unexpectedCloses} client connections were closed by the server during the run (slow reader dropped at 4 MiB unread?)`);
   if (t.deliveries < t.expectedDeliveries) session.warn(`${t.expectedDeliveries - t.deliveries} deliveries missing when the drain ended`);
   return {
     throughput: {
+      mode: rate > 0 ? 'open' : 'closed',
       offeredMsgsPerSec: rate,
       achievedMsgsPerSec: perSecond(t.acknowledged, t.firstSendAt, t.lastAckAt),
       deliveriesPerSec: perSecond(t.deliveries, t.firstSendAt, t.lastDeliveryAt),
+      acksPerSecond: t.acksPerSecond,
     },
     latencyMs: t.latency,
     ackLatencyMs: t.ackLatency,
@@ -42,6 +46,8 @@ export function trafficFields(session: Session, t: TrafficReport, rate: number):
       unexpectedCloses: t.unexpectedCloses,
     },
     server: {peakRssMB: server.peakRssMB, rssMB: server.lastRssMB, cpuPercent: server.cpuPercent, peakCpuPercent: server.peakCpuPercent},
+    otherCpuPercent: session.otherCpuPercent(t.firstSendAt, end),
+    ...(database ? {database: {cpuPercent: database.cpuPercent, peakCpuPercent: database.peakCpuPercent, peakRssMB: database.peakRssMB}} : {}),
     load: {
       cpuPercent: load.cpuPercent,
       peakCpuPercent: load.peakCpuPercent,

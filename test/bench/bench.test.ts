@@ -83,6 +83,50 @@ test.serial('salons: messages reach the members of their salon only', async (t) 
   nothingLost(t, r, 5); // 25 clients over five salons
 });
 
+/** The throughput scenario's own promises: each second's acknowledgements add up, and in closed loop the window was refilled. */
+function throughputChecks(t: ExecutionContext, r: Result, mode: 'open' | 'closed'): void {
+  const th = r.throughput;
+  if (!th || !r.messages) return void t.fail('throughput fields missing');
+  t.is(th.mode, mode);
+  t.is(th.acksPerSecond.reduce((a, b) => a + b, 0), r.messages.acknowledged, 'acks per second add up to the acknowledged');
+  t.is(typeof r.otherCpuPercent, 'number');
+}
+
+test.serial('throughput, closed loop: each sender keeps its window in flight until the time is up', async (t) => {
+  const r = await bench(t, ['--scenario', 'throughput', '--clients', '10', '--window', '5', '--duration', '1']);
+  t.is(r.scenario, 'throughput');
+  t.is(r.config.senders, 10, 'every client sends by default (senders = clients)');
+  t.is(r.config.window, 5);
+  t.is(r.throughput?.offeredMsgsPerSec, 0);
+  nothingLost(t, r, 2); // 10 senders over five salons: 2 members online in each
+  throughputChecks(t, r, 'closed');
+  t.true((r.messages?.sent ?? 0) > 10 * 5, 'answers were followed by new sends (more than the first windows)');
+  t.is(r.databaseStatements, undefined, 'no MySQL counters on SQLite');
+});
+
+test.serial('throughput, open loop: --rate sends exactly rate × duration', async (t) => {
+  const r = await bench(t, ['--scenario', 'throughput', '--clients', '15', '--senders', '5', '--rate', '100', '--duration', '1']);
+  t.is(r.config.window, 0);
+  t.is(r.messages?.sent, 100);
+  nothingLost(t, r, 3); // 15 clients over five salons, the 5 senders one in each
+  throughputChecks(t, r, 'open');
+});
+
+test.serial('throughput with --messages: stored on top of the senders\' earlier messages, which are not counted', async (t) => {
+  const r = await bench(t, ['--scenario', 'throughput', '--clients', '5', '--window', '3', '--duration', '1', '--messages', '500']);
+  t.is(r.config.messages, 500);
+  nothingLost(t, r, 1); // one sender per salon; seq continues after the seeded ones without a gap
+  throughputChecks(t, r, 'closed');
+});
+
+test.serial('--window is refused outside the throughput closed loop', async (t) => {
+  const fanout = await cli(['--scenario', 'fanout', '--window', '5']);
+  t.is(fanout.code, 2);
+  t.regex(fanout.stderr, /--window applies to the throughput scenario/);
+  const open = await cli(['--scenario', 'throughput', '--rate', '10', '--window', '5']);
+  t.is(open.code, 2);
+});
+
 test.serial('idle: memory with every client in, CPU while they say nothing', async (t) => {
   const r = await bench(t, ['--scenario', 'idle', '--clients', '30', '--duration', '2', '--watchers', '5']);
   t.is(r.connections, 30);
@@ -131,6 +175,31 @@ test.serial('fanout on MySQL: a throwaway database, dropped afterwards', async (
     t.is(r.store, 'mysql');
     t.regex(r.location, /^chat_bench_[0-9a-f]+$/);
     nothingLost(t, r, 10);
+    const [rows] = await admin.query('SHOW DATABASES LIKE ?', [r.location]);
+    t.deepEqual(rows, [], 'the throwaway database is dropped');
+  } finally {
+    await admin.end();
+  }
+});
+
+test.serial('throughput on MySQL: commits and statements counted on the database server', async (t) => {
+  let admin;
+  try {
+    admin = await createConnection({uri: MYSQL_ADMIN_URL, connectTimeout: 2000});
+  } catch (error) {
+    t.log(`NOTICE: MySQL not reachable at ${MYSQL_ADMIN_URL}, skipped (${(error as Error).message})`);
+    return void t.pass();
+  }
+  try {
+    const r = await bench(t, ['--scenario', 'throughput', '--db', MYSQL_ADMIN_URL, '--clients', '10', '--window', '5', '--duration', '1']);
+    t.is(r.store, 'mysql');
+    nothingLost(t, r, 2);
+    throughputChecks(t, r, 'closed');
+    const d = r.databaseStatements;
+    if (!d) return void t.fail('databaseStatements missing');
+    t.true(d.commits > 0 && d.inserts > 0, `commits and INSERTs seen: ${JSON.stringify(d)}`);
+    t.true(d.inserts <= (r.messages?.acknowledged ?? 0), 'messages are inserted in batches, never more INSERTs than messages');
+    t.true(d.statements >= d.commits + d.inserts);
     const [rows] = await admin.query('SHOW DATABASES LIKE ?', [r.location]);
     t.deepEqual(rows, [], 'the throwaway database is dropped');
   } finally {
