@@ -124,7 +124,13 @@ flavor: Flavor,
     const inserted = await trx.insertInto('messages').values(rows).returning('message_id').execute();
     return inserted.map((r) => Number(r.message_id));
   }
-  await trx.insertInto('messages').values(rows).execute();
+  const [result] = await trx.insertInto('messages').values(rows).execute();
+  // Every round trip here holds the salons' counter locks, which every node's writer waits
+  // for: where the ids are known to be consecutive they are not read back.
+  if (flavor.consecutiveIds && result?.insertId !== undefined) {
+    const first = Number(result.insertId);
+    return rows.map((_, k) => first + k);
+  }
   // AUTO_INCREMENT ids of a multi-row insert are not promised to be consecutive on every
   // MySQL setting, so they are read back by the unique (salon_id, seq) key.
   const wanted = new Map(rows.map((r, k) => [`${r.salon_id}:${r.seq}`, k]));

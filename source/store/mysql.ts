@@ -56,6 +56,7 @@ export async function openMysql(url: string): Promise<Store> {
   // Migrations run on their own connection: they need several statements per query, which
   // the pool never allows.
   const admin = await createConnection({...base, multipleStatements: true});
+  let consecutiveIds = false;
   try {
     await admin.query(`CREATE DATABASE IF NOT EXISTS \`${target.database.replaceAll('`', '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.changeUser({database: target.database});
@@ -76,6 +77,12 @@ export async function openMysql(url: string): Promise<Store> {
     } finally {
       await admin.query('SELECT RELEASE_LOCK(?)', [MIGRATION_LOCK]);
     }
+    // Modes 0 and 1 give a multi-row INSERT consecutive AUTO_INCREMENT ids; mode 2
+    // (MySQL 8's default) may interleave them with another transaction's.
+    // (auto_increment_increment > 1, as in some replication setups, spaces them out.)
+    const [mode] = await admin.query('SELECT @@innodb_autoinc_lock_mode AS m, @@auto_increment_increment AS i');
+    const row = (mode as {m: number; i: number}[])[0];
+    consecutiveIds = Number(row?.m ?? 2) < 2 && Number(row?.i ?? 2) === 1;
   } finally {
     await admin.end();
   }
@@ -87,6 +94,7 @@ export async function openMysql(url: string): Promise<Store> {
     time: (ms) => new Date(ms),
     lockCounters: true,
     returning: false,
+    consecutiveIds,
     conflictField(error) {
       const e = error as {code?: string; message?: string};
       if (e?.code !== 'ER_DUP_ENTRY') return null;

@@ -33,6 +33,8 @@ export interface Flavor {
   readonly lockCounters: boolean;
   /** SQLite hands back inserted ids with RETURNING; MySQL reads them back by (salon, seq). */
   readonly returning: boolean;
+  /** A multi-row INSERT's AUTO_INCREMENT ids are consecutive from its insertId. */
+  readonly consecutiveIds?: boolean;
   conflictField(error: unknown): 'username' | 'alias' | null;
   isUnavailable(error: unknown): boolean;
   /** Contention that clears by itself (another process holds a lock): worth a retry. */
