@@ -2,7 +2,7 @@
  * Storing and reading messages: the batch append behind group commit (gap-free sequence
  * numbers, idempotent retries, one multi-row INSERT) and the row mapping reads share.
  */
-import {type Kysely, type Transaction, sql} from 'kysely';
+import {CompiledQuery, type Kysely, type Transaction, sql} from 'kysely';
 import {type Database, type TimeValue, toMs} from './schema.js';
 import type {Flavor} from './sql-store.js';
 import type {NewMessage, StoredMessage} from './types.js';
@@ -65,37 +65,8 @@ export async function appendBatch(trx: Transaction<Database>, flavor: Flavor, ba
   });
 
   if (fresh.length > 0) {
-    // 2. Advance each salon's counter in this transaction: gap-free, in stored order.
     const salonIds = [...new Set(fresh.map((i) => (batch[i] as NewMessage).salonId))];
-    let counters = trx.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds);
-    if (flavor.lockCounters) counters = counters.forUpdate();
-    const next = new Map((await counters.execute()).map((r) => [r.salon_id, Number(r.seq)]));
-    const seqs = fresh.map((i) => {
-      const salonId = (batch[i] as NewMessage).salonId;
-      const seq = (next.get(salonId) ?? 0) + 1;
-      next.set(salonId, seq);
-      return seq;
-    });
-    // One statement for every salon of the batch: each round trip holds the counters' locks.
-    const counter = sql<number>`CASE salon_id ${sql.join(
-      salonIds.map((id) => sql`WHEN ${id} THEN ${next.get(id) ?? 0}`),
-      sql` `,
-    )} END`;
-    await trx.updateTable('salons').set({seq: counter}).where('salon_id', 'in', salonIds).execute();
-    // 3. One multi-row INSERT for the whole batch: the reason batching is fast.
-    const rows = fresh.map((i, k) => {
-      const m = batch[i] as NewMessage;
-      return {
-        client_id: m.clientId,
-        salon_id: m.salonId,
-        contenu: m.text,
-        timestamp: flavor.time(m.ts),
-        seq: seqs[k] as number,
-        client_msg_id: m.clientMsgId ?? null,
-        author_alias: m.alias,
-      };
-    });
-    const ids = await insertMessages(trx, flavor, rows);
+    const {seqs, ids} = flavor.oneTripCommit ? await storeInOneTrip(trx, flavor, batch, fresh, salonIds) : await storeStepByStep(trx, flavor, batch, fresh, salonIds);
     fresh.forEach((i, k) => {
       const m = batch[i] as NewMessage;
       results[i] = {
@@ -115,10 +86,92 @@ export async function appendBatch(trx: Transaction<Database>, flavor: Flavor, ba
   return results as StoredMessage[];
 }
 
+type Row = {client_id: number; salon_id: number; contenu: string; timestamp: TimeValue; seq: number; client_msg_id: string | null; author_alias: string};
+
+const rowOf = (flavor: Flavor, m: NewMessage, seq: number): Row => ({
+  client_id: m.clientId,
+  salon_id: m.salonId,
+  contenu: m.text,
+  timestamp: flavor.time(m.ts),
+  seq,
+  client_msg_id: m.clientMsgId ?? null,
+  author_alias: m.alias,
+});
+
+/** Lock and read the counters, advance them, insert: a round trip each (SQLite: no trips). */
+async function storeStepByStep(trx: Transaction<Database>, flavor: Flavor, batch: readonly NewMessage[], fresh: number[], salonIds: number[]) {
+  // 2. Advance each salon's counter in this transaction: gap-free, in stored order.
+  let counters = trx.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds);
+  if (flavor.lockCounters) counters = counters.forUpdate();
+  const next = new Map((await counters.execute()).map((r) => [r.salon_id, Number(r.seq)]));
+  const seqs = fresh.map((i) => {
+    const salonId = (batch[i] as NewMessage).salonId;
+    const seq = (next.get(salonId) ?? 0) + 1;
+    next.set(salonId, seq);
+    return seq;
+  });
+  // One statement for every salon of the batch.
+  const counter = sql<number>`CASE salon_id ${sql.join(
+    salonIds.map((id) => sql`WHEN ${id} THEN ${next.get(id) ?? 0}`),
+    sql` `,
+  )} END`;
+  await trx.updateTable('salons').set({seq: counter}).where('salon_id', 'in', salonIds).execute();
+  // 3. One multi-row INSERT for the whole batch: the reason batching is fast.
+  const ids = await insertMessages(trx, flavor, fresh.map((i, k) => rowOf(flavor, batch[i] as NewMessage, seqs[k] as number)));
+  return {seqs, ids};
+}
+
+/**
+ * MySQL: the counters' row locks are what every writer of every node waits for, so they
+ * are held for one round trip only. Advancing the counters (which takes the locks), the
+ * INSERT (each row's seq computed in SQL from its salon's advanced counter), reading the
+ * counters back and the COMMIT (which releases the locks) go to the server as one
+ * multi-statement query: no wait on this process's event loop while the locks are held.
+ * The transaction's own COMMIT that follows finds nothing left to commit.
+ */
+async function storeInOneTrip(trx: Transaction<Database>, flavor: Flavor, batch: readonly NewMessage[], fresh: number[], salonIds: number[]) {
+  const count = new Map<number, number>();
+  const nth = fresh.map((i) => {
+    const salonId = (batch[i] as NewMessage).salonId;
+    const n = (count.get(salonId) ?? 0) + 1;
+    count.set(salonId, n);
+    return n;
+  });
+  const advance = trx
+    .updateTable('salons')
+    .set({seq: sql<number>`seq + CASE salon_id ${sql.join(salonIds.map((id) => sql`WHEN ${id} THEN ${count.get(id) ?? 0}`), sql` `)} END`})
+    .where('salon_id', 'in', salonIds)
+    .compile();
+  const values = fresh.map((i, k) => {
+    const m = batch[i] as NewMessage;
+    const r = rowOf(flavor, m, 0);
+    const back = (count.get(m.salonId) ?? 0) - (nth[k] as number);
+    return sql`(${r.client_id}, ${r.salon_id}, ${r.contenu}, ${r.timestamp}, (SELECT s.seq FROM salons s WHERE s.salon_id = ${r.salon_id}) - ${back}, ${r.client_msg_id}, ${r.author_alias})`;
+  });
+  const insert = sql`INSERT INTO messages (client_id, salon_id, contenu, timestamp, seq, client_msg_id, author_alias) VALUES ${sql.join(values)}`.compile(trx);
+  const readBack = trx.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds).compile();
+  const parts = [advance, insert, readBack];
+  const query = CompiledQuery.raw(`${parts.map((p) => p.sql).join(';\n')};\nCOMMIT`, parts.flatMap((p) => [...p.parameters]));
+  const {rows} = await trx.executeQuery(query);
+  const [, inserted, counters] = rows as unknown as [unknown, {insertId?: number | string}, {salon_id: number; seq: number | string}[]];
+  const last = new Map(counters.map((r) => [r.salon_id, Number(r.seq)]));
+  const seqs = fresh.map((i, k) => {
+    const salonId = (batch[i] as NewMessage).salonId;
+    return (last.get(salonId) ?? 0) - (count.get(salonId) ?? 0) + (nth[k] as number);
+  });
+  if (flavor.consecutiveIds && inserted?.insertId !== undefined) {
+    const first = Number(inserted.insertId);
+    return {seqs, ids: fresh.map((_, k) => first + k)};
+  }
+  // Committed: reading the ids back holds no lock any more.
+  const ids = await readIds(trx, fresh.map((i, k) => ({salon_id: (batch[i] as NewMessage).salonId, seq: seqs[k] as number})));
+  return {seqs, ids};
+}
+
 async function insertMessages(
 trx: Transaction<Database>,
 flavor: Flavor,
-  rows: {client_id: number; salon_id: number; contenu: string; timestamp: TimeValue; seq: number; client_msg_id: string | null; author_alias: string}[],
+  rows: Row[],
 ): Promise<number[]> {
   if (flavor.returning) {
     const inserted = await trx.insertInto('messages').values(rows).returning('message_id').execute();
@@ -131,16 +184,22 @@ flavor: Flavor,
     const first = Number(result.insertId);
     return rows.map((_, k) => first + k);
   }
-  // AUTO_INCREMENT ids of a multi-row insert are not promised to be consecutive on every
-  // MySQL setting, so they are read back by the unique (salon_id, seq) key.
+  return readIds(trx, rows);
+}
+
+/**
+ * AUTO_INCREMENT ids of a multi-row insert are not promised to be consecutive on every
+ * MySQL setting, so they are read back by the unique (salon_id, seq) key: one query for all
+ * the batch's salons, each a range of that key.
+ */
+async function readIds(db: Transaction<Database>, rows: {salon_id: number; seq: number}[]): Promise<number[]> {
   const wanted = new Map(rows.map((r, k) => [`${r.salon_id}:${r.seq}`, k]));
   const range = new Map<number, {low: number; high: number}>();
   for (const r of rows) {
     const seen = range.get(r.salon_id);
     range.set(r.salon_id, {low: Math.min(seen?.low ?? r.seq, r.seq), high: Math.max(seen?.high ?? r.seq, r.seq)});
   }
-  // One query for all the batch's salons, each a range of its unique (salon_id, seq) key.
-  const found = await trx
+  const found = await db
     .selectFrom('messages')
     .select(['message_id', 'salon_id', 'seq'])
     .where((eb) =>

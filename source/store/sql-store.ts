@@ -35,6 +35,8 @@ export interface Flavor {
   readonly returning: boolean;
   /** A multi-row INSERT's AUTO_INCREMENT ids are consecutive from its insertId. */
   readonly consecutiveIds?: boolean;
+  /** The locked part of a batch goes as one multi-statement query ending in COMMIT. */
+  readonly oneTripCommit?: boolean;
   conflictField(error: unknown): 'username' | 'alias' | null;
   isUnavailable(error: unknown): boolean;
   /** Contention that clears by itself (another process holds a lock): worth a retry. */
