@@ -12,6 +12,10 @@ import {messageInfo} from './views.js';
 
 const FILL_PAGE = 500;
 const FILL_PATIENCE_MS = 30_000;
+const GAP_PATIENCE_MS = 2000;
+const GAP_RETRY_MS = 10;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Delivery {
   /** Salons whose gap is being read, with the messages that arrived meanwhile. */
@@ -79,7 +83,10 @@ export class Delivery {
     // While the database cannot be read, nothing new can be stored either, so waiting for it
     // holds back little. Past the limit, what we have goes out: clients see the jump in
     // sequence numbers and fetch the gap themselves once the database is back.
-    for (const deadline = Date.now() + FILL_PATIENCE_MS; ; ) {
+    const deadline = Date.now() + FILL_PATIENCE_MS;
+    let gapSince: number | undefined;
+    for (;;) {
+      let full = false;
       try {
         const missing = await this.store.messagesAfter(salon.id, salon.seq, FILL_PAGE);
         // A page goes out as one write per recipient, as a stored batch does.
@@ -93,13 +100,32 @@ export class Delivery {
           const bytes = Buffer.concat(frames);
           for (const peer of salon.online) peer.write(bytes);
         }
-        if (missing.length < FILL_PAGE) break;
+        full = missing.length === FILL_PAGE;
       } catch {
         if (Date.now() > deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, 250));
+        await sleep(250);
+        continue;
       }
+      if (full) continue;
+      this.sendFollowing(salon, waiting);
+      if (waiting.length === 0) break;
+      // A message past the gap is here, yet the gap cannot be read: on MariaDB a commit can
+      // be visible to one reader a moment before another's that preceded it. Look again
+      // shortly rather than skip what is about to appear.
+      gapSince ??= Date.now();
+      if (Date.now() - gapSince > GAP_PATIENCE_MS) break;
+      await sleep(GAP_RETRY_MS);
     }
     this.filling.delete(salon.id);
     for (const m of waiting.sort((a, b) => a.seq - b.seq)) if (m.seq > salon.seq) this.send(salon, m);
+  }
+
+  /** Sends what waited and now follows on without a gap; drops what was delivered. */
+  private sendFollowing(salon: SalonState, waiting: StoredMessage[]): void {
+    waiting.sort((a, b) => a.seq - b.seq);
+    while (waiting.length > 0 && (waiting[0] as StoredMessage).seq <= salon.seq + 1) {
+      const m = waiting.shift() as StoredMessage;
+      if (m.seq === salon.seq + 1) this.send(salon, m);
+    }
   }
 }
