@@ -142,18 +142,23 @@ async function storeInOneTrip(trx: Transaction<Database>, flavor: Flavor, batch:
     .set({seq: sql<number>`seq + CASE salon_id ${sql.join(salonIds.map((id) => sql`WHEN ${id} THEN ${count.get(id) ?? 0}`), sql` `)} END`})
     .where('salon_id', 'in', salonIds)
     .compile();
+  // Each salon's advanced counter, read once into a session variable that the INSERT's
+  // rows use: no per-row subquery. (Salon ids are integers from the database.)
+  const variable = (id: number) => sql.raw(`@chat_seq_${Math.trunc(Number(id))}`);
+  const reads = salonIds.map((id) => sql`SELECT seq INTO ${variable(id)} FROM salons WHERE salon_id = ${id}`.compile(trx));
   const values = fresh.map((i, k) => {
     const m = batch[i] as NewMessage;
     const r = rowOf(flavor, m, 0);
     const back = (count.get(m.salonId) ?? 0) - (nth[k] as number);
-    return sql`(${r.client_id}, ${r.salon_id}, ${r.contenu}, ${r.timestamp}, (SELECT s.seq FROM salons s WHERE s.salon_id = ${r.salon_id}) - ${back}, ${r.client_msg_id}, ${r.author_alias})`;
+    return sql`(${r.client_id}, ${r.salon_id}, ${r.contenu}, ${r.timestamp}, ${variable(m.salonId)} - ${back}, ${r.client_msg_id}, ${r.author_alias})`;
   });
   const insert = sql`INSERT INTO messages (client_id, salon_id, contenu, timestamp, seq, client_msg_id, author_alias) VALUES ${sql.join(values)}`.compile(trx);
   const readBack = trx.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds).compile();
-  const parts = [advance, insert, readBack];
+  const parts = [advance, ...reads, insert, readBack];
   const query = CompiledQuery.raw(`${parts.map((p) => p.sql).join(';\n')};\nCOMMIT`, parts.flatMap((p) => [...p.parameters]));
   const {rows} = await trx.executeQuery(query);
-  const [, inserted, counters] = rows as unknown as [unknown, {insertId?: number | string}, {salon_id: number; seq: number | string}[]];
+  const inserted = rows[1 + reads.length] as {insertId?: number | string} | undefined;
+  const counters = rows[2 + reads.length] as unknown as {salon_id: number; seq: number | string}[];
   const last = new Map(counters.map((r) => [r.salon_id, Number(r.seq)]));
   const seqs = fresh.map((i, k) => {
     const salonId = (batch[i] as NewMessage).salonId;
