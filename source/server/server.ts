@@ -33,7 +33,7 @@ export interface ServerOptions {
   /** Liveness and catch-up timing on a shared bus (tests shorten it). */
   cluster?: Partial<ClusterTiming>;
   connection?: Partial<ConnectionLimits>;
-  writer?: {maxBatch?: number; maxQueue?: number; commitTimeoutMs?: number};
+  writer?: {maxBatch?: number; maxQueue?: number; commitTimeoutMs?: number; concurrency?: number};
   sessionTtlMs?: number;
   policy?: Partial<Policy>;
   /** PEM certificate chain and key: the listener speaks TLS instead of plain TCP. */
@@ -72,6 +72,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   const writer = new Writer(store, {
     maxBatch: options.writer?.maxBatch ?? 1000,
     maxQueue: options.writer?.maxQueue ?? 20_000,
+    concurrency: options.writer?.concurrency ?? (store.kind === 'mysql' ? 2 : 1),
     commitTimeoutMs: options.writer?.commitTimeoutMs ?? 10_000,
     onStored: (messages) => hub.publish({kind: 'messages', messages}),
     onFailure: (error) => notify({kind: 'store_unavailable', detail: error instanceof Error ? error.message : String(error)}),

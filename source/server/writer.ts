@@ -19,6 +19,8 @@ export interface WriterOptions {
   maxBatch: number;
   /** Most messages waiting; past it, sends are refused with OVERLOADED. */
   maxQueue: number;
+  /** Batches in flight at once: 1 where commits serialise anyway (SQLite), 2 on MySQL. */
+  concurrency: number;
   /** Called with each stored batch, before the senders' acknowledgements go out. */
   onStored(messages: StoredMessage[]): void;
   onFailure(error: unknown): void;
@@ -42,11 +44,15 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+type Outcome = {ok: true; stored: StoredMessage[]} | {ok: false; error: unknown};
+
 export class Writer {
   private queue: Pending[] = [];
-  private flushing = false;
+  private inFlight = 0;
   private scheduled = false;
   private failing = false;
+  /** Settles when every batch started so far is answered: results go out in this order. */
+  private tail: Promise<void> = Promise.resolve();
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly store: Store, private readonly options: WriterOptions) {}
@@ -66,50 +72,69 @@ export class Writer {
 
   /** Resolves once every message submitted so far is stored or refused (graceful stop). */
   drain(): Promise<void> {
-    if (!this.flushing && this.queue.length === 0) return Promise.resolve();
+    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private schedule(): void {
-    if (this.scheduled || this.flushing) return;
+    if (this.scheduled || this.inFlight >= this.options.concurrency) return;
     this.scheduled = true;
     // setImmediate, not nextTick: lets every frame already read from the sockets in this
     // turn of the event loop join the batch.
     setImmediate(() => {
       this.scheduled = false;
-      void this.flush();
+      this.start();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.queue.length > 0) {
+  /**
+   * Starts batches while a slot is free. With two slots (MySQL), the next batch begins its
+   * transaction while the previous one commits and waits for it on the salons' counter
+   * rows, so the database is never idle between batches; the seq order is still the commit
+   * order, and results are handed out in the order the batches started.
+   */
+  private start(): void {
+    while (this.queue.length > 0 && this.inFlight < this.options.concurrency) {
       const batch = this.queue.splice(0, this.options.maxBatch);
-      try {
-        const stored = await withTimeout(this.store.appendMessages(batch.map((p) => p.message)), this.options.commitTimeoutMs);
-        if (this.failing) {
-          this.failing = false;
-          this.options.onRecovery();
-        }
-        // Retries answered from storage are in there too: delivery drops what it has sent
-        // and sends what it never heard of (a first attempt whose commit answer was lost).
-        this.options.onStored(stored);
-        batch.forEach((p, i) => {
-          const {replayed: _, ...message} = stored[i] as StoredMessage;
-          p.resolve(message);
-        });
-      } catch (error) {
-        // The transaction rolled back: nothing of this batch is stored, so every sender is
-        // told and may retry with the same clientMsgId.
-        if (!this.failing) {
-          this.failing = true;
-          this.options.onFailure(error);
-        }
-        const code = error instanceof StoreUnavailableError ? 'STORE_UNAVAILABLE' : 'INTERNAL';
-        for (const p of batch) p.reject(new ChatError(code));
-      }
+      this.inFlight += 1;
+      const outcome: Promise<Outcome> = withTimeout(this.store.appendMessages(batch.map((p) => p.message)), this.options.commitTimeoutMs).then(
+        (stored) => ({ok: true, stored}),
+        (error: unknown) => ({ok: false, error}),
+      );
+      const previous = this.tail;
+      this.tail = (async () => {
+        const result = await outcome;
+        await previous;
+        this.answer(batch, result);
+        this.inFlight -= 1;
+        if (this.queue.length > 0) this.schedule();
+        else if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      })();
     }
-    this.flushing = false;
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private answer(batch: Pending[], result: Outcome): void {
+    if (result.ok) {
+      if (this.failing) {
+        this.failing = false;
+        this.options.onRecovery();
+      }
+      // Retries answered from storage are in there too: delivery drops what it has sent
+      // and sends what it never heard of (a first attempt whose commit answer was lost).
+      this.options.onStored(result.stored);
+      batch.forEach((p, i) => {
+        const {replayed: _, ...message} = result.stored[i] as StoredMessage;
+        p.resolve(message);
+      });
+      return;
+    }
+    // The transaction rolled back: nothing of this batch is stored, so every sender is
+    // told and may retry with the same clientMsgId.
+    if (!this.failing) {
+      this.failing = true;
+      this.options.onFailure(result.error);
+    }
+    const code = result.error instanceof StoreUnavailableError ? 'STORE_UNAVAILABLE' : 'INTERNAL';
+    for (const p of batch) p.reject(new ChatError(code));
   }
 }
