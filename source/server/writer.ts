@@ -89,9 +89,10 @@ export class Writer {
 
   /**
    * Starts batches while a slot is free. With two slots (MySQL), the next batch begins its
-   * transaction while the previous one commits and waits for it on the salons' counter
-   * rows, so the database is never idle between batches; the seq order is still the commit
-   * order, and results are handed out in the order the batches started.
+   * transaction while the previous one commits, so the database is never idle between
+   * batches. Results are handed out in the order the batches started; the later batch may
+   * have committed first and hold the lower seqs, which delivery puts back in order (it
+   * reads a gap from the database before going past it).
    */
   private start(): void {
     while (this.queue.length > 0 && this.inFlight < this.options.concurrency) {
