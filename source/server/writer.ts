@@ -51,8 +51,8 @@ export class Writer {
   private inFlight = 0;
   private scheduled = false;
   private failing = false;
-  /** Settles when every batch started so far is answered: results go out in this order. */
-  private tail: Promise<void> = Promise.resolve();
+  /** Batches started and not yet answered, oldest first, with their outcome once known. */
+  private readonly started: {batch: Pending[]; result?: Outcome}[] = [];
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly store: Store, private readonly options: WriterOptions) {}
@@ -90,39 +90,51 @@ export class Writer {
   /**
    * Starts batches while a slot is free. With two slots (MySQL), the next batch begins its
    * transaction while the previous one commits, so the database is never idle between
-   * batches. Results are handed out in the order the batches started; the later batch may
-   * have committed first and hold the lower seqs, which delivery puts back in order (it
-   * reads a gap from the database before going past it).
+   * batches. The later batch may commit first and hold the lower seqs: outcomes are held
+   * until every earlier batch has its own, and what is known together is handed to
+   * delivery in seq order, so that it need not read from the database a gap that is
+   * sitting in the next batch.
    */
   private start(): void {
     while (this.queue.length > 0 && this.inFlight < this.options.concurrency) {
-      const batch = this.queue.splice(0, this.options.maxBatch);
+      const entry: {batch: Pending[]; result?: Outcome} = {batch: this.queue.splice(0, this.options.maxBatch)};
+      this.started.push(entry);
       this.inFlight += 1;
-      const outcome: Promise<Outcome> = withTimeout(this.store.appendMessages(batch.map((p) => p.message)), this.options.commitTimeoutMs).then(
-        (stored) => ({ok: true, stored}),
-        (error: unknown) => ({ok: false, error}),
-      );
-      const previous = this.tail;
-      this.tail = (async () => {
-        const result = await outcome;
-        await previous;
-        this.answer(batch, result);
-        this.inFlight -= 1;
-        if (this.queue.length > 0) this.schedule();
-        else if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-      })();
+      void withTimeout(this.store.appendMessages(entry.batch.map((p) => p.message)), this.options.commitTimeoutMs)
+        .then(
+          (stored): Outcome => ({ok: true, stored}),
+          (error: unknown): Outcome => ({ok: false, error}),
+        )
+        .then((result) => {
+          entry.result = result;
+          this.answerSettled();
+        });
     }
   }
 
-  private answer(batch: Pending[], result: Outcome): void {
-    if (result.ok) {
+  private answerSettled(): void {
+    const ready: {batch: Pending[]; result: Outcome}[] = [];
+    while (this.started[0]?.result) ready.push(this.started.shift() as {batch: Pending[]; result: Outcome});
+    if (ready.length === 0) return;
+    const stored = ready.flatMap((r) => (r.result.ok ? r.result.stored : []));
+    if (stored.length > 0) {
       if (this.failing) {
         this.failing = false;
         this.options.onRecovery();
       }
       // Retries answered from storage are in there too: delivery drops what it has sent
       // and sends what it never heard of (a first attempt whose commit answer was lost).
-      this.options.onStored(result.stored);
+      this.options.onStored(ready.length > 1 ? [...stored].sort((a, b) => a.seq - b.seq) : stored);
+    }
+    for (const {batch, result} of ready) this.answer(batch, result);
+    this.inFlight -= ready.length;
+    if (this.queue.length > 0) this.schedule();
+    else if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** Acknowledges the senders (their batch already went to delivery) or refuses them. */
+  private answer(batch: Pending[], result: Outcome): void {
+    if (result.ok) {
       batch.forEach((p, i) => {
         const {replayed: _, ...message} = result.stored[i] as StoredMessage;
         p.resolve(message);
