@@ -43,9 +43,11 @@ export async function appendBatch(trx: Transaction<Database>, flavor: Flavor, ba
   const withId = batch.filter((m) => m.clientMsgId !== undefined);
   const earlier = new Map<string, StoredMessage>();
   if (withId.length > 0) {
+    // By (client, id) pairs: two separate IN lists would make the database probe every
+    // sender with every id (20 senders x 1,000 ids = 20,000 probes for one batch).
+    const pairs = [...new Map(withId.map((m) => [keyOf(m.clientId, m.clientMsgId as string), m])).values()];
     const rows = await messageQuery(trx)
-      .where('m.client_id', 'in', [...new Set(withId.map((m) => m.clientId))])
-      .where('m.client_msg_id', 'in', [...new Set(withId.map((m) => m.clientMsgId as string))])
+      .where((eb) => eb(eb.refTuple('m.client_id', 'm.client_msg_id'), 'in', pairs.map((m) => eb.tuple(m.clientId, m.clientMsgId as string))))
       .execute();
     for (const row of rows) {
       const message = toMessage(row);
