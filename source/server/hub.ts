@@ -14,6 +14,7 @@ import {type Bus, type HubEvent, type NodeEvent, isNodeEvent} from './bus.js';
 import {Delivery} from './delivery.js';
 import type {Notify} from './notices.js';
 import type {Peer} from './peer.js';
+import {PresenceRounds} from './presence.js';
 
 export interface UserState {
   id: number;
@@ -39,8 +40,6 @@ export interface SalonState {
   online: Set<Peer>;
 }
 
-const PRESENCE_ROUND_MS = 50;
-
 /** Salon names match without regard to case or accents: "comptabilite" finds Comptabilité. */
 export const salonKey = foldName;
 export const userKey = (username: string) => username.toLowerCase();
@@ -58,12 +57,9 @@ export class Hub {
   private readonly salonsByName = new Map<string, SalonState>();
   private readonly moderatorPeers = new Set<Peer>();
   private readonly allPeers = new Set<Peer>();
-  private readonly watchers = new Map<number, Set<Peer>>();
-  private readonly watching = new Map<Peer, number>();
 
   private readonly delivery: Delivery;
-  private readonly presenceChanges = new Map<UserState, boolean>();
-  private presenceTimer: NodeJS.Timeout | undefined;
+  private readonly rounds = new PresenceRounds<UserState>();
   private resyncing: Promise<void> | undefined;
   private lastResync = 0;
 
@@ -304,45 +300,14 @@ export class Hub {
     this.replaceRoster(instance, []);
   }
 
-  /**
-   * The salon whose member list a connection shows: it is told who comes and goes among
-   * that salon's members. Presence goes to watchers only, not to everyone: with N users
-   * online, telling everyone would cost N writes per login, N² for a reconnection storm.
-   */
+  /** The salon whose member list a connection shows: it hears who comes and goes there. */
   watch(peer: Peer, salonId: number | null): void {
-    const before = this.watching.get(peer);
-    if (before !== undefined) this.watchers.get(before)?.delete(peer);
-    if (salonId === null) return void this.watching.delete(peer);
-    this.watching.set(peer, salonId);
-    const set = this.watchers.get(salonId) ?? new Set<Peer>();
-    set.add(peer);
-    this.watchers.set(salonId, set);
+    this.rounds.watch(peer, salonId);
   }
 
-  /**
-   * Presence goes out in rounds: the changes of PRESENCE_ROUND_MS are joined, per watched
-   * salon, into one buffer written once to each watcher. A reconnection storm of N users
-   * watched by W connections then costs W writes per round, not N x W.
-   */
   private presence(user: UserState, online: boolean): void {
     this.onPresence(user, online);
-    this.presenceChanges.set(user, online);
-    this.presenceTimer ??= setTimeout(() => this.flushPresence(), PRESENCE_ROUND_MS);
-  }
-
-  private flushPresence(): void {
-    this.presenceTimer = undefined;
-    const changes = [...this.presenceChanges];
-    this.presenceChanges.clear();
-    for (const [salonId, watchers] of this.watchers) {
-      if (watchers.size === 0) continue;
-      const frames = changes
-        .filter(([user]) => user.salons.has(salonId))
-        .map(([user, online]) => encodeFrame({event: 'presence', username: user.username, alias: user.alias, online}));
-      if (frames.length === 0) continue;
-      const bytes = Buffer.concat(frames);
-      for (const peer of watchers) peer.write(bytes);
-    }
+    this.rounds.changed(user, online);
   }
 
   // ---- applying changes ---------------------------------------------------------------
