@@ -13,8 +13,24 @@ function client(srv: TestServer, username = ''): Controller {
   return controller;
 }
 
+/**
+ * Waits for a state that passes the check, looking at every state the controller goes
+ * through: a poll could miss a short one (a reconnection that completes in a few ms).
+ */
 const until = (controller: Controller, check: (state: AppState) => boolean, timeoutMs = 5000) =>
-  eventually(async () => check(controller.getState()), timeoutMs);
+  new Promise<void>((resolve, reject) => {
+    if (check(controller.getState())) return resolve();
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error('condition not met in time'));
+    }, timeoutMs);
+    const stop = controller.subscribe(() => {
+      if (!check(controller.getState())) return;
+      clearTimeout(timer);
+      stop();
+      resolve();
+    });
+  });
 
 async function signIn(controller: Controller, username: string, password = PASSWORD): Promise<void> {
   await until(controller, (s) => s.screen === 'login');
