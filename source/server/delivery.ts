@@ -20,6 +20,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class Delivery {
   /** Salons whose gap is being read, with the messages that arrived meanwhile. */
   private readonly filling = new Map<number, StoredMessage[]>();
+  /** A fill waiting out a database failure, woken early once a batch is stored again. */
+  private readonly napping = new Map<number, () => void>();
 
   constructor(
     private readonly store: Pick<Store, 'messagesAfter'>,
@@ -44,7 +46,13 @@ export class Delivery {
     const salon = this.salonOf(m.salonId);
     if (!salon) return;
     const waiting = this.filling.get(salon.id);
-    if (waiting) return void waiting.push(m);
+    if (waiting) {
+      waiting.push(m);
+      // A batch was just stored, so the database answers again: read the gap now rather
+      // than at the end of the pause, or the acknowledgements would run ahead of delivery.
+      this.napping.get(salon.id)?.();
+      return;
+    }
     if (m.seq <= salon.seq) return;
     if (m.seq === salon.seq + 1) {
       salon.seq = m.seq;
@@ -60,7 +68,10 @@ export class Delivery {
 
   /** The database says the salon has stored up to `seq`: deliver what is missing here. */
   catchUp(salon: SalonState, seq: number): void {
-    if (seq > salon.seq && !this.filling.has(salon.id)) void this.fill(salon);
+    if (seq <= salon.seq) return;
+    // The database was just read: a fill pausing after a failure can try again now.
+    if (this.filling.has(salon.id)) this.napping.get(salon.id)?.();
+    else void this.fill(salon);
   }
 
   private flushSalon(salon: SalonState, out: Map<SalonState, Buffer[]>): void {
@@ -103,7 +114,7 @@ export class Delivery {
         full = missing.length === FILL_PAGE;
       } catch {
         if (Date.now() > deadline) break;
-        await sleep(250);
+        await this.nap(salon.id, 250);
         continue;
       }
       if (full) continue;
@@ -118,6 +129,18 @@ export class Delivery {
     }
     this.filling.delete(salon.id);
     for (const m of waiting.sort((a, b) => a.seq - b.seq)) if (m.seq > salon.seq) this.send(salon, m);
+  }
+
+  private nap(salonId: number, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.napping.delete(salonId);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.napping.set(salonId, wake);
+    });
   }
 
   /** Sends what waited and now follows on without a gap; drops what was delivered. */
