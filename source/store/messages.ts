@@ -34,60 +34,6 @@ export const toMessage = (row: MessageRow): StoredMessage => ({
   clientMsgId: toText(row.client_msg_id),
 });
 
-export async function appendBatch(trx: Transaction<Database>, flavor: Flavor, batch: readonly NewMessage[]): Promise<StoredMessage[]> {
-  const results: (StoredMessage | undefined)[] = new Array(batch.length);
-  // 1. Retries: a (client, clientMsgId) stored before returns the first stored message.
-  const keyOf = (clientId: number | null, id: string) => `${clientId}\u0000${id}`;
-  const firstIndex = new Map<string, number>();
-  const duplicateOf = new Map<number, number>();
-  const withId = batch.filter((m) => m.clientMsgId !== undefined);
-  const earlier = new Map<string, StoredMessage>();
-  if (withId.length > 0) {
-    // By (client, id) pairs: two separate IN lists would make the database probe every
-    // sender with every id (20 senders x 1,000 ids = 20,000 probes for one batch).
-    const pairs = [...new Map(withId.map((m) => [keyOf(m.clientId, m.clientMsgId as string), m])).values()];
-    const rows = await messageQuery(trx)
-      .where((eb) => eb(eb.refTuple('m.client_id', 'm.client_msg_id'), 'in', pairs.map((m) => eb.tuple(m.clientId, m.clientMsgId as string))))
-      .execute();
-    for (const row of rows) {
-      const message = toMessage(row);
-      earlier.set(keyOf(row.client_id, message.clientMsgId ?? ''), {...message, replayed: true});
-    }
-  }
-  const fresh: number[] = [];
-  batch.forEach((message, index) => {
-    if (message.clientMsgId === undefined) return void fresh.push(index);
-    const key = keyOf(message.clientId, message.clientMsgId);
-    const stored = earlier.get(key);
-    if (stored) return void (results[index] = stored);
-    const first = firstIndex.get(key);
-    if (first !== undefined) return void duplicateOf.set(index, first);
-    firstIndex.set(key, index);
-    fresh.push(index);
-  });
-
-  if (fresh.length > 0) {
-    const salonIds = [...new Set(fresh.map((i) => (batch[i] as NewMessage).salonId))];
-    const {seqs, ids} = flavor.oneTripCommit ? await storeInOneTrip(trx, flavor, batch, fresh, salonIds) : await storeStepByStep(trx, flavor, batch, fresh, salonIds);
-    fresh.forEach((i, k) => {
-      const m = batch[i] as NewMessage;
-      results[i] = {
-        id: ids[k] as number,
-        salonId: m.salonId,
-        seq: seqs[k] as number,
-        clientId: m.clientId,
-        username: m.username,
-        alias: m.alias,
-        text: m.text,
-        ts: m.ts,
-        clientMsgId: m.clientMsgId ?? null,
-      };
-    });
-  }
-  for (const [index, first] of duplicateOf) results[index] = {...(results[first] as StoredMessage), replayed: true};
-  return results as StoredMessage[];
-}
-
 type Row = {client_id: number; salon_id: number; contenu: string; timestamp: TimeValue; seq: number; client_msg_id: string | null; author_alias: string};
 
 const rowOf = (flavor: Flavor, m: NewMessage, seq: number): Row => ({
@@ -100,13 +46,85 @@ const rowOf = (flavor: Flavor, m: NewMessage, seq: number): Row => ({
   author_alias: m.alias,
 });
 
-/** Lock and read the counters, advance them, insert: a round trip each (SQLite: no trips). */
-async function storeStepByStep(trx: Transaction<Database>, flavor: Flavor, batch: readonly NewMessage[], fresh: number[], salonIds: number[]) {
+const keyOf = (clientId: number | null, id: string) => `${clientId}\u0000${id}`;
+
+/** What a batch needs written, once the earlier attempts of its retries are known. */
+interface Plan {
+  results: (StoredMessage | undefined)[];
+  /** Indexes of the messages to insert, in batch order. */
+  fresh: number[];
+  /** A clientMsgId sent twice in one batch: the later index answers as the first. */
+  duplicateOf: Map<number, number>;
+}
+
+function plan(batch: readonly NewMessage[], earlier: ReadonlyMap<string, StoredMessage>): Plan {
+  const results: (StoredMessage | undefined)[] = new Array(batch.length);
+  const firstIndex = new Map<string, number>();
+  const duplicateOf = new Map<number, number>();
+  const fresh: number[] = [];
+  batch.forEach((message, index) => {
+    if (message.clientMsgId === undefined) return void fresh.push(index);
+    const key = keyOf(message.clientId, message.clientMsgId);
+    const stored = earlier.get(key);
+    if (stored) return void (results[index] = stored);
+    const first = firstIndex.get(key);
+    if (first !== undefined) return void duplicateOf.set(index, first);
+    firstIndex.set(key, index);
+    fresh.push(index);
+  });
+  return {results, fresh, duplicateOf};
+}
+
+/** Retries: a (client, clientMsgId) stored before returns the first stored message. */
+async function storedEarlier(db: Kysely<Database>, batch: readonly NewMessage[]): Promise<Map<string, StoredMessage>> {
+  const earlier = new Map<string, StoredMessage>();
+  const withId = batch.filter((m) => m.clientMsgId !== undefined);
+  if (withId.length === 0) return earlier;
+  // By (client, id) pairs: two separate IN lists would make the database probe every
+  // sender with every id (20 senders x 1,000 ids = 20,000 probes for one batch).
+  const pairs = [...new Map(withId.map((m) => [keyOf(m.clientId, m.clientMsgId as string), m])).values()];
+  const rows = await messageQuery(db)
+    .where((eb) => eb(eb.refTuple('m.client_id', 'm.client_msg_id'), 'in', pairs.map((m) => eb.tuple(m.clientId, m.clientMsgId as string))))
+    .execute();
+  for (const row of rows) {
+    const message = toMessage(row);
+    earlier.set(keyOf(row.client_id, message.clientMsgId ?? ''), {...message, replayed: true});
+  }
+  return earlier;
+}
+
+function finish(batch: readonly NewMessage[], {results, fresh, duplicateOf}: Plan, written: {seqs: number[]; ids: number[]}): StoredMessage[] {
+  fresh.forEach((i, k) => {
+    const m = batch[i] as NewMessage;
+    results[i] = {
+      id: written.ids[k] as number,
+      salonId: m.salonId,
+      seq: written.seqs[k] as number,
+      clientId: m.clientId,
+      username: m.username,
+      alias: m.alias,
+      text: m.text,
+      ts: m.ts,
+      clientMsgId: m.clientMsgId ?? null,
+    };
+  });
+  for (const [index, first] of duplicateOf) results[index] = {...(results[first] as StoredMessage), replayed: true};
+  return results as StoredMessage[];
+}
+
+const salonsOf = (batch: readonly NewMessage[], fresh: number[]) => [...new Set(fresh.map((i) => (batch[i] as NewMessage).salonId))];
+
+/**
+ * SQLite: one write transaction excludes every other writer and costs no round trip, so
+ * the steps run one after the other inside it.
+ */
+export async function appendInTransaction(trx: Transaction<Database>, flavor: Flavor, batch: readonly NewMessage[]): Promise<StoredMessage[]> {
+  const steps = plan(batch, await storedEarlier(trx, batch));
+  if (steps.fresh.length === 0) return finish(batch, steps, {seqs: [], ids: []});
+  const salonIds = salonsOf(batch, steps.fresh);
   // 2. Advance each salon's counter in this transaction: gap-free, in stored order.
-  let counters = trx.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds);
-  if (flavor.lockCounters) counters = counters.forUpdate();
-  const next = new Map((await counters.execute()).map((r) => [r.salon_id, Number(r.seq)]));
-  const seqs = fresh.map((i) => {
+  const next = new Map((await trx.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds).execute()).map((r) => [r.salon_id, Number(r.seq)]));
+  const seqs = steps.fresh.map((i) => {
     const salonId = (batch[i] as NewMessage).salonId;
     const seq = (next.get(salonId) ?? 0) + 1;
     next.set(salonId, seq);
@@ -119,19 +137,52 @@ async function storeStepByStep(trx: Transaction<Database>, flavor: Flavor, batch
   )} END`;
   await trx.updateTable('salons').set({seq: counter}).where('salon_id', 'in', salonIds).execute();
   // 3. One multi-row INSERT for the whole batch: the reason batching is fast.
-  const ids = await insertMessages(trx, flavor, fresh.map((i, k) => rowOf(flavor, batch[i] as NewMessage, seqs[k] as number)));
-  return {seqs, ids};
+  const rows = steps.fresh.map((i, k) => rowOf(flavor, batch[i] as NewMessage, seqs[k] as number));
+  const inserted = await trx.insertInto('messages').values(rows).returning('message_id').execute();
+  return finish(batch, steps, {seqs, ids: inserted.map((r) => Number(r.message_id))});
 }
 
 /**
- * MySQL: the counters' row locks are what every writer of every node waits for, so they
- * are held for one round trip only. Advancing the counters (which takes the locks), the
- * INSERT (each row's seq computed in SQL from its salon's advanced counter), reading the
- * counters back and the COMMIT (which releases the locks) go to the server as one
- * multi-statement query: no wait on this process's event loop while the locks are held.
- * The transaction's own COMMIT that follows finds nothing left to commit.
+ * MySQL: every round trip costs a turn of this process's event loop, which under load is
+ * the larger part of an acknowledgement's latency, so a batch takes one. It is written
+ * as if none of its messages were a retry: a retry is rare (an acknowledgement lost with
+ * its connection), and the unique (client, clientMsgId) key refuses it if it is one. Only
+ * then are the earlier attempts looked up and the rest written.
  */
-async function storeInOneTrip(trx: Transaction<Database>, flavor: Flavor, batch: readonly NewMessage[], fresh: number[], salonIds: number[]) {
+export async function appendInOneTrip(db: Kysely<Database>, flavor: Flavor, batch: readonly NewMessage[]): Promise<StoredMessage[]> {
+  const optimistic = plan(batch, new Map());
+  try {
+    return finish(batch, optimistic, await writeInOneTrip(db, flavor, batch, optimistic.fresh));
+  } catch (error) {
+    await rollback(db);
+    if (!flavor.isDuplicateSend(error)) throw error;
+  }
+  const steps = plan(batch, await storedEarlier(db, batch));
+  if (steps.fresh.length === 0) return finish(batch, steps, {seqs: [], ids: []});
+  try {
+    return finish(batch, steps, await writeInOneTrip(db, flavor, batch, steps.fresh));
+  } catch (error) {
+    // Another attempt of one of these sends committed meanwhile (another node): the store
+    // runs the whole append again, and the lookup then finds it.
+    await rollback(db);
+    throw error;
+  }
+}
+
+/** A failed multi-statement query stops at the failing statement, inside its transaction. */
+async function rollback(db: Kysely<Database>): Promise<void> {
+  await db.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
+}
+
+/**
+ * The counters' row locks are what every writer of every node waits for, so they are
+ * held for one round trip only. Opening the transaction, advancing the counters (which
+ * takes the locks), the INSERT (each row's seq computed in SQL from its salon's advanced
+ * counter), reading the counters back and the COMMIT (which releases the locks) go to the
+ * server as one multi-statement query.
+ */
+async function writeInOneTrip(db: Kysely<Database>, flavor: Flavor, batch: readonly NewMessage[], fresh: number[]) {
+  const salonIds = salonsOf(batch, fresh);
   const count = new Map<number, number>();
   const nth = fresh.map((i) => {
     const salonId = (batch[i] as NewMessage).salonId;
@@ -139,7 +190,7 @@ async function storeInOneTrip(trx: Transaction<Database>, flavor: Flavor, batch:
     count.set(salonId, n);
     return n;
   });
-  const advance = trx
+  const advance = db
     .updateTable('salons')
     .set({seq: sql<number>`seq + CASE salon_id ${sql.join(salonIds.map((id) => sql`WHEN ${id} THEN ${count.get(id) ?? 0}`), sql` `)} END`})
     .where('salon_id', 'in', salonIds)
@@ -147,20 +198,21 @@ async function storeInOneTrip(trx: Transaction<Database>, flavor: Flavor, batch:
   // Each salon's advanced counter, read once into a session variable that the INSERT's
   // rows use: no per-row subquery. (Salon ids are integers from the database.)
   const variable = (id: number) => sql.raw(`@chat_seq_${Math.trunc(Number(id))}`);
-  const reads = salonIds.map((id) => sql`SELECT seq INTO ${variable(id)} FROM salons WHERE salon_id = ${id}`.compile(trx));
+  const reads = salonIds.map((id) => sql`SELECT seq INTO ${variable(id)} FROM salons WHERE salon_id = ${id}`.compile(db));
   const values = fresh.map((i, k) => {
     const m = batch[i] as NewMessage;
     const r = rowOf(flavor, m, 0);
     const back = (count.get(m.salonId) ?? 0) - (nth[k] as number);
     return sql`(${r.client_id}, ${r.salon_id}, ${r.contenu}, ${r.timestamp}, ${variable(m.salonId)} - ${back}, ${r.client_msg_id}, ${r.author_alias})`;
   });
-  const insert = sql`INSERT INTO messages (client_id, salon_id, contenu, timestamp, seq, client_msg_id, author_alias) VALUES ${sql.join(values)}`.compile(trx);
-  const readBack = trx.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds).compile();
+  const insert = sql`INSERT INTO messages (client_id, salon_id, contenu, timestamp, seq, client_msg_id, author_alias) VALUES ${sql.join(values)}`.compile(db);
+  const readBack = db.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds).compile();
   const parts = [advance, ...reads, insert, readBack];
-  const query = CompiledQuery.raw(`${parts.map((p) => p.sql).join(';\n')};\nCOMMIT`, parts.flatMap((p) => [...p.parameters]));
-  const {rows} = await trx.executeQuery(query);
-  const inserted = rows[1 + reads.length] as {insertId?: number | string} | undefined;
-  const counters = rows[2 + reads.length] as unknown as {salon_id: number; seq: number | string}[];
+  const query = CompiledQuery.raw(`START TRANSACTION;\n${parts.map((p) => p.sql).join(';\n')};\nCOMMIT`, parts.flatMap((p) => [...p.parameters]));
+  // One result per statement, START TRANSACTION's first.
+  const {rows} = await db.executeQuery(query);
+  const inserted = rows[2 + reads.length] as {insertId?: number | string} | undefined;
+  const counters = rows[3 + reads.length] as unknown as {salon_id: number; seq: number | string}[];
   const last = new Map(counters.map((r) => [r.salon_id, Number(r.seq)]));
   const seqs = fresh.map((i, k) => {
     const salonId = (batch[i] as NewMessage).salonId;
@@ -171,27 +223,8 @@ async function storeInOneTrip(trx: Transaction<Database>, flavor: Flavor, batch:
     return {seqs, ids: fresh.map((_, k) => first + k)};
   }
   // Committed: reading the ids back holds no lock any more.
-  const ids = await readIds(trx, fresh.map((i, k) => ({salon_id: (batch[i] as NewMessage).salonId, seq: seqs[k] as number})));
+  const ids = await readIds(db, fresh.map((i, k) => ({salon_id: (batch[i] as NewMessage).salonId, seq: seqs[k] as number})));
   return {seqs, ids};
-}
-
-async function insertMessages(
-trx: Transaction<Database>,
-flavor: Flavor,
-  rows: Row[],
-): Promise<number[]> {
-  if (flavor.returning) {
-    const inserted = await trx.insertInto('messages').values(rows).returning('message_id').execute();
-    return inserted.map((r) => Number(r.message_id));
-  }
-  const [result] = await trx.insertInto('messages').values(rows).execute();
-  // Every round trip here holds the salons' counter locks, which every node's writer waits
-  // for: where the ids are known to be consecutive they are not read back.
-  if (flavor.consecutiveIds && result?.insertId !== undefined) {
-    const first = Number(result.insertId);
-    return rows.map((_, k) => first + k);
-  }
-  return readIds(trx, rows);
 }
 
 /**
@@ -199,7 +232,7 @@ flavor: Flavor,
  * MySQL setting, so they are read back by the unique (salon_id, seq) key: one query for all
  * the batch's salons, each a range of that key.
  */
-async function readIds(db: Transaction<Database>, rows: {salon_id: number; seq: number}[]): Promise<number[]> {
+async function readIds(db: Kysely<Database>, rows: {salon_id: number; seq: number}[]): Promise<number[]> {
   const wanted = new Map(rows.map((r, k) => [`${r.salon_id}:${r.seq}`, k]));
   const range = new Map<number, {low: number; high: number}>();
   for (const r of rows) {

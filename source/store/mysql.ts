@@ -48,6 +48,11 @@ const UNAVAILABLE = new Set([
   'ER_QUERY_INTERRUPTED', 'ER_CONNECTION_KILLED', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR', 'ER_OPTION_PREVENTS_STATEMENT',
 ]);
 
+const isDuplicateSend = (error: unknown): boolean => {
+  const e = error as {code?: string; message?: string};
+  return e?.code === 'ER_DUP_ENTRY' && String(e.message).includes('uq_messages_client_msg');
+};
+
 const MIGRATION_LOCK = 'salons_chat_migrate';
 
 export async function openMysql(url: string): Promise<Store> {
@@ -94,10 +99,8 @@ export async function openMysql(url: string): Promise<Store> {
     kind: 'mysql',
     location: redact(url),
     time: (ms) => new Date(ms),
-    lockCounters: true,
-    returning: false,
     consecutiveIds,
-    oneTripCommit: true,
+    append: 'one-trip',
     conflictField(error) {
       const e = error as {code?: string; message?: string};
       if (e?.code !== 'ER_DUP_ENTRY') return null;
@@ -105,14 +108,12 @@ export async function openMysql(url: string): Promise<Store> {
       if (e.message?.includes('uq_clients_alias')) return 'alias';
       return null;
     },
-    // A deadlock victim's transaction was rolled back whole; running it again is safe.
-    // A send retried while its first attempt commits in another transaction (a second
-    // writer slot, another node) collides on the idempotency key: run again, the lookup
+    isDuplicateSend,
+    // A deadlock victim's transaction was rolled back whole; running it again is safe. A
+    // send retried while its first attempt commits in another transaction (another node)
+    // collides on the idempotency key after the lookup missed it: run again, the lookup
     // then finds the first attempt and returns it.
-    isBusy: (error) => {
-      const e = error as {code?: string; message?: string};
-      return e?.code === 'ER_LOCK_DEADLOCK' || (e?.code === 'ER_DUP_ENTRY' && String(e.message).includes('uq_messages_client_msg'));
-    },
+    isBusy: (error) => (error as {code?: string})?.code === 'ER_LOCK_DEADLOCK' || isDuplicateSend(error),
     isUnavailable(error) {
       const e = error as {code?: string; fatal?: boolean};
       return e?.fatal === true || UNAVAILABLE.has(String(e?.code ?? ''));

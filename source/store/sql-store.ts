@@ -4,7 +4,7 @@
  */
 import {type Kysely, type Transaction, sql} from 'kysely';
 import type {Role} from '../protocol/frames.js';
-import {appendBatch, messageQuery, toMessage} from './messages.js';
+import {appendInOneTrip, appendInTransaction, messageQuery, toMessage} from './messages.js';
 import {type Database, type TimeValue, toMs} from './schema.js';
 import {
   ConflictError,
@@ -25,22 +25,19 @@ export interface Flavor {
   readonly location: string;
   /** How a time in ms is written to a time column. */
   time(ms: number): TimeValue;
-  /**
-   * MySQL takes row locks on the salon counters (SELECT ... FOR UPDATE) so that concurrent
-   * writers, e.g. several nodes, serialise per salon. SQLite's write transaction already
-   * excludes every other writer.
-   */
-  readonly lockCounters: boolean;
-  /** SQLite hands back inserted ids with RETURNING; MySQL reads them back by (salon, seq). */
-  readonly returning: boolean;
   /** A multi-row INSERT's AUTO_INCREMENT ids are consecutive from its insertId. */
   readonly consecutiveIds?: boolean;
-  /** The locked part of a batch goes as one multi-statement query ending in COMMIT. */
-  readonly oneTripCommit?: boolean;
+  /**
+   * How a batch of messages is appended: in one local transaction, step by step (SQLite,
+   * where a step costs no round trip), or as one multi-statement query (MySQL).
+   */
+  readonly append: 'in-transaction' | 'one-trip';
   conflictField(error: unknown): 'username' | 'alias' | null;
   isUnavailable(error: unknown): boolean;
   /** Contention that clears by itself (another process holds a lock): worth a retry. */
   isBusy(error: unknown): boolean;
+  /** The unique (client, clientMsgId) key refused a send: it is a retry already stored. */
+  isDuplicateSend(error: unknown): boolean;
   destroy(): Promise<void>;
 }
 
@@ -328,7 +325,8 @@ export class SqlStore implements Store {
 
   appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]> {
     if (batch.length === 0) return Promise.resolve([]);
-    return this.run(() => this.db.transaction().execute((trx) => appendBatch(trx, this.flavor, batch)));
+    if (this.flavor.append === 'one-trip') return this.run(() => this.db.connection().execute((db) => appendInOneTrip(db, this.flavor, batch)));
+    return this.run(() => this.db.transaction().execute((trx) => appendInTransaction(trx, this.flavor, batch)));
   }
 
   history(salonId: number, before: number | undefined, limit: number): Promise<StoredMessage[]> {

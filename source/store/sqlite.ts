@@ -41,8 +41,7 @@ export async function openSqlite(file: string): Promise<Store> {
     kind: 'sqlite',
     location: file,
     time: (ms) => ms,
-    lockCounters: false,
-    returning: true,
+    append: 'in-transaction',
     conflictField(error) {
       const message = error instanceof Error ? error.message : '';
       if (!message.startsWith('UNIQUE constraint failed')) return null;
@@ -52,6 +51,8 @@ export async function openSqlite(file: string): Promise<Store> {
     },
     isUnavailable: (error) => UNAVAILABLE.test(String((error as {code?: unknown})?.code ?? '')),
     isBusy: (error) => /^SQLITE_(BUSY|LOCKED)/.test(String((error as {code?: unknown})?.code ?? '')),
+    // Retries are looked up first, inside the write transaction no one else can enter.
+    isDuplicateSend: () => false,
     destroy: async () => {}, // Kysely's destroy closes the file
   });
 }
