@@ -15,11 +15,21 @@ const FILL_PATIENCE_MS = 30_000;
 const GAP_PATIENCE_MS = 2000;
 const GAP_RETRY_MS = 10;
 
+/** Flushing takes at most 1 / (1 + FLUSH_SPACING) of the event loop under load... */
+const FLUSH_SPACING = 1;
+/** ...and batches never gather for longer than this. */
+const MAX_GATHER_MS = 20;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Delivery {
   /** Salons whose gap is being read, with the messages that arrived meanwhile. */
   private readonly filling = new Map<number, StoredMessage[]>();
+  /** Frames delivered and not yet written, by salon, in seq order. */
+  private readonly pending = new Map<SalonState, Buffer[]>();
+  private readonly afterFlush: (() => void)[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private notBefore = 0;
   /** A fill waiting out a database failure, woken early once a batch is stored again. */
   private readonly napping = new Map<number, () => void>();
 
@@ -31,15 +41,49 @@ export class Delivery {
   /**
    * The hot path. A stored batch is encoded once per message, and each salon's share of it
    * is joined into one buffer written once to every member: a recipient costs one write per
-   * batch, not one per message.
+   * flush, not one per message. Writes to sockets are most of the server's work under load
+   * (each is a system call), so while the previous flush's writes are recent, batches
+   * gather for a moment and go out together (see `flush`).
    */
   deliver(messages: readonly StoredMessage[]): void {
-    const out = new Map<SalonState, Buffer[]>();
-    for (const m of messages) this.one(m, out);
-    for (const [salon, frames] of out) {
+    for (const m of messages) this.one(m, this.pending);
+    if (this.pending.size === 0 || this.flushTimer) return;
+    const wait = this.notBefore - performance.now();
+    if (wait <= 0) this.flush();
+    // From a microtask, so that the acknowledgements the flush releases (more microtasks)
+    // are written before the sockets uncork on the next tick: with their message event, in
+    // one packet.
+    else this.flushTimer = setTimeout(() => queueMicrotask(() => this.flush()), wait);
+  }
+
+  /** Runs `then` once everything delivered so far is written to the sockets. */
+  whenWritten(then: () => void): void {
+    if (this.flushTimer) this.afterFlush.push(then);
+    else then();
+  }
+
+  /**
+   * Writes what gathered. The flush's cost (the writes and the system calls they cause,
+   * which happen as the sockets uncork on the next tick) decides how long the next batches
+   * gather: flushing takes at most 1 / (1 + FLUSH_SPACING) of the event loop. Few
+   * recipients cost microseconds, so at light load nothing waits; a flush to thousands
+   * costs milliseconds, and spacing flushes then turns many small writes into fewer larger
+   * ones, which is what keeps latency flat as the load grows.
+   */
+  private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const started = performance.now();
+    for (const [salon, frames] of this.pending) {
       const bytes = frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
       for (const peer of salon.online) peer.write(bytes);
     }
+    this.pending.clear();
+    for (const then of this.afterFlush.splice(0)) then();
+    process.nextTick(() => {
+      const now = performance.now();
+      this.notBefore = now + Math.min((now - started) * FLUSH_SPACING, MAX_GATHER_MS);
+    });
   }
 
   private one(m: StoredMessage, out: Map<SalonState, Buffer[]>): void {
@@ -69,6 +113,7 @@ export class Delivery {
   /** The database says the salon has stored up to `seq`: deliver what is missing here. */
   catchUp(salon: SalonState, seq: number): void {
     if (seq <= salon.seq) return;
+    this.flushSalon(salon, this.pending);
     // The database was just read: a fill pausing after a failure can try again now.
     if (this.filling.has(salon.id)) this.napping.get(salon.id)?.();
     else void this.fill(salon);

@@ -94,6 +94,11 @@ export class Hub {
     this.bus.publish(event);
   }
 
+  /** Runs `then` once the messages published so far are written to their recipients. */
+  whenDelivered(then: () => void): void {
+    this.delivery.whenWritten(then);
+  }
+
   // ---- making good what the bus lost ---------------------------------------------------
 
   /**

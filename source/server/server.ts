@@ -77,6 +77,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     concurrency: options.writer?.concurrency ?? (store.kind === 'mysql' ? 2 : 1),
     commitTimeoutMs: options.writer?.commitTimeoutMs ?? 10_000,
     onStored: (messages) => hub.publish({kind: 'messages', messages}),
+    whenDelivered: (then) => hub.whenDelivered(then),
     onFailure: (error) => notify({kind: 'store_unavailable', detail: error instanceof Error ? error.message : String(error)}),
     onRecovery: () => notify({kind: 'store_recovered'}),
   });

@@ -23,6 +23,11 @@ export interface WriterOptions {
   concurrency: number;
   /** Called with each stored batch, before the senders' acknowledgements go out. */
   onStored(messages: StoredMessage[]): void;
+  /**
+   * Runs `then` once what onStored was given is written to its recipients: a sender sees
+   * its message event before its acknowledgement.
+   */
+  whenDelivered(then: () => void): void;
   onFailure(error: unknown): void;
   onRecovery(): void;
   /**
@@ -49,6 +54,8 @@ type Outcome = {ok: true; stored: StoredMessage[]} | {ok: false; error: unknown}
 export class Writer {
   private queue: Pending[] = [];
   private inFlight = 0;
+  /** Batches settled whose answers wait for their delivery to be written. */
+  private answering = 0;
   private scheduled = false;
   private failing = false;
   /** Batches started and not yet answered, oldest first, with their outcome once known. */
@@ -72,7 +79,7 @@ export class Writer {
 
   /** Resolves once every message submitted so far is stored or refused (graceful stop). */
   drain(): Promise<void> {
-    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
+    if (this.idle) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -126,10 +133,18 @@ export class Writer {
       // and sends what it never heard of (a first attempt whose commit answer was lost).
       this.options.onStored(ready.length > 1 ? [...stored].sort((a, b) => a.seq - b.seq) : stored);
     }
-    for (const {batch, result} of ready) this.answer(batch, result);
     this.inFlight -= ready.length;
+    this.answering += 1;
+    this.options.whenDelivered(() => {
+      this.answering -= 1;
+      for (const {batch, result} of ready) this.answer(batch, result);
+      if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
     if (this.queue.length > 0) this.schedule();
-    else if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private get idle(): boolean {
+    return this.inFlight === 0 && this.answering === 0 && this.queue.length === 0;
   }
 
   /** Acknowledges the senders (their batch already went to delivery) or refuses them. */

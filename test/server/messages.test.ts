@@ -1,6 +1,7 @@
 import type {MessageInfo} from '../../source/protocol/frames.js';
+import {defaultPolicy} from '../../source/server/policy.js';
 import {eachBackend} from '../helpers/each-backend.js';
-import {refusal, startTestServer} from '../helpers/server.js';
+import {PASSWORD, refusal, startTestServer} from '../helpers/server.js';
 
 eachBackend('a message is acknowledged once stored and reaches every member, and only members', async (t, db) => {
   const srv = await startTestServer(db);
@@ -47,6 +48,55 @@ eachBackend('concurrent senders: every member sees one order, the stored one, wi
     for (let i = 0; i < users.length; i++) {
       const mine = stored.filter((r) => r.contenu.startsWith(`${i}:`)).map((r) => Number(r.contenu.split(':')[1]));
       t.deepEqual(mine, [...mine].sort((a, b) => a - b));
+    }
+  } finally {
+    await srv.stop();
+  }
+});
+
+eachBackend('under a burst to many recipients, a sender still gets its message event before the response', async (t, db) => {
+  const srv = await startTestServer(db, {policy: {...defaultPolicy, messagesPerSecond: 1e6, messageBurst: 1e6, registrationsPerAddress: 1e6, maxConnectionsPerAddress: 1000}});
+  try {
+    // 300 connections listening in Général make each write-out cost enough for the server
+    // to gather batches before writing them, and so to hold the responses back as well.
+    await srv.user('listener');
+    const {token} = (await (await srv.connect()).request('login', {username: 'listener', password: PASSWORD})) as {token: string};
+    const listeners = await Promise.all(
+      Array.from({length: 300}, async () => {
+        const c = await srv.connect();
+        await c.request('resume', {token});
+        return c;
+      }),
+    );
+    const senders = await Promise.all(['ann', 'ben', 'cat', 'dan'].map((u) => srv.user(u)));
+    // Bursts: on MySQL two batches are in flight at once and commit close together, so the
+    // second is gathered behind the first's write-out. (SQLite commits one batch per turn
+    // of the event loop, which rarely gathers here: this guards the MySQL path.)
+    const bursts = 8;
+    const perBurst = 25;
+    const perSender = bursts * perBurst;
+    const ackedFirst: string[] = [];
+    for (let b = 0; b < bursts; b++) {
+      await Promise.all(
+        senders.map((u, i) =>
+          Promise.all(
+            Array.from({length: perBurst}, async (_, k) => {
+              const {message} = await u.request('send', {salon: 1, text: `${i}:${b}:${k}`});
+              if (!u.events.some((e) => e.event === 'message' && e.id === message.id)) ackedFirst.push(message.text);
+            }),
+          ),
+        ),
+      );
+    }
+    t.deepEqual(ackedFirst.slice(0, 10), [], 'each sender had its message event before the response');
+    const total = senders.length * perSender;
+    await Promise.all(listeners.map((c) => c.waitFor('message', (e) => e.seq === total)));
+    for (const c of [listeners[0]!, listeners[299]!]) {
+      t.deepEqual(
+        c.events.filter((e) => e.event === 'message').map((e) => (e as unknown as MessageInfo).seq),
+        Array.from({length: total}, (_, i) => i + 1),
+        'every listener got every message once, in order',
+      );
     }
   } finally {
     await srv.stop();
