@@ -11,7 +11,7 @@ import {type ChildProcess, spawn} from 'node:child_process';
 import {accessSync, closeSync, constants, openSync, readFileSync} from 'node:fs';
 import {type AddressInfo, connect, createServer} from 'node:net';
 import {delimiter, join, resolve} from 'node:path';
-import type {ClusterTrafficReport} from './cluster-load.js';
+import type {ClusterTrafficReport, FailoverReport} from './cluster-load.js';
 import type {Result} from './report.js';
 import {drainFor} from './scenarios/scenario.js';
 import {trafficFields} from './scenarios/traffic.js';
@@ -19,47 +19,30 @@ import {Sampler, type ServerProcess, startServerProcess, tail} from './server-pr
 import type {Session} from './session.js';
 import {type Summary, summarize} from './stats.js';
 
-export interface ClusterResult {
+/** Counted by seq in the load process; documented in cluster-load.ts. */
+type SeqAccount = Pick<ClusterTrafficReport, 'lost' | 'duplicated' | 'overlap' | 'caughtUp' | 'checkedMessages' | 'lostExamples'>;
+
+export interface ClusterResult extends SeqAccount {
   /** Per node, over the traffic (a killed node: until it died). */
   nodes: {id: string; port: number; clients: number; killed: boolean; cpuPercent: number; peakCpuPercent: number; peakRssMB: number; rssMB: number}[];
   redis: {port: number; cpuPercent: number; peakCpuPercent: number; peakRssMB: number};
   sameNodeLatencyMs: Summary;
   crossNodeLatencyMs: Summary;
-  /** Acknowledged messages a member connected at the start never got, live or by history (must be 0). */
-  lost: number;
-  /** A member receiving the same seq twice (must be 0). */
-  duplicated: number;
-  /** Received live and fetched again by history while catching up (normal; the client keeps one). */
-  overlap: number;
-  /** Deliveries made good by history (missed live during a failover). */
-  caughtUp: number;
-  checkedMessages: number;
-  lostExamples: string[];
   /** MySQL row-lock waits over the traffic (Innodb_row_lock_waits, _time ms): the salons' counter rows. */
   rowLockWaits?: number;
   rowLockTimeMs?: number;
-  kill?: {
+  kill?: Pick<FailoverReport, 'dropped' | 'resumed' | 'caughtUp' | 'retries' | 'errors' | 'unacknowledged' | 'resent' | 'resentAcknowledged' | 'fetched'> & {
     node: string;
     /** From the first send to the SIGKILL. */
     atMs: number;
-    /** Clients that were on it, dropped, resumed elsewhere, caught up. */
+    /** Clients that were on it. */
     clients: number;
-    dropped: number;
-    resumed: number;
-    caughtUp: number;
     /** SIGKILL → the last of its clients saw its connection close. */
     lastCloseMs: number;
     /** SIGKILL → the last one resumed / caught up (history up to its resume's lastSeq). */
     lastResumeMs: number;
     allBackMs: number;
     perClientBackMs: Summary;
-    retries: number;
-    errors: Record<string, number>;
-    /** Sends in flight on the killed node, never answered there; resent with the same clientMsgId; acknowledged then. */
-    unacknowledged: number;
-    resent: number;
-    resentAcknowledged: number;
-    fetched: number;
   };
 }
 

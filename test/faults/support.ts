@@ -7,7 +7,11 @@ import {type AddressInfo, type Server, type Socket, connect, createServer} from 
 import {fileURLToPath} from 'node:url';
 import {ClientConnection} from '../../source/client/connection.js';
 import type {Database} from '../helpers/backends.js';
+import {type Row, type SendLoop, sendLoop} from '../helpers/common.js';
 import {PASSWORD, type TestClient, wrap} from '../helpers/server.js';
+
+export type {MessageInfo} from '../../source/protocol/frames.js';
+export {type Row, type Sent, outcome, sleep, storedMessages, until, within} from '../helpers/common.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/chat-server.js', import.meta.url));
 
@@ -91,34 +95,6 @@ export async function startBinary(args: string[]): Promise<Binary> {
   };
 }
 
-/** A stored message as the tests compare it. */
-export interface Row {
-  salon: number;
-  seq: number;
-  id: number;
-  author: number | null;
-  clientMsgId: string | null;
-  text: string;
-}
-
-const asText = (value: unknown): string | null =>
-  value === null || value === undefined ? null : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
-
-/** Every message, by salon then seq. client_msg_id is VARBINARY on MySQL: read as UTF-8. */
-export async function storedMessages(db: Database): Promise<Row[]> {
-  const rows = await db.query<Record<string, unknown>>(
-    'SELECT salon_id, seq, message_id, client_id, client_msg_id, contenu FROM messages ORDER BY salon_id, seq',
-  );
-  return rows.map((r) => ({
-    salon: Number(r.salon_id),
-    seq: Number(r.seq),
-    id: Number(r.message_id),
-    author: r.client_id === null ? null : Number(r.client_id),
-    clientMsgId: asText(r.client_msg_id),
-    text: asText(r.contenu) ?? '',
-  }));
-}
-
 /** Problems with the per-salon sequence: each salon must hold 1..n and its counter n. */
 export async function seqProblems(db: Database, rows: readonly Row[]): Promise<string[]> {
   const problems: string[] = [];
@@ -146,26 +122,6 @@ export function duplicates(rows: readonly Row[]): string[] {
     count.set(key, (count.get(key) ?? 0) + 1);
   }
   return [...count].filter(([, n]) => n > 1).map(([k, n]) => `${k} x${n}`);
-}
-
-/** Runs a request; 'ok' with its result, or the error code (CONNECTION_CLOSED when unanswered). */
-export async function outcome<T>(promise: Promise<T>): Promise<{code: 'ok'; result: T} | {code: string}> {
-  try {
-    return {code: 'ok', result: await promise};
-  } catch (error) {
-    return {code: (error as {code?: string}).code ?? String(error)};
-  }
-}
-
-/** Rejects if the promise takes longer than `ms`: a hung request fails the test instead of the suite. */
-export function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e) => (clearTimeout(timer), reject(e)),
-    );
-  });
 }
 
 /**
@@ -228,70 +184,7 @@ export class Proxy {
   }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export interface MessageInfo {
-  id: number;
-  salon: number;
-  seq: number;
-  author: string | null;
-  text: string;
-  clientMsgId?: string;
-}
-
-export interface Sent {
-  user: string;
-  clientMsgId: string;
-  salon: number;
-  text: string;
-  /** undefined while in flight; 'ok', or the error code (CONNECTION_CLOSED when unanswered). */
-  code?: string;
-  /** The acknowledged message. */
-  message?: MessageInfo;
-}
-
-/**
- * Each client sends continuously, alternating Général (1) and Blabla (2), keeping `window`
- * sends in flight, each with a unique clientMsgId, until `stop()` or its connection closes.
- */
-export function sendContinuously(clients: readonly {user: string; client: TestClient}[], window: number) {
-  const sent: Sent[] = [];
-  let sending = true;
-  const loops = clients.map(async ({user, client}) => {
-    const inFlight = new Set<Promise<void>>();
-    for (let i = 0; sending && !client.conn.closed; ) {
-      while (inFlight.size < window && sending && !client.conn.closed) {
-        const entry: Sent = {user, clientMsgId: `${user}-${i}`, salon: (i % 2) + 1, text: `${user} says ${i}`};
-        i++;
-        sent.push(entry);
-        const done: Promise<void> = outcome(client.request('send', {salon: entry.salon, text: entry.text, clientMsgId: entry.clientMsgId})).then((o) => {
-          entry.code = o.code;
-          if ('result' in o) entry.message = (o.result as {message: MessageInfo}).message;
-          inFlight.delete(done);
-        });
-        inFlight.add(done);
-      }
-      if (inFlight.size > 0) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
-  });
-  return {
-    sent,
-    inFlight: () => sent.filter((s) => s.code === undefined).length,
-    /** Stops sending and waits for every answer (or the connection's end). */
-    async stop(): Promise<void> {
-      sending = false;
-      await within(10_000, Promise.all(loops), 'the send loops ending');
-    },
-  };
-}
-
-/** Polls until the check passes; false when the time is up. */
-export async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await sleep(10);
-  }
-  return true;
+/** Each client sends continuously to Général (1) and Blabla (2) in turn, `window` sends in flight. */
+export function sendContinuously(clients: readonly {user: string; client: TestClient}[], window: number): SendLoop {
+  return sendLoop(clients, {window, stopWithinMs: 10_000});
 }

@@ -17,12 +17,13 @@ import type {ExecutionContext} from 'ava';
 import {ClientConnection} from '../../source/client/connection.js';
 import type {LoginResult, MemberInfo, MessageInfo} from '../../source/protocol/frames.js';
 import {type Database, MYSQL_ADMIN_URL, backends, isMysqlReachable} from './backends.js';
+import {type Row, type SendLoop, sendLoop, sleep, storedMessages, until, within} from './common.js';
 import {PASSWORD, type TestClient, wrap} from './server.js';
+
+export {type Row, type Sent, outcome, sleep, storedMessages, until, within} from './common.js';
 
 export const BIN = fileURLToPath(new URL('../../../bin/chat-server.js', import.meta.url));
 export const ADMIN = {CHAT_ADMIN_USER: 'admin', CHAT_ADMIN_PASSWORD: PASSWORD};
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------
 // Child processes: all of them die with the test worker, whatever happens.
@@ -54,30 +55,6 @@ function exited(child: ChildProcess): boolean {
 function exitOf(child: ChildProcess): Promise<number | string | null> {
   if (exited(child)) return Promise.resolve(child.exitCode ?? child.signalCode);
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-}
-
-/** Rejects if the promise takes longer than `ms`. */
-export function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e) => (clearTimeout(timer), reject(e)),
-    );
-  });
-}
-
-/**
- * Polls `check` until it returns true or the time is up; returns whether it passed. The
- * caller asserts afterwards, on the last state, so a failure shows what was seen.
- */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 25): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await sleep(everyMs);
-  }
 }
 
 export async function freePort(): Promise<number> {
@@ -499,34 +476,7 @@ export async function startCluster(t: ExecutionContext, {nodes = 3, together = f
 }
 
 // ---------------------------------------------------------------------------------------
-// Messages as stored, and as users saw them.
-
-export interface Row {
-  salon: number;
-  seq: number;
-  id: number;
-  author: number | null;
-  clientMsgId: string | null;
-  text: string;
-}
-
-const asText = (value: unknown): string | null =>
-  value === null || value === undefined ? null : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
-
-/** Every message, by salon then seq (client_msg_id is VARBINARY: read as UTF-8). */
-export async function storedMessages(db: Database): Promise<Row[]> {
-  const rows = await db.query<Record<string, unknown>>(
-    'SELECT salon_id, seq, message_id, client_id, client_msg_id, contenu FROM messages ORDER BY salon_id, seq',
-  );
-  return rows.map((r) => ({
-    salon: Number(r.salon_id),
-    seq: Number(r.seq),
-    id: Number(r.message_id),
-    author: r.client_id === null ? null : Number(r.client_id),
-    clientMsgId: asText(r.client_msg_id),
-    text: asText(r.contenu) ?? '',
-  }));
-}
+// Messages as users saw them.
 
 /** The `message` events of one salon a client received, in arrival order. */
 export function received(client: TestClient, salon: number): MessageInfo[] {
@@ -595,61 +545,12 @@ export async function onlineMap(client: TestClient, salon: number): Promise<Reco
   return Object.fromEntries(result.members.map((m) => [m.username, m.online]));
 }
 
-/** Runs a request; 'ok' with its result, or the error code (CONNECTION_CLOSED when unanswered). */
-export async function outcome<T>(promise: Promise<T>): Promise<{code: 'ok'; result: T} | {code: string}> {
-  try {
-    return {code: 'ok', result: await promise};
-  } catch (error) {
-    return {code: (error as {code?: string}).code ?? String(error)};
-  }
-}
-
-export interface Sent {
-  user: string;
-  clientMsgId: string;
-  salon: number;
-  text: string;
-  /** undefined while in flight; 'ok', or the error code. */
-  code?: string;
-  /** When the answer came (Date.now()). */
-  answeredAt?: number;
-  message?: MessageInfo;
-}
-
-/**
- * Each client sends continuously to the given salons in turn, `window` sends in flight,
- * each with a unique clientMsgId, until stop() or its connection closes.
- */
-export function burst(clients: readonly User[], {window = 2, salons = [1, 2], prefix = 'b'}: {window?: number; salons?: number[]; prefix?: string} = {}) {
-  const sent: Sent[] = [];
-  let sending = true;
-  const loops = clients.map(async (client) => {
-    const inFlight = new Set<Promise<void>>();
-    for (let i = 0; sending && !client.conn.closed; ) {
-      while (inFlight.size < window && sending && !client.conn.closed) {
-        const entry: Sent = {user: client.username, clientMsgId: `${prefix}-${client.username}-${i}`, salon: salons[i % salons.length] as number, text: `${client.username} ${prefix} ${i}`};
-        i++;
-        sent.push(entry);
-        const done: Promise<void> = outcome(client.request('send', {salon: entry.salon, text: entry.text, clientMsgId: entry.clientMsgId})).then((o) => {
-          entry.code = o.code;
-          entry.answeredAt = Date.now();
-          if ('result' in o) entry.message = (o.result as {message: MessageInfo}).message;
-          inFlight.delete(done);
-        });
-        inFlight.add(done);
-      }
-      if (inFlight.size > 0) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
-  });
-  return {
-    sent,
-    acked: () => sent.filter((s) => s.code === 'ok'),
-    async stop(): Promise<void> {
-      sending = false;
-      await within(20_000, Promise.all(loops), 'the send loops ending');
-    },
-  };
+/** Each client sends continuously to the given salons in turn, `window` sends in flight. */
+export function burst(clients: readonly User[], {window = 2, salons = [1, 2], prefix = 'b'}: {window?: number; salons?: number[]; prefix?: string} = {}): SendLoop {
+  return sendLoop(
+    clients.map((client) => ({user: client.username, client})),
+    {window, salons, prefix},
+  );
 }
 
 // ---------------------------------------------------------------------------------------
