@@ -101,9 +101,17 @@ export class Controller implements CommandHost {
     this.dispatch({type: 'formBusy', form: 'register'});
     try {
       await this.session.request('register', {username, alias, password});
-      this.dispatch({type: 'registered', username});
     } catch (error) {
-      fail(noticeOf(error));
+      return fail(noticeOf(error));
+    }
+    // Nobody creates an account to type the password a third time: sign in with it at once.
+    // Should that fail (a lost connection), the sign-in form is there with the name filled in.
+    this.dispatch({type: 'registered', username});
+    try {
+      await this.session.login(username, password);
+      this.dispatch({type: 'flash', notice: {key: 'register.welcome', params: {username}}});
+    } catch (error) {
+      this.dispatch({type: 'formError', form: 'login', error: noticeOf(error)});
     }
   }
 

@@ -110,7 +110,7 @@ export function reducer(state: AppState, action: Action): AppState {
       return {
         ...state,
         screen: 'login',
-        login: {username: action.username, password: '', field: 1, busy: false, info: {key: 'register.done', params: {username: action.username}}},
+        login: {username: action.username, password: '', field: 1, busy: true, info: {key: 'register.done', params: {username: action.username}}},
         register: {username: '', alias: '', password: '', confirm: '', field: 0, busy: false},
       };
     case 'loggedIn': {

@@ -64,11 +64,10 @@ eachBackend('a user registers from the form, signs in, and messages flow both wa
     alice.dispatch({type: 'formNext', form: 'register', delta: -1});
     alice.dispatch({type: 'formInput', form: 'register', value: PASSWORD});
     await alice.submitRegister();
-    t.is(alice.getState().login.info?.key, 'register.done');
-    t.is(alice.getState().login.username, 'alice');
-    alice.dispatch({type: 'formInput', form: 'login', value: PASSWORD});
-    await alice.submitLogin();
-    await until(alice, (s) => s.screen === 'main');
+    // The new account signs in at once: no third typing of the password.
+    t.is(alice.getState().screen, 'main');
+    t.is(alice.getState().user?.username, 'alice');
+    t.deepEqual(alice.getState().flash, {key: 'register.welcome', params: {username: 'alice'}});
 
     await srv.user('bob');
     await signIn(bob, 'bob');

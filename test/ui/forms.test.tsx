@@ -99,11 +99,16 @@ test('login: other sign-in errors (banned, missing fields, server refusal)', (t)
   }
 });
 
-test('login: after registering, an info notice and the new username', (t) => {
-  const frame = show(t, <LoginForm state={apply(registerState(), {type: 'registered', username: 'newbie'})} />);
-  t.regex(frame, /Account newbie created\. You can sign in now\./);
+test('login: after registering, the new account is being signed in, and the form is ready should that fail', (t) => {
+  const registered = apply(registerState(), {type: 'registered', username: 'newbie'});
+  const frame = show(t, <LoginForm state={registered} />);
+  t.regex(frame, /Signing in…/);
+  t.regex(frame, /Account newbie created\./);
   t.regex(frame, /Username\s+newbie/);
-  t.regex(frame, /› Password/);
+  const failed = show(t, <LoginForm state={apply(registered, {type: 'formError', form: 'login', error: {key: 'error.CONNECTION_CLOSED'}})} />);
+  t.regex(failed, /The connection was lost\./);
+  t.notRegex(failed, /Signing in…/);
+  t.regex(failed, /› Password/);
 });
 
 test('login: the end of a session, kicked or banned', (t) => {
