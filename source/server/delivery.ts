@@ -53,7 +53,7 @@ export class Delivery {
    * gather for a moment and go out together (see `flush`).
    */
   deliver(messages: readonly StoredMessage[]): void {
-    for (const m of messages) this.one(m, this.pending);
+    for (const m of messages) this.one(m);
     if (this.pending.size === 0 || this.flushTimer) return;
     const wait = this.notBefore - performance.now();
     if (wait <= 0) this.flush();
@@ -72,22 +72,17 @@ export class Delivery {
   /**
    * Writes what gathered, then lets the next batches gather for a time in proportion to
    * the recipients just written to (GATHER_PER_RECIPIENT_MS). After a write-out to a few
-   * recipients that is microseconds, so at light load nothing waits, and a message to a quiet salon goes out
-   * at once however large the salon; a stream of write-outs to thousands is spaced out, so
-   * that many small writes become fewer larger ones, which keeps latency flat as the load
-   * grows. (Timing the write-out instead would count the acknowledgements it releases,
+   * recipients that is microseconds, so at light load nothing waits, and a message to a
+   * quiet salon goes out at once however large the salon; a stream of write-outs to
+   * thousands is spaced out, so that many small writes become fewer larger ones, which
+   * keeps latency flat as the load grows. (Timing the write-out instead would count the acknowledgements it releases,
    * which gathering does not make cheaper.)
    */
   private flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     let writes = 0;
-    for (const [salon, frames] of this.pending) {
-      const bytes = frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
-      for (const peer of salon.online) peer.write(bytes);
-      writes += salon.online.size;
-    }
-    this.pending.clear();
+    for (const salon of [...this.pending.keys()]) writes += this.flushSalon(salon);
     for (const then of this.afterFlush.splice(0)) then();
     // The system calls happen as the sockets uncork, on the next tick: count from there.
     const gather = Math.min(writes * GATHER_PER_RECIPIENT_MS, MAX_GATHER_MS);
@@ -96,7 +91,7 @@ export class Delivery {
     });
   }
 
-  private one(m: StoredMessage, out: Map<SalonState, Buffer[]>): void {
+  private one(m: StoredMessage): void {
     const salon = this.salonOf(m.salonId);
     if (!salon) return;
     const waiting = this.filling.get(salon.id);
@@ -110,31 +105,33 @@ export class Delivery {
     if (m.seq <= salon.seq) return;
     if (m.seq === salon.seq + 1) {
       salon.seq = m.seq;
-      const frames = out.get(salon) ?? [];
+      const frames = this.pending.get(salon) ?? [];
       frames.push(encodeFrame({event: 'message', ...messageInfo(m)}));
-      out.set(salon, frames);
+      this.pending.set(salon, frames);
       return;
     }
     // Whatever this batch already holds for the salon goes out before the gap is filled.
-    this.flushSalon(salon, out);
+    this.flushSalon(salon);
     void this.fill(salon, m);
   }
 
   /** The database says the salon has stored up to `seq`: deliver what is missing here. */
   catchUp(salon: SalonState, seq: number): void {
     if (seq <= salon.seq) return;
-    this.flushSalon(salon, this.pending);
+    this.flushSalon(salon);
     // The database was just read: a fill pausing after a failure can try again now.
     if (this.filling.has(salon.id)) this.napping.get(salon.id)?.();
     else void this.fill(salon);
   }
 
-  private flushSalon(salon: SalonState, out: Map<SalonState, Buffer[]>): void {
-    const frames = out.get(salon);
-    if (!frames) return;
-    out.delete(salon);
-    const bytes = Buffer.concat(frames);
+  /** Writes what the salon has pending; returns the number of socket writes. */
+  private flushSalon(salon: SalonState): number {
+    const frames = this.pending.get(salon);
+    if (!frames) return 0;
+    this.pending.delete(salon);
+    const bytes = frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames);
     for (const peer of salon.online) peer.write(bytes);
+    return salon.online.size;
   }
 
   private send(salon: SalonState, m: StoredMessage): void {

@@ -8,13 +8,13 @@
 import {encodeFrame} from '../protocol/codec.js';
 import {foldName} from '../protocol/names.js';
 import type {Event, JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
-import {limits} from '../protocol/limits.js';
 import type {SalonRecord, Store, UserRecord} from '../store/types.js';
 import {type Bus, type HubEvent, type NodeEvent, isNodeEvent} from './bus.js';
 import {Delivery} from './delivery.js';
 import type {Notify} from './notices.js';
 import type {Peer} from './peer.js';
 import {PresenceRounds} from './presence.js';
+import {applyDifferences, knownBefore} from './reconcile.js';
 
 export interface UserState {
   id: number;
@@ -134,57 +134,13 @@ export class Hub {
   private async reconcile(): Promise<void> {
     // Only what was here before the read can be judged gone by it: a change that arrives
     // on the bus while the database is read is newer than the read.
-    const before = new Set<string>();
-    for (const [key, user] of this.users) {
-      before.add(key);
-      for (const salonId of user.salons.keys()) before.add(`${key} member ${salonId}`);
-      for (const salonId of user.pending.keys()) before.add(`${key} pending ${salonId}`);
-    }
+    const before = knownBefore(this.users);
     const [users, memberships, requests] = await Promise.all([this.store.listUsers(), this.store.listMemberships(), this.store.listJoinRequests()]);
-    const known = new Set(users.map((u) => userKey(u.username)));
-    for (const [key, user] of [...this.users]) if (before.has(key) && !known.has(key)) this.apply({kind: 'ban', username: user.username});
-    for (const {passwordHash: _, ...record} of users) if (!this.user(record.username)) this.addUser(record);
-
-    const now = Date.now();
-    for (const record of users) {
-      const user = this.user(record.username);
-      if (user && user.peers.size > 0 && record.kickedUntil !== null && record.kickedUntil > now) {
-        this.apply({kind: 'kick', username: user.username, until: record.kickedUntil, minutes: limits.kickMinutes});
-      }
-    }
-
-    const member = new Map<UserState, Map<number, number>>();
-    for (const m of memberships) {
-      const user = this.user(m.username);
-      if (user) member.set(user, (member.get(user) ?? new Map()).set(m.salonId, m.lastReadSeq));
-    }
-    const pending = new Map<UserState, Map<number, number>>();
-    for (const r of requests) {
-      const user = this.user(r.username);
-      if (user) pending.set(user, (pending.get(user) ?? new Map()).set(r.salonId, r.ts));
-    }
-    for (const [key, user] of this.users) {
-      const salons = member.get(user) ?? new Map<number, number>();
-      const asked = pending.get(user) ?? new Map<number, number>();
-      const wasPending = new Set(user.pending.keys());
-      for (const salonId of wasPending) {
-        if (!asked.has(salonId) && before.has(`${key} pending ${salonId}`)) {
-          this.apply({kind: 'request_closed', username: user.username, salonId, outcome: salons.has(salonId) ? 'accepted' : 'rejected'});
-        }
-      }
-      for (const [salonId, ts] of asked) if (!user.pending.has(salonId) && !user.salons.has(salonId)) this.apply({kind: 'join_request', username: user.username, salonId, ts});
-      for (const [salonId, readSeq] of salons) {
-        if (!user.salons.has(salonId)) {
-          this.apply({kind: 'membership', username: user.username, salonId, state: 'member', reason: wasPending.has(salonId) ? 'accepted' : 'joined'});
-        }
-        this.apply({kind: 'read', username: user.username, salonId, seq: readSeq});
-      }
-      for (const salonId of [...user.salons.keys()]) {
-        if (!salons.has(salonId) && before.has(`${key} member ${salonId}`)) {
-          this.apply({kind: 'membership', username: user.username, salonId, state: 'none', reason: 'left'});
-        }
-      }
-    }
+    applyDifferences(
+      {users: this.users, keyOf: userKey, user: (username) => this.user(username), addUser: (record) => this.addUser(record), apply: (event) => this.apply(event)},
+      before,
+      {users, memberships, requests},
+    );
     await this.catchUp();
   }
 

@@ -105,7 +105,7 @@ function refuseIfKicked(record: UserRecord, now: number): void {
 }
 
 async function startSession(ctx: Context, record: UserRecord, token: string): Promise<LoginResult> {
-  const {hub, store, notify} = ctx.services;
+  const {hub, notify} = ctx.services;
   const user = await hub.findUser(record.username);
   if (!user) throw new ChatError('INVALID_CREDENTIALS');
   ctx.conn.stage = 'user';
@@ -121,7 +121,7 @@ export async function endSession(ctx: Context): Promise<void> {
   if (!session) return;
   ctx.conn.session = null;
   ctx.conn.stage = 'guest';
-  const {hub, store, notify} = ctx.services;
+  const {hub, notify} = ctx.services;
   hub.detach(ctx.conn, session.user);
   notify({kind: 'logout', username: session.user.username});
 }

@@ -1,0 +1,86 @@
+/**
+ * Making the hub's memory agree with the database again after changes may have been missed
+ * (the bus was down, or another node changed something this one never heard of). Every
+ * difference is applied as the event that would have brought it, so that connected users
+ * see it live, as if nothing had been lost.
+ */
+import {limits} from '../protocol/limits.js';
+import type {JoinRequestRecord, MembershipRecord, UserRecord} from '../store/types.js';
+import type {HubEvent} from './bus.js';
+import type {UserState} from './hub.js';
+
+/** What of the hub reconciling reads and changes. */
+export interface HubView {
+  readonly users: ReadonlyMap<string, UserState>;
+  keyOf(username: string): string;
+  user(username: string): UserState | undefined;
+  addUser(record: Omit<UserRecord, 'passwordHash'>): UserState;
+  apply(event: HubEvent): void;
+}
+
+export interface DatabaseRows {
+  users: readonly UserRecord[];
+  memberships: readonly MembershipRecord[];
+  requests: readonly JoinRequestRecord[];
+}
+
+/**
+ * Users, memberships and join requests held in memory, taken before the database is read:
+ * only these can be judged gone by the read (what arrives meanwhile is newer than it).
+ */
+export function knownBefore(users: ReadonlyMap<string, UserState>): Set<string> {
+  const before = new Set<string>();
+  for (const [key, user] of users) {
+    before.add(key);
+    for (const salonId of user.salons.keys()) before.add(`${key} member ${salonId}`);
+    for (const salonId of user.pending.keys()) before.add(`${key} pending ${salonId}`);
+  }
+  return before;
+}
+
+export function applyDifferences(hub: HubView, before: ReadonlySet<string>, {users, memberships, requests}: DatabaseRows): void {
+  const known = new Set(users.map((u) => hub.keyOf(u.username)));
+  for (const [key, user] of [...hub.users]) if (before.has(key) && !known.has(key)) hub.apply({kind: 'ban', username: user.username});
+  for (const {passwordHash: _, ...record} of users) if (!hub.user(record.username)) hub.addUser(record);
+
+  const now = Date.now();
+  for (const record of users) {
+    const user = hub.user(record.username);
+    if (user && user.peers.size > 0 && record.kickedUntil !== null && record.kickedUntil > now) {
+      hub.apply({kind: 'kick', username: user.username, until: record.kickedUntil, minutes: limits.kickMinutes});
+    }
+  }
+
+  const member = new Map<UserState, Map<number, number>>();
+  for (const m of memberships) {
+    const user = hub.user(m.username);
+    if (user) member.set(user, (member.get(user) ?? new Map()).set(m.salonId, m.lastReadSeq));
+  }
+  const pending = new Map<UserState, Map<number, number>>();
+  for (const r of requests) {
+    const user = hub.user(r.username);
+    if (user) pending.set(user, (pending.get(user) ?? new Map()).set(r.salonId, r.ts));
+  }
+  for (const [key, user] of hub.users) {
+    const salons = member.get(user) ?? new Map<number, number>();
+    const asked = pending.get(user) ?? new Map<number, number>();
+    const wasPending = new Set(user.pending.keys());
+    for (const salonId of wasPending) {
+      if (!asked.has(salonId) && before.has(`${key} pending ${salonId}`)) {
+        hub.apply({kind: 'request_closed', username: user.username, salonId, outcome: salons.has(salonId) ? 'accepted' : 'rejected'});
+      }
+    }
+    for (const [salonId, ts] of asked) if (!user.pending.has(salonId) && !user.salons.has(salonId)) hub.apply({kind: 'join_request', username: user.username, salonId, ts});
+    for (const [salonId, readSeq] of salons) {
+      if (!user.salons.has(salonId)) {
+        hub.apply({kind: 'membership', username: user.username, salonId, state: 'member', reason: wasPending.has(salonId) ? 'accepted' : 'joined'});
+      }
+      hub.apply({kind: 'read', username: user.username, salonId, seq: readSeq});
+    }
+    for (const salonId of [...user.salons.keys()]) {
+      if (!salons.has(salonId) && before.has(`${key} member ${salonId}`)) {
+        hub.apply({kind: 'membership', username: user.username, salonId, state: 'none', reason: 'left'});
+      }
+    }
+  }
+}
