@@ -42,6 +42,7 @@ export async function startServerProcess(spec: ServerSpec, timeoutMs = 120_000):
     ...nodeArgs, BIN,
     '--host', '127.0.0.1', '--port', String(spec.port ?? 0), '--no-console', '--lang', 'en',
     '--message-rate', '1000000', '--max-connections-per-address', '1000000', '--idle-timeout', '3600',
+    '--logins-per-address', '1000000', '--registrations-per-address', '1000000',
     ...spec.storeArgs,
   ];
   // Only what the server needs: CHAT_* variables of the caller's shell must not leak in.

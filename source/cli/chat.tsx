@@ -10,22 +10,24 @@ import {clientTranslator} from '../i18n/client.js';
 import {detectLang} from '../i18n/index.js';
 import {App} from '../ui/App.js';
 import {colorEnabled} from '../ui/theme.js';
-import {envPort, peekFlag} from './env.js';
+import {envPort, flagList, peekFlag, unknownFlags} from './env.js';
 
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
   const lang = detectLang(peekFlag(argv, 'lang') ?? env.CHAT_LANG, env);
-  const cli = meow(clientTranslator(lang)('cli.chatHelp'), {
-    importMeta: import.meta,
-    argv,
-    flags: {
-      host: {type: 'string', default: env.CHAT_HOST || 'localhost'},
-      port: {type: 'number', default: envPort(env.CHAT_PORT, 5000)},
-      user: {type: 'string', default: env.CHAT_USER || ''},
-      lang: {type: 'string', default: lang},
-      tls: {type: 'boolean', default: ['1', 'true', 'yes'].includes((env.CHAT_TLS ?? '').toLowerCase())},
-      ca: {type: 'string', default: env.CHAT_CA || ''},
-    },
-  });
+  const flags = {
+    host: {type: 'string', default: env.CHAT_HOST || 'localhost'},
+    port: {type: 'number', default: envPort(env.CHAT_PORT, 5000)},
+    user: {type: 'string', default: env.CHAT_USER || ''},
+    lang: {type: 'string', default: lang},
+    tls: {type: 'boolean', default: ['1', 'true', 'yes'].includes((env.CHAT_TLS ?? '').toLowerCase())},
+    ca: {type: 'string', default: env.CHAT_CA || ''},
+  } as const;
+  const unknown = unknownFlags(argv, flags);
+  if (unknown.length > 0) {
+    console.error(clientTranslator(lang)('cli.unknownFlag', {flags: unknown.join(', '), valid: flagList(flags)}));
+    return 2;
+  }
+  const cli = meow(clientTranslator(lang)('cli.chatHelp'), {importMeta: import.meta, argv, flags});
   let tls: {ca?: Buffer} | undefined;
   if (cli.flags.tls || cli.flags.ca) {
     try {

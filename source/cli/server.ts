@@ -18,30 +18,34 @@ import type {Notice} from '../server/notices.js';
 import {type ChatServer, startServer} from '../server/server.js';
 import {openStore} from '../store/open.js';
 import type {Store} from '../store/types.js';
-import {defaultDataDir, envPort, peekFlag} from './env.js';
+import {defaultDataDir, envPort, flagList, peekFlag, unknownFlags} from './env.js';
 
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
   const lang = detectLang(peekFlag(argv, 'lang') ?? env.CHAT_LANG, env);
   const t = translator(lang);
-  const cli = meow(t('cli.serverHelp'), {
-    importMeta: import.meta,
-    argv,
-    flags: {
-      host: {type: 'string', default: env.CHAT_HOST || 'localhost'},
-      port: {type: 'number', default: envPort(env.CHAT_PORT, 5000)},
-      db: {type: 'string', default: env.CHAT_DB_URL || ''},
-      dataDir: {type: 'string', default: defaultDataDir(env)},
-      lang: {type: 'string', default: lang},
-      console: {type: 'boolean', default: !['1', 'true', 'yes'].includes((env.CHAT_NO_CONSOLE ?? '').toLowerCase())},
-      tlsCert: {type: 'string', default: env.CHAT_TLS_CERT || ''},
-      tlsKey: {type: 'string', default: env.CHAT_TLS_KEY || ''},
-      messageRate: {type: 'number', default: Number(env.CHAT_MESSAGE_RATE) || defaultPolicy.messagesPerSecond},
-      maxConnectionsPerAddress: {type: 'number', default: Number(env.CHAT_MAX_CONNECTIONS_PER_ADDRESS) || defaultPolicy.maxConnectionsPerAddress},
-      idleTimeout: {type: 'number', default: Number(env.CHAT_IDLE_TIMEOUT) || defaultPolicy.idleTimeoutMs / 1000},
-      bus: {type: 'string', default: env.CHAT_BUS_URL || ''},
-      nodeId: {type: 'string', default: env.CHAT_NODE_ID || ''},
-    },
-  });
+  const definition = {
+    host: {type: 'string', default: env.CHAT_HOST || 'localhost'},
+    port: {type: 'number', default: envPort(env.CHAT_PORT, 5000)},
+    db: {type: 'string', default: env.CHAT_DB_URL || ''},
+    dataDir: {type: 'string', default: defaultDataDir(env)},
+    lang: {type: 'string', default: lang},
+    console: {type: 'boolean', default: !['1', 'true', 'yes'].includes((env.CHAT_NO_CONSOLE ?? '').toLowerCase())},
+    tlsCert: {type: 'string', default: env.CHAT_TLS_CERT || ''},
+    tlsKey: {type: 'string', default: env.CHAT_TLS_KEY || ''},
+    messageRate: {type: 'number', default: Number(env.CHAT_MESSAGE_RATE) || defaultPolicy.messagesPerSecond},
+    maxConnectionsPerAddress: {type: 'number', default: Number(env.CHAT_MAX_CONNECTIONS_PER_ADDRESS) || defaultPolicy.maxConnectionsPerAddress},
+    idleTimeout: {type: 'number', default: Number(env.CHAT_IDLE_TIMEOUT) || defaultPolicy.idleTimeoutMs / 1000},
+    loginsPerAddress: {type: 'number', default: Number(env.CHAT_LOGINS_PER_ADDRESS) || defaultPolicy.loginsPerAddressPerMinute},
+    registrationsPerAddress: {type: 'number', default: Number(env.CHAT_REGISTRATIONS_PER_ADDRESS) || defaultPolicy.registrationsPerAddress},
+    bus: {type: 'string', default: env.CHAT_BUS_URL || ''},
+    nodeId: {type: 'string', default: env.CHAT_NODE_ID || ''},
+  } as const;
+  const unknown = unknownFlags(argv, definition);
+  if (unknown.length > 0) {
+    console.error(t('cli.unknownFlag', {flags: unknown.join(', '), valid: flagList(definition)}));
+    return 2;
+  }
+  const cli = meow(t('cli.serverHelp'), {importMeta: import.meta, argv, flags: definition});
   const {flags} = cli;
   // Without a console, nothing is read from stdin: a service manager's stdin may be anything.
   const input = flags.console ? process.stdin : Readable.from([]);
@@ -62,6 +66,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     messageBurst: Math.max(1, flags.messageRate * 3),
     maxConnectionsPerAddress: flags.maxConnectionsPerAddress,
     idleTimeoutMs: flags.idleTimeout * 1000,
+    loginsPerAddressPerMinute: flags.loginsPerAddress,
+    registrationsPerAddress: flags.registrationsPerAddress,
   };
 
   if (flags.bus && !flags.db) {

@@ -42,12 +42,16 @@ export interface ConnectOptions {
   /** Speak TLS; `ca` replaces the system's trusted certificates (a company's own CA). */
   tls?: {ca?: string | Buffer} | undefined;
   clientName?: string;
+  /** The local address to connect from (tests stand for several machines with 127.0.0.x). */
+  localAddress?: string;
 }
 
 export declare interface ClientConnection {
   on(name: 'event', listener: (event: Event) => void): this;
   on(name: 'close', listener: () => void): this;
   on(name: 'bad-frame', listener: (line: string) => void): this;
+  /** A response to no request: the server's word before it closes (`id: null`). */
+  on(name: 'unmatched', listener: (frame: {id?: unknown; error?: {code?: string}}) => void): this;
 }
 
 export class ClientConnection extends EventEmitter {
@@ -82,7 +86,7 @@ export class ClientConnection extends EventEmitter {
             ...(isIP(options.host) ? {} : {servername: options.host}),
             ...(options.tls.ca ? {ca: options.tls.ca} : {}),
           })
-        : netConnect({host: options.host, port: options.port});
+        : netConnect({host: options.host, port: options.port, ...(options.localAddress ? {localAddress: options.localAddress} : {})});
       s.once(options.tls ? 'secureConnect' : 'connect', () => {
         s.off('error', reject);
         resolve(s);

@@ -137,11 +137,16 @@ export class ChatSession {
       return;
     }
     this.conn = conn;
+    // The server closes a connection that has not signed in for a while (LOGIN_TIMEOUT):
+    // someone at the sign-in form gets a fresh one at once, with no "reconnecting" shown.
+    let loginTimedOut = false;
+    conn.on('unmatched', (frame: {error?: {code?: string}}) => (loginTimedOut ||= frame?.error?.code === 'LOGIN_TIMEOUT'));
     conn.on('event', (event) => this.on.event(event));
     conn.on('close', () => {
       if (this.conn === conn) this.conn = null;
       this.clearTimers();
-      this.scheduleRetry(new ConnectionClosedError());
+      if (loginTimedOut && !this.stopped) void this.connect();
+      else this.scheduleRetry(new ConnectionClosedError());
     });
     this.pingTimer = setInterval(() => void this.request('ping', {}).catch(() => {}), this.options.pingInterval ?? 15_000);
     this.pingTimer.unref();

@@ -15,6 +15,8 @@ export class ConsoleAuthError extends Error {
 }
 
 const MAX_ATTEMPTS = 3;
+/** The first moderator's name when none is given, as in the original. */
+const DEFAULT_ADMIN = 'admin';
 
 function usernameProblem(t: Translate, username: string): string | undefined {
   const ok = username.length >= limits.usernameMin && username.length <= limits.usernameMax && USERNAME_PATTERN.test(username);
@@ -33,7 +35,7 @@ export async function ensureModerator(store: Store, term: OperatorTerminal, t: T
   if ((await store.countModerators()) > 0) return undefined;
   const envPassword = env.CHAT_ADMIN_PASSWORD;
   if (envPassword) {
-    const username = env.CHAT_ADMIN_USER || 'admin';
+    const username = env.CHAT_ADMIN_USER || DEFAULT_ADMIN;
     const problem = usernameProblem(t, username) ?? (envPassword.length < limits.passwordMin ? t('console.passwordTooShort', {min: limits.passwordMin}) : undefined);
     if (problem) throw new ConsoleAuthError(problem);
     // Nodes started together on an empty database race to create it: the losers sign in.
@@ -46,9 +48,9 @@ export async function ensureModerator(store: Store, term: OperatorTerminal, t: T
   while (username === undefined) {
     const typed = await term.ask(t('console.newUsername'));
     if (typed === undefined) throw ended();
-    const problem = usernameProblem(t, typed.trim() || 'admin');
+    const problem = usernameProblem(t, typed.trim() || DEFAULT_ADMIN);
     if (problem) term.print(problem);
-    else username = typed.trim() || 'admin';
+    else username = typed.trim() || DEFAULT_ADMIN;
   }
   for (;;) {
     const password = await term.ask(t('console.newPassword', {min: limits.passwordMin}), {hidden: true});
@@ -94,8 +96,11 @@ export async function checkModerator(store: Store, username: string, password: s
 
 /** Authenticates the operator from the environment, else by asking. Returns the username. */
 export async function authenticate(store: Store, term: OperatorTerminal, t: Translate, env: NodeJS.ProcessEnv): Promise<string> {
-  if (env.CHAT_ADMIN_USER && env.CHAT_ADMIN_PASSWORD) {
-    if (await checkModerator(store, env.CHAT_ADMIN_USER, env.CHAT_ADMIN_PASSWORD)) return env.CHAT_ADMIN_USER;
+  // The same default as when the first moderator is created from the environment, so that
+  // a start with only CHAT_ADMIN_PASSWORD set signs in as the account it created.
+  if (env.CHAT_ADMIN_PASSWORD) {
+    const username = env.CHAT_ADMIN_USER || DEFAULT_ADMIN;
+    if (await checkModerator(store, username, env.CHAT_ADMIN_PASSWORD)) return username;
     throw new ConsoleAuthError(t('console.authFailed'));
   }
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {

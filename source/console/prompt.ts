@@ -48,9 +48,16 @@ export class OperatorTerminal {
   ask(question: string, options: {hidden?: boolean} = {}): Promise<string | undefined> {
     this.muted = Boolean(options.hidden && this.interactive);
     this.rl.setPrompt(question);
-    if (this.interactive) this.rl.prompt();
-    else this.output.write(question + '\n');
-    return this.nextLine();
+    if (this.interactive) {
+      this.rl.prompt();
+      return this.nextLine();
+    }
+    // On a pipe the question is printed once its answer is there: with nothing to read, it
+    // would only stand in front of the error that says what to set instead.
+    return this.nextLine().then((line) => {
+      if (line !== undefined) this.output.write(question + '\n');
+      return line;
+    });
   }
 
   /** Reads commands until the input ends. */

@@ -103,6 +103,7 @@ export const clientEn = {
   'ended.banned': 'A moderator banned this account; it no longer exists.',
   'ended.shutdown': 'The server is shutting down. Reconnecting when it is back…',
   'ended.loggedOut': 'Signed out.',
+  'cli.unknownFlag': 'Unknown option {flags}. Valid options: {valid}.',
   'cli.chatHelp': `
   Usage
     $ chat [options]

@@ -105,6 +105,7 @@ export const clientFr: Record<ClientKey, string> = {
   'ended.banned': "Un modérateur a banni ce compte ; il n'existe plus.",
   'ended.shutdown': "Le serveur s'arrête. Reconnexion dès son retour…",
   'ended.loggedOut': 'Déconnecté.',
+  'cli.unknownFlag': 'Option inconnue {flags}. Options valables : {valid}.',
   'cli.chatHelp': `
   Usage
     $ chat [options]

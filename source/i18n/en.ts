@@ -69,6 +69,7 @@ export const en = {
   'server.dbUnreachable': 'Cannot reach the database at {location}: {message}',
   'server.tlsFiles': 'Cannot read the TLS certificate or key: {message}',
   'server.portInUse': 'Port {port} on {host} is already in use. Choose another with --port or CHAT_PORT.',
+  'cli.unknownFlag': 'Unknown option {flags}. Valid options: {valid}.',
   'cli.serverHelp': `
   Usage
     $ chat-server [options]
@@ -93,6 +94,10 @@ export const en = {
     --max-connections-per-address N                  [CHAT_MAX_CONNECTIONS_PER_ADDRESS, default 50]
     --idle-timeout S   close connections silent for S seconds
                                                      [CHAT_IDLE_TIMEOUT, default 90]
+    --logins-per-address N  logins per minute from one IP address
+                                                     [CHAT_LOGINS_PER_ADDRESS, default 60]
+    --registrations-per-address N  accounts registered per hour from one IP address
+                                                     [CHAT_REGISTRATIONS_PER_ADDRESS, default 10]
     --bus URL          redis://host:6379: join the other nodes on the same MySQL
                        database (several nodes behind a load balancer) [CHAT_BUS_URL]
     --node-id NAME     this node's name in logs       [CHAT_NODE_ID, default host-pid]

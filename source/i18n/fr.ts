@@ -71,6 +71,7 @@ export const fr: Record<MessageKey, string> = {
   'server.dbUnreachable': 'Impossible de joindre la base de données {location} : {message}',
   'server.tlsFiles': 'Impossible de lire le certificat ou la clé TLS : {message}',
   'server.portInUse': 'Le port {port} sur {host} est déjà utilisé. Choisissez-en un autre avec --port ou CHAT_PORT.',
+  'cli.unknownFlag': 'Option inconnue {flags}. Options valables : {valid}.',
   'cli.serverHelp': `
   Usage
     $ chat-server [options]
@@ -95,6 +96,10 @@ export const fr: Record<MessageKey, string> = {
     --max-connections-per-address N                  [CHAT_MAX_CONNECTIONS_PER_ADDRESS, défaut 50]
     --idle-timeout S   fermer les connexions muettes depuis S secondes
                                                      [CHAT_IDLE_TIMEOUT, défaut 90]
+    --logins-per-address N  connexions par minute depuis une adresse IP
+                                                     [CHAT_LOGINS_PER_ADDRESS, défaut 60]
+    --registrations-per-address N  comptes créés par heure depuis une adresse IP
+                                                     [CHAT_REGISTRATIONS_PER_ADDRESS, défaut 10]
     --bus URL          redis://hôte:6379 : rejoindre les autres nœuds de la même base
                        MySQL (plusieurs nœuds derrière un répartiteur) [CHAT_BUS_URL]
     --node-id NOM      nom de ce nœud dans les journaux [CHAT_NODE_ID, défaut hôte-pid]

@@ -10,19 +10,23 @@ export type FrameFault = 'FRAME_TOO_LARGE' | 'BAD_FRAME';
 export interface LineSink {
   line(text: string): void;
   fault(code: FrameFault): void;
+  /** An oversized line went on past `maxSkipBytes` without a newline: give up on the peer. */
+  runaway?(): void;
 }
 
 /**
  * Splits a byte stream into lines no longer than `maxBytes`. A longer line is reported once
  * and skipped up to its newline, so one bad frame never desynchronises the stream and the
- * decoder never holds more than `maxBytes` of a line in memory.
+ * decoder never holds more than `maxBytes` of a line in memory; past `maxSkipBytes` of
+ * skipping the sink hears that the peer is sending one endless line.
  */
 export class LineDecoder {
   private parts: Buffer[] = [];
   private size = 0;
   private skipping = false;
+  private skipped = 0;
 
-  constructor(private readonly maxBytes: number, private readonly sink: LineSink) {}
+  constructor(private readonly maxBytes: number, private readonly sink: LineSink, private readonly maxSkipBytes = Infinity) {}
 
   push(chunk: Buffer): void {
     let start = 0;
@@ -38,9 +42,19 @@ export class LineDecoder {
     return this.size;
   }
 
+  /** True while a line has begun and its newline has not come (held or being skipped). */
+  get midLine(): boolean {
+    return this.size > 0 || this.skipping;
+  }
+
   private keep(piece: Buffer): void {
-    if (this.skipping) return;
+    if (this.skipping) {
+      this.skipped += piece.length;
+      if (this.skipped > this.maxSkipBytes) this.sink.runaway?.();
+      return;
+    }
     if (this.size + piece.length > this.maxBytes) {
+      this.skipped = this.size + piece.length;
       this.reset();
       this.skipping = true;
       this.sink.fault('FRAME_TOO_LARGE');
@@ -54,6 +68,7 @@ export class LineDecoder {
   private finishLine(piece: Buffer): void {
     if (this.skipping) {
       this.skipping = false;
+      this.skipped = 0;
       return;
     }
     if (this.size + piece.length > this.maxBytes) {

@@ -4,6 +4,7 @@
  */
 import {z} from 'zod';
 import {limits} from './limits.js';
+import {aliasProblem} from './names.js';
 
 // C0 controls except \n, DEL and C1 controls: they could repaint a terminal or hide text.
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u;
@@ -38,7 +39,11 @@ const newUsername = z
 const newAlias = z
   .string()
   .refine((s) => codePoints(s) >= 1 && codePoints(s) <= limits.aliasMax, `1 to ${limits.aliasMax} characters`)
-  .refine((s) => ALIAS_PATTERN.test(s), 'letters, digits, single spaces and . _ - \' only');
+  .refine((s) => ALIAS_PATTERN.test(s), 'letters, digits, single spaces and . _ - \' only')
+  .superRefine((s, ctx) => {
+    const problem = aliasProblem(s);
+    if (problem) ctx.addIssue({code: 'custom', message: problem});
+  });
 const newPassword = z.string().min(limits.passwordMin).max(limits.passwordMax).refine(wellFormed, WELL_FORMED);
 // Accounts from the original application may have any username, so login is lenient.
 const anyUsername = plainLine(255);

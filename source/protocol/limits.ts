@@ -7,6 +7,8 @@ export const PROTOCOL_VERSION = 1;
 export const limits = {
   /** Longest frame in bytes, newline excluded. Longer lines are refused and skipped. */
   maxFrameBytes: 64 * 1024,
+  /** An oversized line is skipped to its newline; one that runs on past this closes the connection. */
+  maxSkipBytes: 1024 * 1024,
   /** Longest message text, in Unicode code points. */
   maxMessageChars: 4000,
   usernameMin: 2,

@@ -13,6 +13,8 @@ import type {Peer} from './peer.js';
 
 export interface ConnectionLimits {
   maxFrameBytes: number;
+  /** An oversized line is skipped up to its newline, but no further than this: then the peer is dropped. */
+  maxSkipBytes: number;
   /** Bytes queued for a peer that does not read; past it the connection is dropped. */
   maxSendQueueBytes: number;
   /** Malformed frames tolerated before the connection is dropped. */
@@ -35,15 +37,22 @@ export class Connection implements Peer {
   readonly remote: string;
   /** The peer's IP address: the key of per-address limits. */
   readonly address: string;
-  /** When the peer last sent anything (for the idle timeout). */
+  /**
+   * When the peer last finished a line (for the idle timeout). Bytes without a newline do
+   * not count: a trickle of them must not keep a connection open.
+   */
   lastActivity = Date.now();
-  stage: Stage = 'hello';
+  /** When the unfinished line now held began, or 0 (for the frame timeout). */
+  midLineSince = 0;
+  /** When the connection last became a guest (opened, or logged out): for the login timeout. */
+  guestSince = Date.now();
   session: Session | null = null;
   /** This connection's message allowance, made at its first send. */
   bucket: TokenBucket | null = null;
   /** Requests are handled one at a time, in arrival order (see dispatch.ts). */
   chain: Promise<void> = Promise.resolve();
   private readonly decoder: LineDecoder;
+  private currentStage: Stage = 'hello';
   private corked = false;
   private closed = false;
   private badFrames = 0;
@@ -74,10 +83,16 @@ export class Connection implements Peer {
         this.fail(null, new ChatError(code));
         this.countBadFrame();
       },
-    });
+      runaway: () => this.close(),
+    }, limits.maxSkipBytes);
     socket.on('data', (chunk: Buffer) => {
-      this.lastActivity = Date.now();
-      if (!this.closed) this.decoder.push(chunk);
+      if (this.closed) return;
+      const now = Date.now();
+      const endsLine = chunk.includes(0x0a);
+      if (endsLine) this.lastActivity = now;
+      this.decoder.push(chunk);
+      if (!this.decoder.midLine) this.midLineSince = 0;
+      else if (this.midLineSince === 0 || endsLine) this.midLineSince = now;
     });
     socket.on('error', () => {}); // 'close' follows and does the cleanup
     socket.once('close', () => {
@@ -88,6 +103,29 @@ export class Connection implements Peer {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  get stage(): Stage {
+    return this.currentStage;
+  }
+
+  /** Logging out starts the login timeout again. */
+  set stage(stage: Stage) {
+    if (stage !== 'user' && this.currentStage === 'user') this.guestSince = Date.now();
+    this.currentStage = stage;
+  }
+
+  /** Closes the connection if it broke one of the time limits; the peer is told which. */
+  sweep(now: number, policy: {idleTimeoutMs: number; loginTimeoutMs: number; frameTimeoutMs: number}): void {
+    if (this.closed) return;
+    let code: 'IDLE_TIMEOUT' | 'LOGIN_TIMEOUT' | 'FRAME_TIMEOUT' | undefined;
+    if (this.midLineSince !== 0 && now - this.midLineSince > policy.frameTimeoutMs) code = 'FRAME_TIMEOUT';
+    // A login or registration being answered is not cut short.
+    else if (this.currentStage !== 'user' && this.queued === 0 && now - this.guestSince > policy.loginTimeoutMs) code = 'LOGIN_TIMEOUT';
+    else if (now - this.lastActivity > policy.idleTimeoutMs) code = 'IDLE_TIMEOUT';
+    if (!code) return;
+    this.fail(null, new ChatError(code));
+    this.close();
   }
 
   /**

@@ -6,7 +6,7 @@
  * except to fill a gap in a salon's sequence (delivery.ts).
  */
 import {encodeFrame} from '../protocol/codec.js';
-import {foldName} from '../protocol/names.js';
+import {aliasKeys, foldName} from '../protocol/names.js';
 import type {Event, JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
 import type {SalonRecord, Store, UserRecord} from '../store/types.js';
 import {type Bus, type HubEvent, type NodeEvent, isNodeEvent} from './bus.js';
@@ -21,6 +21,8 @@ export interface UserState {
   username: string;
   alias: string;
   role: 'user' | 'moderator';
+  /** Logins are refused until then (ms); what every node has heard of KICKs. */
+  kickedUntil: number | null;
   peers: Set<Peer>;
   /** Other nodes (bus instances) where the user has a connection. */
   remote: Set<string>;
@@ -43,16 +45,15 @@ export interface SalonState {
 /** Salon names match without regard to case or accents: "comptabilite" finds Comptabilité. */
 export const salonKey = foldName;
 export const userKey = (username: string) => username.toLowerCase();
-/**
- * Two aliases are the same when they differ only in case, accents or compatibility forms
- * ("Hélène", "HELENE"). The check lives here, not in a collation, so that SQLite and MySQL
- * refuse the same aliases; the databases' unique keys remain a backstop.
- */
-export const aliasKey = (alias: string) => salonKey(alias.normalize('NFKC'));
 
 export class Hub {
   private readonly users = new Map<string, UserState>();
-  private readonly aliases = new Set<string>();
+  /**
+   * Aliases taken, by every key of each (protocol/names.ts), with how many accounts hold the
+   * key (aliases older than a rule may share one). The check lives here, not in a collation,
+   * so that SQLite and MySQL refuse the same aliases; the databases' unique keys remain a backstop.
+   */
+  private readonly aliases = new Map<string, number>();
   private readonly salons = new Map<number, SalonState>();
   private readonly salonsByName = new Map<string, SalonState>();
   private readonly moderatorPeers = new Set<Peer>();
@@ -162,7 +163,7 @@ export class Hub {
   }
 
   aliasTaken(alias: string): boolean {
-    return this.aliases.has(aliasKey(alias));
+    return aliasKeys(alias).some((key) => this.aliases.has(key));
   }
 
   salon(ref: SalonRef): SalonState | undefined {
@@ -311,6 +312,7 @@ export class Hub {
       case 'kick': {
         const user = this.user(event.username);
         if (!user) return;
+        user.kickedUntil = event.until;
         for (const peer of [...user.peers]) peer.close({event: 'kicked', minutes: event.minutes, until: event.until});
         this.notify({kind: 'kicked', username: user.username, minutes: event.minutes});
         return;
@@ -353,7 +355,11 @@ export class Hub {
       this.toPeers(this.moderatorPeers, {event: 'join_request_closed', username: user.username, salon: salonId, outcome: 'withdrawn'});
     }
     this.users.delete(userKey(username));
-    this.aliases.delete(aliasKey(user.alias));
+    for (const key of aliasKeys(user.alias)) {
+      const left = (this.aliases.get(key) ?? 1) - 1;
+      if (left > 0) this.aliases.set(key, left);
+      else this.aliases.delete(key);
+    }
     this.notify({kind: 'banned', username: user.username});
   }
 
@@ -368,9 +374,9 @@ export class Hub {
   private addUser(record: Omit<UserRecord, 'passwordHash'>): UserState {
     const existing = this.user(record.username);
     if (existing) return existing;
-    const user: UserState = {id: record.id, username: record.username, alias: record.alias, role: record.role, peers: new Set(), remote: new Set(), salons: new Map(), pending: new Map()};
+    const user: UserState = {id: record.id, username: record.username, alias: record.alias, role: record.role, kickedUntil: record.kickedUntil, peers: new Set(), remote: new Set(), salons: new Map(), pending: new Map()};
     this.users.set(userKey(user.username), user);
-    this.aliases.add(aliasKey(user.alias));
+    for (const key of aliasKeys(user.alias)) this.aliases.set(key, (this.aliases.get(key) ?? 0) + 1);
     return user;
   }
 

@@ -5,18 +5,31 @@
 export interface Policy {
   /** Open connections allowed from one IP address. */
   maxConnectionsPerAddress: number;
-  /** A connection that sends nothing for this long is closed (clients ping every 15 s). */
+  /** A connection that sends no complete frame for this long is closed (clients ping every 15 s). */
   idleTimeoutMs: number;
+  /** A connection that has not logged in (or resumed) this long after it opened is closed. */
+  loginTimeoutMs: number;
+  /** A frame whose first bytes arrived this long ago and whose newline has not is a stall: closed. */
+  frameTimeoutMs: number;
   /** Token bucket per connection for `send`: sustained rate and burst. */
   messagesPerSecond: number;
   messageBurst: number;
-  /** Failed logins (per username and per address): free attempts, then a growing delay. */
+  /**
+   * Failed logins. Per username and address pair: free attempts, then a growing delay, then
+   * refusal until the window ends. Per username alone and per address alone only the delay
+   * applies, so that nobody can lock an account's owner, or an office behind one NAT address,
+   * out by guessing.
+   */
   loginFreeFailures: number;
   loginMaxDelayMs: number;
-  /** After this many failures in the window, logins are refused until the window ends. */
   loginLockFailures: number;
   loginWindowMs: number;
-  /** Accounts one address may register per window. */
+  /** Successful logins per minute per account and per address; attempts that would pass it are refused before the password hash. */
+  loginsPerAccountPerMinute: number;
+  loginsPerAddressPerMinute: number;
+  /** Live sessions (resumable tokens) per account; a new login past it revokes the oldest. */
+  maxSessionsPerAccount: number;
+  /** Registration attempts one address may make per window (counted when they start). */
   registrationsPerAddress: number;
   registrationWindowMs: number;
   /** Requests a connection may have waiting before its socket stops being read. */
@@ -26,12 +39,17 @@ export interface Policy {
 export const defaultPolicy: Policy = {
   maxConnectionsPerAddress: 50,
   idleTimeoutMs: 90_000,
+  loginTimeoutMs: 60_000,
+  frameTimeoutMs: 30_000,
   messagesPerSecond: 10,
   messageBurst: 30,
   loginFreeFailures: 3,
   loginMaxDelayMs: 8_000,
   loginLockFailures: 10,
   loginWindowMs: 15 * 60_000,
+  loginsPerAccountPerMinute: 10,
+  loginsPerAddressPerMinute: 60,
+  maxSessionsPerAccount: 20,
   registrationsPerAddress: 10,
   registrationWindowMs: 60 * 60_000,
   maxQueuedRequests: 500,

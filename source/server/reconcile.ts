@@ -46,7 +46,8 @@ export function applyDifferences(hub: HubView, before: ReadonlySet<string>, {use
   const now = Date.now();
   for (const record of users) {
     const user = hub.user(record.username);
-    if (user && user.peers.size > 0 && record.kickedUntil !== null && record.kickedUntil > now) {
+    // A kick this node missed: its connections go, and its logins are refused from now on.
+    if (user && record.kickedUntil !== null && record.kickedUntil > now && (user.peers.size > 0 || user.kickedUntil !== record.kickedUntil)) {
       hub.apply({kind: 'kick', username: user.username, until: record.kickedUntil, minutes: limits.kickMinutes});
     }
   }

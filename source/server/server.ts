@@ -54,6 +54,7 @@ export interface ChatServer {
 
 export const defaultConnectionLimits: Omit<ConnectionLimits, 'maxQueuedRequests'> = {
   maxFrameBytes: limits.maxFrameBytes,
+  maxSkipBytes: limits.maxSkipBytes,
   maxSendQueueBytes: 4 * 1024 * 1024,
   maxBadFrames: 50,
 };
@@ -137,10 +138,13 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   listener.on('tlsClientError', () => {});
 
   // Dead peers (a cut cable, a frozen laptop) are found by silence: clients ping every 15 s.
+  // Connections that hold resources without using them (never logging in, or never
+  // finishing a frame) are found the same way.
+  const shortest = Math.min(policy.idleTimeoutMs, policy.loginTimeoutMs, policy.frameTimeoutMs);
   const idleSweep = setInterval(() => {
-    const deadline = Date.now() - policy.idleTimeoutMs;
-    for (const conn of connections) if (conn.lastActivity < deadline) conn.close();
-  }, Math.max(50, Math.min(10_000, policy.idleTimeoutMs / 3)));
+    const now = Date.now();
+    for (const conn of connections) conn.sweep(now, policy);
+  }, Math.max(50, Math.min(5_000, shortest / 3)));
   idleSweep.unref();
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);

@@ -290,12 +290,38 @@ export class SqlStore implements Store {
     });
   }
 
-  createSession(tokenHash: string, clientId: number, ts: number, expiresAt: number): Promise<void> {
+  createSession(tokenHash: string, clientId: number, ts: number, expiresAt: number, keep: number): Promise<boolean> {
     return this.run(async () => {
-      await this.db
+      const now = this.flavor.time(ts);
+      const inserted = await this.db
         .insertInto('sessions')
-        .values({token_hash: tokenHash, client_id: clientId, created_at: this.flavor.time(ts), expires_at: this.flavor.time(expiresAt)})
+        .columns(['token_hash', 'client_id', 'created_at', 'expires_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('clients')
+            .select([eb.val(tokenHash).as('token_hash'), 'client_id', eb.val(now).as('created_at'), eb.val(this.flavor.time(expiresAt)).as('expires_at')])
+            .where('client_id', '=', clientId)
+            .where((w) => w.or([w('kicked_until', 'is', null), w('kicked_until', '<=', now)])),
+        )
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      // Sessions nobody resumes (a client started twice a day for a month) must not pile up.
+      const stale = await this.db
+        .selectFrom('sessions')
+        .select('token_hash')
+        .where('client_id', '=', clientId)
+        .where('expires_at', '>', now)
+        .orderBy('created_at', 'desc')
+        .orderBy('token_hash')
+        .limit(1_000_000)
+        .offset(keep)
         .execute();
+      await this.db
+        .deleteFrom('sessions')
+        .where('client_id', '=', clientId)
+        .where((w) => (stale.length > 0 ? w.or([w('expires_at', '<=', now), w('token_hash', 'in', stale.map((r) => r.token_hash))]) : w('expires_at', '<=', now)))
+        .execute();
+      return true;
     });
   }
 

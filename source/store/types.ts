@@ -102,7 +102,12 @@ export interface Store {
   resolveJoinRequest(clientId: number, username: string, salonId: number, accept: boolean): Promise<boolean>;
   listJoinRequests(): Promise<JoinRequestRecord[]>;
 
-  createSession(tokenHash: string, clientId: number, ts: number, expiresAt: number): Promise<void>;
+  /**
+   * Creates a session unless the account is gone or kicked at `ts`, checked in the same
+   * statement (so a KICK or BAN committed first wins); then keeps only the account's `keep`
+   * newest live sessions. False when refused.
+   */
+  createSession(tokenHash: string, clientId: number, ts: number, expiresAt: number, keep: number): Promise<boolean>;
   findSession(tokenHash: string, now: number): Promise<number | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
   deleteSessionsOf(clientId: number): Promise<void>;

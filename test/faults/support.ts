@@ -40,7 +40,7 @@ export function storeArgs(db: {url: string | undefined; dataDir: string}, url = 
  * faster than people type, so the per-connection message rate is lifted.
  */
 export async function startBinary(args: string[]): Promise<Binary> {
-  const flags = ['--host', '127.0.0.1', '--port', '0', '--no-console', '--lang', 'en', '--message-rate', '1000000'];
+  const flags = ['--host', '127.0.0.1', '--port', '0', '--no-console', '--lang', 'en', '--message-rate', '1000000', '--logins-per-address', '1000000', '--registrations-per-address', '1000000'];
   const child = spawn(process.execPath, [BIN, ...flags, ...args], {
     env: {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...ADMIN},
   });

@@ -307,6 +307,10 @@ export function spawnNode(options: NodeOptions): ChatNode {
     'en',
     '--message-rate',
     '1000000',
+    '--logins-per-address',
+    '1000000',
+    '--registrations-per-address',
+    '1000000',
     ...(options.args ?? []),
   ];
   const child = spawn(process.execPath, args, {

@@ -13,7 +13,8 @@ export interface TestServer {
   server: ChatServer;
   store: Store;
   notices: Notice[];
-  connect(options?: {hello?: boolean}): Promise<TestClient>;
+  /** `from` is the local address (127.0.0.x) the connection comes from. */
+  connect(options?: {hello?: boolean; from?: string}): Promise<TestClient>;
   /** Registers, logs in and returns a client with its event log. */
   user(username: string, alias?: string): Promise<TestClient>;
   /** Creates a moderator account straight in the store and logs it in. */
@@ -34,12 +35,12 @@ export async function startTestServer(db: Database, options: Partial<ServerOptio
   const store = await db.open();
   const notices: Notice[] = [];
   // Tests send and register faster than people do: the limits are lifted unless a test sets them.
-  const policy = {messagesPerSecond: 1e6, messageBurst: 1e6, registrationsPerAddress: 1e6, ...options.policy};
+  const policy = {messagesPerSecond: 1e6, messageBurst: 1e6, registrationsPerAddress: 1e6, loginsPerAccountPerMinute: 1e6, loginsPerAddressPerMinute: 1e6, ...options.policy};
   const server = await startServer({store, host: '127.0.0.1', port: 0, notify: (n) => notices.push(n), ...options, policy});
   const clients: TestClient[] = [];
 
-  const connect = async (opts: {hello?: boolean} = {}) => {
-    const client = wrap(await ClientConnection.open({host: '127.0.0.1', port: server.port, hello: opts.hello}));
+  const connect = async (opts: {hello?: boolean; from?: string} = {}) => {
+    const client = wrap(await ClientConnection.open({host: '127.0.0.1', port: server.port, hello: opts.hello, localAddress: opts.from}));
     clients.push(client);
     return client;
   };

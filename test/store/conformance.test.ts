@@ -250,8 +250,8 @@ storeTest('banUser deletes the account, memberships, requests and sessions but k
   const alice = await addUser(store, 'alice');
   await store.addMembership('Mallory', BLABLA);
   await store.addJoinRequest(mallory.id, COMPTA, T0);
-  await store.createSession('a'.repeat(64), mallory.id, T0, T0 + 3_600_000);
-  await store.createSession('b'.repeat(64), alice.id, T0, T0 + 3_600_000);
+  await store.createSession('a'.repeat(64), mallory.id, T0, T0 + 3_600_000, 20);
+  await store.createSession('b'.repeat(64), alice.id, T0, T0 + 3_600_000, 20);
   const [sent] = await store.appendMessages([message(mallory, GENERAL, 'spam'), message(alice, GENERAL, 'hi')]);
   await store.banUser(mallory.id, 'Mallory', 'admin', T0 + 10);
 
@@ -275,9 +275,9 @@ storeTest('findSession finds a session until it expires; deleteSession and delet
   const alice = await addUser(store, 'alice');
   const bob = await addUser(store, 'bob');
   const [s1, s2, s3] = ['1', '2', '3'].map((c) => c.repeat(64)) as [string, string, string];
-  await store.createSession(s1, alice.id, T0, T0 + 1000);
-  await store.createSession(s2, alice.id, T0, T0 + 5000);
-  await store.createSession(s3, bob.id, T0, T0 + 5000);
+  await store.createSession(s1, alice.id, T0, T0 + 1000, 20);
+  await store.createSession(s2, alice.id, T0, T0 + 5000, 20);
+  await store.createSession(s3, bob.id, T0, T0 + 5000, 20);
   t.is(await store.findSession(s1, T0), alice.id);
   t.is(await store.findSession(s1, T0 + 999), alice.id);
   t.is(await store.findSession(s1, T0 + 1000), undefined, 'expired at expiresAt');
@@ -285,10 +285,26 @@ storeTest('findSession finds a session until it expires; deleteSession and delet
   await store.deleteSession(s2);
   t.is(await store.findSession(s2, T0), undefined);
   t.is(await store.findSession(s3, T0), bob.id);
-  await store.createSession(s2, alice.id, T0, T0 + 5000);
+  await store.createSession(s2, alice.id, T0, T0 + 5000, 20);
   await store.deleteSessionsOf(alice.id);
   t.deepEqual([await store.findSession(s1, T0), await store.findSession(s2, T0)], [undefined, undefined]);
   t.is(await store.findSession(s3, T0), bob.id);
+});
+
+storeTest('createSession refuses a kicked or deleted account, and keeps only the newest sessions of an account', async (t, store) => {
+  const alice = await addUser(store, 'alice');
+  const bob = await addUser(store, 'bob');
+  const token = (n: number) => n.toString(16).padStart(64, '0');
+  await store.setKickedUntil(bob.id, T0 + 60_000);
+  t.false(await store.createSession(token(1), bob.id, T0, T0 + 5000, 20), 'kicked');
+  t.is(await store.findSession(token(1), T0), undefined);
+  t.true(await store.createSession(token(2), bob.id, T0 + 60_000, T0 + 90_000, 20), 'the kick is over');
+  await store.banUser(bob.id, 'bob', 'admin', T0);
+  t.false(await store.createSession(token(3), bob.id, T0, T0 + 5000, 20), 'deleted');
+  for (let i = 10; i < 15; i++) t.true(await store.createSession(token(i), alice.id, T0 + i, T0 + 100_000, 3));
+  const live = [];
+  for (let i = 10; i < 15; i++) live.push(await store.findSession(token(i), T0 + 20));
+  t.deepEqual(live, [undefined, undefined, alice.id, alice.id, alice.id], 'the oldest go');
 });
 
 storeTest('resetStatuses marks every connected account disconnected in the status column', async (t, store, db) => {

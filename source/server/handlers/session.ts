@@ -25,11 +25,16 @@ export function ping(ctx: Context) {
 // {"id":3,"type":"register","username":"exemple","alias":"Exemple","password":"..."}
 export async function register(ctx: Context, req: RequestParams<'register'>) {
   const {store, hub, clock, notify, registrations} = ctx.services;
-  registrations.check(ctx.conn.address, clock());
-  if (await store.isBanned(req.username)) throw new ChatError('USERNAME_BANNED');
+  // Cheap refusals first, then the attempt is counted before anything is awaited: attempts
+  // sent at once are counted as surely as attempts sent one after another.
   if (hub.user(req.username)) throw new ChatError('USERNAME_TAKEN');
   if (hub.aliasTaken(req.alias)) throw new ChatError('ALIAS_TAKEN');
+  registrations.take(ctx.conn.address, clock());
+  if (await store.isBanned(req.username)) throw new ChatError('USERNAME_BANNED');
   const passwordHash = await hashPassword(req.password);
+  // Another registration may have taken the name or alias during the hash.
+  if (hub.user(req.username)) throw new ChatError('USERNAME_TAKEN');
+  if (hub.aliasTaken(req.alias)) throw new ChatError('ALIAS_TAKEN');
   let user: UserRecord;
   try {
     user = await store.createUser({username: req.username, alias: req.alias, passwordHash, role: 'user', ts: clock()});
@@ -37,7 +42,6 @@ export async function register(ctx: Context, req: RequestParams<'register'>) {
     if (error instanceof ConflictError) throw new ChatError(error.field === 'username' ? 'USERNAME_TAKEN' : 'ALIAS_TAKEN');
     throw error;
   }
-  registrations.registered(ctx.conn.address, clock());
   const {passwordHash: _, ...publicUser} = user;
   hub.publish({kind: 'user_added', user: publicUser});
   notify({kind: 'registered', username: user.username});
@@ -46,30 +50,47 @@ export async function register(ctx: Context, req: RequestParams<'register'>) {
 
 // {"id":4,"type":"login","username":"exemple","password":"..."}
 export async function login(ctx: Context, req: RequestParams<'login'>): Promise<LoginResult> {
-  const {store, clock, logins} = ctx.services;
-  const address = ctx.conn.address;
-  // Guessing gets slower with each failure, per username and per address, then stops.
-  const delay = logins.check(req.username, address, clock());
-  if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-  if (await store.isBanned(req.username)) throw new ChatError('BANNED');
-  // The hub knows every account by its exact name, ignoring case only; MySQL's collation
-  // would also ignore accents and trailing spaces ("alïce " finding alice).
-  const known = await ctx.services.hub.findUser(req.username);
-  const record = known ? await store.findUser(known.username) : undefined;
-  // An unknown name costs the same hash as a known one, so timing does not tell them apart.
-  const check = await verifyPassword(req.password, record?.passwordHash ?? DUMMY_HASH);
-  if (!record || !check.ok) {
-    logins.failed(req.username, address, clock());
-    throw new ChatError('INVALID_CREDENTIALS');
+  const {store, clock, logins, policy} = ctx.services;
+  // Refused at once, or admitted after its turn and its delay (guards.ts).
+  const attempt = await logins.begin(req.username, ctx.conn.address, clock);
+  try {
+    if (await store.isBanned(req.username)) throw new ChatError('BANNED');
+    // The hub knows every account by its exact name, ignoring case only; MySQL's collation
+    // would also ignore accents and trailing spaces ("alïce " finding alice).
+    const known = await ctx.services.hub.findUser(req.username);
+    const record = known ? await store.findUser(known.username) : undefined;
+    // An unknown name costs the same hash as a known one, so timing does not tell them apart.
+    let check: Awaited<ReturnType<typeof verifyPassword>>;
+    try {
+      check = await verifyPassword(req.password, record?.passwordHash ?? DUMMY_HASH);
+    } finally {
+      attempt.hashed();
+    }
+    if (!record || !check.ok) throw new ChatError('INVALID_CREDENTIALS');
+    attempt.succeeded(clock());
+    refuseIfKicked(record, clock());
+    // The original's unsalted SHA-256 is replaced the first time its owner proves the password.
+    if (check.needsUpgrade) await store.setPasswordHash(record.id, await hashPassword(req.password));
+    const token = newSessionToken();
+    const now = clock();
+    // The store refuses a session for an account kicked or deleted since it was read: a
+    // KICK or BAN that lands during the hash wins over the login (and one that lands after
+    // this deletes the session it made).
+    if (!(await store.createSession(hashToken(token), record.id, now, now + ctx.services.sessionTtlMs, policy.maxSessionsPerAccount))) {
+      const current = await store.findUserById(record.id);
+      if (!current) throw new ChatError('BANNED');
+      refuseIfKicked(current, clock());
+      throw new ChatError('BANNED');
+    }
+    try {
+      return await startSession(ctx, record, token);
+    } catch (error) {
+      await store.deleteSession(hashToken(token)).catch(() => {});
+      throw error;
+    }
+  } finally {
+    attempt.release();
   }
-  logins.succeeded(req.username);
-  refuseIfKicked(record, clock());
-  // The original's unsalted SHA-256 is replaced the first time its owner proves the password.
-  if (check.needsUpgrade) await store.setPasswordHash(record.id, await hashPassword(req.password));
-  const token = newSessionToken();
-  const now = clock();
-  await store.createSession(hashToken(token), record.id, now, now + ctx.services.sessionTtlMs);
-  return startSession(ctx, record, token);
 }
 
 // {"id":5,"type":"resume","token":"..."}: logs in again after a reconnect without the
@@ -105,9 +126,15 @@ function refuseIfKicked(record: UserRecord, now: number): void {
 }
 
 async function startSession(ctx: Context, record: UserRecord, token: string): Promise<LoginResult> {
-  const {hub, notify} = ctx.services;
+  const {hub, notify, clock} = ctx.services;
   const user = await hub.findUser(record.username);
-  if (!user) throw new ChatError('INVALID_CREDENTIALS');
+  // From here to attach nothing is awaited: a KICK or BAN this node has heard of is seen
+  // here, and one it hears of later finds the connection attached and closes it.
+  if (!user || user.id !== record.id) throw new ChatError('BANNED');
+  if (user.kickedUntil !== null) refuseIfKicked({...record, kickedUntil: user.kickedUntil}, clock());
+  // The peer may have gone while the password was checked: attaching it would leave a
+  // connection that nobody reads shown online.
+  if (ctx.conn.isClosed) throw new ChatError('NOT_AUTHENTICATED');
   ctx.conn.stage = 'user';
   ctx.conn.session = {user, tokenHash: hashToken(token)};
   hub.attach(ctx.conn, user);
