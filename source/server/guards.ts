@@ -178,9 +178,11 @@ export class LoginGuard {
 
   /**
    * Admits one attempt, waiting for its turn and its delay, or throws RATE_LIMITED at once.
-   * `clock` is read again after the waits.
+   * `clock` is read again after the waits. `refuse`, run when the turn comes and before the
+   * delay, may refuse the attempt for a reason that is not a wrong password (a banned name):
+   * it is then not counted as a failure, and does not wait.
    */
-  async begin(username: string, address: string, clock: () => number): Promise<LoginAttempt> {
+  async begin(username: string, address: string, clock: () => number, refuse: () => Promise<void> = async () => {}): Promise<LoginAttempt> {
     const now = clock();
     const user = `user:${username.toLowerCase()}`;
     const addr = `addr:${address}`;
@@ -204,6 +206,12 @@ export class LoginGuard {
     };
     try {
       passUser = await this.userTurns.take(user);
+      try {
+        await refuse();
+      } catch (error) {
+        for (const key of [pair, user, addr]) this.failures.remove(key);
+        throw error;
+      }
       // The failures known when its turn comes, this attempt's own count aside: those of
       // attempts that started with it count, those that proved their password are gone.
       const at = clock();

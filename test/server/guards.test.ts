@@ -13,18 +13,17 @@ const from = (n: number) => `127.0.0.${n}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const outcome = (promise: Promise<unknown>) => promise.then(() => 'OK', (e: {code?: string}) => e.code ?? String(e));
 
-/** Logins of `username` from 30 machines, 20 ms apart, with `act` run 300 ms in. */
+/** Logins of `username` from 30 machines, 20 ms apart, with `act` run 300 ms after the first. */
 async function loginsRacing(srv: TestServer, username: string, act: () => Promise<unknown>) {
-  const clients: TestClient[] = [];
+  // Connected first, so that the logins, one at a time for one name, are all in flight.
+  const clients: TestClient[] = await Promise.all(Array.from({length: 30}, (_, i) => srv.connect({from: from(10 + i)})));
   const logins: Promise<string>[] = [];
-  for (let i = 0; i < 30; i++) {
-    const client = await srv.connect({from: from(10 + i)});
-    clients.push(client);
+  const acted = sleep(300).then(act);
+  for (const client of clients) {
     logins.push(outcome(client.request('login', {username, password: PASSWORD})));
+    await sleep(20);
   }
-  const started = Date.now();
-  await sleep(Math.max(0, 300 - (Date.now() - started)));
-  await act();
+  await acted;
   const outcomes = await Promise.all(logins);
   return {clients, outcomes};
 }

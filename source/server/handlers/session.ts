@@ -51,10 +51,12 @@ export async function register(ctx: Context, req: RequestParams<'register'>) {
 // {"id":4,"type":"login","username":"exemple","password":"..."}
 export async function login(ctx: Context, req: RequestParams<'login'>): Promise<LoginResult> {
   const {store, clock, logins, policy} = ctx.services;
-  // Refused at once, or admitted after its turn and its delay (guards.ts).
-  const attempt = await logins.begin(req.username, ctx.conn.address, clock);
-  try {
+  // Refused at once, or admitted after its turn and its delay (guards.ts). A banned name is
+  // refused when its turn comes, without a delay: that is not a wrong password.
+  const attempt = await logins.begin(req.username, ctx.conn.address, clock, async () => {
     if (await store.isBanned(req.username)) throw new ChatError('BANNED');
+  });
+  try {
     // The hub knows every account by its exact name, ignoring case only; MySQL's collation
     // would also ignore accents and trailing spaces ("alïce " finding alice).
     const known = await ctx.services.hub.findUser(req.username);
