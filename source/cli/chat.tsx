@@ -6,11 +6,13 @@ import {readFileSync} from 'node:fs';
 import {render} from 'ink';
 import meow from 'meow';
 import {Controller} from '../client/controller.js';
+import {setTerminalProfile} from '../client/width.js';
 import {clientTranslator} from '../i18n/client.js';
 import {detectLang} from '../i18n/index.js';
 import {App} from '../ui/App.js';
 import {colorEnabled} from '../ui/theme.js';
 import {envPort, peekFlag} from './env.js';
+import {probeTerminal} from './probe.js';
 
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
   const lang = detectLang(peekFlag(argv, 'lang') ?? env.CHAT_LANG, env);
@@ -49,7 +51,11 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     rows: stdout.rows || 24,
     onExit: () => exit(),
   });
-  if (fullScreen) stdout.write('\u001b[?1049h\u001b[H');
+  if (fullScreen) {
+    stdout.write('\u001b[?1049h\u001b[H');
+    // Before anything is drawn: every text the client shows is written for this terminal.
+    setTerminalProfile(await probeTerminal({stdin: process.stdin, stdout}));
+  }
   const instance = render(<App controller={controller} color={colorEnabled(env)} />, {exitOnCtrlC: false});
   controller.start();
   const quit = () => void controller.quit();

@@ -5,6 +5,7 @@
 import type {Event, JoinRequestInfo, MemberInfo, MessageInfo, SalonInfo, UserInfo} from '../protocol/frames.js';
 import {type EditorAction, type EditorState, editorReducer} from './editor.js';
 import {mentions} from './format.js';
+import {cleanEvent, cleanMember, cleanMessage, cleanRequest, cleanSalon, cleanUser} from './sanitize.js';
 import {layout, scrollAnchor} from './pane.js';
 import type {AppState, Entry, Focus, Link, Modal, Notice, Outgoing, SalonView} from './state.js';
 
@@ -114,12 +115,12 @@ export function reducer(state: AppState, action: Action): AppState {
         register: {username: '', alias: '', password: '', confirm: '', field: 0, busy: false},
       };
     case 'loggedIn': {
-      const salons = action.salons.map((info) => salonFrom(info, state.salons.find((s) => s.id === info.id)));
+      const salons = action.salons.map(cleanSalon).map((info) => salonFrom(info, state.salons.find((s) => s.id === info.id)));
       const current = state.current ?? salons.find((s) => s.state === 'member')?.id ?? null;
       return {
         ...state,
         screen: 'main',
-        user: action.user,
+        user: cleanUser(action.user),
         ended: null,
         login: {...state.login, password: '', busy: false, error: undefined, info: undefined},
         salons,
@@ -128,11 +129,11 @@ export function reducer(state: AppState, action: Action): AppState {
       };
     }
     case 'salons':
-      return {...state, salons: action.salons.map((info) => salonFrom(info, state.salons.find((s) => s.id === info.id)))};
+      return {...state, salons: action.salons.map(cleanSalon).map((info) => salonFrom(info, state.salons.find((s) => s.id === info.id)))};
     case 'page':
       return withSalon(state, action.salonId, (s) => ({
         ...s,
-        entries: mergeMessages(s.entries, action.messages),
+        entries: mergeMessages(s.entries, action.messages.map(cleanMessage)),
         lastSeq: Math.max(s.lastSeq, ...action.messages.map((m) => m.seq)),
         loaded: s.loaded || action.mode === 'latest',
         hasOlder: action.mode === 'after' ? s.hasOlder : action.hasMore,
@@ -141,7 +142,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'loadingOlder':
       return withSalon(state, action.salonId, (s) => ({...s, loadingOlder: action.loading}));
     case 'event':
-      return applyEvent(state, action.event, action.now);
+      return applyEvent(state, cleanEvent(action.event), action.now);
     case 'outgoing':
       return {...state, outbox: [...state.outbox.filter((o) => o.clientMsgId !== action.item.clientMsgId), action.item]};
     case 'outgoingFailed':
@@ -150,12 +151,12 @@ export function reducer(state: AppState, action: Action): AppState {
       return {...state, outbox: state.outbox.filter((o) => o.clientMsgId !== action.clientMsgId)};
     case 'sent': {
       const next = {...state, outbox: state.outbox.filter((o) => o.clientMsgId !== action.clientMsgId)};
-      return applyMessage(next, action.message, 0);
+      return applyMessage(next, cleanMessage(action.message), 0);
     }
     case 'members':
-      return action.salonId === state.current ? {...state, members: action.members} : state;
+      return action.salonId === state.current ? {...state, members: action.members.map(cleanMember)} : state;
     case 'pendingList':
-      return {...state, pending: action.requests};
+      return {...state, pending: action.requests.map(cleanRequest)};
     case 'ended':
       return {...state, ended: action.notice, screen: 'login', user: null, modal: null, outbox: [], pending: []};
     case 'editor':
@@ -182,8 +183,10 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'scrollBottom':
       return state.current === null ? state : withSalon(state, state.current, (s) => ({...s, anchor: null, newBelow: false}));
-    case 'modal':
-      return {...state, modal: action.modal};
+    case 'modal': {
+      const modal = action.modal;
+      return {...state, modal: modal?.kind === 'search' && modal.results ? {...modal, results: modal.results.map(cleanMessage)} : modal};
+    }
     case 'toggleMembers':
       return {...state, showMembers: !state.showMembers};
     case 'flash':

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
-import {type PaneLine, wrap} from '../client/format.js';
+import {type PaneLine, sanitizeLine, wrap} from '../client/format.js';
 import {paneView} from '../client/pane.js';
 import {type AppState, currentSalon} from '../client/state.js';
 import {useTheme} from './theme.js';
@@ -62,7 +62,7 @@ export function MessagePane({state, width, height, now}: {readonly state: AppSta
         {salon.anchor === null &&
           pending.map((o) => (
             <Text key={o.clientMsgId} dimColor wrap="truncate">
-              {`… ${state.user?.alias ?? ''} ${o.text.replace(/\s+/g, ' ')}  (${o.error ? t('messages.notSent', {reason: t(o.error.key, o.error.params)}) : t('messages.sending')})`}
+              {`… ${state.user?.alias ?? ''} ${sanitizeLine(o.text).replace(/\s+/g, ' ')}  (${o.error ? t('messages.notSent', {reason: t(o.error.key, o.error.params)}) : t('messages.sending')})`}
             </Text>
           ))}
         {salon.newBelow && <Text color={c('cyan')} bold>{t('messages.newBelow')}</Text>}

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {truncate} from '../client/format.js';
 import {type AppState, unread} from '../client/state.js';
 import {useTheme} from './theme.js';
 
@@ -25,7 +26,7 @@ export function SalonList({state, width}: {readonly state: AppState; readonly wi
               underline={focused && index === state.cursor}
               wrap="truncate"
             >
-              {name.slice(0, room)}
+              {truncate(name, room)}
             </Text>
             <Text color={c(salon.mentions > 0 ? 'magenta' : 'yellow')} bold>
               {badge}
