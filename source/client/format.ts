@@ -156,7 +156,7 @@ export function dayLabel(ts: number, lang: 'en' | 'fr', now: number): string {
 
 /** One rendered line of the message pane. */
 export interface PaneLine {
-  kind: 'message' | 'continuation' | 'day' | 'system' | 'unread';
+  kind: 'message' | 'continuation' | 'day' | 'system' | 'unread' | 'start';
   text: string;
   time?: string;
   alias?: string;

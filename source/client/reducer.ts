@@ -6,7 +6,7 @@ import type {Event, JoinRequestInfo, MemberInfo, MessageInfo, SalonInfo, UserInf
 import {type EditorAction, type EditorState, editorReducer} from './editor.js';
 import {mentions} from './format.js';
 import {cleanEvent, cleanMember, cleanMessage, cleanRequest, cleanSalon, cleanUser} from './sanitize.js';
-import {layout, scrollAnchor} from './pane.js';
+import {layout, paneRows, scrollAnchor} from './pane.js';
 import type {AppState, Entry, Focus, Link, Modal, Notice, Outgoing, SalonView} from './state.js';
 
 export type Action =
@@ -174,9 +174,10 @@ export function reducer(state: AppState, action: Action): AppState {
       return {...state, cursor: Math.max(0, Math.min(state.salons.length - 1, action.index))};
     case 'scroll': {
       if (state.current === null || !state.user) return state;
-      const {paneWidth, paneHeight} = layout(state);
-      const ctx = {width: paneWidth, height: paneHeight, me: state.user, lang: state.lang, now: action.now};
+      const {paneWidth} = layout(state);
+      const user = state.user;
       return withSalon(state, state.current, (s) => {
+        const ctx = {width: paneWidth, height: paneRows(state, s).messages, me: user, lang: state.lang, now: action.now};
         const anchor = scrollAnchor(s, action.lines, ctx);
         return {...s, anchor, newBelow: anchor === null ? false : s.newBelow};
       });

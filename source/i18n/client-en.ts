@@ -58,6 +58,7 @@ export const clientEn = {
   'messages.newBelow': '↓ new messages below: End jumps there',
   'messages.loadingOlder': 'Loading older messages…',
   'messages.start': 'Start of {salon}.',
+  'messages.morePending': '… and {count} more waiting to be sent',
   'messages.unread': 'new messages',
   'messages.sending': 'sending…',
   'messages.notSent': 'not sent yet: {reason}',

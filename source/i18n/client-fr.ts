@@ -60,6 +60,7 @@ export const clientFr: Record<ClientKey, string> = {
   'messages.newBelow': '↓ nouveaux messages plus bas : Fin pour y aller',
   'messages.loadingOlder': 'Chargement des messages plus anciens…',
   'messages.start': 'Début de {salon}.',
+  'messages.morePending': '… et {count} autres en attente d\u2019envoi',
   'messages.unread': 'nouveaux messages',
   'messages.sending': 'envoi…',
   'messages.notSent': 'pas encore envoyé : {reason}',
