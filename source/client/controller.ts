@@ -27,6 +27,13 @@ export interface ControllerOptions extends SessionOptions {
 
 /** Errors worth retrying: the message stays in the outbox and is sent again. */
 const TRANSIENT = new Set(['CONNECTION_CLOSED', 'STORE_UNAVAILABLE', 'OVERLOADED', 'RATE_LIMITED', 'SHUTTING_DOWN']);
+/** A retry when the server does not say when (it does for RATE_LIMITED). */
+const RETRY_MS = 2000;
+/**
+ * Past this, Enter asks first: a paste of a log or a document into a salon is more often
+ * a slip than a wish, and everyone in the salon would scroll past it.
+ */
+export const LARGE_MESSAGE = {lines: 20, chars: 2000} as const;
 
 export const noticeOf = (error: unknown): Notice => {
   const code = (error as {code?: string})?.code ?? 'generic';
@@ -126,6 +133,9 @@ export class Controller implements CommandHost {
     }
     this.ensureCurrentLoaded();
     if (this.state.showMembers) this.refreshMembers();
+    // Back online: the outbox goes now, not when a timer set before the cut fires.
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     void this.flushOutbox();
     // Back after a restart: the shutdown notice is no longer true.
     if (!resumed || this.state.flash?.key === 'ended.shutdown') this.dispatch({type: 'flash', notice: null});
@@ -246,26 +256,47 @@ export class Controller implements CommandHost {
 
   // ---- sending --------------------------------------------------------------------------
 
-  /** Enter in the input: a slash command, or a message to the current salon. */
+  /**
+   * Enter in the input: a slash command, or a message to the current salon. A message too
+   * long for the server stays in the input; a large one asks first (LARGE_MESSAGE).
+   */
   submitInput(): void {
     const text = this.state.editor.text;
     if (text.trim() === '') return;
-    this.dispatch({type: 'editor', action: {type: 'submit'}});
-    if (text.startsWith('/') && !text.startsWith('//')) return void this.command(text);
+    if (text.startsWith('/') && !text.startsWith('//')) {
+      this.dispatch({type: 'editor', action: {type: 'submit'}});
+      return void this.command(text);
+    }
     const salon = currentSalon(this.state);
     if (!salon) return;
     if (salon.state !== 'member') return this.dispatch({type: 'modal', modal: {kind: 'join', salonId: salon.id}});
     const body = text.startsWith('//') ? text.slice(1) : text;
-    this.dispatch({type: 'outgoing', item: {clientMsgId: this.session.newClientMsgId(), salonId: salon.id, text: body}});
+    const chars = [...body].length;
+    if (chars > limits.maxMessageChars) return this.dispatch({type: 'flash', notice: {key: 'input.tooLong', params: {chars, max: limits.maxMessageChars}}});
+    const lines = body.split('\n').length;
+    if (lines > LARGE_MESSAGE.lines || chars > LARGE_MESSAGE.chars) {
+      return this.dispatch({type: 'modal', modal: {kind: 'confirm', action: {type: 'send', salonId: salon.id, text: body, lines, chars}}});
+    }
+    this.dispatch({type: 'editor', action: {type: 'submit'}});
+    this.send(salon.id, body);
+  }
+
+  private send(salonId: number, text: string): void {
+    this.dispatch({type: 'outgoing', item: {clientMsgId: this.session.newClientMsgId(), salonId, text}});
     void this.flushOutbox();
   }
 
-  /** Sends the outbox in order; a transient failure leaves the rest for the next attempt. */
+  /**
+   * Sends the outbox in order, one send at a time, until it is empty: messages queued while
+   * one is in flight go in the same run. A transient refusal stops the run and retries it on
+   * a timer (when the server says, for RATE_LIMITED), never waiting for the user; a lost
+   * connection resumes it once signed in again.
+   */
   private async flushOutbox(): Promise<void> {
-    if (this.flushing || !this.session.online || !this.state.user) return;
+    if (this.flushing || this.retryTimer || !this.session.online || !this.state.user) return;
     this.flushing = true;
     try {
-      for (const item of [...this.state.outbox]) {
+      for (let item = this.state.outbox[0]; item; item = this.state.outbox[0]) {
         try {
           const {message} = await this.session.request('send', {salon: item.salonId, text: item.text, clientMsgId: item.clientMsgId});
           this.dispatch({type: 'sent', clientMsgId: item.clientMsgId, message});
@@ -273,7 +304,8 @@ export class Controller implements CommandHost {
           const code = (error as {code?: string}).code ?? '';
           this.dispatch({type: 'outgoingFailed', clientMsgId: item.clientMsgId, error: noticeOf(error)});
           if (TRANSIENT.has(code)) {
-            if (code !== 'CONNECTION_CLOSED') this.retrySoon();
+            const wait = (error as RequestError).details?.retryAfterMs;
+            if (code !== 'CONNECTION_CLOSED') this.retryIn(typeof wait === 'number' ? wait : RETRY_MS);
             return;
           }
           // A refusal for good (not a member any more, invalid text): tell, and drop it.
@@ -286,13 +318,31 @@ export class Controller implements CommandHost {
     }
   }
 
-  private retrySoon(): void {
-    if (this.retryTimer) return;
+  private retryIn(ms: number): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.flushOutbox();
-    }, 2000);
+    }, Math.max(10, ms));
     this.retryTimer.unref();
+  }
+
+  /** The answer to a confirm window (a large message, a ban). */
+  async confirm(yes: boolean): Promise<void> {
+    const modal = this.state.modal;
+    if (modal?.kind !== 'confirm') return;
+    this.dispatch({type: 'modal', modal: null});
+    if (!yes) return;
+    const action = modal.action;
+    if (action.type === 'send') {
+      this.dispatch({type: 'editor', action: {type: 'submit'}});
+      return this.send(action.salonId, action.text);
+    }
+    try {
+      await this.ban(action.username);
+    } catch (error) {
+      this.dispatch({type: 'flash', notice: noticeOf(error)});
+    }
   }
 
   private command(line: string): void {
@@ -320,6 +370,11 @@ export class Controller implements CommandHost {
   async kick(username: string): Promise<void> {
     const r = await this.session.request('kick', {username});
     this.dispatch({type: 'flash', notice: {key: 'flash.kicked', params: {username: r.username, minutes: r.minutes}}});
+  }
+
+  /** /ban deletes an account for good: it asks first, as joining a salon does. */
+  askBan(username: string): void {
+    this.dispatch({type: 'modal', modal: {kind: 'confirm', action: {type: 'ban', username}}});
   }
 
   async ban(username: string): Promise<void> {

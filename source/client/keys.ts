@@ -33,15 +33,31 @@ const FOCUS_ORDER = ['salons', 'messages', 'input'] as const;
 const YES = new Set(['y', 'o', 'Y', 'O']);
 const NO = new Set(['n', 'N']);
 
+/** Bracketed paste (ESC[200~ … ESC[201~), as Ink hands the markers over: without their ESC. */
+const PASTE_START = '[200~';
+const PASTE_END = '[201~';
+
+/**
+ * Several lines in one read, from a terminal that does not bracket pastes: a person types
+ * one key at a time, and Enter is not followed by more text in the same read.
+ */
+const looksPasted = (input: string, key: KeyPress) =>
+  !key.ctrl && !key.meta && /[^\r\n][\r\n]+[^\r\n]/u.test(input) && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u.test(input);
+
 /** Typed text: what remains once control keys are ruled out. */
 const printable = (input: string, key: KeyPress) => !key.ctrl && !key.meta && input.length > 0 && !/[\u0000-\u001f\u007f]/u.test(input);
 
 export class KeyRouter {
   private cycle: CompletionCycle | undefined;
+  /** The text of a bracketed paste so far; null when not in one. */
+  private pasting: string | null = null;
 
   constructor(private readonly app: Controller) {}
 
   handle(input: string, key: KeyPress): void {
+    if (this.pasting !== null || (input === PASTE_START && !key.ctrl && !key.meta)) return this.pasteKey(input, key);
+    const screen = this.app.getState();
+    if (screen.screen === 'main' && !screen.modal && looksPasted(input, key)) return this.paste(input);
     const burst = splitBurst(input, key);
     if (burst) {
       for (const [i, k] of burst) this.handle(i, k);
@@ -56,6 +72,42 @@ export class KeyRouter {
     if (state.focus === 'salons') return this.salons(input, key);
     if (state.focus === 'messages') return this.messages(input, key);
     this.input(input, key);
+  }
+
+  /** Ink hands a paste over in pieces (a read at a time, Enter and Tab as keys): put it back together. */
+  private pasteKey(input: string, key: KeyPress): void {
+    if (input === PASTE_START) {
+      this.pasting = '';
+      return;
+    }
+    if (input === PASTE_END) {
+      const text = this.pasting ?? '';
+      this.pasting = null;
+      return this.paste(text);
+    }
+    // Escape sequences inside pasted text are not keys the user pressed.
+    if (key.ctrl || key.meta) return;
+    this.pasting += key.tab ? '\t' : key.return ? '\n' : input;
+  }
+
+  /** A paste lands whole where typing goes, lines and all; it never presses Enter. */
+  private paste(raw: string): void {
+    const text = raw.replace(/\r\n?/gu, '\n');
+    const state = this.app.getState();
+    if (state.screen === 'login' || state.screen === 'register') {
+      const oneLine = text.replace(/[\n\t]/gu, '');
+      return oneLine ? this.form(state.screen, oneLine, {}) : undefined;
+    }
+    if (state.screen !== 'main') return;
+    if (state.modal) {
+      const firstLine = text.split('\n').find((line) => line.trim() !== '') ?? '';
+      if (state.modal.kind === 'switcher' && firstLine) this.modal(firstLine.replace(/\t/gu, ' '), {});
+      return;
+    }
+    if (state.focus !== 'input') this.app.dispatch({type: 'focus', focus: 'input'});
+    this.cycle = undefined;
+    // A copied line usually brings its line break: that break is not part of the message.
+    this.app.dispatch({type: 'editor', action: {type: 'insert', text: text.replace(/\n+$/u, '')}});
   }
 
   private form(form: 'login' | 'register', input: string, key: KeyPress): void {
@@ -87,6 +139,11 @@ export class KeyRouter {
       case 'join':
         if (YES.has(input) || key.return) return void this.app.answerJoin(true);
         if (NO.has(input) || key.escape) return void this.app.answerJoin(false);
+        return;
+      case 'confirm':
+        // Only a letter says yes: the Enter that sent the text must not also confirm it.
+        if (YES.has(input)) return void this.app.confirm(true);
+        if (NO.has(input) || key.escape) return void this.app.confirm(false);
         return;
       case 'switcher': {
         const matches = switcherMatches(state.salons.map((s) => s.name), modal.query);

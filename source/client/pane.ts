@@ -7,6 +7,7 @@ import type {UserInfo} from '../protocol/frames.js';
 import type {Lang} from '../i18n/index.js';
 import {clientTranslator} from '../i18n/client.js';
 import {type PaneLine, dayLabel, messageLines, sameDay, sanitize, wrap} from './format.js';
+import {inputHeight} from './input-view.js';
 import type {Anchor, AppState, Entry, Outgoing, SalonView} from './state.js';
 
 export interface Layout {
@@ -17,13 +18,6 @@ export interface Layout {
 }
 
 /** Column widths for the three panes; narrow terminals (60 columns) shrink the side panes. */
-/** Columns left for text in the input box: borders, padding and the prompt. */
-export const inputTextWidth = (columns: number) => Math.max(10, columns - 6);
-
-/** Rows the input box takes: its wrapped rows (up to 4) and its border. */
-export const inputHeight = (text: string, columns: number) =>
-  Math.min(4, text.split('\n').reduce((rows, line) => rows + wrap(line, inputTextWidth(columns)).length, 0)) + 2;
-
 export function layout(state: Pick<AppState, 'columns' | 'rows' | 'showMembers' | 'editor'>): Layout {
   const listWidth = state.columns >= 80 ? 22 : 18;
   const membersWidth = state.showMembers ? (state.columns >= 100 ? 22 : 16) : 0;

@@ -62,8 +62,14 @@ export interface RegisterForm {
   busy: boolean;
 }
 
+/** What a y/n window asks before doing. */
+export type ConfirmAction =
+  | {type: 'send'; salonId: number; text: string; lines: number; chars: number}
+  | {type: 'ban'; username: string};
+
 export type Modal =
   | {kind: 'join'; salonId: number}
+  | {kind: 'confirm'; action: ConfirmAction}
   | {kind: 'switcher'; query: string; index: number}
   | {kind: 'pending'; index: number}
   | {kind: 'help'}

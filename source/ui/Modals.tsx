@@ -2,7 +2,7 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import {slashCommands} from '../client/commands.js';
-import {messageLines, wrap} from '../client/format.js';
+import {messageLines, sanitizeLine, wrap} from '../client/format.js';
 import {switcherMatches} from '../client/keys.js';
 import type {AppState, Modal} from '../client/state.js';
 import {useTheme} from './theme.js';
@@ -30,6 +30,28 @@ export function ModalView({state, modal, width, height}: {readonly state: AppSta
       return (
         <Window title={t('join.question', {salon: salonName(modal.salonId)})} width={width}>
           {salon?.moderated ? <Text>{t('join.moderatedNote')}</Text> : null}
+        </Window>
+      );
+    }
+    case 'confirm': {
+      const action = modal.action;
+      if (action.type === 'ban') {
+        return (
+          <Window title={t('confirm.ban', {username: action.username})} width={width}>
+            <Text>{t('confirm.banNote')}</Text>
+          </Window>
+        );
+      }
+      // The start of the text, so that a slip shows for what it is.
+      const preview = action.text.split('\n').slice(0, Math.max(1, Math.min(5, height - 6)));
+      return (
+        <Window title={t('confirm.send', {lines: action.lines, chars: action.chars, salon: salonName(action.salonId)})} width={width}>
+          {preview.map((line, i) => (
+            <Text key={i} dimColor wrap="truncate">
+              {`  ${sanitizeLine(line)}`}
+            </Text>
+          ))}
+          <Text>{t('confirm.sendNote')}</Text>
         </Window>
       );
     }

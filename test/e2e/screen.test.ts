@@ -23,7 +23,7 @@ async function setup(t: ExecutionContext, aliases: string[]) {
   const conn = await ClientConnection.open({host: '127.0.0.1', port});
   for (const alias of aliases) await conn.request('register', {username: alias.toLowerCase(), alias, password: PASSWORD});
   await conn.close();
-  return {server, term, port};
+  return {server, term, port, db};
 }
 
 async function signIn(term: Terminals, name: string, port: number, options: {columns?: number; rows?: number; lang?: 'en' | 'fr'} = {}) {
@@ -61,4 +61,23 @@ test('emoji, flags and CJK in a message: every border stays in its column in a r
     const moved = boxed.filter((_, i) => widths[i] !== 100);
     t.deepEqual(moved, [], `${who}: rows that tmux does not draw 100 columns wide, so their right border moved`);
   }
+});
+
+test('thirty pasted lines become one message, sent once confirmed; nothing is left waiting', async (t) => {
+  if (skipWithoutTmux(t)) return;
+  const {term, port, db} = await setup(t, ['Alice', 'Bob']);
+  await signIn(term, 'alice', port);
+  await signIn(term, 'bob', port);
+  const lines = Array.from({length: 30}, (_, i) => `line ${i + 1} of the log`);
+  // tmux brackets the paste only if the client asked for it (ESC[?2004h).
+  await term.paste('alice', lines.join('\n') + '\n');
+  await term.waitForScreen('alice', /│ ↑ line 27 of the log/);
+  await term.press('alice', 'Enter');
+  await term.waitForScreen('alice', 'Send these 30 lines (');
+  await term.press('alice', 'y');
+  await term.waitForScreen('bob', /^│ +││ +line 30 of the log +│$/m);
+  const alice = await term.waitForScreen('alice', /line 30 of the log/);
+  t.false(alice.includes('sending…'));
+  const stored = await db.query<{text: string}>('SELECT contenu AS text FROM messages');
+  t.deepEqual(stored.map((m) => m.text), [lines.join('\n')]);
 });
