@@ -249,9 +249,19 @@ export class Controller implements CommandHost {
   }
 
   private refreshMembers(): void {
+    void this.loadMembers();
+  }
+
+  /** Fetches the current salon's members (the member list, Tab completion); resolves once they are in the state. */
+  async loadMembers(): Promise<void> {
     const salon = currentSalon(this.state);
     if (!salon || salon.state !== 'member') return;
-    void this.session.request('members', {salon: salon.id}).then((r) => this.dispatch({type: 'members', salonId: salon.id, members: r.members}), () => {});
+    try {
+      const {members} = await this.session.request('members', {salon: salon.id});
+      this.dispatch({type: 'members', salonId: salon.id, members});
+    } catch {
+      // Offline or refused: the list stays as it was; Tab completes from what is on screen.
+    }
   }
 
   // ---- sending --------------------------------------------------------------------------

@@ -4,58 +4,28 @@
  * Ink's `Key`, but nothing here imports Ink, so routing is tested without a terminal.
  */
 import {foldName} from '../protocol/names.js';
+import {type KeyPress, PasteCollector, editsInput, looksPasted, printable, splitBurst} from './key-input.js';
 import {commandNames} from './commands.js';
 import type {Controller} from './controller.js';
-import {type CompletionCycle, complete} from './editor.js';
+import {type CompletionCycle, complete, wordBeforeCursor} from './editor.js';
 import {layout} from './pane.js';
-import {currentSalon} from './state.js';
-
-export interface KeyPress {
-  upArrow?: boolean;
-  downArrow?: boolean;
-  leftArrow?: boolean;
-  rightArrow?: boolean;
-  pageUp?: boolean;
-  pageDown?: boolean;
-  home?: boolean;
-  end?: boolean;
-  return?: boolean;
-  escape?: boolean;
-  ctrl?: boolean;
-  shift?: boolean;
-  tab?: boolean;
-  backspace?: boolean;
-  delete?: boolean;
-  meta?: boolean;
-}
+import {type AppState, type Entry, currentSalon} from './state.js';
 
 const FOCUS_ORDER = ['salons', 'messages', 'input'] as const;
 const YES = new Set(['y', 'o', 'Y', 'O']);
 const NO = new Set(['n', 'N']);
 
-/** Bracketed paste (ESC[200~ … ESC[201~), as Ink hands the markers over: without their ESC. */
-const PASTE_START = '[200~';
-const PASTE_END = '[201~';
-
-/**
- * Several lines in one read, from a terminal that does not bracket pastes: a person types
- * one key at a time, and Enter is not followed by more text in the same read.
- */
-const looksPasted = (input: string, key: KeyPress) =>
-  !key.ctrl && !key.meta && /[^\r\n][\r\n]+[^\r\n]/u.test(input) && !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/u.test(input);
-
-/** Typed text: what remains once control keys are ruled out. */
-const printable = (input: string, key: KeyPress) => !key.ctrl && !key.meta && input.length > 0 && !/[\u0000-\u001f\u007f]/u.test(input);
-
 export class KeyRouter {
   private cycle: CompletionCycle | undefined;
-  /** The text of a bracketed paste so far; null when not in one. */
-  private pasting: string | null = null;
+  private readonly pasted = new PasteCollector();
 
   constructor(private readonly app: Controller) {}
 
   handle(input: string, key: KeyPress): void {
-    if (this.pasting !== null || (input === PASTE_START && !key.ctrl && !key.meta)) return this.pasteKey(input, key);
+    if (this.pasted.takes(input, key)) {
+      const text = this.pasted.add(input, key);
+      return text === undefined ? undefined : this.paste(text);
+    }
     const screen = this.app.getState();
     if (screen.screen === 'main' && !screen.modal && looksPasted(input, key)) return this.paste(input);
     const burst = splitBurst(input, key);
@@ -72,22 +42,6 @@ export class KeyRouter {
     if (state.focus === 'salons') return this.salons(input, key);
     if (state.focus === 'messages') return this.messages(input, key);
     this.input(input, key);
-  }
-
-  /** Ink hands a paste over in pieces (a read at a time, Enter and Tab as keys): put it back together. */
-  private pasteKey(input: string, key: KeyPress): void {
-    if (input === PASTE_START) {
-      this.pasting = '';
-      return;
-    }
-    if (input === PASTE_END) {
-      const text = this.pasting ?? '';
-      this.pasting = null;
-      return this.paste(text);
-    }
-    // Escape sequences inside pasted text are not keys the user pressed.
-    if (key.ctrl || key.meta) return;
-    this.pasting += key.tab ? '\t' : key.return ? '\n' : input;
   }
 
   /** A paste lands whole where typing goes, lines and all; it never presses Enter. */
@@ -221,7 +175,7 @@ export class KeyRouter {
       this.app.openIndex(state.cursor);
       return this.app.dispatch({type: 'focus', focus: 'input'});
     }
-    if (printable(input, key)) {
+    if (printable(input, key) || editsInput(input, key)) {
       // Typing while the list has the focus goes to the input, as people expect.
       this.app.dispatch({type: 'focus', focus: 'input'});
       this.input(input, key);
@@ -232,10 +186,20 @@ export class KeyRouter {
     if (key.upArrow) return this.app.scroll(1);
     if (key.downArrow) return this.app.scroll(-1);
     if (key.home) return this.app.scroll(Number.MAX_SAFE_INTEGER);
-    if (printable(input, key) || key.return) {
+    if (printable(input, key) || editsInput(input, key) || key.return) {
       this.app.dispatch({type: 'focus', focus: 'input'});
       this.input(input, key);
     }
+  }
+
+  /** Completes the word before the cursor, cycling on repeated Tabs; false when nothing matches. */
+  private completeWord(): boolean {
+    const state = this.app.getState();
+    const result = complete(state.editor, commandNames(state.user?.role === 'moderator'), completionNames(state), this.cycle);
+    if (!result) return false;
+    this.cycle = result.cycle;
+    this.app.dispatch({type: 'editorState', editor: result.state});
+    return true;
   }
 
   private input(input: string, key: KeyPress): void {
@@ -243,13 +207,17 @@ export class KeyRouter {
     const state = app.getState();
     const edit = (action: Parameters<Controller['dispatch']>[0] & {type: 'editor'}) => app.dispatch(action);
     if (key.tab) {
-      const aliases = [...state.members.map((m) => m.alias), ...collectAliases(app)];
-      const result = complete(state.editor, commandNames(state.user?.role === 'moderator'), aliases, this.cycle);
-      if (result) {
-        this.cycle = result.cycle;
-        return app.dispatch({type: 'editorState', editor: result.state});
+      if (!wordBeforeCursor(state.editor)) return this.moveFocus(1);
+      if (this.completeWord()) return;
+      // Nothing matched yet: the salon's members may not be known; fetch them and try again,
+      // if nothing was typed meanwhile. The focus stays in the input either way.
+      if (state.membersOf !== state.current) {
+        const typed = state.editor;
+        void app.loadMembers().then(() => {
+          if (app.getState().editor === typed) this.completeWord();
+        });
       }
-      return this.moveFocus(1);
+      return;
     }
     this.cycle = undefined;
     if (key.return && key.meta) return edit({type: 'editor', action: {type: 'insert', text: '\n'}});
@@ -277,25 +245,6 @@ export class KeyRouter {
   }
 }
 
-/**
- * Ink hands over a burst of keys that contains no escape byte as one string ("bob\tpass\r"
- * when keys come faster than the terminal is read). Such a burst is split back into the
- * keys a person pressed; undefined when the input is a single key already.
- */
-export function splitBurst(input: string, key: KeyPress): [string, KeyPress][] | undefined {
-  if (input.length < 2 || key.ctrl || key.meta || !/[\u0000-\u001f\u007f]/u.test(input)) return undefined;
-  const keys: [string, KeyPress][] = [];
-  for (const part of input.match(/[\u0000-\u001f\u007f]|[^\u0000-\u001f\u007f]+/gu) ?? []) {
-    if (part === '\t') keys.push(['', {tab: true}]);
-    else if (part === '\r') keys.push(['', {return: true}]);
-    else if (part === '\n') keys.push(['\n', {}]);
-    else if (part === '\u007f' || part === '\b') keys.push(['', {delete: true}]);
-    else if (part.length === 1 && part < ' ') keys.push([String.fromCharCode(part.charCodeAt(0) + 96), {ctrl: true}]);
-    else keys.push([part, {}]);
-  }
-  return keys;
-}
-
 /** Salon names matching a typed filter, best first (prefix before substring). */
 export function switcherMatches(names: readonly string[], query: string): string[] {
   const fold = foldName;
@@ -304,13 +253,21 @@ export function switcherMatches(names: readonly string[], query: string): string
   return [...prefix, ...names.filter((n) => !prefix.includes(n) && fold(n).includes(q))];
 }
 
-/** Aliases seen in the current salon's loaded messages, most recent first. */
-function collectAliases(app: Controller): string[] {
-  const salon = currentSalon(app.getState());
-  const seen: string[] = [];
-  for (const e of [...(salon?.entries ?? [])].reverse()) {
-    if (e.kind === 'message' && e.message.alias && !seen.includes(e.message.alias)) seen.push(e.message.alias);
-    if (seen.length > 50) break;
+/**
+ * Names Tab offers, best first: aliases of who spoke last in the current salon, then its
+ * members' aliases, then usernames that differ from their alias (a mention by username
+ * counts too).
+ */
+export function completionNames(state: AppState): string[] {
+  const salon = currentSalon(state);
+  const names: string[] = [];
+  const entries = salon?.entries ?? [];
+  for (let i = entries.length - 1; i >= 0 && names.length < 50; i--) {
+    const e = entries[i] as Entry;
+    if (e.kind === 'message' && e.message.alias && !names.includes(e.message.alias)) names.push(e.message.alias);
   }
-  return seen;
+  const members = state.membersOf === state.current ? state.members : [];
+  names.push(...members.map((m) => m.alias));
+  names.push(...members.filter((m) => foldName(m.username) !== foldName(m.alias)).map((m) => m.username));
+  return names;
 }

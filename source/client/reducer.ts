@@ -154,7 +154,7 @@ export function reducer(state: AppState, action: Action): AppState {
       return applyMessage(next, cleanMessage(action.message), 0);
     }
     case 'members':
-      return action.salonId === state.current ? {...state, members: action.members.map(cleanMember)} : state;
+      return action.salonId === state.current ? {...state, members: action.members.map(cleanMember), membersOf: action.salonId} : state;
     case 'pendingList':
       return {...state, pending: action.requests.map(cleanRequest)};
     case 'ended':
@@ -168,7 +168,8 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'open': {
       const index = state.salons.findIndex((s) => s.id === action.salonId);
       if (index < 0) return state;
-      return {...state, current: action.salonId, cursor: index, members: action.salonId === state.current ? state.members : []};
+      if (action.salonId === state.current) return {...state, cursor: index};
+      return {...state, current: action.salonId, cursor: index, members: [], membersOf: null};
     }
     case 'cursor':
       return {...state, cursor: Math.max(0, Math.min(state.salons.length - 1, action.index))};
@@ -236,7 +237,7 @@ function applyEvent(state: AppState, event: Event, now: number): AppState {
       }
       if (event.reason === 'joined' || event.reason === 'accepted') next = withSalon(next, event.salon, (s) => (s.state === 'member' ? addSystem(s, joinedNotice, now) : s));
       if (event.reason === 'banned') next = withSalon(next, event.salon, (s) => (s.state === 'member' ? addSystem(s, {key: 'system.banned', params: {name: event.alias}}, now) : s));
-      if (event.salon === state.current) {
+      if (event.salon === state.current && state.membersOf === event.salon) {
         const others = next.members.filter((m) => m.username !== event.username);
         const members = event.state === 'member' ? [...others, {username: event.username, alias: event.alias, online: true}] : others;
         next = {...next, members: members.sort((a, b) => a.alias.localeCompare(b.alias))};

@@ -106,6 +106,8 @@ export interface AppState {
   modal: Modal | null;
   showMembers: boolean;
   members: MemberInfo[];
+  /** The salon `members` lists; null until a list was fetched for the current salon. */
+  membersOf: number | null;
   /** Users online, by username (from presence events and member lists). */
   online: Record<string, boolean>;
   pending: JoinRequestInfo[];
@@ -138,6 +140,7 @@ export function initialState(lang: Lang, server: string, username = '', columns 
     modal: null,
     showMembers: false,
     members: [],
+    membersOf: null,
     online: {},
     pending: [],
     outbox: [],
