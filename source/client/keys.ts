@@ -9,6 +9,7 @@ import {commandNames} from './commands.js';
 import type {Controller} from './controller.js';
 import {type CompletionCycle, complete, wordBeforeCursor} from './editor.js';
 import {layout} from './pane.js';
+import {maxOffset} from './windows.js';
 import {type AppState, type Entry, currentSalon} from './state.js';
 
 const FOCUS_ORDER = ['salons', 'messages', 'input'] as const;
@@ -127,9 +128,14 @@ export class KeyRouter {
         return;
       }
       case 'help':
-      case 'search':
-        if (key.escape || key.return || input === 'q') close();
+      case 'search': {
+        if (key.escape || key.return || input === 'q') return close();
+        const page = Math.max(1, layout(state).paneHeight - 3);
+        const offset = modal.offset ?? 0;
+        const to = key.upArrow ? offset - 1 : key.downArrow ? offset + 1 : key.pageUp ? offset - page : key.pageDown ? offset + page : key.home ? 0 : key.end ? Infinity : undefined;
+        if (to !== undefined) this.app.dispatch({type: 'modal', modal: {...modal, offset: Math.max(0, Math.min(maxOffset(state), to))}});
         return;
+      }
     }
   }
 

@@ -72,8 +72,8 @@ export type Modal =
   | {kind: 'confirm'; action: ConfirmAction}
   | {kind: 'switcher'; query: string; index: number}
   | {kind: 'pending'; index: number}
-  | {kind: 'help'}
-  | {kind: 'search'; query: string; results: MessageInfo[] | null; error?: Notice | undefined};
+  | {kind: 'help'; offset?: number}
+  | {kind: 'search'; query: string; results: MessageInfo[] | null; error?: Notice | undefined; offset?: number};
 
 export interface Outgoing {
   clientMsgId: string;

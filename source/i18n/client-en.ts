@@ -45,13 +45,14 @@ export const clientEn = {
   'status.online': 'connected',
   'status.connecting': 'connecting…',
   'status.reconnecting': 'connection lost, retrying in {seconds} s',
-  'status.hints': '/help · Tab focus · Alt+1-5 salons · Ctrl+K switch · Alt+M members · Alt+A activity',
+  'status.hints': '/help: help · Tab: next pane · Alt+1-5: salons · Ctrl+K: go to · Alt+M: members · Alt+A: activity',
   'status.pending': '{count} join request(s): Alt+P',
   'salons.title': 'Salons',
   'salons.pending': 'waiting',
   'salons.open': 'open: Enter joins',
   'salons.locked': 'moderated: ask',
   'members.title': 'Members',
+  'members.more': '… and {count} more',
   'messages.empty': 'No messages yet.',
   'messages.notMember': 'You are not a member of {salon}: press Enter to join.',
   'messages.pendingJoin': 'Your request to join {salon} is waiting for a moderator.',
@@ -82,6 +83,7 @@ export const clientEn = {
   'search.title': 'Messages with “{query}” in {salon}: Esc closes',
   'search.running': 'Searching…',
   'search.none': 'No message contains “{query}”.',
+  'window.position': 'lines {first}–{last} of {total} · ↑↓ PgUp PgDn Home End scroll',
   'help.title': 'Keys and commands: Esc closes',
   'help.keys':
     'Tab / Shift+Tab: move focus between salons, messages and input\n' +

@@ -47,13 +47,14 @@ export const clientFr: Record<ClientKey, string> = {
   'status.online': 'connecté',
   'status.connecting': 'connexion…',
   'status.reconnecting': 'connexion perdue, nouvel essai dans {seconds} s',
-  'status.hints': '/help · Tab focus · Alt+1-5 salons · Ctrl+K aller à · Alt+M membres · Alt+A activité',
+  'status.hints': '/help : aide · Tab : zone suivante · Alt+1-5 : salons · Ctrl+K : aller à · Alt+M : membres · Alt+A : activité',
   'status.pending': "{count} demande(s) d'adhésion : Alt+P",
   'salons.title': 'Salons',
   'salons.pending': 'en attente',
   'salons.open': 'ouvert : Entrée',
   'salons.locked': 'modéré : demander',
   'members.title': 'Membres',
+  'members.more': '… et {count} de plus',
   'messages.empty': 'Aucun message pour le moment.',
   'messages.notMember': "Vous n'êtes pas membre de {salon} : Entrée pour adhérer.",
   'messages.pendingJoin': "Votre demande d'adhésion au salon {salon} attend un modérateur.",
@@ -84,6 +85,7 @@ export const clientFr: Record<ClientKey, string> = {
   'search.title': 'Messages contenant « {query} » dans {salon} : Échap ferme',
   'search.running': 'Recherche…',
   'search.none': 'Aucun message ne contient « {query} ».',
+  'window.position': 'lignes {first} à {last} sur {total} · ↑↓ PgUp PgDn Début Fin pour défiler',
   'help.title': 'Touches et commandes : Échap ferme',
   'help.keys':
     'Tab / Maj+Tab : passer des salons aux messages et à la saisie\n' +
