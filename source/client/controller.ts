@@ -35,6 +35,9 @@ const RETRY_MS = 2000;
  */
 export const LARGE_MESSAGE = {lines: 20, chars: 2000} as const;
 
+/** The registration field a server refusal is about. */
+const REGISTER_ERROR_FIELD: Record<string, number> = {USERNAME_TAKEN: 0, USERNAME_BANNED: 0, ALIAS_TAKEN: 1};
+
 export const noticeOf = (error: unknown): Notice => {
   const code = (error as {code?: string})?.code ?? 'generic';
   const details = (error as RequestError).details as {retryAfter?: number} | undefined;
@@ -99,17 +102,19 @@ export class Controller implements CommandHost {
 
   async submitRegister(): Promise<void> {
     const {username, alias, password, confirm} = this.state.register;
-    const fail = (error: Notice) => this.dispatch({type: 'formError', form: 'register', error});
-    if (!username || !alias || !password || !confirm) return fail({key: 'form.required'});
-    if (username.length < limits.usernameMin || username.length > limits.usernameMax || !USERNAME_PATTERN.test(username)) return fail({key: 'form.usernameInvalid'});
-    if ([...alias].length > limits.aliasMax || !ALIAS_PATTERN.test(alias)) return fail({key: 'form.aliasInvalid'});
-    if (password.length < limits.passwordMin) return fail({key: 'form.passwordShort', params: {min: limits.passwordMin}});
-    if (password !== confirm) return fail({key: 'form.passwordMismatch'});
+    // The cursor goes to the field to correct, so that the next Enter sends the form again.
+    const fail = (error: Notice, field?: number) => this.dispatch({type: 'formError', form: 'register', error, ...(field === undefined ? {} : {field})});
+    const empty = [username, alias, password, confirm].findIndex((value) => !value);
+    if (empty >= 0) return fail({key: 'form.required'}, empty);
+    if (username.length < limits.usernameMin || username.length > limits.usernameMax || !USERNAME_PATTERN.test(username)) return fail({key: 'form.usernameInvalid'}, 0);
+    if ([...alias].length > limits.aliasMax || !ALIAS_PATTERN.test(alias)) return fail({key: 'form.aliasInvalid'}, 1);
+    if (password.length < limits.passwordMin) return fail({key: 'form.passwordShort', params: {min: limits.passwordMin}}, 2);
+    if (password !== confirm) return fail({key: 'form.passwordMismatch'}, 3);
     this.dispatch({type: 'formBusy', form: 'register'});
     try {
       await this.session.request('register', {username, alias, password});
     } catch (error) {
-      return fail(noticeOf(error));
+      return fail(noticeOf(error), REGISTER_ERROR_FIELD[(error as {code?: string}).code ?? '']);
     }
     // Nobody creates an account to type the password a third time: sign in with it at once.
     // Should that fail (a lost connection), the sign-in form is there with the name filled in.

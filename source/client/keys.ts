@@ -74,10 +74,19 @@ export class KeyRouter {
       const r = state.register;
       return [r.username, r.alias, r.password, r.confirm][r.field] as string;
     };
-    const lastField = form === 'login' ? state.login.field === 1 : state.register.field === 3;
+    // Enter creates the account (or signs in) from any field once every field is filled, as
+    // the hint says; before that it goes to the next field that is still empty.
+    const values = form === 'login' ? [state.login.username, state.login.password] : [state.register.username, state.register.alias, state.register.password, state.register.confirm];
+    const field = form === 'login' ? state.login.field : state.register.field;
+    const empty = [...values.keys()].filter((i) => values[i] === '');
+    const nextEmpty = empty.find((i) => i > field) ?? empty[0];
     if (form === 'login' && key.ctrl && input === 'r') return this.app.dispatch({type: 'showRegister'});
     if (form === 'register' && key.escape) return this.app.dispatch({type: 'showLogin'});
-    if (key.return || input === '\n') return lastField ? void (form === 'login' ? this.app.submitLogin() : this.app.submitRegister()) : this.app.dispatch({type: 'formNext', form, delta: 1});
+    if (key.return || input === '\n') {
+      if (nextEmpty === undefined) return void (form === 'login' ? this.app.submitLogin() : this.app.submitRegister());
+      if (values[field] === '') return this.app.dispatch({type: 'formRequired', form});
+      return this.app.dispatch({type: 'formField', form, field: nextEmpty});
+    }
     if (key.tab || key.downArrow) return this.app.dispatch({type: 'formNext', form, delta: key.shift ? -1 : 1});
     if (key.upArrow) return this.app.dispatch({type: 'formNext', form, delta: -1});
     if (key.backspace || key.delete) return this.app.dispatch({type: 'formInput', form, value: [...value()].slice(0, -1).join('')});

@@ -16,8 +16,11 @@ export type Action =
   | {type: 'showRegister'}
   | {type: 'formInput'; form: 'login' | 'register'; value: string}
   | {type: 'formNext'; form: 'login' | 'register'; delta: 1 | -1}
+  | {type: 'formField'; form: 'login' | 'register'; field: number}
+  /** Enter on an empty field: say what is missing, change nothing else. */
+  | {type: 'formRequired'; form: 'login' | 'register'}
   | {type: 'formBusy'; form: 'login' | 'register'}
-  | {type: 'formError'; form: 'login' | 'register'; error: Notice}
+  | {type: 'formError'; form: 'login' | 'register'; error: Notice; field?: number}
   | {type: 'registered'; username: string}
   | {type: 'loggedIn'; user: UserInfo; salons: SalonInfo[]}
   | {type: 'salons'; salons: SalonInfo[]}
@@ -99,14 +102,22 @@ export function reducer(state: AppState, action: Action): AppState {
       return action.form === 'login'
         ? {...state, login: {...state.login, field: ((state.login.field + 2 + action.delta) % 2) as 0 | 1}}
         : {...state, register: {...state.register, field: ((state.register.field + 4 + action.delta) % 4) as 0 | 1 | 2 | 3}};
+    case 'formField':
+      return action.form === 'login'
+        ? {...state, login: {...state.login, field: (action.field === 0 ? 0 : 1) as 0 | 1}}
+        : {...state, register: {...state.register, field: Math.max(0, Math.min(3, action.field)) as 0 | 1 | 2 | 3}};
+    case 'formRequired':
+      return action.form === 'login'
+        ? {...state, login: {...state.login, error: {key: 'form.required'}, info: undefined}}
+        : {...state, register: {...state.register, error: {key: 'form.required'}}};
     case 'formBusy':
       return action.form === 'login'
         ? {...state, login: {...state.login, busy: true, error: undefined, info: undefined}}
         : {...state, register: {...state.register, busy: true, error: undefined}};
     case 'formError':
       return action.form === 'login'
-        ? {...state, ended: null, login: {...state.login, password: '', busy: false, error: action.error}}
-        : {...state, register: {...state.register, busy: false, error: action.error}};
+        ? {...state, ended: null, login: {...state.login, password: '', busy: false, error: action.error, field: action.field === 0 ? 0 : 1}}
+        : {...state, register: {...state.register, busy: false, error: action.error, field: ((action.field ?? state.register.field) as 0 | 1 | 2 | 3)}};
     case 'registered':
       return {
         ...state,
