@@ -3,16 +3,17 @@
  * session to the server, and every intent a user can express. Ink components subscribe to
  * it and call its intents; tests drive it the same way against a real server.
  */
-import {ALIAS_PATTERN, USERNAME_PATTERN, type Event, type LoginResult, type MessageInfo} from '../protocol/frames.js';
+import type {Event, LoginResult, MessageInfo} from '../protocol/frames.js';
 import {limits} from '../protocol/limits.js';
 import {foldName} from '../protocol/names.js';
 import type {Lang} from '../i18n/index.js';
-import {errorKey} from '../i18n/client.js';
 import {type CommandHost, parseCommand} from './commands.js';
-import {RequestError} from './connection.js';
+import {noticeOf} from './notices.js';
+import {Outbox} from './outbox.js';
 import {layout, paneRows, paneView} from './pane.js';
 import {type Action, reducer} from './reducer.js';
 import {ChatSession, type SessionOptions} from './session.js';
+import {submitLogin, submitRegister} from './sign-in.js';
 import {type AppState, type Notice, type SalonView, currentSalon, initialState} from './state.js';
 
 export interface ControllerOptions extends SessionOptions {
@@ -25,24 +26,13 @@ export interface ControllerOptions extends SessionOptions {
   onExit?: () => void;
 }
 
-/** Errors worth retrying: the message stays in the outbox and is sent again. */
-const TRANSIENT = new Set(['CONNECTION_CLOSED', 'STORE_UNAVAILABLE', 'OVERLOADED', 'RATE_LIMITED', 'SHUTTING_DOWN']);
-/** A retry when the server does not say when (it does for RATE_LIMITED). */
-const RETRY_MS = 2000;
 /**
  * Past this, Enter asks first: a paste of a log or a document into a salon is more often
  * a slip than a wish, and everyone in the salon would scroll past it.
  */
 export const LARGE_MESSAGE = {lines: 20, chars: 2000} as const;
 
-/** The registration field a server refusal is about. */
-const REGISTER_ERROR_FIELD: Record<string, number> = {USERNAME_TAKEN: 0, USERNAME_BANNED: 0, ALIAS_TAKEN: 1};
 
-export const noticeOf = (error: unknown): Notice => {
-  const code = (error as {code?: string})?.code ?? 'generic';
-  const details = (error as RequestError).details as {retryAfter?: number} | undefined;
-  return {key: errorKey(code), params: {message: error instanceof Error ? error.message : String(error), minutes: Math.ceil((details?.retryAfter ?? 0) / 60)}};
-};
 
 export class Controller implements CommandHost {
   private state: AppState;
@@ -50,8 +40,7 @@ export class Controller implements CommandHost {
   readonly session: ChatSession;
   private readonly clock: () => number;
   private readTimer: NodeJS.Timeout | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private flushing = false;
+  private readonly outbox: Outbox;
 
   constructor(private readonly options: ControllerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -64,6 +53,7 @@ export class Controller implements CommandHost {
       session: (result, resumed) => this.onSession(result, resumed),
       event: (event) => this.onEvent(event),
     });
+    this.outbox = new Outbox(this.session, this.getState, (action) => this.dispatch(action));
   }
 
   // ---- the store side: what Ink's useSyncExternalStore needs --------------------------
@@ -89,42 +79,12 @@ export class Controller implements CommandHost {
 
   // ---- sign in --------------------------------------------------------------------------
 
-  async submitLogin(): Promise<void> {
-    const {username, password} = this.state.login;
-    if (!username || !password) return this.dispatch({type: 'formError', form: 'login', error: {key: 'form.required'}});
-    this.dispatch({type: 'formBusy', form: 'login'});
-    try {
-      await this.session.login(username.trim(), password);
-    } catch (error) {
-      this.dispatch({type: 'formError', form: 'login', error: noticeOf(error)});
-    }
+  submitLogin(): Promise<void> {
+    return submitLogin(this.session, this.getState, (action) => this.dispatch(action));
   }
 
-  async submitRegister(): Promise<void> {
-    const {username, alias, password, confirm} = this.state.register;
-    // The cursor goes to the field to correct, so that the next Enter sends the form again.
-    const fail = (error: Notice, field?: number) => this.dispatch({type: 'formError', form: 'register', error, ...(field === undefined ? {} : {field})});
-    const empty = [username, alias, password, confirm].findIndex((value) => !value);
-    if (empty >= 0) return fail({key: 'form.required'}, empty);
-    if (username.length < limits.usernameMin || username.length > limits.usernameMax || !USERNAME_PATTERN.test(username)) return fail({key: 'form.usernameInvalid'}, 0);
-    if ([...alias].length > limits.aliasMax || !ALIAS_PATTERN.test(alias)) return fail({key: 'form.aliasInvalid'}, 1);
-    if (password.length < limits.passwordMin) return fail({key: 'form.passwordShort', params: {min: limits.passwordMin}}, 2);
-    if (password !== confirm) return fail({key: 'form.passwordMismatch'}, 3);
-    this.dispatch({type: 'formBusy', form: 'register'});
-    try {
-      await this.session.request('register', {username, alias, password});
-    } catch (error) {
-      return fail(noticeOf(error), REGISTER_ERROR_FIELD[(error as {code?: string}).code ?? '']);
-    }
-    // Nobody creates an account to type the password a third time: sign in with it at once.
-    // Should that fail (a lost connection), the sign-in form is there with the name filled in.
-    this.dispatch({type: 'registered', username});
-    try {
-      await this.session.login(username, password);
-      this.dispatch({type: 'flash', notice: {key: 'register.welcome', params: {username}}});
-    } catch (error) {
-      this.dispatch({type: 'formError', form: 'login', error: noticeOf(error)});
-    }
+  submitRegister(): Promise<void> {
+    return submitRegister(this.session, this.getState, (action) => this.dispatch(action));
   }
 
   private onSession(result: LoginResult, resumed: boolean): void {
@@ -138,10 +98,7 @@ export class Controller implements CommandHost {
     }
     this.ensureCurrentLoaded();
     if (this.state.showMembers) this.refreshMembers();
-    // Back online: the outbox goes now, not when a timer set before the cut fires.
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    void this.flushOutbox();
+    this.outbox.resume();
     // Back after a restart: the shutdown notice is no longer true.
     if (!resumed || this.state.flash?.key === 'ended.shutdown') this.dispatch({type: 'flash', notice: null});
   }
@@ -293,53 +250,7 @@ export class Controller implements CommandHost {
       return this.dispatch({type: 'modal', modal: {kind: 'confirm', action: {type: 'send', salonId: salon.id, text: body, lines, chars}}});
     }
     this.dispatch({type: 'editor', action: {type: 'submit'}});
-    this.send(salon.id, body);
-  }
-
-  private send(salonId: number, text: string): void {
-    this.dispatch({type: 'outgoing', item: {clientMsgId: this.session.newClientMsgId(), salonId, text}});
-    void this.flushOutbox();
-  }
-
-  /**
-   * Sends the outbox in order, one send at a time, until it is empty: messages queued while
-   * one is in flight go in the same run. A transient refusal stops the run and retries it on
-   * a timer (when the server says, for RATE_LIMITED), never waiting for the user; a lost
-   * connection resumes it once signed in again.
-   */
-  private async flushOutbox(): Promise<void> {
-    if (this.flushing || this.retryTimer || !this.session.online || !this.state.user) return;
-    this.flushing = true;
-    try {
-      for (let item = this.state.outbox[0]; item; item = this.state.outbox[0]) {
-        try {
-          const {message} = await this.session.request('send', {salon: item.salonId, text: item.text, clientMsgId: item.clientMsgId});
-          this.dispatch({type: 'sent', clientMsgId: item.clientMsgId, message});
-        } catch (error) {
-          const code = (error as {code?: string}).code ?? '';
-          this.dispatch({type: 'outgoingFailed', clientMsgId: item.clientMsgId, error: noticeOf(error)});
-          if (TRANSIENT.has(code)) {
-            const wait = (error as RequestError).details?.retryAfterMs;
-            if (code !== 'CONNECTION_CLOSED') this.retryIn(typeof wait === 'number' ? wait : RETRY_MS);
-            return;
-          }
-          // A refusal for good (not a member any more, invalid text): tell, and drop it.
-          this.dispatch({type: 'outgoingDropped', clientMsgId: item.clientMsgId});
-          this.dispatch({type: 'flash', notice: noticeOf(error)});
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  private retryIn(ms: number): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.flushOutbox();
-    }, Math.max(10, ms));
-    this.retryTimer.unref();
+    this.outbox.send(salon.id, body);
   }
 
   /** The answer to a confirm window (a large message, a ban). */
@@ -351,7 +262,7 @@ export class Controller implements CommandHost {
     const action = modal.action;
     if (action.type === 'send') {
       this.dispatch({type: 'editor', action: {type: 'submit'}});
-      return this.send(action.salonId, action.text);
+      return this.outbox.send(action.salonId, action.text);
     }
     try {
       await this.ban(action.username);
