@@ -2,15 +2,22 @@
  * chat: the terminal client. Flags and environment, then the Ink app on the terminal's
  * alternate screen (as full-screen terminal programs do), restored on exit.
  */
-import {readFileSync} from 'node:fs';
+import {readFileSync, writeSync} from 'node:fs';
 import {render} from 'ink';
 import meow from 'meow';
 import {Controller} from '../client/controller.js';
+import {setTerminalProfile} from '../client/width.js';
 import {clientTranslator} from '../i18n/client.js';
 import {detectLang} from '../i18n/index.js';
 import {App} from '../ui/App.js';
 import {colorEnabled} from '../ui/theme.js';
 import {envPort, flagList, peekFlag, unknownFlags} from './env.js';
+import {probeTerminal} from './probe.js';
+
+const ALT_SCREEN_ON = '\u001b[?1049h\u001b[H';
+const ALT_SCREEN_OFF = '\u001b[?1049l';
+const PASTE_ON = '\u001b[?2004h';
+const PASTE_OFF = '\u001b[?2004l';
 
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
   const lang = detectLang(peekFlag(argv, 'lang') ?? env.CHAT_LANG, env);
@@ -51,7 +58,21 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     rows: stdout.rows || 24,
     onExit: () => exit(),
   });
-  if (fullScreen) stdout.write('\u001b[?1049h\u001b[H');
+  // The terminal is put back as it was however the process ends, a crash included.
+  let restored = !fullScreen;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    writeSync(stdout.fd, PASTE_OFF + ALT_SCREEN_OFF);
+  };
+  if (fullScreen) {
+    stdout.write(ALT_SCREEN_ON);
+    process.once('exit', restore);
+    // Before anything is drawn: every text the client shows is written for this terminal.
+    setTerminalProfile(await probeTerminal({stdin: process.stdin, stdout}));
+    // Pastes come bracketed, so that their line breaks are text, not Enter (client/keys.ts).
+    stdout.write(PASTE_ON);
+  }
   const instance = render(<App controller={controller} color={colorEnabled(env)} />, {exitOnCtrlC: false});
   controller.start();
   const quit = () => void controller.quit();
@@ -59,6 +80,6 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   process.once('SIGHUP', quit);
   await exited;
   instance.unmount();
-  if (fullScreen) stdout.write('\u001b[?1049l');
+  restore();
   return 0;
 }

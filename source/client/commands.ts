@@ -12,7 +12,7 @@ export interface CommandHost {
   quit(): Promise<void>;
   help(): void;
   kick(username: string): Promise<void>;
-  ban(username: string): Promise<void>;
+  askBan(username: string): void;
 }
 
 export interface SlashCommand {
@@ -33,7 +33,7 @@ export const slashCommands: readonly SlashCommand[] = [
   {name: '/quit', arg: 'none', usage: '/quit', help: 'cmd.quit', run: (h) => h.quit()},
   {name: '/help', arg: 'none', usage: '/help', help: 'cmd.help', run: (h) => h.help()},
   {name: '/kick', arg: 'one', usage: '/kick USER', help: 'cmd.kick', moderator: true, run: (h, a) => h.kick(a)},
-  {name: '/ban', arg: 'one', usage: '/ban USER', help: 'cmd.ban', moderator: true, run: (h, a) => h.ban(a)},
+  {name: '/ban', arg: 'one', usage: '/ban USER', help: 'cmd.ban', moderator: true, run: (h, a) => h.askBan(a)},
 ];
 
 export type Parsed =

@@ -3,16 +3,17 @@
  * session to the server, and every intent a user can express. Ink components subscribe to
  * it and call its intents; tests drive it the same way against a real server.
  */
-import {ALIAS_PATTERN, USERNAME_PATTERN, type Event, type LoginResult, type MessageInfo} from '../protocol/frames.js';
+import type {Event, LoginResult, MessageInfo} from '../protocol/frames.js';
 import {limits} from '../protocol/limits.js';
 import {foldName} from '../protocol/names.js';
 import type {Lang} from '../i18n/index.js';
-import {errorKey} from '../i18n/client.js';
 import {type CommandHost, parseCommand} from './commands.js';
-import {RequestError} from './connection.js';
-import {layout, paneView} from './pane.js';
+import {noticeOf} from './notices.js';
+import {Outbox} from './outbox.js';
+import {layout, paneRows, paneView} from './pane.js';
 import {type Action, reducer} from './reducer.js';
 import {ChatSession, type SessionOptions} from './session.js';
+import {submitLogin, submitRegister} from './sign-in.js';
 import {type AppState, type Notice, type SalonView, currentSalon, initialState} from './state.js';
 
 export interface ControllerOptions extends SessionOptions {
@@ -25,14 +26,13 @@ export interface ControllerOptions extends SessionOptions {
   onExit?: () => void;
 }
 
-/** Errors worth retrying: the message stays in the outbox and is sent again. */
-const TRANSIENT = new Set(['CONNECTION_CLOSED', 'STORE_UNAVAILABLE', 'OVERLOADED', 'RATE_LIMITED', 'SHUTTING_DOWN']);
+/**
+ * Past this, Enter asks first: a paste of a log or a document into a salon is more often
+ * a slip than a wish, and everyone in the salon would scroll past it.
+ */
+export const LARGE_MESSAGE = {lines: 20, chars: 2000} as const;
 
-export const noticeOf = (error: unknown): Notice => {
-  const code = (error as {code?: string})?.code ?? 'generic';
-  const details = (error as RequestError).details as {retryAfter?: number} | undefined;
-  return {key: errorKey(code), params: {message: error instanceof Error ? error.message : String(error), minutes: Math.ceil((details?.retryAfter ?? 0) / 60)}};
-};
+
 
 export class Controller implements CommandHost {
   private state: AppState;
@@ -40,8 +40,7 @@ export class Controller implements CommandHost {
   readonly session: ChatSession;
   private readonly clock: () => number;
   private readTimer: NodeJS.Timeout | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private flushing = false;
+  private readonly outbox: Outbox;
 
   constructor(private readonly options: ControllerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -54,6 +53,7 @@ export class Controller implements CommandHost {
       session: (result, resumed) => this.onSession(result, resumed),
       event: (event) => this.onEvent(event),
     });
+    this.outbox = new Outbox(this.session, this.getState, (action) => this.dispatch(action));
   }
 
   // ---- the store side: what Ink's useSyncExternalStore needs --------------------------
@@ -79,40 +79,12 @@ export class Controller implements CommandHost {
 
   // ---- sign in --------------------------------------------------------------------------
 
-  async submitLogin(): Promise<void> {
-    const {username, password} = this.state.login;
-    if (!username || !password) return this.dispatch({type: 'formError', form: 'login', error: {key: 'form.required'}});
-    this.dispatch({type: 'formBusy', form: 'login'});
-    try {
-      await this.session.login(username.trim(), password);
-    } catch (error) {
-      this.dispatch({type: 'formError', form: 'login', error: noticeOf(error)});
-    }
+  submitLogin(): Promise<void> {
+    return submitLogin(this.session, this.getState, (action) => this.dispatch(action));
   }
 
-  async submitRegister(): Promise<void> {
-    const {username, alias, password, confirm} = this.state.register;
-    const fail = (error: Notice) => this.dispatch({type: 'formError', form: 'register', error});
-    if (!username || !alias || !password || !confirm) return fail({key: 'form.required'});
-    if (username.length < limits.usernameMin || username.length > limits.usernameMax || !USERNAME_PATTERN.test(username)) return fail({key: 'form.usernameInvalid'});
-    if ([...alias].length > limits.aliasMax || !ALIAS_PATTERN.test(alias)) return fail({key: 'form.aliasInvalid'});
-    if (password.length < limits.passwordMin) return fail({key: 'form.passwordShort', params: {min: limits.passwordMin}});
-    if (password !== confirm) return fail({key: 'form.passwordMismatch'});
-    this.dispatch({type: 'formBusy', form: 'register'});
-    try {
-      await this.session.request('register', {username, alias, password});
-    } catch (error) {
-      return fail(noticeOf(error));
-    }
-    // Nobody creates an account to type the password a third time: sign in with it at once.
-    // Should that fail (a lost connection), the sign-in form is there with the name filled in.
-    this.dispatch({type: 'registered', username});
-    try {
-      await this.session.login(username, password);
-      this.dispatch({type: 'flash', notice: {key: 'register.welcome', params: {username}}});
-    } catch (error) {
-      this.dispatch({type: 'formError', form: 'login', error: noticeOf(error)});
-    }
+  submitRegister(): Promise<void> {
+    return submitRegister(this.session, this.getState, (action) => this.dispatch(action));
   }
 
   private onSession(result: LoginResult, resumed: boolean): void {
@@ -126,7 +98,7 @@ export class Controller implements CommandHost {
     }
     this.ensureCurrentLoaded();
     if (this.state.showMembers) this.refreshMembers();
-    void this.flushOutbox();
+    this.outbox.resume();
     // Back after a restart: the shutdown notice is no longer true.
     if (!resumed || this.state.flash?.key === 'ended.shutdown') this.dispatch({type: 'flash', notice: null});
   }
@@ -222,8 +194,8 @@ export class Controller implements CommandHost {
     this.dispatch({type: 'scroll', lines, now: this.clock()});
     const salon = currentSalon(this.state);
     if (!salon || !this.state.user || !salon.hasOlder || salon.loadingOlder || !salon.loaded) return;
-    const {paneWidth, paneHeight} = layout(this.state);
-    if (!paneView(salon, paneHeight, {width: paneWidth, me: this.state.user, lang: this.state.lang, now: this.clock()}).atTop) return;
+    const {paneWidth} = layout(this.state);
+    if (!paneView(salon, paneRows(this.state, salon).messages, {width: paneWidth, me: this.state.user, lang: this.state.lang, now: this.clock()}).atTop) return;
     const oldest = salon.entries.find((e) => e.kind === 'message');
     if (!oldest) return;
     this.dispatch({type: 'loadingOlder', salonId: salon.id, loading: true});
@@ -239,60 +211,64 @@ export class Controller implements CommandHost {
   }
 
   private refreshMembers(): void {
+    void this.loadMembers();
+  }
+
+  /** Fetches the current salon's members (the member list, Tab completion); resolves once they are in the state. */
+  async loadMembers(): Promise<void> {
     const salon = currentSalon(this.state);
     if (!salon || salon.state !== 'member') return;
-    void this.session.request('members', {salon: salon.id}).then((r) => this.dispatch({type: 'members', salonId: salon.id, members: r.members}), () => {});
+    try {
+      const {members} = await this.session.request('members', {salon: salon.id});
+      this.dispatch({type: 'members', salonId: salon.id, members});
+    } catch {
+      // Offline or refused: the list stays as it was; Tab completes from what is on screen.
+    }
   }
 
   // ---- sending --------------------------------------------------------------------------
 
-  /** Enter in the input: a slash command, or a message to the current salon. */
+  /**
+   * Enter in the input: a slash command, or a message to the current salon. A message too
+   * long for the server stays in the input; a large one asks first (LARGE_MESSAGE).
+   */
   submitInput(): void {
     const text = this.state.editor.text;
     if (text.trim() === '') return;
-    this.dispatch({type: 'editor', action: {type: 'submit'}});
-    if (text.startsWith('/') && !text.startsWith('//')) return void this.command(text);
+    if (text.startsWith('/') && !text.startsWith('//')) {
+      this.dispatch({type: 'editor', action: {type: 'submit'}});
+      return void this.command(text);
+    }
     const salon = currentSalon(this.state);
     if (!salon) return;
     if (salon.state !== 'member') return this.dispatch({type: 'modal', modal: {kind: 'join', salonId: salon.id}});
     const body = text.startsWith('//') ? text.slice(1) : text;
-    this.dispatch({type: 'outgoing', item: {clientMsgId: this.session.newClientMsgId(), salonId: salon.id, text: body}});
-    void this.flushOutbox();
-  }
-
-  /** Sends the outbox in order; a transient failure leaves the rest for the next attempt. */
-  private async flushOutbox(): Promise<void> {
-    if (this.flushing || !this.session.online || !this.state.user) return;
-    this.flushing = true;
-    try {
-      for (const item of [...this.state.outbox]) {
-        try {
-          const {message} = await this.session.request('send', {salon: item.salonId, text: item.text, clientMsgId: item.clientMsgId});
-          this.dispatch({type: 'sent', clientMsgId: item.clientMsgId, message});
-        } catch (error) {
-          const code = (error as {code?: string}).code ?? '';
-          this.dispatch({type: 'outgoingFailed', clientMsgId: item.clientMsgId, error: noticeOf(error)});
-          if (TRANSIENT.has(code)) {
-            if (code !== 'CONNECTION_CLOSED') this.retrySoon();
-            return;
-          }
-          // A refusal for good (not a member any more, invalid text): tell, and drop it.
-          this.dispatch({type: 'outgoingDropped', clientMsgId: item.clientMsgId});
-          this.dispatch({type: 'flash', notice: noticeOf(error)});
-        }
-      }
-    } finally {
-      this.flushing = false;
+    const chars = [...body].length;
+    if (chars > limits.maxMessageChars) return this.dispatch({type: 'flash', notice: {key: 'input.tooLong', params: {chars, max: limits.maxMessageChars}}});
+    const lines = body.split('\n').length;
+    if (lines > LARGE_MESSAGE.lines || chars > LARGE_MESSAGE.chars) {
+      return this.dispatch({type: 'modal', modal: {kind: 'confirm', action: {type: 'send', salonId: salon.id, text: body, lines, chars}}});
     }
+    this.dispatch({type: 'editor', action: {type: 'submit'}});
+    this.outbox.send(salon.id, body);
   }
 
-  private retrySoon(): void {
-    if (this.retryTimer) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.flushOutbox();
-    }, 2000);
-    this.retryTimer.unref();
+  /** The answer to a confirm window (a large message, a ban). */
+  async confirm(yes: boolean): Promise<void> {
+    const modal = this.state.modal;
+    if (modal?.kind !== 'confirm') return;
+    this.dispatch({type: 'modal', modal: null});
+    if (!yes) return;
+    const action = modal.action;
+    if (action.type === 'send') {
+      this.dispatch({type: 'editor', action: {type: 'submit'}});
+      return this.outbox.send(action.salonId, action.text);
+    }
+    try {
+      await this.ban(action.username);
+    } catch (error) {
+      this.dispatch({type: 'flash', notice: noticeOf(error)});
+    }
   }
 
   private command(line: string): void {
@@ -320,6 +296,11 @@ export class Controller implements CommandHost {
   async kick(username: string): Promise<void> {
     const r = await this.session.request('kick', {username});
     this.dispatch({type: 'flash', notice: {key: 'flash.kicked', params: {username: r.username, minutes: r.minutes}}});
+  }
+
+  /** /ban deletes an account for good: it asks first, as joining a salon does. */
+  askBan(username: string): void {
+    this.dispatch({type: 'modal', modal: {kind: 'confirm', action: {type: 'ban', username}}});
   }
 
   async ban(username: string): Promise<void> {

@@ -211,10 +211,15 @@ function apply(state: EditorState, cycle: Omit<CompletionCycle, 'produced'>): {s
  * Tab completion of the word before the cursor: a word starting with '/' at the start of the
  * text completes from `commands` and adds a space; any other word completes from `aliases`
  * (case- and accent-insensitive prefix match, in the caller's order), adding ': ' when the
- * word is the first of the text, else ' '. An alias with spaces also completes from several
+ * word is the first of the text, else ' '; a word starting with '@' keeps it and adds ' '. An alias with spaces also completes from several
  * typed words ("jean p" finds "Jean Pierre"). Pass the previous result's `cycle` back in on
  * the next Tab to cycle through the candidates. Undefined when nothing matches.
  */
+/** True when the cursor follows a word (not a blank, not the start): Tab then completes, never moves the focus. */
+export function wordBeforeCursor(state: EditorState): boolean {
+  return state.cursor > 0 && !isSpace(state.text[state.cursor - 1]);
+}
+
 export function complete(
   state: EditorState,
   commands: readonly string[],
@@ -247,9 +252,11 @@ export function complete(
   }
   for (const start of starts) {
     const prefix = before.slice(start);
-    const candidates = matching(prefix, aliases);
+    // "@Exe" completes to "@Exemple": the @ is kept, the name after it is matched.
+    const at = prefix.startsWith('@');
+    const candidates = matching(at ? prefix.slice(1) : prefix, aliases).map((name) => (at ? `@${name}` : name));
     if (candidates.length > 0) {
-      return apply(state, {prefix, start, candidates, index: 0, suffix: isFirst(start) ? ': ' : ' ', rest});
+      return apply(state, {prefix, start, candidates, index: 0, suffix: isFirst(start) && !at ? ': ' : ' ', rest});
     }
   }
   return undefined;

@@ -3,72 +3,22 @@
  * time labels. Plain TypeScript so that the reducer and the Ink components share one measure.
  */
 import type {MessageInfo} from '../protocol/frames.js';
+import {sanitize, sanitizeLine} from './sanitize.js';
+import {clusters, displayWidth} from './width.js';
 
-// ---- sanitizing ------------------------------------------------------------------------
-
-// Whole escape sequences go, not just their ESC, else "[2J" or an OSC's payload would show.
-// Unterminated strings (OSC, DCS, APC…) run to the end of the text, as a terminal would eat them.
-const ESCAPE_SEQUENCES = new RegExp(
-  [
-    String.raw`(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[^]*?(?:\u0007|\u001b\\|\u009c|$)`,
-    String.raw`(?:\u001b\[|\u009b)[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?`,
-    String.raw`\u001b[\u0020-\u002f]*[\u0030-\u007e]?`,
-  ].join('|'),
-  'gu',
-);
-// Bidi overrides and isolates can make a message display text in an order that hides its meaning.
-const UNSAFE_CHARACTERS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/gu;
-
-/** Removes everything that could repaint or confuse a terminal: C0 controls except '\n', DEL, C1 controls, ANSI/OSC escape sequences, and bidi override/isolate controls. Tabs become a space. */
-export function sanitize(text: string): string {
-  return text.replace(ESCAPE_SEQUENCES, '').replace(/\r\n/gu, '\n').replace(/\t/gu, ' ').replace(UNSAFE_CHARACTERS, '');
-}
+export {displayWidth, sanitize, sanitizeLine};
 
 // ---- measuring -------------------------------------------------------------------------
 
-// East Asian Wide and Fullwidth ranges that are not emoji (emoji are found by property below).
-const WIDE: ReadonlyArray<readonly [number, number]> = [
-  [0x1100, 0x115f], [0x2329, 0x232a], [0x2e80, 0x303e], [0x3041, 0x4dbf], [0x4e00, 0xa4cf],
-  [0xa960, 0xa97f], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe10, 0xfe19], [0xfe30, 0xfe6f],
-  [0xff00, 0xff60], [0xffe0, 0xffe6], [0x16fe0, 0x16fe4], [0x16ff0, 0x16ff1], [0x17000, 0x18d08],
-  [0x1aff0, 0x1b2ff], [0x1f200, 0x1f265], [0x20000, 0x2fffd], [0x30000, 0x3fffd],
-];
-const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}]*$/u;
-const EMOJI_PRESENTATION = /^\p{Emoji_Presentation}/u;
-const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
-
-function isWide(codePoint: number): boolean {
-  return WIDE.some(([low, high]) => codePoint >= low && codePoint <= high);
-}
-
-// Measured per grapheme cluster like Ink's string-width, so that a ZWJ family or a flag counts
-// once and our wrapping agrees with Ink's layout.
-function clusterWidth(cluster: string): number {
-  const first = cluster.codePointAt(0) ?? 0;
-  if (cluster.length === 1 && first >= 0x20 && first < 0x7f) return 1;
-  if (ZERO_WIDTH.test(cluster)) return 0;
-  // VS16 asks for emoji presentation; U+20E3 makes a keycap ("1️⃣") even without it.
-  if (/[\ufe0f\u20e3]/u.test(cluster) || EMOJI_PRESENTATION.test(cluster)) return 2;
-  return isWide(first) ? 2 : 1;
-}
-
-/** Display width of a string in terminal columns: East Asian wide/fullwidth and emoji count 2, combining marks 0, others 1. */
-export function displayWidth(text: string): number {
-  if (/^[\u0020-\u007e]*$/u.test(text)) return text.length;
-  let width = 0;
-  for (const {segment} of graphemes.segment(text)) width += clusterWidth(segment);
-  return width;
-}
-
 /** Cuts `text` to at most `width` columns, ending with '…' when something was cut. */
-function truncate(text: string, width: number): string {
+export function truncate(text: string, width: number): string {
   if (displayWidth(text) <= width) return text;
   let kept = '';
   let used = 0;
-  for (const {segment} of graphemes.segment(text)) {
-    const w = clusterWidth(segment);
+  for (const cluster of clusters(text)) {
+    const w = displayWidth(cluster);
     if (used + w > width - 1) break;
-    kept += segment;
+    kept += cluster;
     used += w;
   }
   return width >= 1 ? `${kept}…` : '';
@@ -111,10 +61,10 @@ function wrapLines(text: string, firstWidth: number, width: number): string[] {
           line += gap;
           used += gap.length;
         } else if (used > 0) push();
-        for (const {segment} of graphemes.segment(token)) {
-          const cw = clusterWidth(segment);
+        for (const cluster of clusters(token)) {
+          const cw = displayWidth(cluster);
           if (used + cw > limit() && (used > 0 || cw <= width)) push();
-          line += segment;
+          line += cluster;
           used += cw;
         }
       }
@@ -206,7 +156,7 @@ export function dayLabel(ts: number, lang: 'en' | 'fr', now: number): string {
 
 /** One rendered line of the message pane. */
 export interface PaneLine {
-  kind: 'message' | 'continuation' | 'day' | 'system' | 'unread';
+  kind: 'message' | 'continuation' | 'day' | 'system' | 'unread' | 'start';
   text: string;
   time?: string;
   alias?: string;
@@ -236,7 +186,7 @@ export const MIN_PANE_WIDTH = 12;
  */
 export function messageLines(m: MessageInfo, width: number, me: {username: string; alias: string}): PaneLine[] {
   const columns = Math.max(MIN_PANE_WIDTH, Math.floor(width) || 0);
-  const fullAlias = m.alias === null ? DELETED_AUTHOR : sanitize(m.alias).replace(/\n/gu, ' ');
+  const fullAlias = m.alias === null ? DELETED_AUTHOR : sanitizeLine(m.alias);
   const alias = truncate(fullAlias, columns - TIME_WIDTH - 2);
   const prefix = TIME_WIDTH + 1 + displayWidth(alias) + 1;
   const indent = columns - prefix >= MIN_ALIGNED_TEXT ? prefix : NARROW_INDENT;

@@ -4,44 +4,31 @@
  * Ink's `Key`, but nothing here imports Ink, so routing is tested without a terminal.
  */
 import {foldName} from '../protocol/names.js';
+import {type KeyPress, PasteCollector, editsInput, looksPasted, printable, splitBurst} from './key-input.js';
 import {commandNames} from './commands.js';
 import type {Controller} from './controller.js';
-import {type CompletionCycle, complete} from './editor.js';
+import {type CompletionCycle, complete, wordBeforeCursor} from './editor.js';
 import {layout} from './pane.js';
-import {currentSalon} from './state.js';
-
-export interface KeyPress {
-  upArrow?: boolean;
-  downArrow?: boolean;
-  leftArrow?: boolean;
-  rightArrow?: boolean;
-  pageUp?: boolean;
-  pageDown?: boolean;
-  home?: boolean;
-  end?: boolean;
-  return?: boolean;
-  escape?: boolean;
-  ctrl?: boolean;
-  shift?: boolean;
-  tab?: boolean;
-  backspace?: boolean;
-  delete?: boolean;
-  meta?: boolean;
-}
+import {maxOffset} from './windows.js';
+import {type AppState, type Entry, currentSalon} from './state.js';
 
 const FOCUS_ORDER = ['salons', 'messages', 'input'] as const;
 const YES = new Set(['y', 'o', 'Y', 'O']);
 const NO = new Set(['n', 'N']);
 
-/** Typed text: what remains once control keys are ruled out. */
-const printable = (input: string, key: KeyPress) => !key.ctrl && !key.meta && input.length > 0 && !/[\u0000-\u001f\u007f]/u.test(input);
-
 export class KeyRouter {
   private cycle: CompletionCycle | undefined;
+  private readonly pasted = new PasteCollector();
 
   constructor(private readonly app: Controller) {}
 
   handle(input: string, key: KeyPress): void {
+    if (this.pasted.takes(input, key)) {
+      const text = this.pasted.add(input, key);
+      return text === undefined ? undefined : this.paste(text);
+    }
+    const screen = this.app.getState();
+    if (screen.screen === 'main' && !screen.modal && looksPasted(input, key)) return this.paste(input);
     const burst = splitBurst(input, key);
     if (burst) {
       for (const [i, k] of burst) this.handle(i, k);
@@ -58,6 +45,26 @@ export class KeyRouter {
     this.input(input, key);
   }
 
+  /** A paste lands whole where typing goes, lines and all; it never presses Enter. */
+  private paste(raw: string): void {
+    const text = raw.replace(/\r\n?/gu, '\n');
+    const state = this.app.getState();
+    if (state.screen === 'login' || state.screen === 'register') {
+      const oneLine = text.replace(/[\n\t]/gu, '');
+      return oneLine ? this.form(state.screen, oneLine, {}) : undefined;
+    }
+    if (state.screen !== 'main') return;
+    if (state.modal) {
+      const firstLine = text.split('\n').find((line) => line.trim() !== '') ?? '';
+      if (state.modal.kind === 'switcher' && firstLine) this.modal(firstLine.replace(/\t/gu, ' '), {});
+      return;
+    }
+    if (state.focus !== 'input') this.app.dispatch({type: 'focus', focus: 'input'});
+    this.cycle = undefined;
+    // A copied line usually brings its line break: that break is not part of the message.
+    this.app.dispatch({type: 'editor', action: {type: 'insert', text: text.replace(/\n+$/u, '')}});
+  }
+
   private form(form: 'login' | 'register', input: string, key: KeyPress): void {
     const state = this.app.getState();
     const busy = form === 'login' ? state.login.busy : state.register.busy;
@@ -67,10 +74,19 @@ export class KeyRouter {
       const r = state.register;
       return [r.username, r.alias, r.password, r.confirm][r.field] as string;
     };
-    const lastField = form === 'login' ? state.login.field === 1 : state.register.field === 3;
+    // Enter creates the account (or signs in) from any field once every field is filled, as
+    // the hint says; before that it goes to the next field that is still empty.
+    const values = form === 'login' ? [state.login.username, state.login.password] : [state.register.username, state.register.alias, state.register.password, state.register.confirm];
+    const field = form === 'login' ? state.login.field : state.register.field;
+    const empty = [...values.keys()].filter((i) => values[i] === '');
+    const nextEmpty = empty.find((i) => i > field) ?? empty[0];
     if (form === 'login' && key.ctrl && input === 'r') return this.app.dispatch({type: 'showRegister'});
     if (form === 'register' && key.escape) return this.app.dispatch({type: 'showLogin'});
-    if (key.return || input === '\n') return lastField ? void (form === 'login' ? this.app.submitLogin() : this.app.submitRegister()) : this.app.dispatch({type: 'formNext', form, delta: 1});
+    if (key.return || input === '\n') {
+      if (nextEmpty === undefined) return void (form === 'login' ? this.app.submitLogin() : this.app.submitRegister());
+      if (values[field] === '') return this.app.dispatch({type: 'formRequired', form});
+      return this.app.dispatch({type: 'formField', form, field: nextEmpty});
+    }
     if (key.tab || key.downArrow) return this.app.dispatch({type: 'formNext', form, delta: key.shift ? -1 : 1});
     if (key.upArrow) return this.app.dispatch({type: 'formNext', form, delta: -1});
     if (key.backspace || key.delete) return this.app.dispatch({type: 'formInput', form, value: [...value()].slice(0, -1).join('')});
@@ -87,6 +103,11 @@ export class KeyRouter {
       case 'join':
         if (YES.has(input) || key.return) return void this.app.answerJoin(true);
         if (NO.has(input) || key.escape) return void this.app.answerJoin(false);
+        return;
+      case 'confirm':
+        // Only a letter says yes: the Enter that sent the text must not also confirm it.
+        if (YES.has(input)) return void this.app.confirm(true);
+        if (NO.has(input) || key.escape) return void this.app.confirm(false);
         return;
       case 'switcher': {
         const matches = switcherMatches(state.salons.map((s) => s.name), modal.query);
@@ -116,9 +137,14 @@ export class KeyRouter {
         return;
       }
       case 'help':
-      case 'search':
-        if (key.escape || key.return || input === 'q') close();
+      case 'search': {
+        if (key.escape || key.return || input === 'q') return close();
+        const page = Math.max(1, layout(state).paneHeight - 3);
+        const offset = modal.offset ?? 0;
+        const to = key.upArrow ? offset - 1 : key.downArrow ? offset + 1 : key.pageUp ? offset - page : key.pageDown ? offset + page : key.home ? 0 : key.end ? Infinity : undefined;
+        if (to !== undefined) this.app.dispatch({type: 'modal', modal: {...modal, offset: Math.max(0, Math.min(maxOffset(state), to))}});
         return;
+      }
     }
   }
 
@@ -164,7 +190,7 @@ export class KeyRouter {
       this.app.openIndex(state.cursor);
       return this.app.dispatch({type: 'focus', focus: 'input'});
     }
-    if (printable(input, key)) {
+    if (printable(input, key) || editsInput(input, key)) {
       // Typing while the list has the focus goes to the input, as people expect.
       this.app.dispatch({type: 'focus', focus: 'input'});
       this.input(input, key);
@@ -175,10 +201,20 @@ export class KeyRouter {
     if (key.upArrow) return this.app.scroll(1);
     if (key.downArrow) return this.app.scroll(-1);
     if (key.home) return this.app.scroll(Number.MAX_SAFE_INTEGER);
-    if (printable(input, key) || key.return) {
+    if (printable(input, key) || editsInput(input, key) || key.return) {
       this.app.dispatch({type: 'focus', focus: 'input'});
       this.input(input, key);
     }
+  }
+
+  /** Completes the word before the cursor, cycling on repeated Tabs; false when nothing matches. */
+  private completeWord(): boolean {
+    const state = this.app.getState();
+    const result = complete(state.editor, commandNames(state.user?.role === 'moderator'), completionNames(state), this.cycle);
+    if (!result) return false;
+    this.cycle = result.cycle;
+    this.app.dispatch({type: 'editorState', editor: result.state});
+    return true;
   }
 
   private input(input: string, key: KeyPress): void {
@@ -186,13 +222,17 @@ export class KeyRouter {
     const state = app.getState();
     const edit = (action: Parameters<Controller['dispatch']>[0] & {type: 'editor'}) => app.dispatch(action);
     if (key.tab) {
-      const aliases = [...state.members.map((m) => m.alias), ...collectAliases(app)];
-      const result = complete(state.editor, commandNames(state.user?.role === 'moderator'), aliases, this.cycle);
-      if (result) {
-        this.cycle = result.cycle;
-        return app.dispatch({type: 'editorState', editor: result.state});
+      if (!wordBeforeCursor(state.editor)) return this.moveFocus(1);
+      if (this.completeWord()) return;
+      // Nothing matched yet: the salon's members may not be known; fetch them and try again,
+      // if nothing was typed meanwhile. The focus stays in the input either way.
+      if (state.membersOf !== state.current) {
+        const typed = state.editor;
+        void app.loadMembers().then(() => {
+          if (app.getState().editor === typed) this.completeWord();
+        });
       }
-      return this.moveFocus(1);
+      return;
     }
     this.cycle = undefined;
     if (key.return && key.meta) return edit({type: 'editor', action: {type: 'insert', text: '\n'}});
@@ -220,25 +260,6 @@ export class KeyRouter {
   }
 }
 
-/**
- * Ink hands over a burst of keys that contains no escape byte as one string ("bob\tpass\r"
- * when keys come faster than the terminal is read). Such a burst is split back into the
- * keys a person pressed; undefined when the input is a single key already.
- */
-export function splitBurst(input: string, key: KeyPress): [string, KeyPress][] | undefined {
-  if (input.length < 2 || key.ctrl || key.meta || !/[\u0000-\u001f\u007f]/u.test(input)) return undefined;
-  const keys: [string, KeyPress][] = [];
-  for (const part of input.match(/[\u0000-\u001f\u007f]|[^\u0000-\u001f\u007f]+/gu) ?? []) {
-    if (part === '\t') keys.push(['', {tab: true}]);
-    else if (part === '\r') keys.push(['', {return: true}]);
-    else if (part === '\n') keys.push(['\n', {}]);
-    else if (part === '\u007f' || part === '\b') keys.push(['', {delete: true}]);
-    else if (part.length === 1 && part < ' ') keys.push([String.fromCharCode(part.charCodeAt(0) + 96), {ctrl: true}]);
-    else keys.push([part, {}]);
-  }
-  return keys;
-}
-
 /** Salon names matching a typed filter, best first (prefix before substring). */
 export function switcherMatches(names: readonly string[], query: string): string[] {
   const fold = foldName;
@@ -247,13 +268,21 @@ export function switcherMatches(names: readonly string[], query: string): string
   return [...prefix, ...names.filter((n) => !prefix.includes(n) && fold(n).includes(q))];
 }
 
-/** Aliases seen in the current salon's loaded messages, most recent first. */
-function collectAliases(app: Controller): string[] {
-  const salon = currentSalon(app.getState());
-  const seen: string[] = [];
-  for (const e of [...(salon?.entries ?? [])].reverse()) {
-    if (e.kind === 'message' && e.message.alias && !seen.includes(e.message.alias)) seen.push(e.message.alias);
-    if (seen.length > 50) break;
+/**
+ * Names Tab offers, best first: aliases of who spoke last in the current salon, then its
+ * members' aliases, then usernames that differ from their alias (a mention by username
+ * counts too).
+ */
+export function completionNames(state: AppState): string[] {
+  const salon = currentSalon(state);
+  const names: string[] = [];
+  const entries = salon?.entries ?? [];
+  for (let i = entries.length - 1; i >= 0 && names.length < 50; i--) {
+    const e = entries[i] as Entry;
+    if (e.kind === 'message' && e.message.alias && !names.includes(e.message.alias)) names.push(e.message.alias);
   }
-  return seen;
+  const members = state.membersOf === state.current ? state.members : [];
+  names.push(...members.map((m) => m.alias));
+  names.push(...members.filter((m) => foldName(m.username) !== foldName(m.alias)).map((m) => m.username));
+  return names;
 }

@@ -7,7 +7,8 @@ import type {UserInfo} from '../protocol/frames.js';
 import type {Lang} from '../i18n/index.js';
 import {clientTranslator} from '../i18n/client.js';
 import {type PaneLine, dayLabel, messageLines, sameDay, sanitize, wrap} from './format.js';
-import type {Anchor, AppState, Entry, SalonView} from './state.js';
+import {inputHeight} from './input-view.js';
+import type {Anchor, AppState, Entry, Outgoing, SalonView} from './state.js';
 
 export interface Layout {
   listWidth: number;
@@ -17,13 +18,6 @@ export interface Layout {
 }
 
 /** Column widths for the three panes; narrow terminals (60 columns) shrink the side panes. */
-/** Columns left for text in the input box: borders, padding and the prompt. */
-export const inputTextWidth = (columns: number) => Math.max(10, columns - 6);
-
-/** Rows the input box takes: its wrapped rows (up to 4) and its border. */
-export const inputHeight = (text: string, columns: number) =>
-  Math.min(4, text.split('\n').reduce((rows, line) => rows + wrap(line, inputTextWidth(columns)).length, 0)) + 2;
-
 export function layout(state: Pick<AppState, 'columns' | 'rows' | 'showMembers' | 'editor'>): Layout {
   const listWidth = state.columns >= 80 ? 22 : 18;
   const membersWidth = state.showMembers ? (state.columns >= 100 ? 22 : 16) : 0;
@@ -32,6 +26,31 @@ export function layout(state: Pick<AppState, 'columns' | 'rows' | 'showMembers' 
   const paneWidth = Math.max(20, state.columns - listWidth - membersWidth - 2 - (membersWidth ? 2 : 0) - 2);
   const paneHeight = Math.max(3, state.rows - inputHeight(state.editor.text, state.columns) - 1 - 2);
   return {listWidth, membersWidth, paneWidth, paneHeight};
+}
+
+export interface PaneRows {
+  /** Rows for the messages themselves. */
+  messages: number;
+  /** Messages of the outbox drawn under them, oldest first. */
+  pending: readonly Outgoing[];
+  /** Messages of the outbox left out for room, told in one line. */
+  morePending: number;
+}
+
+/**
+ * How the pane's rows are shared: the outbox (at most a third of the pane), the "new
+ * messages below" and "loading" lines take theirs, the messages the rest. The scrolling
+ * and the drawing both use this, so that the lines drawn are the lines that fit: a box
+ * given more lines than rows lets Yoga shrink one to nothing and draw it over another.
+ */
+export function paneRows(state: Pick<AppState, 'columns' | 'rows' | 'showMembers' | 'editor' | 'outbox'>, salon: SalonView): PaneRows {
+  const {paneHeight} = layout(state);
+  const outbox = salon.anchor === null ? state.outbox.filter((o) => o.salonId === salon.id) : [];
+  const room = Math.max(1, Math.floor(paneHeight / 3));
+  const pending = outbox.length > room ? outbox.slice(0, room - 1) : outbox;
+  const morePending = outbox.length - pending.length;
+  const taken = pending.length + (morePending > 0 ? 1 : 0) + (salon.newBelow ? 1 : 0) + (salon.loadingOlder ? 1 : 0);
+  return {messages: Math.max(1, paneHeight - taken), pending, morePending};
 }
 
 export interface PaneContext {
@@ -63,6 +82,10 @@ function entryLines(salon: SalonView, index: number, ctx: PaneContext, mark: num
   const entry = salon.entries[index] as Entry;
   const previous = salon.entries[index - 1];
   const lines: PaneLine[] = [];
+  // The salon's first line is part of the pane like any other, so that scrolling counts it.
+  if (index === 0 && salon.loaded && !salon.hasOlder) {
+    lines.push({kind: 'start', text: clientTranslator(ctx.lang)('messages.start', {salon: salon.name}), key: 'start'});
+  }
   if (!previous || !sameDay(entryTs(previous), entryTs(entry))) {
     lines.push({kind: 'day', text: dayLabel(entryTs(entry), ctx.lang, ctx.now), key: `day:${entry.key}`});
   }

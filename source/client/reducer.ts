@@ -5,7 +5,8 @@
 import type {Event, JoinRequestInfo, MemberInfo, MessageInfo, SalonInfo, UserInfo} from '../protocol/frames.js';
 import {type EditorAction, type EditorState, editorReducer} from './editor.js';
 import {mentions} from './format.js';
-import {layout, scrollAnchor} from './pane.js';
+import {cleanEvent, cleanMember, cleanMessage, cleanRequest, cleanSalon, cleanUser} from './sanitize.js';
+import {layout, paneRows, scrollAnchor} from './pane.js';
 import type {AppState, Entry, Focus, Link, Modal, Notice, Outgoing, SalonView} from './state.js';
 
 export type Action =
@@ -15,8 +16,11 @@ export type Action =
   | {type: 'showRegister'}
   | {type: 'formInput'; form: 'login' | 'register'; value: string}
   | {type: 'formNext'; form: 'login' | 'register'; delta: 1 | -1}
+  | {type: 'formField'; form: 'login' | 'register'; field: number}
+  /** Enter on an empty field: say what is missing, change nothing else. */
+  | {type: 'formRequired'; form: 'login' | 'register'}
   | {type: 'formBusy'; form: 'login' | 'register'}
-  | {type: 'formError'; form: 'login' | 'register'; error: Notice}
+  | {type: 'formError'; form: 'login' | 'register'; error: Notice; field?: number}
   | {type: 'registered'; username: string}
   | {type: 'loggedIn'; user: UserInfo; salons: SalonInfo[]}
   | {type: 'salons'; salons: SalonInfo[]}
@@ -98,14 +102,22 @@ export function reducer(state: AppState, action: Action): AppState {
       return action.form === 'login'
         ? {...state, login: {...state.login, field: ((state.login.field + 2 + action.delta) % 2) as 0 | 1}}
         : {...state, register: {...state.register, field: ((state.register.field + 4 + action.delta) % 4) as 0 | 1 | 2 | 3}};
+    case 'formField':
+      return action.form === 'login'
+        ? {...state, login: {...state.login, field: (action.field === 0 ? 0 : 1) as 0 | 1}}
+        : {...state, register: {...state.register, field: Math.max(0, Math.min(3, action.field)) as 0 | 1 | 2 | 3}};
+    case 'formRequired':
+      return action.form === 'login'
+        ? {...state, login: {...state.login, error: {key: 'form.required'}, info: undefined}}
+        : {...state, register: {...state.register, error: {key: 'form.required'}}};
     case 'formBusy':
       return action.form === 'login'
         ? {...state, login: {...state.login, busy: true, error: undefined, info: undefined}}
         : {...state, register: {...state.register, busy: true, error: undefined}};
     case 'formError':
       return action.form === 'login'
-        ? {...state, ended: null, login: {...state.login, password: '', busy: false, error: action.error}}
-        : {...state, register: {...state.register, busy: false, error: action.error}};
+        ? {...state, ended: null, login: {...state.login, password: '', busy: false, error: action.error, field: action.field === 0 ? 0 : 1}}
+        : {...state, register: {...state.register, busy: false, error: action.error, field: ((action.field ?? state.register.field) as 0 | 1 | 2 | 3)}};
     case 'registered':
       return {
         ...state,
@@ -114,12 +126,12 @@ export function reducer(state: AppState, action: Action): AppState {
         register: {username: '', alias: '', password: '', confirm: '', field: 0, busy: false},
       };
     case 'loggedIn': {
-      const salons = action.salons.map((info) => salonFrom(info, state.salons.find((s) => s.id === info.id)));
+      const salons = action.salons.map(cleanSalon).map((info) => salonFrom(info, state.salons.find((s) => s.id === info.id)));
       const current = state.current ?? salons.find((s) => s.state === 'member')?.id ?? null;
       return {
         ...state,
         screen: 'main',
-        user: action.user,
+        user: cleanUser(action.user),
         ended: null,
         login: {...state.login, password: '', busy: false, error: undefined, info: undefined},
         salons,
@@ -128,11 +140,11 @@ export function reducer(state: AppState, action: Action): AppState {
       };
     }
     case 'salons':
-      return {...state, salons: action.salons.map((info) => salonFrom(info, state.salons.find((s) => s.id === info.id)))};
+      return {...state, salons: action.salons.map(cleanSalon).map((info) => salonFrom(info, state.salons.find((s) => s.id === info.id)))};
     case 'page':
       return withSalon(state, action.salonId, (s) => ({
         ...s,
-        entries: mergeMessages(s.entries, action.messages),
+        entries: mergeMessages(s.entries, action.messages.map(cleanMessage)),
         lastSeq: Math.max(s.lastSeq, ...action.messages.map((m) => m.seq)),
         loaded: s.loaded || action.mode === 'latest',
         hasOlder: action.mode === 'after' ? s.hasOlder : action.hasMore,
@@ -141,7 +153,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'loadingOlder':
       return withSalon(state, action.salonId, (s) => ({...s, loadingOlder: action.loading}));
     case 'event':
-      return applyEvent(state, action.event, action.now);
+      return applyEvent(state, cleanEvent(action.event), action.now);
     case 'outgoing':
       return {...state, outbox: [...state.outbox.filter((o) => o.clientMsgId !== action.item.clientMsgId), action.item]};
     case 'outgoingFailed':
@@ -150,12 +162,12 @@ export function reducer(state: AppState, action: Action): AppState {
       return {...state, outbox: state.outbox.filter((o) => o.clientMsgId !== action.clientMsgId)};
     case 'sent': {
       const next = {...state, outbox: state.outbox.filter((o) => o.clientMsgId !== action.clientMsgId)};
-      return applyMessage(next, action.message, 0);
+      return applyMessage(next, cleanMessage(action.message), 0);
     }
     case 'members':
-      return action.salonId === state.current ? {...state, members: action.members} : state;
+      return action.salonId === state.current ? {...state, members: action.members.map(cleanMember), membersOf: action.salonId} : state;
     case 'pendingList':
-      return {...state, pending: action.requests};
+      return {...state, pending: action.requests.map(cleanRequest)};
     case 'ended':
       return {...state, ended: action.notice, screen: 'login', user: null, modal: null, outbox: [], pending: []};
     case 'editor':
@@ -167,23 +179,27 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'open': {
       const index = state.salons.findIndex((s) => s.id === action.salonId);
       if (index < 0) return state;
-      return {...state, current: action.salonId, cursor: index, members: action.salonId === state.current ? state.members : []};
+      if (action.salonId === state.current) return {...state, cursor: index};
+      return {...state, current: action.salonId, cursor: index, members: [], membersOf: null};
     }
     case 'cursor':
       return {...state, cursor: Math.max(0, Math.min(state.salons.length - 1, action.index))};
     case 'scroll': {
       if (state.current === null || !state.user) return state;
-      const {paneWidth, paneHeight} = layout(state);
-      const ctx = {width: paneWidth, height: paneHeight, me: state.user, lang: state.lang, now: action.now};
+      const {paneWidth} = layout(state);
+      const user = state.user;
       return withSalon(state, state.current, (s) => {
+        const ctx = {width: paneWidth, height: paneRows(state, s).messages, me: user, lang: state.lang, now: action.now};
         const anchor = scrollAnchor(s, action.lines, ctx);
         return {...s, anchor, newBelow: anchor === null ? false : s.newBelow};
       });
     }
     case 'scrollBottom':
       return state.current === null ? state : withSalon(state, state.current, (s) => ({...s, anchor: null, newBelow: false}));
-    case 'modal':
-      return {...state, modal: action.modal};
+    case 'modal': {
+      const modal = action.modal;
+      return {...state, modal: modal?.kind === 'search' && modal.results ? {...modal, results: modal.results.map(cleanMessage)} : modal};
+    }
     case 'toggleMembers':
       return {...state, showMembers: !state.showMembers};
     case 'flash':
@@ -232,7 +248,7 @@ function applyEvent(state: AppState, event: Event, now: number): AppState {
       }
       if (event.reason === 'joined' || event.reason === 'accepted') next = withSalon(next, event.salon, (s) => (s.state === 'member' ? addSystem(s, joinedNotice, now) : s));
       if (event.reason === 'banned') next = withSalon(next, event.salon, (s) => (s.state === 'member' ? addSystem(s, {key: 'system.banned', params: {name: event.alias}}, now) : s));
-      if (event.salon === state.current) {
+      if (event.salon === state.current && state.membersOf === event.salon) {
         const others = next.members.filter((m) => m.username !== event.username);
         const members = event.state === 'member' ? [...others, {username: event.username, alias: event.alias, online: true}] : others;
         next = {...next, members: members.sort((a, b) => a.alias.localeCompare(b.alias))};

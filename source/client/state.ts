@@ -62,12 +62,18 @@ export interface RegisterForm {
   busy: boolean;
 }
 
+/** What a y/n window asks before doing. */
+export type ConfirmAction =
+  | {type: 'send'; salonId: number; text: string; lines: number; chars: number}
+  | {type: 'ban'; username: string};
+
 export type Modal =
   | {kind: 'join'; salonId: number}
+  | {kind: 'confirm'; action: ConfirmAction}
   | {kind: 'switcher'; query: string; index: number}
   | {kind: 'pending'; index: number}
-  | {kind: 'help'}
-  | {kind: 'search'; query: string; results: MessageInfo[] | null; error?: Notice | undefined};
+  | {kind: 'help'; offset?: number}
+  | {kind: 'search'; query: string; results: MessageInfo[] | null; error?: Notice | undefined; offset?: number};
 
 export interface Outgoing {
   clientMsgId: string;
@@ -100,6 +106,8 @@ export interface AppState {
   modal: Modal | null;
   showMembers: boolean;
   members: MemberInfo[];
+  /** The salon `members` lists; null until a list was fetched for the current salon. */
+  membersOf: number | null;
   /** Users online, by username (from presence events and member lists). */
   online: Record<string, boolean>;
   pending: JoinRequestInfo[];
@@ -132,6 +140,7 @@ export function initialState(lang: Lang, server: string, username = '', columns 
     modal: null,
     showMembers: false,
     members: [],
+    membersOf: null,
     online: {},
     pending: [],
     outbox: [],

@@ -3,11 +3,10 @@ import {useInput, useStdout} from 'ink';
 import {useEffect, useMemo, useSyncExternalStore} from 'react';
 import type {Controller} from '../client/controller.js';
 import {KeyRouter} from '../client/keys.js';
-import {clientTranslator} from '../i18n/client.js';
 import {Connecting} from './Connecting.js';
 import {LoginForm, RegisterForm} from './Forms.js';
 import {MainScreen} from './MainScreen.js';
-import {ThemeContext} from './theme.js';
+import {ThemeContext, screenTranslator} from './theme.js';
 
 export interface AppProps {
   readonly controller: Controller;
@@ -18,7 +17,7 @@ export interface AppProps {
 export function App({controller, color = true, now = Date.now}: AppProps) {
   const state = useSyncExternalStore(controller.subscribe, controller.getState);
   const router = useMemo(() => new KeyRouter(controller), [controller]);
-  const theme = useMemo(() => ({color, t: clientTranslator(state.lang)}), [color, state.lang]);
+  const theme = useMemo(() => ({color, t: screenTranslator(state.lang)}), [color, state.lang]);
   const {stdout} = useStdout();
 
   useInput((input, key) => router.handle(input, key));

@@ -13,7 +13,7 @@ export function MainScreen({state, now}: {readonly state: AppState; readonly now
   return (
     <Box flexDirection="column" width={state.columns} height={state.rows}>
       <Box flexDirection="row" height={paneHeight + 2}>
-        <SalonList state={state} width={listWidth} />
+        <SalonList state={state} width={listWidth} height={paneHeight} />
         {state.modal ? (
           <Box flexGrow={1} height={paneHeight + 2} flexDirection="column">
             <ModalView state={state} modal={state.modal} width={paneWidth + 2} height={paneHeight} />
@@ -21,7 +21,7 @@ export function MainScreen({state, now}: {readonly state: AppState; readonly now
         ) : (
           <MessagePane state={state} width={paneWidth} height={paneHeight} now={now} />
         )}
-        {state.showMembers ? <MemberList state={state} width={membersWidth + 2} /> : null}
+        {state.showMembers ? <MemberList state={state} width={membersWidth + 2} height={paneHeight} /> : null}
       </Box>
       <InputLine state={state} />
       <StatusBar state={state} />

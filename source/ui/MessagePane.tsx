@@ -1,21 +1,24 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
-import {type PaneLine, wrap} from '../client/format.js';
-import {paneView} from '../client/pane.js';
+import {type PaneLine, sanitizeLine, wrap} from '../client/format.js';
+import {paneRows, paneView} from '../client/pane.js';
 import {type AppState, currentSalon} from '../client/state.js';
 import {useTheme} from './theme.js';
 
+// Every line is cut, never wrapped: the pane counted one row per line (client/pane.ts).
 function Line({line}: {readonly line: PaneLine}) {
   const {c, color} = useTheme();
   switch (line.kind) {
+    case 'start':
+      return <Text dimColor wrap="truncate">{line.text}</Text>;
     case 'day':
-      return <Text dimColor>{`── ${line.text} ──`}</Text>;
+      return <Text dimColor wrap="truncate">{`── ${line.text} ──`}</Text>;
     case 'unread':
-      return <Text color={c('red')}>{`── ${line.text} ──`}</Text>;
+      return <Text color={c('red')} wrap="truncate">{`── ${line.text} ──`}</Text>;
     case 'system':
-      return <Text color={c('green')} italic>{line.text}</Text>;
+      return <Text color={c('green')} italic wrap="truncate">{line.text}</Text>;
     case 'continuation':
-      return <Text bold={line.mention} color={c(line.mention ? 'magenta' : undefined)}>{line.text}</Text>;
+      return <Text bold={line.mention} color={c(line.mention ? 'magenta' : undefined)} wrap="truncate">{line.text}</Text>;
     case 'message':
       return (
         <Text wrap="truncate">
@@ -38,7 +41,6 @@ export function MessagePane({state, width, height, now}: {readonly state: AppSta
   const salon = currentSalon(state);
   const focused = state.focus === 'messages';
   let body: ReactNode;
-  const pending = salon ? state.outbox.filter((o) => o.salonId === salon.id) : [];
   if (!salon || !state.user) body = null;
   else if (salon.state !== 'member') {
     // Wrapped here: Ink measures a box's text before its width is known.
@@ -48,24 +50,24 @@ export function MessagePane({state, width, height, now}: {readonly state: AppSta
         {part}
       </Text>
     ));
-  }
-  else {
-    const reserved = pending.length + (salon.newBelow ? 1 : 0) + (salon.loadingOlder ? 1 : 0);
-    const view = paneView(salon, Math.max(1, height - reserved), {width, me: state.user, lang: state.lang, now});
+  } else {
+    const rows = paneRows(state, salon);
+    const view = paneView(salon, rows.messages, {width, me: state.user, lang: state.lang, now});
+    const empty = salon.loaded && !salon.hasOlder && view.lines.length === 0;
     body = (
       <>
         {salon.loadingOlder && <Text dimColor>{t('messages.loadingOlder')}</Text>}
-        {view.atTop && !salon.hasOlder && salon.loaded && <Text dimColor>{t(view.lines.length ? 'messages.start' : 'messages.empty', {salon: salon.name})}</Text>}
+        {empty && <Text dimColor>{t('messages.empty')}</Text>}
         {view.lines.map((line) => (
           <Line key={line.key} line={line} />
         ))}
-        {salon.anchor === null &&
-          pending.map((o) => (
-            <Text key={o.clientMsgId} dimColor wrap="truncate">
-              {`… ${state.user?.alias ?? ''} ${o.text.replace(/\s+/g, ' ')}  (${o.error ? t('messages.notSent', {reason: t(o.error.key, o.error.params)}) : t('messages.sending')})`}
-            </Text>
-          ))}
-        {salon.newBelow && <Text color={c('cyan')} bold>{t('messages.newBelow')}</Text>}
+        {rows.pending.map((o) => (
+          <Text key={o.clientMsgId} dimColor wrap="truncate">
+            {`… ${state.user?.alias ?? ''} ${sanitizeLine(o.text).replace(/\s+/g, ' ')}  (${o.error ? t('messages.notSent', {reason: t(o.error.key, o.error.params)}) : t('messages.sending')})`}
+          </Text>
+        ))}
+        {rows.morePending > 0 && <Text dimColor wrap="truncate">{t('messages.morePending', {count: rows.morePending})}</Text>}
+        {salon.newBelow && <Text color={c('cyan')} bold wrap="truncate">{t('messages.newBelow')}</Text>}
       </>
     );
   }

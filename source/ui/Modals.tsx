@@ -1,10 +1,10 @@
 /** The windows that take the keyboard: join, salon switcher, join requests, help, search. */
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
-import {slashCommands} from '../client/commands.js';
-import {messageLines, wrap} from '../client/format.js';
+import {sanitizeLine} from '../client/format.js';
 import {switcherMatches} from '../client/keys.js';
 import type {AppState, Modal} from '../client/state.js';
+import {type Scrolled, bodyRows, helpLines, scrolled, searchLines, windowAround, windowTitle} from '../client/windows.js';
 import {useTheme} from './theme.js';
 
 function Window({title, children, width}: {readonly title: string; readonly children?: ReactNode; readonly width: number}) {
@@ -19,8 +19,6 @@ function Window({title, children, width}: {readonly title: string; readonly chil
   );
 }
 
-const titleRows = (title: string, width: number) => wrap(title, Math.max(10, width - 4)).length;
-
 export function ModalView({state, modal, width, height}: {readonly state: AppState; readonly modal: Modal; readonly width: number; readonly height: number}) {
   const {t, c} = useTheme();
   const salonName = (id: number) => state.salons.find((s) => s.id === id)?.name ?? String(id);
@@ -33,8 +31,32 @@ export function ModalView({state, modal, width, height}: {readonly state: AppSta
         </Window>
       );
     }
+    case 'confirm': {
+      const action = modal.action;
+      if (action.type === 'ban') {
+        return (
+          <Window title={t('confirm.ban', {username: action.username})} width={width}>
+            <Text>{t('confirm.banNote')}</Text>
+          </Window>
+        );
+      }
+      // The start of the text, so that a slip shows for what it is.
+      const preview = action.text.split('\n').slice(0, Math.max(1, Math.min(5, height - 6)));
+      return (
+        <Window title={t('confirm.send', {lines: action.lines, chars: action.chars, salon: salonName(action.salonId)})} width={width}>
+          {preview.map((line, i) => (
+            <Text key={i} dimColor wrap="truncate">
+              {`  ${sanitizeLine(line)}`}
+            </Text>
+          ))}
+          <Text>{t('confirm.sendNote')}</Text>
+        </Window>
+      );
+    }
     case 'switcher': {
       const matches = switcherMatches(state.salons.map((s) => s.name), modal.query);
+      const rows = Math.max(1, bodyRows(state, t('switcher.title')) - 1);
+      const first = windowAround(modal.index, matches.length, rows);
       return (
         <Window title={t('switcher.title')} width={width}>
           <Text>
@@ -42,8 +64,8 @@ export function ModalView({state, modal, width, height}: {readonly state: AppSta
             {modal.query}
             <Text inverse> </Text>
           </Text>
-          {matches.map((name, i) => (
-            <Text key={name} inverse={i === modal.index}>
+          {matches.slice(first, first + rows).map((name, i) => (
+            <Text key={name} inverse={first + i === modal.index} wrap="truncate">
               {`  ${name}`}
             </Text>
           ))}
@@ -52,8 +74,8 @@ export function ModalView({state, modal, width, height}: {readonly state: AppSta
     }
     case 'pending': {
       // A window of the list that keeps the chosen request in view.
-      const rows = Math.max(1, height - 2 - titleRows(t('pending.title'), width));
-      const first = Math.max(0, Math.min(modal.index - rows + 1, state.pending.length - rows));
+      const rows = Math.max(1, bodyRows(state, t('pending.title')));
+      const first = windowAround(modal.index, state.pending.length, rows);
       return (
         <Window title={t('pending.title')} width={width}>
           {state.pending.length === 0 ? <Text dimColor>{t('pending.empty')}</Text> : null}
@@ -66,43 +88,49 @@ export function ModalView({state, modal, width, height}: {readonly state: AppSta
       );
     }
     case 'help': {
-      const commands = slashCommands.filter((cmd) => !cmd.moderator || state.user?.role === 'moderator').map((cmd) => t(cmd.help));
-      // Commands first: they are what /help is opened for; the key list fills what is left.
-      const keys = t('help.keys').split('\n').flatMap((line) => wrap(line, width - 4));
-      const room = Math.max(0, height - 2 - titleRows(t('help.title'), width) - commands.length - 1);
+      const title = windowTitle(state, modal);
+      const view = scrolled(helpLines(state), bodyRows(state, title), modal.offset ?? 0);
       return (
-        <Window title={t('help.title')} width={width}>
-          {commands.map((line) => (
-            <Text key={line} wrap="truncate">
-              {line}
-            </Text>
-          ))}
-          {room > 0 ? <Text> </Text> : null}
-          {keys.slice(0, room).map((line, i) => (
+        <Window title={title} width={width}>
+          {view.shown.map((line, i) => (
             <Text key={i} wrap="truncate">
-              {line}
+              {line || ' '}
             </Text>
           ))}
+          <Position position={view.position} />
         </Window>
       );
     }
     case 'search': {
-      const salon = state.salons.find((s) => s.id === state.current);
-      const lines = (modal.results ?? []).flatMap((m) => messageLines(m, width - 4, state.user ?? {username: '', alias: ''}));
+      const title = windowTitle(state, modal);
+      const rows = bodyRows(state, title) - (modal.error ? 1 : 0);
+      const view = scrolled(searchLines(state, modal), rows, modal.offset ?? 0);
       return (
-        <Window title={t('search.title', {query: modal.query, salon: salon?.name ?? ''})} width={width}>
+        <Window title={title} width={width}>
           {modal.results === null ? <Text dimColor>{t('search.running')}</Text> : null}
-          {modal.error ? <Text color={c('red')}>{t(modal.error.key, modal.error.params)}</Text> : null}
+          {modal.error ? <Text color={c('red')} wrap="truncate">{t(modal.error.key, modal.error.params)}</Text> : null}
           {modal.results?.length === 0 && !modal.error ? <Text dimColor>{t('search.none', {query: modal.query})}</Text> : null}
-          {lines.slice(0, Math.max(1, height - 4)).map((line) => (
+          {view.shown.map((line) => (
             <Text key={line.key} wrap="truncate">
               {line.time ? <Text dimColor>{`${line.time} `}</Text> : null}
               {line.alias ? <Text bold>{`${line.alias} `}</Text> : null}
               {line.text}
             </Text>
           ))}
+          <Position position={view.position} />
         </Window>
       );
     }
   }
+}
+
+/** Where a scrolled window stands, and how to move it. */
+function Position({position}: {readonly position: Scrolled<unknown>['position']}) {
+  const {t, c} = useTheme();
+  if (!position) return null;
+  return (
+    <Text color={c('yellow')} wrap="truncate">
+      {t('window.position', position)}
+    </Text>
+  );
 }

@@ -1,12 +1,9 @@
 import {Box, Text} from 'ink';
-import {displayWidth} from '../client/format.js';
 import type {AppState} from '../client/state.js';
+import {fitStatus} from '../client/status.js';
 import {useTheme} from './theme.js';
 
-/**
- * Who, where, the link, what just happened, and what keys do. The latest event matters
- * most: when it is long, the identity part gives way to it, never the other way round.
- */
+/** Who, where, the link, what just happened, and what keys do: what fits, by priority (client/status.ts). */
 export function StatusBar({state}: {readonly state: AppState}) {
   const {t, c, color} = useTheme();
   const link =
@@ -16,31 +13,31 @@ export function StatusBar({state}: {readonly state: AppState}) {
         ? {text: t('status.reconnecting', {seconds: state.retryIn ?? 0}), color: 'red'}
         : {text: t('status.connecting'), color: 'yellow'};
   const moderator = state.user?.role === 'moderator';
-  const flash = state.flash ? t(state.flash.key, state.flash.params) : null;
-  const flashWidth = flash ? Math.min(displayWidth(flash), Math.max(10, state.columns - 14)) : 0;
+  const fit = fitStatus(
+    {
+      link: link.text,
+      alias: state.user?.alias ?? '',
+      server: state.server,
+      pending: moderator && state.pending.length > 0 ? t('status.pending', {count: state.pending.length}) : '',
+      flash: state.flash ? t(state.flash.key, state.flash.params) : null,
+      hints: t('status.hints'),
+    },
+    state.columns,
+  );
   return (
     <Box width={state.columns}>
-      <Box flexShrink={flash ? 1 : 0} flexGrow={1}>
-        <Text wrap="truncate">
-          <Text color={c(link.color)} inverse={!color}>{`● ${link.text}`}</Text>
-          <Text bold>{state.user ? ` ${state.user.alias}` : ''}</Text>
-          <Text dimColor>{` @ ${state.server}`}</Text>
-          {moderator && state.pending.length > 0 ? <Text color={c('magenta')} bold>{`  ${t('status.pending', {count: state.pending.length})}`}</Text> : null}
+      <Text wrap="truncate">
+        <Text color={c(link.color)} inverse={!color}>
+          {fit.link}
         </Text>
-      </Box>
-      {flash ? (
-        <Box flexShrink={0} width={flashWidth} marginLeft={1}>
-          <Text color={c('yellow')} wrap="truncate">
-            {flash}
-          </Text>
-        </Box>
-      ) : (
-        <Box flexShrink={1} marginLeft={2}>
-          <Text dimColor wrap="truncate">
-            {t('status.hints')}
-          </Text>
-        </Box>
-      )}
+        <Text bold>{fit.alias}</Text>
+        <Text dimColor>{fit.server}</Text>
+        <Text color={c('magenta')} bold>
+          {fit.pending}
+        </Text>
+        <Text color={c('yellow')}>{fit.flash}</Text>
+        <Text dimColor>{fit.hints}</Text>
+      </Text>
     </Box>
   );
 }

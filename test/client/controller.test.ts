@@ -61,7 +61,7 @@ eachBackend('a user registers from the form, signs in, and messages flow both wa
     }
     await alice.submitRegister();
     t.is(alice.getState().register.error?.key, 'form.passwordMismatch', 'checked before sending');
-    alice.dispatch({type: 'formNext', form: 'register', delta: -1});
+    t.is(alice.getState().register.field, 3, 'the cursor is on the field to correct');
     alice.dispatch({type: 'formInput', form: 'register', value: PASSWORD});
     await alice.submitRegister();
     // The new account signs in at once: no third typing of the password.

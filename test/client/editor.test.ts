@@ -165,3 +165,9 @@ test('a stale cycle is ignored once the text was edited', (t) => {
   const edited = run(first.state, {type: 'insert', text: 'hi bo'});
   t.is(complete(edited, commands, aliases, first.cycle)?.state.text, 'alice: hi bob ');
 });
+
+test('a name after @ completes with its @ kept and a space, first in the text or not', (t) => {
+  t.is(complete(typed('@al'), commands, aliases)?.state.text, '@alice ');
+  t.is(complete(typed('thanks @BO'), commands, aliases)?.state.text, 'thanks @bob ');
+  t.is(complete(typed('@zz'), commands, aliases), undefined);
+});

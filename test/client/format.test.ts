@@ -11,6 +11,7 @@ import {
   messageLines,
   sameDay,
   sanitize,
+  sanitizeLine,
   timeLabel,
   wrap,
 } from '../../source/client/format.js';
@@ -26,6 +27,32 @@ test('sanitize strips screen clears, OSC titles and links, bells and bidi overri
   t.is(sanitize('unterminated \u001b]0;title'), 'unterminated ');
   t.is(sanitize('a\tb\r\nc\rd'), 'a b\ncd');
   t.is(sanitize('plain é 😀 日本'), 'plain é 😀 日本');
+});
+
+test('sanitize drops invisible format characters but keeps the joiners and selectors emoji need', (t) => {
+  // Zero-width space and joiner-less ZWJ, RLM/LRM/ALM, bidi embeddings and isolates, BOM, soft hyphen, tags.
+  t.is(sanitize('Al\u200bi\u200dce'), 'Alice');
+  t.is(sanitize('\u200fadmin\u200e\u061c'), 'admin');
+  t.is(sanitize('a\u202ab\u202cc\u2067d\u2069\ufeffe\u00adf\u{e0041}'), 'abcdef');
+  // Hangul fillers draw nothing in some terminals and 2 columns in others: aliases hide behind them.
+  t.is(sanitize('x\u3164\u115f\uffa0y'), 'xy');
+  // Emoji keep their ZWJ (between pictographs) and VS16.
+  t.is(sanitize('👩\u200d👩\u200d👧 ⚠\ufe0f ❤\ufe0f\u200d🔥 🧑🏽\u200d💻'), '👩\u200d👩\u200d👧 ⚠\ufe0f ❤\ufe0f\u200d🔥 🧑🏽\u200d💻');
+  t.is(sanitize('👩\u200b\u200d👩'), '👩\u200d👩', 'a ZWJ that joins pictographs once the ZWSP is gone');
+  t.is(sanitize('a\u200d👩 👩\u200d'), 'a👩 👩');
+});
+
+test('sanitize turns Unicode line and paragraph separators into line breaks', (t) => {
+  t.is(sanitize('one\u2028two\u2029three\u0085four'), 'one\ntwo\nthree\nfour');
+  t.is(sanitizeLine('Jean\u2028Pierre\nDupont'), 'Jean Pierre Dupont');
+});
+
+test('sanitize keeps at most 4 combining marks on a character', (t) => {
+  const zalgo = 'Z' + '\u0301\u0302\u0303\u0304'.repeat(1000) + 'a\u0301';
+  t.is(sanitize(zalgo), 'Z\u0301\u0302\u0303\u0304a\u0301');
+  t.is(sanitize('Ầ́'), 'Ầ́', 'what languages put on a letter stays');
+  t.is(sanitize('e\u0301'.normalize('NFD')), 'e\u0301');
+  t.is(sanitize(sanitize(zalgo)), sanitize(zalgo), 'idempotent');
 });
 
 test('displayWidth counts wide characters and emoji as 2 and combining marks as 0', (t) => {

@@ -62,7 +62,7 @@ const statusOf = (frame: string) => plain(frame).split('\n').at(-1) ?? '';
 
 test('status bar: who, where, connected, and the key hints', (t) => {
   const status = statusOf(show(t, mainState()));
-  for (const part of ['Alice', '@ chat.example:5000', '● connected', '/help', 'Tab focus']) t.true(status.includes(part), `${part} not in "${status}"`);
+  for (const part of ['Alice', '@ chat.example:5000', '● connected', '/help: help', 'Tab: next pane']) t.true(status.includes(part), `${part} not in "${status}"`);
 });
 
 test('status bar: the link while reconnecting and while connecting', (t) => {
@@ -92,7 +92,7 @@ test('status bar: a flash notice replaces the hints', (t) => {
   const status = statusOf(show(t, state));
   t.regex(status, /There is no salon called Nowhere\./);
   t.regex(status, /● connected/);
-  t.notRegex(status, /Tab focus/);
+  t.notRegex(status, /Tab: next pane/);
 });
 
 // The latest event wins over the identity part (it used to be cut to "zoe asks to join Comptabilit…").

@@ -178,3 +178,13 @@ test('messages: in French', (t) => {
   for (const text of ['── Hier ──', '── Aujourd’hui ──', '── nouveaux messages ──', '(envoi…)']) t.true(frame.includes(text), `${text} missing`);
   t.regex(plain(show(t, apply(state, {type: 'open', salonId: 4}))), /Vous n'êtes pas membre de Informatique : Entrée pour adhérer\./);
 });
+
+test('messages: scrolled to the very top, "Start of Général." and the day line each have their own row', (t) => {
+  const state = apply(longSalon(40), {type: 'scroll', lines: 1000, now: NOW});
+  const rows = lines(show(t, state)).map((line) => line.split('│')[3] ?? '');
+  const start = rows.findIndex((row) => row.startsWith('Start of Général.'));
+  t.is(start, 1, 'on the pane\'s first row, under the border');
+  t.regex(rows[start + 1] ?? '', /^── Today ── +$/);
+  t.regex(rows[start + 2] ?? '', /^09:30 Bob line number 1 +$/);
+  t.false(rows.some((row) => row.includes('──néral')));
+});

@@ -154,3 +154,12 @@ test('search: in French', (t) => {
   const rows = inside(plain(show(t, withModal({kind: 'search', query: 'budget', results: []}, {lang: 'fr'}))));
   t.deepEqual(rows, ['Messages contenant « budget » dans Général : Échap ferme', 'Aucun message ne contient « budget ».']);
 });
+
+test('confirm: /ban says what it deletes, in English and French', (t) => {
+  const modal = {kind: 'confirm', action: {type: 'ban', username: 'eve'}} as const;
+  const en = inside(plain(show(t, withModal(modal, {user: mod})))).join(' ');
+  t.regex(en, /Ban eve\? \(y\/n\)/);
+  t.regex(en, /The account is deleted and the name cannot register again; its messages stay\./);
+  const fr = inside(plain(show(t, withModal(modal, {user: mod, lang: 'fr'})))).join(' ');
+  t.regex(fr, /Bannir eve \? \(o\/n\)/);
+});
