@@ -16,7 +16,6 @@ import {
   burst,
   catchUp,
   clusterRequirements,
-  freePort,
   merge,
   outcome,
   received,
@@ -35,7 +34,7 @@ test('through HAProxy: a client whose node is killed resumes on another node and
   if (!(await clusterRequirements(t, {haproxy: true}))) return;
   const cluster = await startCluster(t, {nodes: 3});
   const [n1] = cluster.nodes as [ChatNode];
-  const proxy = await startHAProxy(readFileSync(CONFIG, 'utf8'), await freePort(), cluster.nodes.map((n) => n.port));
+  const proxy = await startHAProxy(readFileSync(CONFIG, 'utf8'), cluster.nodes.map((n) => n.port));
   cluster.onCleanup(() => proxy.stop());
 
   const opened: TestClient[] = [];
