@@ -20,7 +20,7 @@ import {type Database, MYSQL_ADMIN_URL, backends, isMysqlReachable} from './back
 import {type Row, type SendLoop, sendLoop, sleep, storedMessages, until, within} from './common.js';
 import {PASSWORD, type TestClient, wrap} from './server.js';
 
-export {type Row, type Sent, outcome, sleep, storedMessages, until, within} from './common.js';
+export {type Row, type Sent, ackedVersusStored, outcome, sleep, storedMessages, until, within} from './common.js';
 
 export const BIN = fileURLToPath(new URL('../../../bin/chat-server.js', import.meta.url));
 export const ADMIN = {CHAT_ADMIN_USER: 'admin', CHAT_ADMIN_PASSWORD: PASSWORD};
