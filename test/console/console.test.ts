@@ -3,13 +3,11 @@
  * types, while real clients connect over TCP.
  */
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
-import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import type {ExecutionContext} from 'ava';
-import SQLite from 'better-sqlite3';
 import {ClientConnection} from '../../source/client/connection.js';
 import type {MessageInfo} from '../../source/protocol/frames.js';
-import {type Backend, type Database, mysqlAdmin} from '../helpers/backends.js';
+import {type Database, holdWriteLock} from '../helpers/backends.js';
 import {type Sent, ackedVersusStored, outcome, storedMessages, within} from '../helpers/common.js';
 import {eachBackend} from '../helpers/each-backend.js';
 import {PASSWORD, refusal, wrap} from '../helpers/server.js';
@@ -128,38 +126,12 @@ eachBackend('with no moderator, no terminal and no environment, the server expla
 });
 
 /**
- * Holds the database's write lock from outside the server, so that the writer's batch waits
- * in the middle of its commit: sends are then surely in progress when the stop comes.
- * SQLite: an exclusive transaction on the file (the store retries a busy file for 2 s before
- * refusing). MySQL: the Général row of \`salons\` locked FOR UPDATE (the batch advances its
- * counter first; the writer gives up after 10 s). Resolves with the release.
- */
-async function holdWrites(db: Database, backend: Backend): Promise<() => Promise<void>> {
-  if (backend.name === 'sqlite') {
-    const locker = new SQLite(join(db.dataDir, 'chat.sqlite'));
-    locker.exec('BEGIN EXCLUSIVE');
-    return async () => {
-      locker.exec('COMMIT');
-      locker.close();
-    };
-  }
-  const conn = await mysqlAdmin();
-  await conn.changeUser({database: new URL(db.url as string).pathname.slice(1)});
-  await conn.query('START TRANSACTION');
-  await conn.query('SELECT salon_id FROM salons WHERE salon_id = 1 FOR UPDATE');
-  return async () => {
-    await conn.query('COMMIT');
-    await conn.end();
-  };
-}
-
-/**
  * What docs/PROTOCOL.md (shutdown), OPERATIONS.md and SECURITY.md promise of KILL and
  * SIGTERM: new requests refused with SHUTTING_DOWN; the messages accepted before (here still
  * waiting for the database) stored and acknowledged, before the shutdown event; every
  * connection, logged in or not, told; statuses reset; exit code 0.
  */
-async function stopsGracefully(t: ExecutionContext, db: Database, backend: Backend, stop: (server: Running) => void): Promise<void> {
+async function stopsGracefully(t: ExecutionContext, db: Database, stop: (server: Running) => void): Promise<void> {
   const server = startBinary([...storeArgs(db), '--lang', 'en'], {CHAT_ADMIN_USER: 'boss', CHAT_ADMIN_PASSWORD: PASSWORD});
   let release: (() => Promise<void>) | undefined;
   try {
@@ -171,7 +143,7 @@ async function stopsGracefully(t: ExecutionContext, db: Database, backend: Backe
     const guest = await open(); // said hello, never logged in
     await alice.request('send', {salon: 1, text: 'before', clientMsgId: 'before'});
 
-    release = await holdWrites(db, backend);
+    release = await holdWriteLock(db);
     const sent: Sent[] = [];
     // The frames as they arrive, in wire order (the client resolves answers a tick after it
     // emits the events of the same chunk, so only the bytes tell which came first).
@@ -222,10 +194,10 @@ async function stopsGracefully(t: ExecutionContext, db: Database, backend: Backe
   }
 }
 
-eachBackend('KILL: new requests refused, the sends in progress stored and acknowledged, every client told, exit 0', (t, db, backend) =>
-  stopsGracefully(t, db, backend, (server) => server.type('KILL')),
+eachBackend('KILL: new requests refused, the sends in progress stored and acknowledged, every client told, exit 0', (t, db) =>
+  stopsGracefully(t, db, (server) => server.type('KILL')),
 );
 
-eachBackend('SIGTERM: new requests refused, the sends in progress stored and acknowledged, every client told, exit 0', (t, db, backend) =>
-  stopsGracefully(t, db, backend, (server) => server.child.kill('SIGTERM')),
+eachBackend('SIGTERM: new requests refused, the sends in progress stored and acknowledged, every client told, exit 0', (t, db) =>
+  stopsGracefully(t, db, (server) => server.child.kill('SIGTERM')),
 );
