@@ -3,11 +3,13 @@
  * types, while real clients connect over TCP.
  */
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {connect} from 'node:net';
 import {fileURLToPath} from 'node:url';
-import type {ExecutionContext} from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {ClientConnection} from '../../source/client/connection.js';
 import type {MessageInfo} from '../../source/protocol/frames.js';
-import {type Database, holdWriteLock} from '../helpers/backends.js';
+import {type Database, backends, holdWriteLock} from '../helpers/backends.js';
 import {type Sent, ackedVersusStored, outcome, storedMessages, within} from '../helpers/common.js';
 import {eachBackend} from '../helpers/each-backend.js';
 import {PASSWORD, refusal, wrap} from '../helpers/server.js';
@@ -201,3 +203,33 @@ eachBackend('KILL: new requests refused, the sends in progress stored and acknow
 eachBackend('SIGTERM: new requests refused, the sends in progress stored and acknowledged, every client told, exit 0', (t, db) =>
   stopsGracefully(t, db, (server) => server.child.kill('SIGTERM')),
 );
+
+// PROTOCOL.md (shutdown): the server waits up to 2 s for a client to read, then drops it. A
+// client that never closes its side (half-open, or gone without a word) must not hold the
+// stop: the server exits all the same, having told it.
+test('a client that never closes its side does not hold a SIGTERM stop', async (t) => {
+  const db = await backends[0]!.create();
+  const server = startBinary(['--data-dir', db.dataDir, '--no-console', '--lang', 'en'], {CHAT_ADMIN_USER: 'boss', CHAT_ADMIN_PASSWORD: PASSWORD});
+  try {
+    const [, port] = await server.waitFor(/127\.0\.0\.1:(\d+)/);
+    // allowHalfOpen: this socket does not answer the server's end with its own.
+    const socket = connect({host: '127.0.0.1', port: Number(port), allowHalfOpen: true});
+    socket.on('error', () => {});
+    let received = '';
+    let ended = false;
+    socket.on('data', (d) => (received += d));
+    socket.on('end', () => (ended = true));
+    await once(socket, 'connect');
+    socket.write('{"id":1,"type":"hello","version":1}\n');
+    while (!received.includes('"id":1')) await new Promise((r) => setTimeout(r, 20));
+
+    server.child.kill('SIGTERM');
+    t.is(await within(20_000, server.exit, 'the server exiting while a client keeps its side open'), 0);
+    t.regex(received, /"event":"shutdown"/, 'the client was told');
+    t.true(ended, 'and its connection ended by the server');
+    socket.destroy();
+  } finally {
+    server.child.kill('SIGKILL');
+    await db.drop();
+  }
+});
