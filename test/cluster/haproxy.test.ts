@@ -11,12 +11,12 @@ import type {LoginResult} from '../../source/protocol/frames.js';
 import {PASSWORD, type TestClient, wrap} from '../helpers/server.js';
 import {
   type ChatNode,
+  ackedVersusStored,
   type User,
   aliasOf,
   burst,
   catchUp,
   clusterRequirements,
-  freePort,
   merge,
   outcome,
   received,
@@ -35,7 +35,7 @@ test('through HAProxy: a client whose node is killed resumes on another node and
   if (!(await clusterRequirements(t, {haproxy: true}))) return;
   const cluster = await startCluster(t, {nodes: 3});
   const [n1] = cluster.nodes as [ChatNode];
-  const proxy = await startHAProxy(readFileSync(CONFIG, 'utf8'), await freePort(), cluster.nodes.map((n) => n.port));
+  const proxy = await startHAProxy(readFileSync(CONFIG, 'utf8'), cluster.nodes.map((n) => n.port));
   cluster.onCleanup(() => proxy.stop());
 
   const opened: TestClient[] = [];
@@ -116,7 +116,10 @@ test('through HAProxy: a client whose node is killed resumes on another node and
   await flow.stop();
   t.deepEqual(flow.sent.filter((s) => s.code !== 'ok').map((s) => `${s.clientMsgId}: ${s.code}`), [], 'every send is acknowledged');
 
-  const expected = storedTranscript(await cluster.stored(), 1);
+  const stored = await cluster.stored();
+  t.deepEqual(ackedVersusStored(flow.sent, stored), [], 'every acknowledged message is stored, as acknowledged, once');
+  t.is(stored.length, flow.sent.length, 'and nothing else is stored');
+  const expected = storedTranscript(stored, 1);
   const live = received(again, 1);
   t.deepEqual(sequenceProblems(live, live[0]?.seq ?? 1), [], 'live after the resume: in order');
   const view = merge(received(victim, 1), await catchUp(again, 1, known), live);

@@ -26,11 +26,15 @@ import {
 interface Outage {
   /** Starts the outage. */
   begin(cluster: Cluster): Promise<void>;
-  /** The time the outage ends by itself (pause), if it does. */
-  endsBy?: (begunAt: number) => number;
+  /** When an outage that ends by itself (the pause) ended, once it has. */
+  endedAt?: () => number | undefined;
   /** Ends it (or waits for it to end). */
   end(cluster: Cluster): Promise<void>;
 }
+
+// When the pause ended, as seen by a PING sent during it: Redis answers it only then.
+let pauseOver: Promise<boolean> | undefined;
+let pauseEndedAt: number | undefined;
 
 const outages: Record<string, Outage> = {
   'Redis is stopped, then restarted empty on the same port': {
@@ -38,10 +42,17 @@ const outages: Record<string, Outage> = {
     end: (c) => c.redis.startAgain(),
   },
   'Redis is paused (CLIENT PAUSE 5000 ALL)': {
-    begin: (c) => c.redis.pause(5000),
-    endsBy: (begunAt) => begunAt + 5000,
-    // PING is answered again once the pause is over.
-    end: async (c) => void (await until(() => c.redis.ping(1000), 10_000, 100)),
+    begin: async (c) => {
+      pauseEndedAt = undefined;
+      await c.redis.pause(5000);
+      pauseOver = c.redis.ping(30_000).then((pong) => ((pauseEndedAt = Date.now()), pong));
+    },
+    endedAt: () => pauseEndedAt,
+    end: async (c) => {
+      await pauseOver;
+      // PING is answered again once the pause is over.
+      await until(() => c.redis.ping(1000), 10_000, 100);
+    },
   },
   'the Redis process is frozen (SIGSTOP), then thawed (SIGCONT)': {
     begin: async (c) => c.redis.freeze(),
@@ -52,8 +63,12 @@ const outages: Record<string, Outage> = {
 /** How long the outages last at least (the pause lasts 5 s). */
 const OUTAGE_MS = 3000;
 
-/** How long after the outage ends every transcript must be the stored one. */
-const CONVERGE_MS = 10_000;
+/**
+ * A bound on how long after the outage ends the transcripts may take to become the stored
+ * one: generous, so that a loaded machine does not fail the test (they converge in a few
+ * seconds; the time is logged). Only a transcript that never converges fails.
+ */
+const CONVERGE_MS = 30_000;
 
 /** Waits until each user has received as many messages as are stored, then compares. */
 async function transcriptsMatch(t: ExecutionContext, cluster: Cluster, users: readonly User[], timeoutMs: number, when: string): Promise<number> {
@@ -72,6 +87,8 @@ async function transcriptsMatch(t: ExecutionContext, cluster: Cluster, users: re
 }
 
 async function burstThroughOutage(t: ExecutionContext, outage: Outage): Promise<void> {
+  // Generous: the bounds below only catch a hang, and the machine may be loaded.
+  t.timeout(150_000);
   if (!(await clusterRequirements(t))) return;
   const cluster = await startCluster(t, {nodes: 2});
   const [n1, n2] = cluster.nodes as [ChatNode, ChatNode];
@@ -83,19 +100,20 @@ async function burstThroughOutage(t: ExecutionContext, outage: Outage): Promise<
   // 1. Everybody writes, to Général and Blabla.
   const fromN1 = burst(onN1, {window: 2, salons: [1, 2], prefix: 'r1'});
   const fromN2 = burst(onN2, {window: 2, salons: [1, 2], prefix: 'r2'});
-  t.true(await until(() => fromN1.acked().length + fromN2.acked().length >= 60, 10_000), 'the burst is under way');
+  t.true(await until(() => fromN1.acked().length + fromN2.acked().length >= 60, 30_000), 'the burst is under way');
 
   // 2. The outage. The users of n2 stop writing; those of n1 go on. n1 keeps acknowledging,
   // but n2 cannot hear of those messages over the bus, nor from its own users' sends.
   await fromN2.stop();
   const begunAt = Date.now();
   await outage.begin(cluster);
-  const ackedDuring = () => fromN1.acked().filter((s) => (s.answeredAt ?? 0) > begunAt + 200).length;
-  // Long enough for the nodes to notice (heartbeats, timeouts), with sends all along.
-  const kept = await until(() => ackedDuring() >= 40 && Date.now() - begunAt >= OUTAGE_MS, OUTAGE_MS + 4000);
-  const checkedAt = Date.now();
-  t.true(kept, `sends are acknowledged during the outage (${ackedDuring()} in ${checkedAt - begunAt} ms)`);
-  if (outage.endsBy) t.true(checkedAt < outage.endsBy(begunAt), 'those acknowledgements came while Redis was still paused');
+  // Sent once the outage had begun and answered before it ended: for the pause, before
+  // Redis answered anything again; the other outages last until end() below.
+  const ackedDuring = () => fromN1.acked().filter((s) => s.sentAt > begunAt && (s.answeredAt ?? 0) < (outage.endedAt?.() ?? Infinity)).length;
+  // Long enough for the nodes to notice (heartbeats, timeouts), with sends all along; the
+  // pause ends by itself after 5 s. The deadline only catches a hang.
+  await until(() => outage.endedAt?.() !== undefined || (ackedDuring() >= 40 && Date.now() - begunAt >= OUTAGE_MS), 30_000);
+  t.true(ackedDuring() >= 10, `sends are acknowledged during the outage (${ackedDuring()} in ${Date.now() - begunAt} ms)`);
   await fromN1.stop();
 
   // 3. The outage ends, and nobody writes any more: the nodes catch up by themselves.
@@ -123,9 +141,9 @@ async function burstThroughOutage(t: ExecutionContext, outage: Outage): Promise<
     t.is(got.seq, answer.message.seq, `${to.username} received ${from.username}'s message sent after the outage`);
   }
   const again = burst(users, {window: 2, salons: [1, 2], prefix: 'a'});
-  t.true(await until(() => again.acked().length >= 60, 10_000), 'a new burst after the outage');
+  t.true(await until(() => again.acked().length >= 60, 30_000), 'a new burst after the outage');
   await again.stop();
-  await transcriptsMatch(t, cluster, users, 5000, 'after a new burst');
+  await transcriptsMatch(t, cluster, users, CONVERGE_MS, 'after a new burst');
 }
 
 // Serial: each test runs a cluster, and the machine may have two cores.
@@ -134,6 +152,7 @@ for (const [title, outage] of Object.entries(outages)) {
 }
 
 test.serial('presence changes while Redis is down, and a node killed meanwhile, show everywhere once it is back', async (t) => {
+  t.timeout(120_000);
   if (!(await clusterRequirements(t))) return;
   const cluster = await startCluster(t, {nodes: 3});
   const [n1, n2, n3] = cluster.nodes as [ChatNode, ChatNode, ChatNode];
@@ -156,6 +175,7 @@ test.serial('presence changes while Redis is down, and a node killed meanwhile, 
   // (n2) leave, hal comes online on n1, and n3 dies.
   await cluster.redis.stop();
   const stoppedAt = Date.now();
+  const mark = new Map(watchers.map((w) => [w, w.events.length]));
   await gus.conn.close();
   await ivy.conn.close();
   const hal = await n1.user('hal', {register: false});
@@ -166,19 +186,23 @@ test.serial('presence changes while Redis is down, and a node killed meanwhile, 
   const backAt = Date.now();
 
   const expected = {wes: true, wil: true, hal: true, gus: false, ivy: false, kim: false};
+  // Who changed while Redis was down: each watcher must be told of each of them by a
+  // presence event, not only find them right when it asks for the list.
+  const changed = ['hal', 'gus', 'ivy', 'kim'] as const;
+  const lastSince = (w: User, username: string) =>
+    w.events.slice(mark.get(w)).filter((e) => e.event === 'presence' && e.username === username).at(-1) as {online: boolean} | undefined;
   for (const w of watchers) {
     const right = async () => {
       const online = await onlineMap(w, 1);
-      return Object.entries(expected).every(([u, on]) => online[u] === on);
+      return Object.entries(expected).every(([u, on]) => online[u] === on) && changed.every((u) => lastSince(w, u)?.online === expected[u]);
     };
-    const ok = await until(right, 15_000, 250);
-    t.true(ok, `${w.username}'s member list is right within 15 s of Redis coming back: ${JSON.stringify(await onlineMap(w, 1))}`);
-    t.log(`${w.username}: member list right ${Date.now() - backAt} ms after Redis came back`);
-    // The last presence event about each user (members re-subscribed on each poll) agrees.
-    for (const [username, on] of Object.entries(expected)) {
-      if (username === w.username) continue;
-      const last = w.events.filter((e) => e.event === 'presence' && e.username === username).at(-1) as {online: boolean} | undefined;
-      if (last) t.is(last.online, on, `the last presence event ${w.username} received about ${username}`);
+    // The bound only catches a list that never comes right; the time is logged.
+    await until(right, 30_000, 250);
+    const online = await onlineMap(w, 1);
+    t.deepEqual(Object.fromEntries(Object.keys(expected).map((u) => [u, online[u]])), expected, `${w.username}'s member list once Redis is back`);
+    t.log(`${w.username}: member list and presence events right ${Date.now() - backAt} ms after Redis came back`);
+    for (const username of changed) {
+      t.is(lastSince(w, username)?.online, expected[username], `the last presence event ${w.username} received about ${username} since Redis stopped`);
     }
   }
   void hal;

@@ -3,10 +3,14 @@
  * types, while real clients connect over TCP.
  */
 import {type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {connect} from 'node:net';
 import {fileURLToPath} from 'node:url';
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {ClientConnection} from '../../source/client/connection.js';
-import {backends} from '../helpers/backends.js';
+import type {MessageInfo} from '../../source/protocol/frames.js';
+import {type Database, backends, holdWriteLock} from '../helpers/backends.js';
+import {type Sent, ackedVersusStored, outcome, storedMessages, within} from '../helpers/common.js';
 import {eachBackend} from '../helpers/each-backend.js';
 import {PASSWORD, refusal, wrap} from '../helpers/server.js';
 
@@ -33,7 +37,8 @@ function startBinary(args: string[], env: Record<string, string> = {}): Running 
     exit,
     output: () => out,
     type: (line) => child.stdin.write(line + '\n'),
-    async waitFor(pattern, timeoutMs = 10_000) {
+    // Generous: several servers start at once here, on a machine that may be busy.
+    async waitFor(pattern, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const match = out.match(pattern);
@@ -88,9 +93,8 @@ eachBackend('the operator creates the first moderator, then accepts a join and k
   }
 });
 
-test('the console refuses a non-moderator and a wrong password, then stops', async (t) => {
-  const db = await backends[0]!.create();
-  const first = startBinary(['--data-dir', db.dataDir, '--no-console'], {CHAT_ADMIN_USER: 'boss', CHAT_ADMIN_PASSWORD: PASSWORD});
+eachBackend('the console refuses a non-moderator and a wrong password, then stops', async (t, db) => {
+  const first = startBinary([...storeArgs(db), '--no-console'], {CHAT_ADMIN_USER: 'boss', CHAT_ADMIN_PASSWORD: PASSWORD});
   try {
     const [, port] = await first.waitFor(/127\.0\.0\.1:(\d+)/);
     const client = wrap(await ClientConnection.open({host: '127.0.0.1', port: Number(port)}));
@@ -98,7 +102,7 @@ test('the console refuses a non-moderator and a wrong password, then stops', asy
     first.child.kill('SIGTERM');
     t.is(await first.exit, 0, 'SIGTERM stops gracefully');
 
-    const second = startBinary(['--data-dir', db.dataDir, '--lang', 'en']);
+    const second = startBinary([...storeArgs(db), '--lang', 'en']);
     second.type('plain');
     second.type(PASSWORD);
     second.type('boss');
@@ -110,44 +114,120 @@ test('the console refuses a non-moderator and a wrong password, then stops', asy
     t.is(second.output().match(/only a moderator account may operate the console/g)?.length, 3);
     t.notRegex(second.output(), /waiting for connections/);
 
-    const third = startBinary(['--data-dir', db.dataDir, '--no-console'], {CHAT_ADMIN_USER: 'boss', CHAT_ADMIN_PASSWORD: 'nope nope nope'});
+    const third = startBinary([...storeArgs(db), '--no-console'], {CHAT_ADMIN_USER: 'boss', CHAT_ADMIN_PASSWORD: 'nope nope nope'});
     t.is(await third.exit, 1, 'a service with wrong credentials does not start');
   } finally {
     first.child.kill('SIGKILL');
-    await db.drop();
   }
 });
 
-test('with no moderator, no terminal and no environment, the server explains what to set', async (t) => {
-  const db = await backends[0]!.create();
-  try {
-    const server = startBinary(['--data-dir', db.dataDir, '--no-console']);
-    t.is(await server.exit, 1);
-    t.regex(server.output(), /CHAT_ADMIN_PASSWORD/);
-  } finally {
-    await db.drop();
-  }
+eachBackend('with no moderator, no terminal and no environment, the server explains what to set', async (t, db) => {
+  const server = startBinary([...storeArgs(db), '--no-console']);
+  t.is(await server.exit, 1);
+  t.regex(server.output(), /CHAT_ADMIN_PASSWORD/);
 });
 
-test('KILL tells connected clients and stores what was accepted', async (t) => {
-  const db = await backends[0]!.create();
-  const server = startBinary(['--data-dir', db.dataDir], {CHAT_ADMIN_USER: 'boss', CHAT_ADMIN_PASSWORD: PASSWORD});
+/**
+ * What docs/PROTOCOL.md (shutdown), OPERATIONS.md and SECURITY.md promise of KILL and
+ * SIGTERM: new requests refused with SHUTTING_DOWN; the messages accepted before (here still
+ * waiting for the database) stored and acknowledged, before the shutdown event; every
+ * connection, logged in or not, told; statuses reset; exit code 0.
+ */
+async function stopsGracefully(t: ExecutionContext, db: Database, stop: (server: Running) => void): Promise<void> {
+  const server = startBinary([...storeArgs(db), '--lang', 'en'], {CHAT_ADMIN_USER: 'boss', CHAT_ADMIN_PASSWORD: PASSWORD});
+  let release: (() => Promise<void>) | undefined;
   try {
     const [, port] = await server.waitFor(/127\.0\.0\.1:(\d+)/);
-    const client = wrap(await ClientConnection.open({host: '127.0.0.1', port: Number(port)}));
-    await client.request('register', {username: 'last', alias: 'Last', password: PASSWORD});
-    await client.request('login', {username: 'last', password: PASSWORD});
-    const sends = Array.from({length: 20}, (_, i) => client.request('send', {salon: 1, text: `final ${i}`}).then(() => 'ok', (e) => e.code));
-    server.type('KILL');
-    const shutdown = await client.waitFor('shutdown');
-    t.truthy(shutdown);
-    t.is(await server.exit, 0);
-    const outcomes = await Promise.all(sends);
-    const acknowledged = outcomes.filter((o) => o === 'ok').length;
-    const stored = await db.query('SELECT message_id FROM messages');
-    t.is(stored.length, acknowledged, 'every acknowledged message is stored, and only those');
-    t.true(outcomes.every((o) => o === 'ok' || o === 'SHUTTING_DOWN' || o === 'CONNECTION_CLOSED'));
-    t.is(await refusal(client.request('ping', {})), 'CONNECTION_CLOSED');
+    const open = async () => wrap(await ClientConnection.open({host: '127.0.0.1', port: Number(port)}));
+    const alice = await open();
+    await alice.request('register', {username: 'alice', alias: 'Alice', password: PASSWORD});
+    await alice.request('login', {username: 'alice', password: PASSWORD});
+    const guest = await open(); // said hello, never logged in
+    await alice.request('send', {salon: 1, text: 'before', clientMsgId: 'before'});
+
+    release = await holdWriteLock(db);
+    const sent: Sent[] = [];
+    // The frames as they arrive, in wire order (the client resolves answers a tick after it
+    // emits the events of the same chunk, so only the bytes tell which came first).
+    let wire = '';
+    alice.conn.socket.on('data', (chunk: Buffer) => (wire += chunk.toString('utf8')));
+    const answers = Array.from({length: 20}, (_, i) => {
+      const entry: Sent = {user: 'alice', clientMsgId: `pending-${i}`, salon: 1, text: `pending ${i}`, sentAt: Date.now()};
+      sent.push(entry);
+      return outcome(alice.request('send', {salon: 1, text: entry.text, clientMsgId: entry.clientMsgId})).then((o) => {
+        entry.code = o.code;
+        if ('result' in o) entry.message = (o.result as {message: MessageInfo}).message;
+      });
+    });
+    // Requests on one connection start in order: once this ping is answered, the 20 sends
+    // are in the writer, waiting for the database.
+    await alice.request('ping', {});
+    t.deepEqual(sent.filter((s) => s.code !== undefined).map((s) => `${s.clientMsgId}: ${s.code}`), [], 'the sends wait for the locked database');
+
+    stop(server);
+    await server.waitFor(/Stopping: clients are told, pending messages stored/);
+    t.is(await refusal(alice.request('send', {salon: 1, text: 'too late', clientMsgId: 'late'})), 'SHUTTING_DOWN', 'a new send is refused');
+    t.is(await refusal(guest.request('ping', {})), 'SHUTTING_DOWN', 'a new request of a guest is refused');
+    t.deepEqual(sent.filter((s) => s.code !== undefined).map((s) => `${s.clientMsgId}: ${s.code}`), [], 'the accepted sends are still waiting for the database');
+    t.is(server.child.exitCode, null, 'the server waits for them');
+
+    await release();
+    release = undefined;
+    t.is(await within(20_000, server.exit, 'the server exiting'), 0, 'exit code 0');
+    await Promise.all(answers);
+    t.deepEqual(sent.filter((s) => s.code !== 'ok').map((s) => `${s.clientMsgId}: ${s.code}`), [], 'every accepted send is acknowledged');
+    const frames = wire.split('\n').filter(Boolean).map((l) => JSON.parse(l) as {event?: string; ok?: boolean; result?: {message?: {clientMsgId?: string}}});
+    const told = frames.findIndex((f) => f.event === 'shutdown');
+    const acked = frames.flatMap((f, i) => (f.ok && f.result?.message?.clientMsgId?.startsWith('pending-') ? [i] : []));
+    t.true(told > 0 && acked.length === 20 && acked.every((i) => i < told), 'each acknowledgement came before the shutdown event');
+    for (const [who, client] of [['alice', alice], ['a guest', guest]] as const) {
+      t.is((await client.waitFor('shutdown')).reason, 'shutdown', `${who} is told`);
+      await within(5000, client.closed, `${who}'s connection closing`);
+    }
+
+    const rows = await storedMessages(db);
+    t.deepEqual(ackedVersusStored(sent, rows), [], 'every acknowledged message is stored as acknowledged');
+    t.deepEqual(rows.map((r) => r.clientMsgId), ['before', ...sent.map((s) => s.clientMsgId)], 'and nothing else (not the refused one)');
+    const statuses = await db.query<{username: string; status: string}>('SELECT username, status FROM clients WHERE username = ?', ['alice']);
+    t.deepEqual(statuses.map((r) => String(r.status)), ['disconnected'], "alice's status column is reset");
+  } finally {
+    await release?.();
+    server.child.kill('SIGKILL');
+  }
+}
+
+eachBackend('KILL: new requests refused, the sends in progress stored and acknowledged, every client told, exit 0', (t, db) =>
+  stopsGracefully(t, db, (server) => server.type('KILL')),
+);
+
+eachBackend('SIGTERM: new requests refused, the sends in progress stored and acknowledged, every client told, exit 0', (t, db) =>
+  stopsGracefully(t, db, (server) => server.child.kill('SIGTERM')),
+);
+
+// PROTOCOL.md (shutdown): the server waits up to 2 s for a client to read, then drops it. A
+// client that never closes its side (half-open, or gone without a word) must not hold the
+// stop: the server exits all the same, having told it.
+test('a client that never closes its side does not hold a SIGTERM stop', async (t) => {
+  const db = await backends[0]!.create();
+  const server = startBinary(['--data-dir', db.dataDir, '--no-console', '--lang', 'en'], {CHAT_ADMIN_USER: 'boss', CHAT_ADMIN_PASSWORD: PASSWORD});
+  try {
+    const [, port] = await server.waitFor(/127\.0\.0\.1:(\d+)/);
+    // allowHalfOpen: this socket does not answer the server's end with its own.
+    const socket = connect({host: '127.0.0.1', port: Number(port), allowHalfOpen: true});
+    socket.on('error', () => {});
+    let received = '';
+    let ended = false;
+    socket.on('data', (d) => (received += d));
+    socket.on('end', () => (ended = true));
+    await once(socket, 'connect');
+    socket.write('{"id":1,"type":"hello","version":1}\n');
+    while (!received.includes('"id":1')) await new Promise((r) => setTimeout(r, 20));
+
+    server.child.kill('SIGTERM');
+    t.is(await within(20_000, server.exit, 'the server exiting while a client keeps its side open'), 0);
+    t.regex(received, /"event":"shutdown"/, 'the client was told');
+    t.true(ended, 'and its connection ended by the server');
+    socket.destroy();
   } finally {
     server.child.kill('SIGKILL');
     await db.drop();

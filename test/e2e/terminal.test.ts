@@ -180,7 +180,16 @@ test('two people sign up, talk, join salons; the operator accepts a request and 
     const kicked = await term.waitForScreen('alice', 'A moderator disconnected you. You can sign in again in 5 minute(s).');
     t.true(kicked.includes(`Sign in to 127.0.0.1:${port}`), 'the sign-in form is shown');
     await server.waitFor(/alice expulsé/);
-    await term.waitForScreen('bob', /● connected Bob @ \S+/);
+    // Bob is not touched by Alice's kick: still signed in, his next message is sent and stored
+    // (his screen alone could show a line the server never took).
+    await term.press('bob', 'M-1');
+    await term.type('bob', 'Toujours là.');
+    await term.press('bob', 'Enter');
+    await term.waitForScreen('bob', (s) => /\d\d:\d\d Bob Toujours là\./.test(s) && /● connected Bob @ \S+/.test(s));
+    const stored = async () => (await db.query<{contenu: string}>("SELECT contenu FROM messages WHERE contenu = 'Toujours là.'")).length === 1;
+    const deadline = Date.now() + 10_000;
+    while (!(await stored()) && Date.now() < deadline) await pause(100);
+    t.true(await stored(), "Bob's message after the kick is stored");
   } finally {
     await term.close();
     server.child.kill('SIGKILL');

@@ -230,12 +230,13 @@ eachBackend('the database goes away while users are sending: nothing acknowledge
     const refusals = () => sent.filter((s) => s.code === 'STORE_UNAVAILABLE').length;
     const deadline = Date.now() + 10_000;
     while (refusals() < 30 && Date.now() < deadline) await sleep(20);
+    // Answered at all while the database is still away (it is restored only below): a ping
+    // queued behind the store would hang until then and fail here. No speed is asserted.
     const pingStarted = Date.now();
-    await within(5000, Promise.all(clients.map((c) => c.request('ping', {}))), 'pings during the outage');
-    const pingMs = Date.now() - pingStarted;
+    await within(15_000, Promise.all(clients.map((c) => c.request('ping', {}))), 'pings during the outage');
+    t.log(`pings answered in ${Date.now() - pingStarted} ms during the outage`);
     await flow.stop();
     t.is(server.child.exitCode, null, 'the server process is still running');
-    t.true(pingMs < 1000, `pings are answered promptly during the outage (${pingMs} ms)`);
 
     const acked = sent.filter((s) => s.code === 'ok');
     const refused = sent.filter((s) => s.code === 'STORE_UNAVAILABLE');
@@ -260,7 +261,7 @@ eachBackend('the database goes away while users are sending: nothing acknowledge
     // to the server: on MySQL such a refused message may be stored. SQLite commits in-process.
     const refusedButStored = refused.filter((s) => storedKeys.has(keyOfSent(s)));
     if (backend.name === 'sqlite') t.deepEqual(refusedButStored.map((s) => s.clientMsgId), [], 'a refused message is not stored');
-    t.log(`${backend.name}: ${acked.length} acknowledged, ${refused.length} refused (${refusedButStored.length} of them stored anyway), ping ${pingMs} ms`);
+    t.log(`${backend.name}: ${acked.length} acknowledged, ${refused.length} refused (${refusedButStored.length} of them stored anyway)`);
 
     // The database is back: every refused send is retried with its clientMsgId until it is
     // accepted, without restarting the server.
@@ -327,9 +328,10 @@ eachBackend('the database goes away while users are sending: nothing acknowledge
 
 /*
  * An operator runs a quick UPDATE by hand with the sqlite3 shell while people chat. The
- * server sets busy_timeout = 2000 (source/store/sqlite.ts), so a lock held for 400 ms should
- * only delay the sends, and the wait must not stall the other users (better-sqlite3 waits
- * synchronously, on the event loop).
+ * store retries a busy database for 2 s (BUSY_RETRY_MS, source/store/sql-store.ts), so a
+ * shorter lock only delays the sends; it retries off the event loop (busy_timeout is 10 ms,
+ * source/store/sqlite.ts), because better-sqlite3 waits synchronously and would stall the
+ * other users meanwhile.
  */
 test('sqlite | a write lock shorter than the busy timeout delays sends, it does not refuse them', async (t) => {
   t.timeout(30_000);
@@ -344,23 +346,33 @@ test('sqlite | a write lock shorter than the busy timeout delays sends, it does 
 
     locker.exec('BEGIN EXCLUSIVE');
     const lockedAt = Date.now();
-    const release = sleep(400).then(() => locker.exec('COMMIT'));
-    const answeredAfter: number[] = [];
+    let releasedAt = 0;
+    const answeredAt: number[] = [];
     const sends = Promise.all(
       ['short-1', 'short-2', 'short-3'].map((id) =>
-        outcome(alice.request('send', {salon: 1, text: id, clientMsgId: id})).then((o) => (answeredAfter.push(Date.now() - lockedAt), o)),
+        outcome(alice.request('send', {salon: 1, text: id, clientMsgId: id})).then((o) => (answeredAt.push(Date.now()), o)),
       ),
     );
-    await sleep(100);
-    const pingStarted = Date.now();
-    await within(5000, bob.request('ping', {}), "bob's ping during the lock");
-    const pingMs = Date.now() - pingStarted;
-    const results = await within(10_000, sends, 'sends during a short lock');
+    // Bob's ping, sent while the lock is held and the sends wait for it. The lock is released when the ping is
+    // answered, or after 1.5 s at the latest (within the 2 s the store retries a busy database):
+    // a server that waited for the lock on its event loop could answer bob only after the
+    // release, and the order below would say so whatever the machine's load.
+    // The pause lets the writer reach the lock first (a ping read in the same turn as the
+    // sends would be answered before the writer even tried); it asserts nothing.
+    await sleep(200);
+    const pong = within(15_000, bob.request('ping', {}), "bob's ping during the lock").then(() => Date.now());
+    const release = Promise.race([pong, sleep(1500)]).then(() => {
+      locker.exec('COMMIT');
+      releasedAt = Date.now();
+    });
+    const pongAt = await pong;
     await release;
-    t.log(`sends answered ${answeredAfter.join(', ')} ms after the lock was taken (released at 400 ms): ${results.map((r) => r.code).join(', ')}; ping ${pingMs} ms`);
+    const results = await within(10_000, sends, 'sends during a short lock');
+    t.log(`lock held ${releasedAt - lockedAt} ms; sends answered ${answeredAt.map((a) => a - lockedAt).join(', ')} ms after it was taken: ${results.map((r) => r.code).join(', ')}`);
 
-    t.deepEqual(results.map((r) => r.code), ['ok', 'ok', 'ok'], 'a 400 ms lock is waited for (the busy timeout is 2 s), not answered STORE_UNAVAILABLE');
-    t.true(pingMs < 250, `the server keeps answering other users while it waits for the lock (ping took ${pingMs} ms)`);
+    t.deepEqual(results.map((r) => r.code), ['ok', 'ok', 'ok'], 'a lock shorter than the busy timeout (2 s) is waited for, not answered STORE_UNAVAILABLE');
+    t.true(answeredAt.every((a) => a >= releasedAt), 'the sends were delayed until the lock was released');
+    t.true(pongAt <= releasedAt, 'the server answered another user while it waited for the lock');
     const rows = await storedMessages(db);
     t.deepEqual(rows.map((r) => r.clientMsgId), ['before-1', 'short-1', 'short-2', 'short-3']);
   } finally {

@@ -512,6 +512,9 @@ export function fuzzCase(r: Rng): Case {
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/u;
 const CONTROL_OR_NEWLINE = /[\u0000-\u001f\u007f-\u009f]/u;
 const codePoints = (s: string) => [...s].length;
+// PROTOCOL.md section 5: "Every text must be well-formed Unicode (no lone surrogate)". A
+// lone surrogate is one code point of category Cs; a pair is one astral code point.
+const wellFormed = (s: string) => !/\p{Cs}/u.test(s);
 
 /**
  * Lengths as the schemas count them. Zod 4 counts string lengths in code points, so every
@@ -527,7 +530,7 @@ function isSalonRef(v: unknown): boolean {
   return (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 2 ** 31 - 1) || (typeof v === 'string' && len(v) >= 1 && len(v) <= 64);
 }
 function isPlain(v: unknown, max: number): boolean {
-  return typeof v === 'string' && len(v) >= 1 && len(v) <= max && !CONTROL_OR_NEWLINE.test(v);
+  return typeof v === 'string' && len(v) >= 1 && len(v) <= max && !CONTROL_OR_NEWLINE.test(v) && wellFormed(v);
 }
 function isLimit(v: unknown): boolean {
   return v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= limits.historyMaxPage);
@@ -564,14 +567,14 @@ export function requestViolations(request: Record<string, unknown>): string[] {
           !CONTROL_OR_NEWLINE.test(p.alias),
         'register.alias',
       );
-      check(typeof p.password === 'string' && len(p.password) >= limits.passwordMin && len(p.password) <= limits.passwordMax, 'register.password');
+      check(typeof p.password === 'string' && len(p.password) >= limits.passwordMin && len(p.password) <= limits.passwordMax && wellFormed(p.password), 'register.password');
       break;
     case 'login':
       check(isPlain(p.username, 255), 'login.username');
-      check(typeof p.password === 'string' && len(p.password) >= 1 && len(p.password) <= limits.passwordMax, 'login.password');
+      check(typeof p.password === 'string' && len(p.password) >= 1 && len(p.password) <= limits.passwordMax && wellFormed(p.password), 'login.password');
       break;
     case 'resume':
-      check(typeof p.token === 'string' && len(p.token) >= 1 && len(p.token) <= 128, 'resume.token');
+      check(typeof p.token === 'string' && len(p.token) >= 1 && len(p.token) <= 128 && wellFormed(p.token), 'resume.token');
       break;
     case 'join':
     case 'members':
@@ -587,7 +590,7 @@ export function requestViolations(request: Record<string, unknown>): string[] {
     case 'send':
       check(isSalonRef(p.salon), 'send.salon');
       check(
-        typeof p.text === 'string' && p.text.trim().length > 0 && codePoints(p.text) <= limits.maxMessageChars && !CONTROL.test(p.text),
+        typeof p.text === 'string' && p.text.trim().length > 0 && codePoints(p.text) <= limits.maxMessageChars && !CONTROL.test(p.text) && wellFormed(p.text),
         'send.text',
       );
       check(p.clientMsgId === undefined || isPlain(p.clientMsgId, limits.clientMsgIdMax), 'send.clientMsgId');

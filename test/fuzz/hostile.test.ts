@@ -292,30 +292,42 @@ eachBackend('hostile usernames, aliases, salon names and texts that the protocol
   });
 });
 
-// A lone surrogate (a JSON "\ud800" escape) is not a character and has no UTF-8 form. Either
-// the protocol refuses it, or what others receive and what is stored must be the same.
-eachBackend('a text with a lone surrogate is refused or comes back the same everywhere', async (t, db) => {
+// PROTOCOL.md section 5: "Every text must be well-formed Unicode (no lone surrogate such as
+// "\ud800")". A lone surrogate has no UTF-8 form: stored, it would come back as something
+// else than was delivered. Every text field is refused with BAD_REQUEST, nothing is stored
+// or delivered; a surrogate pair (an emoji) is a character and goes through unchanged.
+eachBackend('a lone surrogate in any text field is refused with BAD_REQUEST, and nothing is stored or delivered', async (t, db) => {
   await withServer(db, async (srv) => {
     const alice = await srv.user('alice');
     const bob = await srv.user('bob');
-    const text = 'lone \ud800 surrogate';
-    let refused: string | undefined;
-    let sent: MessageInfo | undefined;
-    try {
-      sent = ((await alice.request('send', {salon: GENERAL, text})) as {message: MessageInfo}).message;
-    } catch (error) {
-      refused = (error as {code?: string}).code;
+    const guest = await srv.connect();
+    const {token} = (await (await srv.connect()).request('login', {username: 'bob', password: PASSWORD})) as {token: string};
+    const clientsBefore = await count(db, 'clients');
+    const lone = ['lone \ud800 high', 'lone \udfff low', 'reversed \udc00\ud800 pair', 'at the end \ud83d'];
+    const refusedAs = async (what: string, request: Promise<unknown>) => t.is(await refusal(request), 'BAD_REQUEST', what);
+    for (const bad of lone) {
+      await refusedAs(`send text ${JSON.stringify(bad)}`, alice.request('send', {salon: GENERAL, text: bad}));
+      await refusedAs(`send clientMsgId ${JSON.stringify(bad)}`, alice.request('send', {salon: GENERAL, text: 'fine', clientMsgId: bad}));
+      await refusedAs(`search text ${JSON.stringify(bad)}`, alice.request('search', {salon: GENERAL, text: bad}));
+      await refusedAs(`login password ${JSON.stringify(bad)}`, guest.request('login', {username: 'bob', password: bad}));
+      await refusedAs(`register password ${JSON.stringify(bad)}`, guest.request('register', {username: 'carol', alias: 'Carol', password: `${bad} long enough`}));
+      await refusedAs(`resume token ${JSON.stringify(bad)}`, guest.request('resume', {token: `${token}${bad}`}));
     }
-    if (refused !== undefined) {
-      t.is(refused, 'BAD_REQUEST');
-      t.is(await count(db, 'messages'), 0);
-      return;
-    }
-    const event = await bob.waitFor('message', (e) => e.id === sent?.id);
-    const {messages} = await bob.request('history', {salon: GENERAL});
-    const [row] = await db.query<{contenu: string}>('SELECT contenu FROM messages');
-    const seen = {sendResult: sent?.text, event: event.text, history: (messages as MessageInfo[])[0]?.text, stored: row?.contenu};
-    t.deepEqual(new Set(Object.values(seen)).size, 1, `accepted, but not the same everywhere: ${JSON.stringify(seen)}`);
+    t.is(await count(db, 'messages'), 0, 'no message stored');
+    t.is(await count(db, 'clients'), clientsBefore, 'no account created');
+    // The pair is accepted and comes back the same: sent, delivered, stored, in history.
+    const text = 'a pair is fine: \ud83d\ude00';
+    const {message} = (await alice.request('send', {salon: GENERAL, text, clientMsgId: 'pair \ud83d\ude00'})) as {message: MessageInfo};
+    const event = await bob.waitFor('message', (e) => e.id === message.id);
+    t.deepEqual(
+      bob.events.filter((e) => e.event === 'message').map((e) => (e as {id: number}).id),
+      [message.id],
+      'bob received only the accepted message',
+    );
+    const {messages} = (await bob.request('history', {salon: GENERAL})) as {messages: MessageInfo[]};
+    const [row] = await db.query<{contenu: string | Buffer}>('SELECT contenu FROM messages');
+    const stored = Buffer.isBuffer(row?.contenu) ? row.contenu.toString('utf8') : row?.contenu;
+    t.deepEqual([message.text, event.text, messages.map((m) => m.text)[0], stored], [text, text, text, text]);
   });
 });
 

@@ -123,3 +123,30 @@ export async function available(backend: Backend): Promise<{run: boolean; reason
   if (process.env.CI === 'true') throw new Error(`${reason}; under CI=true the MySQL suite must run.`);
   return {run: false, reason};
 }
+
+/**
+ * Holds the database's write lock from outside the server, as an operator's long
+ * transaction would, so that the writer's batch waits in the middle of its commit. SQLite:
+ * an exclusive transaction on the file (the store retries a busy file for 2 s, then
+ * refuses). MySQL: the first salon's row locked FOR UPDATE (a batch advances its salons'
+ * counters first and waits there, as for a database that stopped answering). Resolves
+ * with the release.
+ */
+export async function holdWriteLock(db: Database): Promise<() => Promise<void>> {
+  if (!db.url) {
+    const locker = new SQLite(join(db.dataDir, 'chat.sqlite'));
+    locker.exec('BEGIN EXCLUSIVE');
+    return async () => {
+      locker.exec('COMMIT');
+      locker.close();
+    };
+  }
+  const conn = await mysqlAdmin();
+  await conn.changeUser({database: decodeURIComponent(new URL(db.url).pathname.slice(1))});
+  await conn.query('START TRANSACTION');
+  await conn.query('SELECT salon_id FROM salons ORDER BY salon_id LIMIT 1 FOR UPDATE');
+  return async () => {
+    await conn.query('COMMIT');
+    await conn.end();
+  };
+}

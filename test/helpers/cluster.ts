@@ -8,7 +8,7 @@
  * are skipped with a notice, except under CI=true, where that is a failure.
  */
 import {type ChildProcess, type ChildProcessWithoutNullStreams, spawn} from 'node:child_process';
-import {accessSync, constants, mkdtempSync, rmSync} from 'node:fs';
+import {accessSync, constants, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync} from 'node:fs';
 import {type AddressInfo, connect, createServer} from 'node:net';
 import {tmpdir} from 'node:os';
 import {delimiter, join} from 'node:path';
@@ -20,7 +20,7 @@ import {type Database, MYSQL_ADMIN_URL, backends, isMysqlReachable} from './back
 import {type Row, type SendLoop, sendLoop, sleep, storedMessages, until, within} from './common.js';
 import {PASSWORD, type TestClient, wrap} from './server.js';
 
-export {type Row, type Sent, outcome, sleep, storedMessages, until, within} from './common.js';
+export {type Row, type Sent, ackedVersusStored, outcome, sleep, storedMessages, until, within} from './common.js';
 
 export const BIN = fileURLToPath(new URL('../../../bin/chat-server.js', import.meta.url));
 export const ADMIN = {CHAT_ADMIN_USER: 'admin', CHAT_ADMIN_PASSWORD: PASSWORD};
@@ -68,18 +68,39 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Whether something accepts TCP connections on 127.0.0.1:port. */
-export function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({host: '127.0.0.1', port});
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.setTimeout(1000, () => done(false));
-  });
+/**
+ * Whether the process `pid` is the one listening on 127.0.0.1:port (Linux: /proc/net/tcp
+ * gives the listening socket's inode, /proc/<pid>/fd the sockets the process holds). A
+ * port found free and bound later may have been taken meanwhile by another test worker's
+ * process: answering on the port proves nothing, owning the socket does. Where /proc is
+ * not readable the answer is true, as before this check.
+ */
+export function ownsListener(pid: number | undefined, port: number): boolean {
+  if (pid === undefined) return false;
+  let table: string;
+  try {
+    table = readFileSync('/proc/net/tcp', 'utf8');
+  } catch {
+    return true;
+  }
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inodes = new Set<string>();
+  for (const row of table.split('\n').slice(1)) {
+    const f = row.trim().split(/\s+/);
+    if (f[1] === local && f[3] === '0A') inodes.add(`socket:[${f[9]}]`);
+  }
+  if (inodes.size === 0) return false;
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return inodes.has(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
 }
 
 export function findBinary(name: string, extra: string[] = []): string | undefined {
@@ -196,7 +217,13 @@ export class RedisServer {
     this.frozen = false;
     child.stdout?.on('data', (d) => (this.log += d));
     child.stderr?.on('data', (d) => (this.log += d));
-    const ready = await until(async () => exited(child) || (await redisCommand(this.port, ['PING'], 500).catch(() => '')) === '+PONG', 5000, 30);
+    // Another worker's process may have taken the port since it was found free: the PONG
+    // must come from our child.
+    const ready = await until(
+      async () => exited(child) || ((await redisCommand(this.port, ['PING'], 500).catch(() => '')) === '+PONG' && ownsListener(child.pid, this.port)),
+      5000,
+      30,
+    );
     if (!ready || exited(child)) {
       child.kill('SIGKILL');
       throw new Error(`redis-server did not start on port ${this.port}\n${this.log}`);
@@ -568,17 +595,29 @@ export interface HAProxy {
 }
 
 /**
- * Starts haproxy in the foreground (-db) on a rendered copy of a config: `frontend` replaces
+ * Starts haproxy in the foreground (-db) on a rendered copy of a config, on a free port for
+ * the frontend (retried if another process takes it first): the frontend replaces
  * 127.0.0.1:5000 and the node ports replace 127.0.0.1:5001, :5002, :5003.
  */
-export async function startHAProxy(template: string, frontend: number, nodePorts: readonly number[]): Promise<HAProxy> {
+export async function startHAProxy(template: string, nodePorts: readonly number[]): Promise<HAProxy> {
+  let last: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await startHAProxyOn(template, await freePort(), nodePorts);
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw last;
+}
+
+async function startHAProxyOn(template: string, frontend: number, nodePorts: readonly number[]): Promise<HAProxy> {
   const binary = findBinary('haproxy');
   if (!binary) throw new Error('haproxy not found');
   let config = template.replaceAll('127.0.0.1:5000', `127.0.0.1:${frontend}`);
   nodePorts.forEach((port, i) => (config = config.replaceAll(`127.0.0.1:${5001 + i}`, `127.0.0.1:${port}`)));
   const dir = mkdtempSync(join(tmpdir(), 'chat-haproxy-'));
   const file = join(dir, 'haproxy.cfg');
-  const {writeFileSync} = await import('node:fs');
   writeFileSync(file, config);
   const child = spawn(binary, ['-db', '-f', file], {stdio: ['ignore', 'pipe', 'pipe']});
   track(child);
@@ -592,10 +631,11 @@ export async function startHAProxy(template: string, frontend: number, nodePorts
     }
     rmSync(dir, {recursive: true, force: true});
   };
-  const up = await until(() => exited(child) || accepts(frontend), 10_000, 50);
+  // Up when haproxy itself holds the frontend port, not merely when something answers there.
+  const up = await until(() => exited(child) || ownsListener(child.pid, frontend), 10_000, 50);
   if (!up || exited(child)) {
     await stop();
-    throw new Error(`haproxy did not start\n--- config ---\n${config}\n--- output ---\n${out}`);
+    throw new Error(`haproxy did not start on port ${frontend}\n--- config ---\n${config}\n--- output ---\n${out}`);
   }
   return {port: frontend, config, output: () => out, stop};
 }

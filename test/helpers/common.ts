@@ -49,6 +49,8 @@ export interface Sent {
   clientMsgId: string;
   salon: number;
   text: string;
+  /** When it was sent (Date.now()). */
+  sentAt: number;
   /** undefined while in flight; 'ok', or the error code (CONNECTION_CLOSED when unanswered). */
   code?: string;
   /** When the answer came (Date.now()). */
@@ -80,7 +82,7 @@ export function sendLoop(
     const inFlight = new Set<Promise<void>>();
     for (let i = 0; sending && !client.conn.closed; ) {
       while (inFlight.size < window && sending && !client.conn.closed) {
-        const entry: Sent = {user, clientMsgId: `${prefix}-${user}-${i}`, salon: salons[i % salons.length] as number, text: `${user} ${prefix} ${i}`};
+        const entry: Sent = {user, clientMsgId: `${prefix}-${user}-${i}`, salon: salons[i % salons.length] as number, text: `${user} ${prefix} ${i}`, sentAt: Date.now()};
         i++;
         sent.push(entry);
         const done: Promise<void> = outcome(client.request('send', {salon: entry.salon, text: entry.text, clientMsgId: entry.clientMsgId})).then((o) => {
@@ -134,4 +136,31 @@ export async function storedMessages(db: Database): Promise<Row[]> {
     clientMsgId: asText(r.client_msg_id),
     text: asText(r.contenu) ?? '',
   }));
+}
+
+/**
+ * Where the acknowledged sends and the stored rows disagree (empty when they agree): an
+ * acknowledged message not stored, or stored in another salon, at another seq, with another
+ * text or clientMsgId than acknowledged; a row with one of these clientMsgIds that is not
+ * the acknowledged message (stored twice, or stored although never acknowledged).
+ * Counting rows would miss a lost message made up for by a duplicate.
+ */
+export function ackedVersusStored(sent: readonly Sent[], rows: readonly Row[]): string[] {
+  const problems: string[] = [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const acked = sent.filter((s) => s.code === 'ok' && s.message);
+  for (const s of acked) {
+    const m = s.message!;
+    const r = byId.get(m.id);
+    if (!r) problems.push(`${s.clientMsgId}: acknowledged as message ${m.id}, not stored`);
+    else if (r.salon !== s.salon || r.seq !== m.seq || r.text !== s.text || r.clientMsgId !== s.clientMsgId) {
+      problems.push(`${s.clientMsgId}: acknowledged as ${s.salon}/${m.seq} "${s.text}", stored as ${r.salon}/${r.seq} "${r.text}" (${r.clientMsgId})`);
+    }
+  }
+  const ackedIds = new Set(acked.map((s) => s.message!.id));
+  const ours = new Set(sent.map((s) => s.clientMsgId));
+  for (const r of rows) {
+    if (r.clientMsgId !== null && ours.has(r.clientMsgId) && !ackedIds.has(r.id)) problems.push(`${r.clientMsgId}: stored as message ${r.id}, not the one acknowledged`);
+  }
+  return problems.slice(0, 10);
 }
