@@ -41,6 +41,8 @@ export class Controller implements CommandHost {
   private readonly clock: () => number;
   private readTimer: NodeJS.Timeout | null = null;
   private readonly outbox: Outbox;
+  /** Membership events received: a salon list asked before one may be out of date. */
+  private membershipEvents = 0;
 
   constructor(private readonly options: ControllerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -111,6 +113,7 @@ export class Controller implements CommandHost {
       // A jump in the sequence means something was missed: fetch the gap from the record.
       if (salon && salon.entries.length > 0 && event.seq > knownSeq(salon) + 1) void this.catchUp(salon.id, knownSeq(salon));
     }
+    if (event.event === 'membership') this.membershipEvents++;
     // The server revoked the token; the next connection shows the sign-in form.
     if (event.event === 'banned' || event.event === 'kicked') this.session.forget();
     this.dispatch({type: 'event', event, now: this.clock()});
@@ -173,10 +176,25 @@ export class Controller implements CommandHost {
     try {
       const {salon} = await this.session.request('join', {salon: modal.salonId});
       if (salon.state === 'member') this.dispatch({type: 'flash', notice: {key: 'join.joined', params: {salon: salon.name}}});
-      this.dispatch({type: 'salons', salons: (await this.session.request('salons', {})).salons});
+      await this.refreshSalons();
       this.ensureCurrentLoaded();
     } catch (error) {
       this.dispatch({type: 'flash', notice: noticeOf(error)});
+    }
+  }
+
+  /**
+   * The salon list as the server has it. A membership event read in the same chunk as the
+   * answer is applied before the answer's continuation runs, so an answer overtaken by one
+   * would undo it: it is asked again instead (a moderator's accept right after a join).
+   */
+  private async refreshSalons(): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const seen = this.membershipEvents;
+      const {salons} = await this.session.request('salons', {});
+      if (seen !== this.membershipEvents) continue;
+      this.dispatch({type: 'salons', salons});
+      return;
     }
   }
 

@@ -48,6 +48,8 @@ export interface Bus {
   readonly shared: boolean;
   /** Applies the event here (HubEvents only) and sends it to the other nodes. */
   publish(event: BusEvent): void;
+  /** Sends the event to the other nodes only: the caller has applied it here itself. */
+  share(event: HubEvent): void;
   subscribe(handler: BusHandler): void;
   /** Called when the link to the other nodes comes back after a cut (events were lost). */
   onReconnect(handler: () => void): void;
@@ -65,6 +67,8 @@ export class LocalBus implements Bus {
   publish(event: BusEvent): void {
     if (!isNodeEvent(event)) this.handler?.(event, this.instance);
   }
+
+  share(): void {}
 
   subscribe(handler: BusHandler): void {
     this.handler = handler;

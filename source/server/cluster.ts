@@ -58,8 +58,6 @@ export class Cluster {
     private readonly notify: Notify,
     private readonly timing: ClusterTiming = defaultClusterTiming,
   ) {
-    hub.onNodeEvent = (event, origin) => this.receive(event, origin);
-    hub.onLocalPresence = (user, online) => this.localPresence(user, online);
     bus.onReconnect(() => this.recover());
   }
 
@@ -119,7 +117,8 @@ export class Cluster {
     this.catchUpTimer.unref();
   }
 
-  private receive(event: NodeEvent, origin: string): void {
+  /** A node event heard on the bus (the hub hands them over: HubListeners.nodeEvent). */
+  receive(event: NodeEvent, origin: string): void {
     const now = Date.now();
     if (origin === this.bus.instance) {
       if (event.kind === 'heartbeat') this.echo(now);
@@ -138,12 +137,12 @@ export class Cluster {
         if (event.version !== node.version) this.askRoster(origin, node, now);
         return;
       case 'presence':
-        this.hub.setRemote(event.username, origin, event.online);
+        this.hub.remote.set(event.username, origin, event.online);
         if (event.version === node.version + 1) node.version = event.version;
         else this.askRoster(origin, node, now);
         return;
       case 'roster':
-        this.hub.replaceRoster(origin, event.usernames);
+        this.hub.remote.replace(origin, event.usernames);
         node.version = event.version;
         return;
       case 'roster_request':
@@ -184,14 +183,15 @@ export class Cluster {
     this.bus.publish({kind: 'roster', usernames: this.hub.localRoster(), version: this.version});
   }
 
-  private localPresence(user: UserState, online: boolean): void {
+  /** A user's first connection here opened, or the last closed (HubListeners.localPresence). */
+  localPresence(user: UserState, online: boolean): void {
     this.version += 1;
     this.bus.publish({kind: 'presence', username: user.username, online, version: this.version});
   }
 
   private forget(instance: string, kind: 'node_lost' | 'node_left'): void {
     this.nodes.delete(instance);
-    this.hub.dropInstance(instance);
+    this.hub.remote.drop(instance);
     this.notify({kind, node: instance});
   }
 }

@@ -1,13 +1,14 @@
 /**
- * Fan-out of stored messages, in each salon's stored order and without gaps. Every salon
- * remembers the last sequence number it delivered; a message that is not the next one means
+ * Fan-out of stored messages, in each salon's stored order and without gaps. Delivery
+ * remembers, per salon, the last sequence number it delivered (the rest of the server reads
+ * it here, never writes it); a message that is not the next one means
  * something was stored that this node never heard of (a commit whose answer was lost, or,
  * with several nodes, another node's batch), so the gap is read from the database first.
  * Retries answered from storage are dropped here, having been delivered already.
  */
 import {encodeFrame} from '../protocol/codec.js';
 import type {Store, StoredMessage} from '../store/types.js';
-import type {SalonState} from './hub.js';
+import type {SalonState} from './model.js';
 import {messageInfo} from './views.js';
 
 const FILL_PAGE = 500;
@@ -30,6 +31,8 @@ const MAX_GATHER_MS = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Delivery {
+  /** The last seq delivered, per salon. */
+  private readonly delivered = new Map<number, number>();
   /** Salons whose gap is being read, with the messages that arrived meanwhile. */
   private readonly filling = new Map<number, StoredMessage[]>();
   /** Frames delivered and not yet written, by salon, in seq order. */
@@ -44,6 +47,16 @@ export class Delivery {
     private readonly store: Pick<Store, 'messagesAfter'>,
     private readonly salonOf: (id: number) => SalonState | undefined,
   ) {}
+
+  /** The last seq delivered in the salon (0 before any). */
+  seq(salonId: number): number {
+    return this.delivered.get(salonId) ?? 0;
+  }
+
+  /** Where a salon's stream stands when this node starts: what was stored before is not delivered again. */
+  startAt(salonId: number, seq: number): void {
+    if (seq > this.seq(salonId)) this.delivered.set(salonId, seq);
+  }
 
   /**
    * The hot path. A stored batch is encoded once per message, and each salon's share of it
@@ -102,9 +115,10 @@ export class Delivery {
       this.napping.get(salon.id)?.();
       return;
     }
-    if (m.seq <= salon.seq) return;
-    if (m.seq === salon.seq + 1) {
-      salon.seq = m.seq;
+    const seq = this.seq(salon.id);
+    if (m.seq <= seq) return;
+    if (m.seq === seq + 1) {
+      this.delivered.set(salon.id, m.seq);
       const frames = this.pending.get(salon) ?? [];
       frames.push(encodeFrame({event: 'message', ...messageInfo(m)}));
       this.pending.set(salon, frames);
@@ -117,7 +131,7 @@ export class Delivery {
 
   /** The database says the salon has stored up to `seq`: deliver what is missing here. */
   catchUp(salon: SalonState, seq: number): void {
-    if (seq <= salon.seq) return;
+    if (seq <= this.seq(salon.id)) return;
     this.flushSalon(salon);
     // The database was just read: a fill pausing after a failure can try again now.
     if (this.filling.has(salon.id)) this.napping.get(salon.id)?.();
@@ -135,7 +149,7 @@ export class Delivery {
   }
 
   private send(salon: SalonState, m: StoredMessage): void {
-    salon.seq = m.seq;
+    this.delivered.set(salon.id, m.seq);
     const bytes = encodeFrame({event: 'message', ...messageInfo(m)});
     for (const peer of salon.online) peer.write(bytes);
   }
@@ -151,12 +165,12 @@ export class Delivery {
     for (;;) {
       let full = false;
       try {
-        const missing = await this.store.messagesAfter(salon.id, salon.seq, FILL_PAGE);
+        const missing = await this.store.messagesAfter(salon.id, this.seq(salon.id), FILL_PAGE);
         // A page goes out as one write per recipient, as a stored batch does.
         const frames: Buffer[] = [];
         for (const m of missing) {
-          if (m.seq !== salon.seq + 1) continue;
-          salon.seq = m.seq;
+          if (m.seq !== this.seq(salon.id) + 1) continue;
+          this.delivered.set(salon.id, m.seq);
           frames.push(encodeFrame({event: 'message', ...messageInfo(m)}));
         }
         if (frames.length > 0) {
@@ -180,7 +194,7 @@ export class Delivery {
       await sleep(GAP_RETRY_MS);
     }
     this.filling.delete(salon.id);
-    for (const m of waiting.sort((a, b) => a.seq - b.seq)) if (m.seq > salon.seq) this.send(salon, m);
+    for (const m of waiting.sort((a, b) => a.seq - b.seq)) if (m.seq > this.seq(salon.id)) this.send(salon, m);
   }
 
   private nap(salonId: number, ms: number): Promise<void> {
@@ -198,9 +212,9 @@ export class Delivery {
   /** Sends what waited and now follows on without a gap; drops what was delivered. */
   private sendFollowing(salon: SalonState, waiting: StoredMessage[]): void {
     waiting.sort((a, b) => a.seq - b.seq);
-    while (waiting.length > 0 && (waiting[0] as StoredMessage).seq <= salon.seq + 1) {
+    while (waiting.length > 0 && (waiting[0] as StoredMessage).seq <= this.seq(salon.id) + 1) {
       const m = waiting.shift() as StoredMessage;
-      if (m.seq === salon.seq + 1) this.send(salon, m);
+      if (m.seq === this.seq(salon.id) + 1) this.send(salon, m);
     }
   }
 }

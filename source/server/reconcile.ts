@@ -5,9 +5,9 @@
  * see it live, as if nothing had been lost.
  */
 import {limits} from '../protocol/limits.js';
-import type {JoinRequestRecord, MembershipRecord, UserRecord} from '../store/types.js';
+import type {JoinRequestRecord, MembershipRecord, Store, UserRecord} from '../store/types.js';
 import type {HubEvent} from './bus.js';
-import type {UserState} from './hub.js';
+import type {UserState} from './model.js';
 
 /** What of the hub reconciling reads and changes. */
 export interface HubView {
@@ -16,6 +16,43 @@ export interface HubView {
   user(username: string): UserState | undefined;
   addUser(record: Omit<UserRecord, 'passwordHash'>): UserState;
   apply(event: HubEvent): void;
+  /** Delivers what the database holds and this node has not delivered. */
+  catchUp(): Promise<void>;
+}
+
+/**
+ * Re-reads accounts, memberships, read markers and join requests, and applies every
+ * difference as the event that would have brought it, so connected users see it live.
+ * Run when the bus comes back after a cut, and when a login names an account this node
+ * has not heard of. Calls within a second of the last one share its work.
+ */
+export class Reconciler {
+  private running: Promise<void> | undefined;
+  private last = 0;
+
+  constructor(
+    private readonly store: Pick<Store, 'listUsers' | 'listMemberships' | 'listJoinRequests'>,
+    private readonly hub: HubView,
+  ) {}
+
+  resync(): Promise<void> {
+    if (this.running) return this.running;
+    if (Date.now() - this.last < 1000) return Promise.resolve();
+    this.running = this.reconcile().finally(() => {
+      this.running = undefined;
+      this.last = Date.now();
+    });
+    return this.running;
+  }
+
+  private async reconcile(): Promise<void> {
+    // Only what was here before the read can be judged gone by it: a change that arrives
+    // on the bus while the database is read is newer than the read.
+    const before = knownBefore(this.hub.users);
+    const [users, memberships, requests] = await Promise.all([this.store.listUsers(), this.store.listMemberships(), this.store.listJoinRequests()]);
+    applyDifferences(this.hub, before, {users, memberships, requests});
+    await this.hub.catchUp();
+  }
 }
 
 export interface DatabaseRows {

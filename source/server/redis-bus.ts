@@ -77,6 +77,10 @@ export class RedisBus implements Bus {
 
   publish(event: BusEvent): void {
     if (!isNodeEvent(event)) this.handler?.(event, this.instance);
+    this.share(event);
+  }
+
+  share(event: BusEvent): void {
     if (this.closed || this.pub.status !== 'ready' || this.inFlight >= MAX_IN_FLIGHT) return;
     this.inFlight += 1;
     const envelope: Envelope = {o: this.instance, e: event};

@@ -68,8 +68,17 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   // Nobody is connected to a process that just started; the original left rows 'connected'.
   // With other nodes on the database, their users are, so the column is left to them.
   if (!bus.shared) await store.resetStatuses();
-  const hub = await Hub.load(store, bus, notify);
-  const cluster = bus.shared ? new Cluster(bus, hub, notify, {...defaultClusterTiming, ...options.cluster}) : undefined;
+  // The original's status column follows presence on every node, not this node's sockets.
+  const statuses = new StatusWriter(store);
+  // The cluster needs the hub and hears from it: built right after it, before any event
+  // can arrive (the bus delivers nothing until the event loop turns).
+  let cluster: Cluster | undefined;
+  const hub = await Hub.load(store, bus, notify, {
+    nodeEvent: (event, origin) => cluster?.receive(event, origin),
+    localPresence: (user, online) => cluster?.localPresence(user, online),
+    presence: (user, online) => statuses.set(user.id, online ? 'connected' : 'disconnected'),
+  });
+  if (bus.shared) cluster = new Cluster(bus, hub, notify, {...defaultClusterTiming, ...options.cluster});
   const writer = new Writer(store, {
     maxBatch: options.writer?.maxBatch ?? 1000,
     maxQueue: options.writer?.maxQueue ?? 20_000,
@@ -80,15 +89,11 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     // which docs/PROTOCOL.md promises (seen by the database fault test).
     concurrency: options.writer?.concurrency ?? 1,
     commitTimeoutMs: options.writer?.commitTimeoutMs ?? 10_000,
-    onStored: (messages) => hub.publish({kind: 'messages', messages}),
-    whenDelivered: (then) => hub.whenDelivered(then),
+    deliver: (messages) => hub.delivered(messages),
     onFailure: (error) => notify({kind: 'store_unavailable', detail: error instanceof Error ? error.message : String(error)}),
     onRecovery: () => notify({kind: 'store_recovered'}),
   });
   const moderation = new Moderation(store, hub, clock);
-  // The original's status column follows presence on every node, not this node's sockets.
-  const statuses = new StatusWriter(store);
-  hub.onPresence = (user, online) => statuses.set(user.id, online ? 'connected' : 'disconnected');
   const policy: Policy = {...defaultPolicy, ...options.policy};
   const services: Services = {
     store,

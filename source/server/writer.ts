@@ -21,13 +21,12 @@ export interface WriterOptions {
   maxQueue: number;
   /** Batches in flight at once: 1 where commits serialise anyway (SQLite), 2 on MySQL. */
   concurrency: number;
-  /** Called with each stored batch, before the senders' acknowledgements go out. */
-  onStored(messages: StoredMessage[]): void;
   /**
-   * Runs `then` once what onStored was given is written to its recipients: a sender sees
-   * its message event before its acknowledgement.
+   * Delivers what was stored (possibly nothing, when a batch failed), resolving once it is
+   * written to its recipients: the senders are answered after that, so a sender sees its
+   * message event before its acknowledgement, and answers keep the order of the batches.
    */
-  whenDelivered(then: () => void): void;
+  deliver(messages: StoredMessage[]): Promise<void>;
   onFailure(error: unknown): void;
   onRecovery(): void;
   /**
@@ -124,18 +123,16 @@ export class Writer {
     while (this.started[0]?.result) ready.push(this.started.shift() as {batch: Pending[]; result: Outcome});
     if (ready.length === 0) return;
     const stored = ready.flatMap((r) => (r.result.ok ? r.result.stored : []));
-    if (stored.length > 0) {
-      if (this.failing) {
-        this.failing = false;
-        this.options.onRecovery();
-      }
-      // Retries answered from storage are in there too: delivery drops what it has sent
-      // and sends what it never heard of (a first attempt whose commit answer was lost).
-      this.options.onStored(ready.length > 1 ? [...stored].sort((a, b) => a.seq - b.seq) : stored);
+    if (stored.length > 0 && this.failing) {
+      this.failing = false;
+      this.options.onRecovery();
     }
     this.inFlight -= ready.length;
     this.answering += 1;
-    this.options.whenDelivered(() => {
+    // Stored, then delivered, then acknowledged. Retries answered from storage are in the
+    // batch too: delivery drops what it has sent and sends what it never heard of (a first
+    // attempt whose commit answer was lost).
+    void this.options.deliver(ready.length > 1 ? [...stored].sort((a, b) => a.seq - b.seq) : stored).then(() => {
       this.answering -= 1;
       for (const {batch, result} of ready) this.answer(batch, result);
       if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();

@@ -46,7 +46,7 @@ export async function history(ctx: UserContext, req: RequestParams<'history'>) {
   }
   // The store bounds a page on both sides (seq has no gaps); a cursor past the newest
   // message means "the newest page".
-  const before = req.before === undefined ? undefined : Math.min(req.before, salon.seq + 1);
+  const before = req.before === undefined ? undefined : Math.min(req.before, ctx.services.hub.lastSeq(salon.id) + 1);
   const page = await ctx.services.store.history(salon.id, before, limit);
   const first = page[0];
   return {salon: salon.id, messages: page.map(messageInfo), hasMore: page.length === limit && first !== undefined && first.seq > 1};

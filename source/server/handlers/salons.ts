@@ -38,8 +38,7 @@ export async function join(ctx: UserContext, req: RequestParams<'join'>) {
     await store.addMembership(user.username, salon.id);
     hub.publish({kind: 'membership', username: user.username, salonId: salon.id, state: 'member', reason: 'joined'});
   }
-  const info = hub.salonsFor(user).find((s) => s.id === salon.id);
-  return {salon: info};
+  return {salon: hub.salonInfo(user, salon)};
 }
 
 // {"id":9,"type":"members","salon":1}: also subscribes this connection to the salon's
@@ -54,7 +53,7 @@ export function members(ctx: UserContext, req: RequestParams<'members'>) {
 // the user's other connections are told, so unread counts agree everywhere.
 export async function read(ctx: UserContext, req: RequestParams<'read'>) {
   const salon = requireMember(ctx, req.salon);
-  const seq = Math.min(req.seq, salon.seq);
+  const seq = Math.min(req.seq, ctx.services.hub.lastSeq(salon.id));
   if (seq > (ctx.user.salons.get(salon.id) ?? 0)) {
     await ctx.services.store.setReadMarker(ctx.user.username, salon.id, seq);
     ctx.services.hub.publish({kind: 'read', username: ctx.user.username, salonId: salon.id, seq});

@@ -1,0 +1,187 @@
+/**
+ * The live model at the bottom of the server: who exists, who is a member of which salon,
+ * who waits for a moderator, and which connections are online. Plain state and lookups;
+ * it imports nothing of the server, so the hub, delivery, presence and reconciling can all
+ * read it without importing each other.
+ */
+import {aliasKeys, foldName} from '../protocol/names.js';
+import type {JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
+import type {SalonRecord, UserRecord} from '../store/types.js';
+import type {Peer} from './peer.js';
+
+export interface UserState {
+  id: number;
+  username: string;
+  alias: string;
+  role: 'user' | 'moderator';
+  /** Logins are refused until then (ms); what every node has heard of KICKs. */
+  kickedUntil: number | null;
+  peers: Set<Peer>;
+  /** Other nodes (bus instances) where the user has a connection. */
+  remote: Set<string>;
+  /** Salons the user is a member of, with the read marker of each. */
+  salons: Map<number, number>;
+  /** Salons the user asked to join, with the time of the request. */
+  pending: Map<number, number>;
+}
+
+export interface SalonState {
+  id: number;
+  name: string;
+  moderated: boolean;
+  members: Set<UserState>;
+  /** Connections of members that are logged in: the fan-out list, kept ready. */
+  online: Set<Peer>;
+}
+
+/** Salon names match without regard to case or accents: "comptabilite" finds Comptabilité. */
+export const salonKey = foldName;
+export const userKey = (username: string) => username.toLowerCase();
+
+export class LiveModel {
+  readonly users = new Map<string, UserState>();
+  readonly salons = new Map<number, SalonState>();
+  /** Connections of moderators: they hear join requests. */
+  readonly moderatorPeers = new Set<Peer>();
+  /**
+   * Aliases taken, by every key of each (protocol/names.ts), with how many accounts hold the
+   * key (aliases older than a rule may share one). The check lives here, not in a collation,
+   * so that SQLite and MySQL refuse the same aliases; the databases' unique keys remain a backstop.
+   */
+  private readonly aliases = new Map<string, number>();
+  private readonly salonsByName = new Map<string, SalonState>();
+
+  // ---- reading ------------------------------------------------------------------------
+
+  user(username: string): UserState | undefined {
+    return this.users.get(userKey(username));
+  }
+
+  aliasTaken(alias: string): boolean {
+    return aliasKeys(alias).some((key) => this.aliases.has(key));
+  }
+
+  salon(ref: SalonRef): SalonState | undefined {
+    if (typeof ref === 'number') return this.salons.get(ref);
+    const byName = this.salonsByName.get(salonKey(ref));
+    return byName ?? (/^\d+$/.test(ref.trim()) ? this.salons.get(Number(ref)) : undefined);
+  }
+
+  get firstSalon(): SalonState | undefined {
+    return this.salons.values().next().value;
+  }
+
+  /** Every salon as the user sees it; `lastSeq` is what this node has delivered. */
+  salonsFor(user: UserState, lastSeq: (salonId: number) => number): SalonInfo[] {
+    return [...this.salons.values()].map((s) => this.salonInfo(user, s, lastSeq));
+  }
+
+  salonInfo(user: UserState, s: SalonState, lastSeq: (salonId: number) => number): SalonInfo {
+    const readSeq = user.salons.get(s.id);
+    const state = readSeq !== undefined ? 'member' : user.pending.has(s.id) ? 'pending' : 'none';
+    return {id: s.id, name: s.name, moderated: s.moderated, state, lastSeq: state === 'member' ? lastSeq(s.id) : 0, readSeq: readSeq ?? 0};
+  }
+
+  isOnline(user: UserState): boolean {
+    return user.peers.size > 0 || user.remote.size > 0;
+  }
+
+  membersOf(salon: SalonState): MemberInfo[] {
+    return [...salon.members]
+      .map((u) => ({username: u.username, alias: u.alias, online: this.isOnline(u)}))
+      .sort((a, b) => a.alias.localeCompare(b.alias));
+  }
+
+  pendingRequests(): JoinRequestInfo[] {
+    const list: JoinRequestInfo[] = [];
+    for (const u of this.users.values()) {
+      for (const [salonId, ts] of u.pending) list.push(this.requestInfo(u, salonId, ts));
+    }
+    return list.sort((a, b) => a.ts - b.ts);
+  }
+
+  requestInfo(user: UserState, salonId: number, ts: number): JoinRequestInfo {
+    return {username: user.username, alias: user.alias, salon: salonId, salonName: this.salons.get(salonId)?.name ?? String(salonId), ts};
+  }
+
+  /** Users with a connection on any node. */
+  onlineUsers(): UserState[] {
+    return [...this.users.values()].filter((u) => this.isOnline(u));
+  }
+
+  /** Usernames with a connection on this node (what this node tells the others). */
+  localRoster(): string[] {
+    return [...this.users.values()].filter((u) => u.peers.size > 0).map((u) => u.username);
+  }
+
+  // ---- changing -----------------------------------------------------------------------
+
+  addSalon(record: Omit<SalonRecord, 'seq'>): SalonState {
+    const existing = this.salons.get(record.id);
+    if (existing) return existing;
+    const salon: SalonState = {id: record.id, name: record.name, moderated: record.moderated, members: new Set(), online: new Set()};
+    this.salons.set(salon.id, salon);
+    this.salonsByName.set(salonKey(salon.name), salon);
+    return salon;
+  }
+
+  addUser(record: Omit<UserRecord, 'passwordHash'>): UserState {
+    const existing = this.user(record.username);
+    if (existing) return existing;
+    const user: UserState = {
+      id: record.id,
+      username: record.username,
+      alias: record.alias,
+      role: record.role,
+      kickedUntil: record.kickedUntil,
+      peers: new Set(),
+      remote: new Set(),
+      salons: new Map(),
+      pending: new Map(),
+    };
+    this.users.set(userKey(user.username), user);
+    for (const key of aliasKeys(user.alias)) this.aliases.set(key, (this.aliases.get(key) ?? 0) + 1);
+    return user;
+  }
+
+  /** The account is gone: its name and alias are free again. Memberships are the caller's. */
+  forgetUser(user: UserState): void {
+    this.users.delete(userKey(user.username));
+    for (const key of aliasKeys(user.alias)) {
+      const left = (this.aliases.get(key) ?? 1) - 1;
+      if (left > 0) this.aliases.set(key, left);
+      else this.aliases.delete(key);
+    }
+  }
+
+  linkMember(user: UserState | undefined, salonId: number, readSeq: number): void {
+    const salon = this.salons.get(salonId);
+    if (!user || !salon) return;
+    user.salons.set(salonId, readSeq);
+    salon.members.add(user);
+    for (const peer of user.peers) salon.online.add(peer);
+  }
+
+  unlinkMember(user: UserState, salon: SalonState): void {
+    user.salons.delete(salon.id);
+    salon.members.delete(user);
+    for (const peer of user.peers) salon.online.delete(peer);
+  }
+
+  /** Adds a connection of the user to the fan-out lists; false if the user had one here already. */
+  attachPeer(peer: Peer, user: UserState): boolean {
+    const first = user.peers.size === 0;
+    user.peers.add(peer);
+    if (user.role === 'moderator') this.moderatorPeers.add(peer);
+    for (const salonId of user.salons.keys()) this.salons.get(salonId)?.online.add(peer);
+    return first;
+  }
+
+  /** Removes a connection; undefined if it was not attached, else whether it was the user's last here. */
+  detachPeer(peer: Peer, user: UserState): boolean | undefined {
+    if (!user.peers.delete(peer)) return undefined;
+    this.moderatorPeers.delete(peer);
+    for (const salonId of user.salons.keys()) this.salons.get(salonId)?.online.delete(peer);
+    return user.peers.size === 0;
+  }
+}
