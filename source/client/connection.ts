@@ -6,7 +6,7 @@ import {EventEmitter} from 'node:events';
 import {type Socket, isIP, connect as netConnect} from 'node:net';
 import {connect as tlsConnect} from 'node:tls';
 import {LineDecoder, encodeFrame} from '../protocol/codec.js';
-import type {Event, RequestParams, RequestType} from '../protocol/frames.js';
+import type {Event, RequestParams, RequestType, ResponseOf} from '../protocol/frames.js';
 import {PROTOCOL_VERSION, limits} from '../protocol/limits.js';
 
 /** A refusal from the server, with its stable code. */
@@ -102,10 +102,11 @@ export class ClientConnection extends EventEmitter {
     return this.closedFlag;
   }
 
-  request<T extends RequestType, R = any>(type: T, params: RequestParams<T>): Promise<R> {
+  /** Resolves with the request type's result (protocol/frames.ts ResponseMap), or rejects with a RequestError. */
+  request<T extends RequestType>(type: T, params: RequestParams<T>): Promise<ResponseOf<T>> {
     if (this.closedFlag) return Promise.reject(new ConnectionClosedError());
     const id = this.nextId++;
-    return new Promise<R>((resolve, reject) => {
+    return new Promise<ResponseOf<T>>((resolve, reject) => {
       this.waiting.set(id, {resolve: resolve as (r: unknown) => void, reject});
       this.socket.write(encodeFrame({id, type, ...params}));
     });

@@ -5,7 +5,7 @@
  * never stores one twice). It reports what happens as callbacks; it holds no UI state.
  */
 import {randomBytes} from 'node:crypto';
-import type {Event, LoginResult, RequestParams, RequestType} from '../protocol/frames.js';
+import type {Event, LoginResult, RequestParams, RequestType, ResponseOf} from '../protocol/frames.js';
 import {ClientConnection, ConnectionClosedError, RequestError} from './connection.js';
 
 export interface SessionHandlers {
@@ -66,17 +66,17 @@ export class ChatSession {
     return `${this.idPrefix}-${(++this.sendCounter).toString(36)}`;
   }
 
-  request<T extends RequestType, R = any>(type: T, params: RequestParams<T>): Promise<R> {
+  request<T extends RequestType>(type: T, params: RequestParams<T>): Promise<ResponseOf<T>> {
     const conn = this.conn;
     if (!conn || conn.closed) return Promise.reject(new ConnectionClosedError());
     const timeout = this.options.requestTimeout ?? 15_000;
-    return new Promise<R>((resolve, reject) => {
+    return new Promise<ResponseOf<T>>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new TimeoutError());
         // No answer in time: the link is as good as dead; start over.
         conn.socket.destroy();
       }, timeout);
-      conn.request<T, R>(type, params).then(
+      conn.request(type, params).then(
         (r) => {
           clearTimeout(timer);
           resolve(r);
@@ -90,7 +90,7 @@ export class ChatSession {
   }
 
   async login(username: string, password: string): Promise<LoginResult> {
-    const result = await this.request<'login', LoginResult>('login', {username, password});
+    const result = await this.request('login', {username, password});
     this.token = result.token;
     this.attempt = 0;
     this.on.session(result, false);
@@ -153,7 +153,7 @@ export class ChatSession {
     this.on.link('online');
     if (!this.token) return this.on.needLogin();
     try {
-      const result = await this.request<'resume', LoginResult>('resume', {token: this.token});
+      const result = await this.request('resume', {token: this.token});
       this.attempt = 0;
       this.on.session(result, true);
     } catch (error) {

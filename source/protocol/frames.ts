@@ -172,6 +172,43 @@ export type Event =
 
 export type ServerEventName = Event['event'];
 
+/** What the server's limits look like in the hello result. */
+export type WireLimits = Record<string, number>;
+
+export interface MessagePage {
+  salon: number;
+  messages: MessageInfo[];
+  /** More messages lie beyond this page in the direction asked. */
+  hasMore: boolean;
+}
+
+/**
+ * The result of each request type: the server's handlers must return it and the client's
+ * `request` resolves with it, both checked by the compiler.
+ */
+export interface ResponseMap {
+  hello: {version: number; server: string; serverVersion: string; limits: WireLimits};
+  ping: {time: number};
+  register: {user: {username: string; alias: string}};
+  login: LoginResult;
+  resume: LoginResult;
+  logout: Record<string, never>;
+  salons: {salons: SalonInfo[]};
+  join: {salon: SalonInfo};
+  history: MessagePage;
+  send: {message: MessageInfo};
+  search: MessagePage;
+  members: {salon: number; members: MemberInfo[]};
+  read: {salon: number; seq: number};
+  pending: {requests: JoinRequestInfo[]};
+  accept: {username: string; salon: number};
+  reject: {username: string; salon: number};
+  kick: {username: string; minutes: number; until: number};
+  ban: {username: string};
+}
+
+export type ResponseOf<T extends RequestType> = ResponseMap[T];
+
 export interface OkResponse<R = unknown> {
   id: RequestId;
   ok: true;

@@ -136,12 +136,12 @@ eachBackend('history: recent messages first, older pages by cursor, nothing miss
     t.deepEqual(recent.messages.map((m: MessageInfo) => m.text), ['n8', 'n9', 'n10', 'n11', 'n12']);
     t.true(recent.hasMore);
     const texts: string[] = [...recent.messages.map((m: MessageInfo) => m.text)];
-    let before = recent.messages[0].seq;
+    let before = recent.messages[0]!.seq;
     for (;;) {
       const page = await alice.request('history', {salon: 1, before, limit: 5});
       texts.unshift(...page.messages.map((m: MessageInfo) => m.text));
       if (!page.hasMore) break;
-      before = page.messages[0].seq;
+      before = page.messages[0]!.seq;
     }
     t.deepEqual(texts, Array.from({length: 12}, (_, i) => `n${i + 1}`));
     const caughtUp = await alice.request('history', {salon: 1, after: 9, limit: 2});

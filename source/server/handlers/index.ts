@@ -2,7 +2,7 @@
  * The request table: for each type, who may send it and the handler. The dispatcher checks
  * the gate once, so no handler repeats a login or rights check.
  */
-import type {RequestType} from '../../protocol/frames.js';
+import type {RequestParams, RequestType, ResponseOf} from '../../protocol/frames.js';
 import type {Context, UserContext} from '../context.js';
 import {history, search, send} from './messages.js';
 import {accept, ban, kick, pending, reject} from './moderation.js';
@@ -12,7 +12,10 @@ import {hello, login, logout, ping, register, resume} from './session.js';
 /** hello: any time; open: after hello; guest: after hello, before login; user/moderator: logged in. */
 export type Gate = 'hello' | 'open' | 'guest' | 'user' | 'moderator';
 
-export interface Route {
+/** The context a gate guarantees: a logged-in gate gives the handler its user. */
+type ContextOf<G extends Gate> = G extends 'user' | 'moderator' ? UserContext : Context;
+
+export interface Route<T extends RequestType = RequestType> {
   gate: Gate;
   /**
    * Ordered requests finish before the connection's next request starts. A send only needs
@@ -20,32 +23,37 @@ export interface Route {
    * wait for the database: that is what lets one connection's sends share a batch.
    */
   ordered: boolean;
-  run(ctx: Context | UserContext, request: never): unknown;
+  run(ctx: Context | UserContext, request: RequestParams<T>): ResponseOf<T> | Promise<ResponseOf<T>>;
 }
 
-const route = <C extends Context, R>(gate: Gate, run: (ctx: C, request: R) => unknown, ordered = true): Route => ({
-  gate,
-  ordered,
-  run: run as Route['run'],
-});
+/**
+ * Ties a handler to its request type and its gate: the handler gets the parameters of
+ * that type, a user when the gate guarantees one, and must return that type's result.
+ */
+const route = <T extends RequestType, G extends Gate>(
+  _type: T,
+  gate: G,
+  run: (ctx: ContextOf<G>, request: RequestParams<T>) => ResponseOf<T> | Promise<ResponseOf<T>>,
+  ordered = true,
+): Route<T> => ({gate, ordered, run: run as Route<T>['run']});
 
-export const routes: Record<RequestType, Route> = {
-  hello: route('hello', hello),
-  ping: route('open', ping),
-  register: route('guest', register),
-  login: route('guest', login),
-  resume: route('guest', resume),
-  logout: route('user', logout),
-  salons: route('user', salons),
-  join: route('user', join),
-  members: route('user', members),
-  read: route('user', read),
-  history: route('user', history),
-  search: route('user', search),
-  send: route('user', send, false),
-  pending: route('moderator', pending),
-  accept: route('moderator', accept),
-  reject: route('moderator', reject),
-  kick: route('moderator', kick),
-  ban: route('moderator', ban),
+export const routes: {[T in RequestType]: Route<T>} = {
+  hello: route('hello', 'hello', hello),
+  ping: route('ping', 'open', ping),
+  register: route('register', 'guest', register),
+  login: route('login', 'guest', login),
+  resume: route('resume', 'guest', resume),
+  logout: route('logout', 'user', logout),
+  salons: route('salons', 'user', salons),
+  join: route('join', 'user', join),
+  members: route('members', 'user', members),
+  read: route('read', 'user', read),
+  history: route('history', 'user', history),
+  search: route('search', 'user', search),
+  send: route('send', 'user', send, false),
+  pending: route('pending', 'moderator', pending),
+  accept: route('accept', 'moderator', accept),
+  reject: route('reject', 'moderator', reject),
+  kick: route('kick', 'moderator', kick),
+  ban: route('ban', 'moderator', ban),
 };
