@@ -13,6 +13,11 @@ export interface CommandHost {
   help(): void;
   kick(username: string): Promise<void>;
   askBan(username: string): void;
+  /** Opens the direct message (one name) or group (several) and shows it. */
+  openDirect(names: string[]): Promise<number | undefined>;
+  /** Opens the direct message with `name` if needed and sends `text` into it. */
+  messageTo(name: string, text: string): Promise<void>;
+  setBlock(name: string, blocked: boolean): Promise<void>;
 }
 
 export interface SlashCommand {
@@ -28,6 +33,10 @@ export interface SlashCommand {
 export const slashCommands: readonly SlashCommand[] = [
   {name: '/join', arg: 'rest', usage: '/join SALON', help: 'cmd.join', run: (h, a) => h.openByName(a)},
   {name: '/search', arg: 'rest', usage: '/search TEXT', help: 'cmd.search', run: (h, a) => h.search(a)},
+  {name: '/dm', arg: 'rest', usage: '/dm NAME [NAME…]', help: 'cmd.dm', run: (h, a) => h.openDirect(a.split(/\s+/u)).then(() => {})},
+  {name: '/msg', arg: 'rest', usage: '/msg NAME TEXT', help: 'cmd.msg', run: (h, a) => msg(h, a)},
+  {name: '/block', arg: 'one', usage: '/block NAME', help: 'cmd.block', run: (h, a) => h.setBlock(a, true)},
+  {name: '/unblock', arg: 'one', usage: '/unblock NAME', help: 'cmd.unblock', run: (h, a) => h.setBlock(a, false)},
   {name: '/members', arg: 'none', usage: '/members', help: 'cmd.members', run: (h) => h.toggleMembers()},
   {name: '/logout', arg: 'none', usage: '/logout', help: 'cmd.logout', run: (h) => h.logout()},
   {name: '/quit', arg: 'none', usage: '/quit', help: 'cmd.quit', run: (h) => h.quit()},
@@ -35,6 +44,12 @@ export const slashCommands: readonly SlashCommand[] = [
   {name: '/kick', arg: 'one', usage: '/kick USER', help: 'cmd.kick', moderator: true, run: (h, a) => h.kick(a)},
   {name: '/ban', arg: 'one', usage: '/ban USER', help: 'cmd.ban', moderator: true, run: (h, a) => h.askBan(a)},
 ];
+
+/** `/msg NAME TEXT`: the first word names the person, the rest is the message. */
+function msg(host: CommandHost, arg: string): Promise<void> {
+  const [name = '', ...words] = arg.split(' ');
+  return host.messageTo(name, words.join(' '));
+}
 
 export type Parsed =
   | {ok: true; command: SlashCommand; arg: string}

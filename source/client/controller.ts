@@ -295,6 +295,24 @@ export class Controller implements CommandHost {
     void Promise.resolve(parsed.command.run(this, parsed.arg)).catch((error) => this.dispatch({type: 'flash', notice: noticeOf(error)}));
   }
 
+  async openDirect(names: string[]): Promise<number | undefined> {
+    const {salon} = await this.session.request('dm', {with: names.filter(Boolean)});
+    this.dispatch({type: 'conversation', conversation: salon});
+    this.open(salon.id);
+    return salon.id;
+  }
+
+  async messageTo(name: string, text: string): Promise<void> {
+    if (text.trim() === '') return this.dispatch({type: 'flash', notice: {key: 'cmd.usage', params: {usage: '/msg NAME TEXT'}}});
+    const id = await this.openDirect([name]);
+    if (id !== undefined) this.outbox.send(id, text);
+  }
+
+  async setBlock(name: string, blocked: boolean): Promise<void> {
+    const result = await this.session.request(blocked ? 'block' : 'unblock', {username: name});
+    this.dispatch({type: 'flash', notice: {key: blocked ? 'flash.blocked' : 'flash.unblocked', params: {name: result.username}}});
+  }
+
   search(text: string): void {
     const salon = currentSalon(this.state);
     if (!salon) return;

@@ -27,6 +27,8 @@ export type Action =
   | {type: 'page'; salonId: number; messages: MessageInfo[]; mode: 'latest' | 'older' | 'after'; hasMore: boolean}
   | {type: 'loadingOlder'; salonId: number; loading: boolean}
   | {type: 'event'; event: Event; now: number}
+  /** A conversation the user opened (the server's answer to `dm`). */
+  | {type: 'conversation'; conversation: SalonInfo}
   | {type: 'outgoing'; item: Outgoing}
   | {type: 'outgoingFailed'; clientMsgId: string; error: Notice}
   | {type: 'outgoingDropped'; clientMsgId: string}
@@ -152,6 +154,8 @@ export function reducer(state: AppState, action: Action): AppState {
       }));
     case 'loadingOlder':
       return withSalon(state, action.salonId, (s) => ({...s, loadingOlder: action.loading}));
+    case 'conversation':
+      return applyEvent(state, {event: 'conversation', conversation: action.conversation}, 0);
     case 'event':
       return applyEvent(state, cleanEvent(action.event), action.now);
     case 'outgoing':
@@ -234,6 +238,12 @@ function applyEvent(state: AppState, event: Event, now: number): AppState {
     case 'message': {
       const next = {...state, outbox: state.outbox.filter((o) => o.clientMsgId !== event.clientMsgId || event.author !== me?.username)};
       return applyMessage(next, event, 1);
+    }
+    case 'conversation': {
+      const info = cleanSalon(event.conversation);
+      const previous = state.salons.find((s) => s.id === info.id);
+      const view = salonFrom(info, previous);
+      return {...state, salons: previous ? state.salons.map((s) => (s.id === info.id ? view : s)) : [...state.salons, view]};
     }
     case 'membership': {
       const mine = me !== null && event.username === me.username;

@@ -20,6 +20,7 @@ export const errorMessages = {
   BANNED: 'This account is banned.',
   UNKNOWN_SALON: 'No such salon.',
   UNKNOWN_USER: 'No such user.',
+  CANNOT_MESSAGE: 'You cannot message that account.',
   NOT_MEMBER: 'You are not a member of that salon.',
   ALREADY_MEMBER: 'Already a member of that salon.',
   ALREADY_PENDING: 'A join request for that salon is already waiting for a moderator.',

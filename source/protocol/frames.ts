@@ -89,6 +89,9 @@ export const requestSchemas = {
   reject: z.object({username: anyUsername, salon: salonRef}),
   kick: z.object({username: anyUsername}),
   ban: z.object({username: anyUsername}),
+  dm: z.object({with: z.array(anyUsername).min(1).max(limits.groupMaxParticipants - 1)}),
+  block: z.object({username: anyUsername}),
+  unblock: z.object({username: anyUsername}),
 } as const;
 
 export type RequestType = keyof typeof requestSchemas;
@@ -111,11 +114,25 @@ export interface UserInfo {
   role: Role;
 }
 
+export type ConversationKind = 'salon' | 'dm' | 'group';
+
+/** Who takes part in a direct message or group. */
+export interface ParticipantInfo {
+  username: string;
+  alias: string;
+}
+
+/** A conversation as the caller sees it: a salon, or one of the caller's direct messages and groups. */
 export interface SalonInfo {
   id: number;
+  /** A salon's name; for a direct message or group, the other participants' aliases. */
   name: string;
+  /** Always sent by this server; absent means a salon. */
+  kind?: ConversationKind;
   moderated: boolean;
   state: MembershipState;
+  /** Direct messages and groups: every participant, the caller included. */
+  participants?: ParticipantInfo[];
   /** Sequence number of the salon's newest message (0 when empty); members only, else 0. */
   lastSeq: number;
   /** The caller's read marker; unread = lastSeq - readSeq. */
@@ -168,6 +185,8 @@ export type Event =
   | {event: 'read'; salon: number; seq: number}
   | {event: 'kicked'; minutes: number; until: number}
   | {event: 'banned'}
+  /** A direct message or group the user takes part in, new to this connection (opened by anyone). */
+  | {event: 'conversation'; conversation: SalonInfo}
   | {event: 'shutdown'; reason: string};
 
 export type ServerEventName = Event['event'];
@@ -205,6 +224,9 @@ export interface ResponseMap {
   reject: {username: string; salon: number};
   kick: {username: string; minutes: number; until: number};
   ban: {username: string};
+  dm: {salon: SalonInfo};
+  block: {username: string; blocked: boolean};
+  unblock: {username: string; blocked: boolean};
 }
 
 export type ResponseOf<T extends RequestType> = ResponseMap[T];

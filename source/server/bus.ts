@@ -9,7 +9,7 @@
  * database (cluster.ts), so nothing that is only on the bus may be needed to be correct.
  */
 import type {MembershipReason, MembershipState} from '../protocol/frames.js';
-import type {StoredMessage, UserRecord} from '../store/types.js';
+import type {SalonRecord, StoredMessage, UserRecord} from '../store/types.js';
 
 export type HubEvent =
   | {kind: 'messages'; messages: StoredMessage[]}
@@ -19,7 +19,10 @@ export type HubEvent =
   | {kind: 'request_closed'; username: string; salonId: number; outcome: 'accepted' | 'rejected' | 'withdrawn'}
   | {kind: 'read'; username: string; salonId: number; seq: number}
   | {kind: 'kick'; username: string; until: number; minutes: number}
-  | {kind: 'ban'; username: string};
+  | {kind: 'ban'; username: string}
+  /** A direct message or group opened (or found by a node that did not know it). */
+  | {kind: 'conversation'; record: SalonRecord; usernames: string[]}
+  | {kind: 'block'; username: string; blockedId: number; blocked: boolean};
 
 /**
  * What nodes tell each other about themselves, never applied to the hub as a change:

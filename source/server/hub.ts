@@ -8,7 +8,7 @@
  */
 import {encodeFrame} from '../protocol/codec.js';
 import type {Event, JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
-import type {Store, StoredMessage} from '../store/types.js';
+import type {SalonRecord, Store, StoredMessage} from '../store/types.js';
 import {type Bus, type HubEvent, type NodeEvent, isNodeEvent} from './bus.js';
 import {Delivery} from './delivery.js';
 import {LiveModel, type SalonState, type UserState, salonKey, userKey} from './model.js';
@@ -60,11 +60,12 @@ export class Hub {
 
   static async load(store: Store, bus: Bus, notify: Notify, listeners: HubListeners = {}): Promise<Hub> {
     const hub = new Hub(store, bus, notify, listeners);
-    const [salons, users, memberships, requests] = await Promise.all([
+    const [salons, users, memberships, requests, blocks] = await Promise.all([
       store.listSalons(),
       store.listUsers(),
       store.listMemberships(),
       store.listJoinRequests(),
+      store.listBlocks(),
     ]);
     for (const salon of salons) {
       hub.model.addSalon(salon);
@@ -73,6 +74,8 @@ export class Hub {
     for (const user of users) hub.model.addUser(user);
     for (const m of memberships) hub.model.linkMember(hub.model.user(m.username), m.salonId, m.lastReadSeq);
     for (const r of requests) hub.model.user(r.username)?.pending.set(r.salonId, r.ts);
+    const byId = new Map([...hub.model.users.values()].map((u) => [u.id, u]));
+    for (const b of blocks) byId.get(b.blockerId)?.blocked.add(b.blockedId);
     return hub;
   }
 
@@ -147,6 +150,30 @@ export class Hub {
 
   salonsFor(user: UserState): SalonInfo[] {
     return this.model.salonsFor(user, (id) => this.delivery.seq(id));
+  }
+
+  /** The conversation, if the user may know of it (see LiveModel.visibleTo). */
+  visibleSalon(user: UserState, ref: SalonRef): SalonState | undefined {
+    const salon = this.model.salon(ref);
+    return salon && this.model.visibleTo(user, salon) ? salon : undefined;
+  }
+
+  /** A salon by name or number; direct messages and groups are not found this way. */
+  namedSalon(ref: SalonRef): SalonState | undefined {
+    const salon = this.model.salon(ref);
+    return salon?.kind === 'salon' ? salon : undefined;
+  }
+
+  /** An account by username, or by alias (case and accents ignored), as people type them. */
+  person(name: string): UserState | undefined {
+    return this.model.user(name) ?? this.model.userByAlias(name);
+  }
+
+  /** In a direct message, the other participant blocked the sender. */
+  blockedIn(salon: SalonState, sender: UserState): boolean {
+    if (salon.kind !== 'dm') return false;
+    for (const member of salon.members) if (member !== sender && member.blocked.has(sender.id)) return true;
+    return false;
   }
 
   salonInfo(user: UserState, salon: SalonState): SalonInfo {
@@ -253,7 +280,32 @@ export class Hub {
       }
       case 'ban':
         return this.removeUser(event.username);
+      case 'conversation':
+        return this.openConversation(event.record, event.usernames);
+      case 'block': {
+        const user = this.user(event.username);
+        if (event.blocked) user?.blocked.add(event.blockedId);
+        else user?.blocked.delete(event.blockedId);
+        return;
+      }
     }
+  }
+
+  /** Participants' connections hear of it with their own view of it; it is not news to a connection twice. */
+  private openConversation(record: SalonRecord, usernames: readonly string[]): void {
+    const known = this.model.salons.has(record.id);
+    const salon = this.model.addSalon(record);
+    // A node that did not know it delivered none of it: its history is read on opening.
+    if (!known) this.delivery.startAt(salon.id, record.seq);
+    const joined: UserState[] = [];
+    for (const username of usernames) {
+      const user = this.user(username);
+      if (!user || user.salons.has(salon.id)) continue;
+      this.model.linkMember(user, salon.id, 0);
+      joined.push(user);
+    }
+    // Once everyone is in: each view names the others.
+    for (const user of joined) this.toPeers(user.peers, {event: 'conversation', conversation: this.salonInfo(user, salon)});
   }
 
   private applyMembership(event: Extract<HubEvent, {kind: 'membership'}>): void {

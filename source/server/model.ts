@@ -6,7 +6,7 @@
  */
 import {aliasKeys, foldName} from '../protocol/names.js';
 import type {JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
-import type {SalonRecord, UserRecord} from '../store/types.js';
+import type {ConversationKind, SalonRecord, UserRecord} from '../store/types.js';
 import type {Peer} from './peer.js';
 
 export interface UserState {
@@ -23,12 +23,16 @@ export interface UserState {
   salons: Map<number, number>;
   /** Salons the user asked to join, with the time of the request. */
   pending: Map<number, number>;
+  /** Accounts (client ids) this user blocked: they cannot message this user directly. */
+  blocked: Set<number>;
 }
 
 export interface SalonState {
   id: number;
   name: string;
   moderated: boolean;
+  kind: ConversationKind;
+  archived: boolean;
   members: Set<UserState>;
   /** Connections of members that are logged in: the fan-out list, kept ready. */
   online: Set<Peer>;
@@ -57,6 +61,12 @@ export class LiveModel {
     return this.users.get(userKey(username));
   }
 
+  userByAlias(alias: string): UserState | undefined {
+    const wanted = foldName(alias);
+    for (const user of this.users.values()) if (foldName(user.alias) === wanted) return user;
+    return undefined;
+  }
+
   aliasTaken(alias: string): boolean {
     return aliasKeys(alias).some((key) => this.aliases.has(key));
   }
@@ -73,13 +83,28 @@ export class LiveModel {
 
   /** Every salon as the user sees it; `lastSeq` is what this node has delivered. */
   salonsFor(user: UserState, lastSeq: (salonId: number) => number): SalonInfo[] {
-    return [...this.salons.values()].map((s) => this.salonInfo(user, s, lastSeq));
+    const list: SalonInfo[] = [];
+    for (const s of this.salons.values()) if (this.visibleTo(user, s) && !(s.kind === 'salon' && s.archived)) list.push(this.salonInfo(user, s, lastSeq));
+    return list;
   }
 
   salonInfo(user: UserState, s: SalonState, lastSeq: (salonId: number) => number): SalonInfo {
     const readSeq = user.salons.get(s.id);
     const state = readSeq !== undefined ? 'member' : user.pending.has(s.id) ? 'pending' : 'none';
-    return {id: s.id, name: s.name, moderated: s.moderated, state, lastSeq: state === 'member' ? lastSeq(s.id) : 0, readSeq: readSeq ?? 0};
+    const info: SalonInfo = {id: s.id, name: s.name, kind: s.kind, moderated: s.moderated, state, lastSeq: state === 'member' ? lastSeq(s.id) : 0, readSeq: readSeq ?? 0};
+    if (s.kind === 'salon') return info;
+    const participants = [...s.members].map((u) => ({username: u.username, alias: u.alias})).sort((a, b) => a.alias.localeCompare(b.alias));
+    const others = participants.filter((p) => p.username !== user.username).map((p) => p.alias);
+    return {...info, name: others.join(', ') || user.alias, participants};
+  }
+
+  /**
+   * What a user may see of a conversation: every salon not archived, and the direct
+   * messages and groups the user takes part in. Anything else is, to that user, a
+   * conversation that does not exist.
+   */
+  visibleTo(user: UserState, s: SalonState): boolean {
+    return s.kind === 'salon' ? !s.archived || user.salons.has(s.id) : user.salons.has(s.id);
   }
 
   isOnline(user: UserState): boolean {
@@ -119,9 +144,10 @@ export class LiveModel {
   addSalon(record: Omit<SalonRecord, 'seq'>): SalonState {
     const existing = this.salons.get(record.id);
     if (existing) return existing;
-    const salon: SalonState = {id: record.id, name: record.name, moderated: record.moderated, members: new Set(), online: new Set()};
+    const salon: SalonState = {id: record.id, name: record.name, moderated: record.moderated, kind: record.kind, archived: record.archived, members: new Set(), online: new Set()};
     this.salons.set(salon.id, salon);
-    this.salonsByName.set(salonKey(salon.name), salon);
+    // Direct messages have no name anyone types.
+    if (salon.kind === 'salon') this.salonsByName.set(salonKey(salon.name), salon);
     return salon;
   }
 
@@ -138,6 +164,7 @@ export class LiveModel {
       remote: new Set(),
       salons: new Map(),
       pending: new Map(),
+      blocked: new Set(),
     };
     this.users.set(userKey(user.username), user);
     for (const key of aliasKeys(user.alias)) this.aliases.set(key, (this.aliases.get(key) ?? 0) + 1);

@@ -44,7 +44,7 @@ export class Moderation {
 
   private async answer(username: string, salonRef: SalonRef, accept: boolean) {
     const user = this.requireUser(username);
-    const salon = this.hub.salon(salonRef);
+    const salon = this.hub.namedSalon(salonRef);
     if (!salon) throw new ChatError('UNKNOWN_SALON', `No salon named ${JSON.stringify(String(salonRef))}.`);
     if (user.salons.has(salon.id)) {
       throw new ChatError('ALREADY_MEMBER', `${user.username} is already a member of ${salon.name}.`, {username: user.username, salon: salon.name});

@@ -23,6 +23,18 @@ export interface SalonsTable {
   nom_salon: string;
   moderated: number;
   seq: number;
+  /** 'salon', 'dm' or 'group' (migration 3 on MySQL, 2 on SQLite). */
+  kind: Generated<string>;
+  /** The participants' client ids, sorted, joined by ':' (direct messages and groups). */
+  dm_key: string | null;
+  archived: Generated<number>;
+  created_at: TimeValue | null;
+}
+
+export interface BlocksTable {
+  blocker_id: number;
+  blocked_id: number;
+  created_at: TimeValue;
 }
 
 export interface SalonsAdheresTable {
@@ -72,4 +84,5 @@ export interface Database {
   join_requests: JoinRequestsTable;
   bans: BansTable;
   sessions: SessionsTable;
+  blocks: BlocksTable;
 }

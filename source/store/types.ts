@@ -14,12 +14,23 @@ export interface UserRecord {
   kickedUntil: number | null;
 }
 
+/** A salon (named, listed to everyone), a direct message between two accounts, or a group of 3 to 8. */
+export type ConversationKind = 'salon' | 'dm' | 'group';
+
 export interface SalonRecord {
   id: number;
   name: string;
   moderated: boolean;
   /** Sequence number of the newest stored message; 0 for an empty salon. */
   seq: number;
+  kind: ConversationKind;
+  /** Read-only and hidden from the salon list; history kept. */
+  archived: boolean;
+}
+
+export interface BlockRecord {
+  blockerId: number;
+  blockedId: number;
 }
 
 export interface MembershipRecord {
@@ -92,6 +103,17 @@ export interface Store {
   isBanned(username: string): Promise<boolean>;
 
   listSalons(): Promise<SalonRecord[]>;
+  /**
+   * The direct message or group of exactly these accounts (2 to 8 client ids), created with
+   * their memberships if it does not exist; the same set always gives the same one, also
+   * when two callers open it at once.
+   */
+  openConversation(clientIds: readonly number[], ts: number): Promise<{record: SalonRecord; created: boolean}>;
+  /** @throws ConflictError('salon') when a salon has that name, ignoring case and accents. */
+  createSalon(name: string, moderated: boolean, ts: number): Promise<SalonRecord>;
+  setArchived(salonId: number, archived: boolean): Promise<void>;
+  setBlock(blockerId: number, blockedId: number, blocked: boolean, ts: number): Promise<void>;
+  listBlocks(): Promise<BlockRecord[]>;
   listMemberships(): Promise<MembershipRecord[]>;
   /** Idempotent: adding an existing membership is not an error. */
   addMembership(username: string, salonId: number): Promise<void>;
@@ -131,7 +153,7 @@ export interface Store {
 }
 
 export class ConflictError extends Error {
-  constructor(readonly field: 'username' | 'alias') {
+  constructor(readonly field: 'username' | 'alias' | 'salon') {
     super(`${field} already exists`);
     this.name = 'ConflictError';
   }

@@ -150,6 +150,9 @@ export const corpus: Record<RequestType, Record<string, unknown>[]> = {
   reject: [{username: 'alice', salon: 'Comptabilité'}],
   kick: [{username: 'bob'}],
   ban: [{username: 'bob'}],
+  dm: [{with: ['nobody']}, {with: ['Nobody Here', 'someone']}],
+  block: [{username: 'nobody'}],
+  unblock: [{username: 'nobody'}],
 };
 
 /** Every parameter of every type, required or not. */
@@ -182,6 +185,9 @@ export const fields: Record<RequestType, {name: string; required: boolean}[]> = 
   reject: [{name: 'username', required: true}, {name: 'salon', required: true}],
   kick: [{name: 'username', required: true}],
   ban: [{name: 'username', required: true}],
+  dm: [{name: 'with', required: true}],
+  block: [{name: 'username', required: true}],
+  unblock: [{name: 'username', required: true}],
 };
 
 /** Values no parameter of any type accepts: a wrong type everywhere. */

@@ -129,7 +129,7 @@ interface Plan {
   skippedCrashers: string[];
 }
 
-const USER_GATED = new Set<RequestType>(['logout', 'salons', 'join', 'members', 'read', 'history', 'search', 'send']);
+const USER_GATED = new Set<RequestType>(['logout', 'salons', 'join', 'members', 'read', 'history', 'search', 'send', 'dm', 'block', 'unblock']);
 const MODERATOR_GATED = new Set<RequestType>(['pending', 'accept', 'reject', 'kick', 'ban']);
 
 /** Requests a stage must not run for real: they would change the stage or trip abuse guards. */
@@ -157,7 +157,12 @@ function allowed(stage: Stage, type: RequestType): {okAllowed: boolean; codes: s
     case 'join':
       return {okAllowed: true, codes: ['UNKNOWN_SALON', 'ALREADY_MEMBER', 'ALREADY_PENDING']};
     case 'send':
-      return {okAllowed: true, codes: ['UNKNOWN_SALON', 'NOT_MEMBER', 'RATE_LIMITED', 'OVERLOADED']};
+      return {okAllowed: true, codes: ['UNKNOWN_SALON', 'NOT_MEMBER', 'RATE_LIMITED', 'OVERLOADED', 'CANNOT_MESSAGE']};
+    case 'dm':
+      return {okAllowed: true, codes: ['CANNOT_MESSAGE', 'BAD_REQUEST']};
+    case 'block':
+    case 'unblock':
+      return {okAllowed: true, codes: ['UNKNOWN_USER', 'BAD_REQUEST']};
     default:
       return {okAllowed: true, codes: ['UNKNOWN_SALON', 'NOT_MEMBER']};
   }

@@ -73,7 +73,7 @@ const draft = (author: UserRecord, salonId: number, text: string, clientMsgId?: 
 });
 
 function salonState(id: number, peers: Iterable<Peer>): SalonState {
-  return {id, name: `salon ${id}`, moderated: false, members: new Set(), online: new Set(peers)};
+  return {id, name: `salon ${id}`, moderated: false, kind: 'salon', archived: false, members: new Set(), online: new Set(peers)};
 }
 
 const range = (from: number, to: number, salon = 1) => Array.from({length: to - from + 1}, (_, i) => `${salon}:${from + i}`);

@@ -45,12 +45,38 @@ const expectConflict = async (t: ExecutionContext, work: Promise<unknown>, field
 
 storeTest('a fresh store has the five salons in order; Comptabilité, Informatique and Marketing are moderated', async (t, store) => {
   t.deepEqual(await store.listSalons(), [
-    {id: 1, name: 'Général', moderated: false, seq: 0},
-    {id: 2, name: 'Blabla', moderated: false, seq: 0},
-    {id: 3, name: 'Comptabilité', moderated: true, seq: 0},
-    {id: 4, name: 'Informatique', moderated: true, seq: 0},
-    {id: 5, name: 'Marketing', moderated: true, seq: 0},
+    {id: 1, name: 'Général', moderated: false, seq: 0, kind: 'salon', archived: false},
+    {id: 2, name: 'Blabla', moderated: false, seq: 0, kind: 'salon', archived: false},
+    {id: 3, name: 'Comptabilité', moderated: true, seq: 0, kind: 'salon', archived: false},
+    {id: 4, name: 'Informatique', moderated: true, seq: 0, kind: 'salon', archived: false},
+    {id: 5, name: 'Marketing', moderated: true, seq: 0, kind: 'salon', archived: false},
   ]);
+});
+
+storeTest('openConversation gives one conversation per set of accounts, with their memberships, also when opened at once', async (t, store, db) => {
+  const [a, b, c] = await Promise.all(['ann', 'ben', 'cid'].map((n) => addUser(store, n)));
+  const pair = await Promise.all([store.openConversation([a!.id, b!.id], T0), store.openConversation([b!.id, a!.id], T0), store.openConversation([a!.id, b!.id, a!.id], T0)]);
+  t.is(new Set(pair.map((p) => p.record.id)).size, 1);
+  t.is(pair.filter((p) => p.created).length, 1, 'created once');
+  t.like(pair[0]!.record, {kind: 'dm', seq: 0, archived: false});
+  const trio = await store.openConversation([c!.id, a!.id, b!.id], T0);
+  t.like(trio.record, {kind: 'group'});
+  t.not(trio.record.id, pair[0]!.record.id);
+  const members = (await store.listMemberships()).filter((m) => m.salonId === trio.record.id).map((m) => m.username).sort();
+  t.deepEqual(members, ['ann', 'ben', 'cid']);
+  t.is(await countRows(db, "SELECT COUNT(*) AS n FROM salons WHERE kind <> 'salon'"), 2);
+});
+
+storeTest('blocks are set, listed and lifted; they go with a deleted account', async (t, store) => {
+  const [a, b] = await Promise.all(['ann', 'ben'].map((n) => addUser(store, n)));
+  await store.setBlock(a!.id, b!.id, true, T0);
+  await store.setBlock(a!.id, b!.id, true, T0);
+  t.deepEqual(await store.listBlocks(), [{blockerId: a!.id, blockedId: b!.id}], 'once');
+  await store.setBlock(a!.id, b!.id, false, T0);
+  t.deepEqual(await store.listBlocks(), []);
+  await store.setBlock(b!.id, a!.id, true, T0);
+  await store.banUser(b!.id, 'ben', 'admin', T0);
+  t.deepEqual(await store.listBlocks(), []);
 });
 
 storeTest('createUser returns the stored account and findUser finds it whatever the letter case', async (t, store) => {

@@ -2,7 +2,7 @@
  * Upgrading the original application's MySQL database (test/fixtures/original.sql, built from
  * its deployment guide) and hand-imported migrations. MySQL/MariaDB only.
  */
-import {readFile} from 'node:fs/promises';
+import {readFile, readdir} from 'node:fs/promises';
 import test, {type ExecutionContext} from 'ava';
 import type {Connection} from 'mysql2/promise';
 import {openStore} from '../../source/store/open.js';
@@ -100,7 +100,7 @@ for (const charset of ['latin1', 'utf8mb4']) {
       );
       const memberships = (await store.listMemberships()).map((m) => `${m.username}:${m.salonId}:${m.lastReadSeq}`).sort();
       t.deepEqual(memberships, ['exemple:1:0', 'exemple:2:0', 'exemple:3:0', 'test:1:0', 'titi:1:0', 'titi:2:0', 'toto:1:0']);
-      t.deepEqual((await s.rows<{version: number}>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version), [1, 2]);
+      t.deepEqual((await s.rows<{version: number}>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version), [1, 2, 3]);
     });
   });
 
@@ -170,9 +170,11 @@ for (const charset of ['latin1', 'utf8mb4']) {
   });
 }
 
-mysqlTest('001_original.sql then 002_product.sql imported by hand give a database that openStore takes as is', undefined, async (t, s) => {
-  for (const file of ['001_original.sql', '002_product.sql']) await s.admin.query(await readFile(new URL(file, MIGRATIONS), 'utf8'));
-  t.deepEqual((await s.rows<{version: number}>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version), [1, 2]);
+mysqlTest('every file of sql/mysql imported by hand, in order, gives a database that openStore takes as is', undefined, async (t, s) => {
+  const files = (await readdir(MIGRATIONS)).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort();
+  t.deepEqual(files, ['001_original.sql', '002_product.sql', '003_conversations.sql']);
+  for (const file of files) await s.admin.query(await readFile(new URL(file, MIGRATIONS), 'utf8'));
+  t.deepEqual((await s.rows<{version: number}>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version), [1, 2, 3]);
   const imported = await snapshot(s);
   await withStore(s.url, async (store) => {
     t.deepEqual(await snapshot(s), imported, 'opening migrated nothing again');

@@ -4,6 +4,7 @@
  */
 import type {RequestParams, RequestType, ResponseOf} from '../../protocol/frames.js';
 import type {Context, UserContext} from '../context.js';
+import {block, dm, unblock} from './conversations.js';
 import {history, search, send} from './messages.js';
 import {accept, ban, kick, pending, reject} from './moderation.js';
 import {join, members, read, salons} from './salons.js';
@@ -56,4 +57,7 @@ export const routes: {[T in RequestType]: Route<T>} = {
   reject: route('reject', 'moderator', reject),
   kick: route('kick', 'moderator', kick),
   ban: route('ban', 'moderator', ban),
+  dm: route('dm', 'user', dm),
+  block: route('block', 'user', block),
+  unblock: route('unblock', 'user', unblock),
 };

@@ -1,4 +1,5 @@
 /** send and history. */
+import {ChatError} from '../../protocol/errors.js';
 import type {RequestParams} from '../../protocol/frames.js';
 import {limits} from '../../protocol/limits.js';
 import {TokenBucket} from '../guards.js';
@@ -12,6 +13,7 @@ export async function send(ctx: UserContext, req: RequestParams<'send'>) {
   const salon = requireMember(ctx, req.salon);
   const {user, conn} = ctx;
   const {policy, clock} = ctx.services;
+  if (ctx.services.hub.blockedIn(salon, user)) throw new ChatError('CANNOT_MESSAGE');
   // A short burst passes; a flood is answered RATE_LIMITED, without disconnecting.
   conn.bucket ??= new TokenBucket(policy.messagesPerSecond, policy.messageBurst, clock());
   conn.bucket.take(clock());

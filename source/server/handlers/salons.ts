@@ -4,8 +4,12 @@ import type {RequestParams, SalonRef} from '../../protocol/frames.js';
 import type {UserContext} from '../context.js';
 import type {SalonState} from '../hub.js';
 
+/**
+ * A direct message or group the user is not part of gets the same answer as a salon that
+ * does not exist, whoever asks (moderators too): nobody can probe which ones exist.
+ */
 export function requireSalon(ctx: UserContext, ref: SalonRef): SalonState {
-  const salon = ctx.services.hub.salon(ref);
+  const salon = ctx.services.hub.visibleSalon(ctx.user, ref);
   if (!salon) throw new ChatError('UNKNOWN_SALON', `No salon ${JSON.stringify(ref)}.`);
   return salon;
 }
