@@ -18,6 +18,8 @@ export interface CommandHost {
   /** Opens the direct message with `name` if needed and sends `text` into it. */
   messageTo(name: string, text: string): Promise<void>;
   setBlock(name: string, blocked: boolean): Promise<void>;
+  createSalon(name: string, moderated: boolean): Promise<void>;
+  archiveSalon(name: string): Promise<void>;
 }
 
 export interface SlashCommand {
@@ -43,7 +45,19 @@ export const slashCommands: readonly SlashCommand[] = [
   {name: '/help', arg: 'none', usage: '/help', help: 'cmd.help', run: (h) => h.help()},
   {name: '/kick', arg: 'one', usage: '/kick USER', help: 'cmd.kick', moderator: true, run: (h, a) => h.kick(a)},
   {name: '/ban', arg: 'one', usage: '/ban USER', help: 'cmd.ban', moderator: true, run: (h, a) => h.askBan(a)},
+  {name: '/salon', arg: 'rest', usage: '/salon create NAME [moderated] | /salon archive NAME', help: 'cmd.salon', moderator: true, run: (h, a) => salon(h, a)},
 ];
+
+/** `/salon create NAME [moderated]` (a name may have spaces) and `/salon archive NAME`. */
+function salon(host: CommandHost, arg: string): Promise<void> {
+  const [action = '', ...words] = arg.split(' ');
+  if (action === 'archive' && words.length > 0) return host.archiveSalon(words.join(' '));
+  if (action === 'create' && words.length > 0) {
+    const moderated = words.length > 1 && words.at(-1)?.toLowerCase() === 'moderated';
+    return host.createSalon((moderated ? words.slice(0, -1) : words).join(' '), moderated);
+  }
+  return Promise.reject(Object.assign(new Error('/salon create NAME [moderated] | /salon archive NAME'), {code: 'BAD_REQUEST'}));
+}
 
 /** `/msg NAME TEXT`: the first word names the person, the rest is the message. */
 function msg(host: CommandHost, arg: string): Promise<void> {

@@ -308,6 +308,15 @@ export class Controller implements CommandHost {
     if (id !== undefined) this.outbox.send(id, text);
   }
 
+  async createSalon(name: string, moderated: boolean): Promise<void> {
+    await this.session.request('salon_create', {name, moderated});
+  }
+
+  async archiveSalon(name: string): Promise<void> {
+    const salon = this.state.salons.find((s) => (s.kind ?? 'salon') === 'salon' && foldName(s.name) === foldName(name));
+    await this.session.request('salon_archive', {salon: salon?.id ?? name});
+  }
+
   async setBlock(name: string, blocked: boolean): Promise<void> {
     const result = await this.session.request(blocked ? 'block' : 'unblock', {username: name});
     this.dispatch({type: 'flash', notice: {key: blocked ? 'flash.blocked' : 'flash.unblocked', params: {name: result.username}}});

@@ -53,6 +53,13 @@ const withSalon = (state: AppState, salonId: number, change: (s: SalonView) => S
   salons: state.salons.map((s) => (s.id === salonId ? change(s) : s)),
 });
 
+/** Adds the conversation at the end of the list, or refreshes it in place. */
+function upsertSalon(state: AppState, info: SalonInfo): AppState {
+  const previous = state.salons.find((s) => s.id === info.id);
+  const view = salonFrom(info, previous);
+  return {...state, salons: previous ? state.salons.map((s) => (s.id === info.id ? view : s)) : [...state.salons, view]};
+}
+
 function salonFrom(info: SalonInfo, previous?: SalonView): SalonView {
   const keep = previous && info.state === 'member' && previous.state === 'member';
   return {
@@ -239,11 +246,20 @@ function applyEvent(state: AppState, event: Event, now: number): AppState {
       const next = {...state, outbox: state.outbox.filter((o) => o.clientMsgId !== event.clientMsgId || event.author !== me?.username)};
       return applyMessage(next, event, 1);
     }
-    case 'conversation': {
-      const info = cleanSalon(event.conversation);
-      const previous = state.salons.find((s) => s.id === info.id);
-      const view = salonFrom(info, previous);
-      return {...state, salons: previous ? state.salons.map((s) => (s.id === info.id ? view : s)) : [...state.salons, view]};
+    case 'conversation':
+      return upsertSalon(state, cleanSalon(event.conversation));
+    case 'salon': {
+      if (!event.salon.archived) {
+        // Salons come before direct messages in the list, as the server lists them.
+        const info = cleanSalon(event.salon);
+        if (state.salons.some((s) => s.id === info.id)) return upsertSalon(state, info);
+        const at = state.salons.findIndex((s) => s.kind !== undefined && s.kind !== 'salon');
+        const salons = [...state.salons];
+        salons.splice(at === -1 ? salons.length : at, 0, salonFrom(info));
+        return {...state, salons};
+      }
+      const salons = state.salons.filter((s) => s.id !== event.salon.id);
+      return {...state, salons, current: state.current === event.salon.id ? (salons[0]?.id ?? null) : state.current};
     }
     case 'membership': {
       const mine = me !== null && event.username === me.username;

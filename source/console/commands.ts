@@ -18,6 +18,8 @@ export interface ConsoleDeps {
 
 interface Command {
   args: string[];
+  /** Arguments that may follow the required ones. */
+  optional?: string[];
   run(deps: ConsoleDeps, args: string[]): Promise<void> | void;
 }
 
@@ -25,6 +27,15 @@ const commands: Record<string, Command> = {
   KICK: {args: ['username'], run: async ({moderation}, [username]) => void (await moderation.kick(username as string))},
   BAN: {args: ['username'], run: async ({moderation, operator}, [username]) => void (await moderation.ban(username as string, operator))},
   KILL: {args: [], run: ({kill}) => kill()},
+  CREATE: {
+    args: ['salon'],
+    optional: ['moderated'],
+    run: async ({moderation}, [name, flag]) => {
+      if (flag !== undefined && flag.toLowerCase() !== 'moderated') throw new ChatError('BAD_REQUEST', `CREATE:${name}:moderated`);
+      await moderation.createSalon(name as string, flag !== undefined);
+    },
+  },
+  ARCHIVE: {args: ['salon'], run: async ({moderation}, [salon]) => void (await moderation.archiveSalon(salon as string))},
   ACCEPT: {args: ['username', 'salon'], run: async ({moderation}, [u, s]) => void (await moderation.accept(u as string, s as string))},
   REJECT: {args: ['username', 'salon'], run: async ({moderation}, [u, s]) => void (await moderation.reject(u as string, s as string))},
   PENDING: {
@@ -59,7 +70,7 @@ const commands: Record<string, Command> = {
   },
 };
 
-const usage = (name: string) => [name, ...(commands[name]?.args ?? [])].join(':');
+const usage = (name: string) => [name, ...(commands[name]?.args ?? []), ...(commands[name]?.optional ?? []).map((a) => `[${a}]`)].join(':');
 
 /** Runs one typed line. Errors are printed in the operator's language, never thrown. */
 export async function runCommand(deps: ConsoleDeps, line: string): Promise<void> {
@@ -69,7 +80,7 @@ export async function runCommand(deps: ConsoleDeps, line: string): Promise<void>
   const name = word.toUpperCase();
   const command = commands[name];
   if (!command) return deps.print(deps.t('console.unknownCommand', {command: word}));
-  if (args.length !== command.args.length || args.some((a) => a === '')) {
+  if (args.length < command.args.length || args.length > command.args.length + (command.optional?.length ?? 0) || args.some((a) => a === '')) {
     return deps.print(deps.t('console.usage', {usage: usage(name)}));
   }
   try {
@@ -80,7 +91,7 @@ export async function runCommand(deps: ConsoleDeps, line: string): Promise<void>
 }
 
 function describe(t: Translate, error: unknown, args: string[]): string {
-  const [username = '', salon = ''] = args;
+  const [username = '', salon = username] = args;
   if (error instanceof ChatError) {
     const details = error.details as {username?: string; salon?: string} | undefined;
     const params = {username: details?.username ?? username, salon: details?.salon ?? salon};
@@ -89,6 +100,7 @@ function describe(t: Translate, error: unknown, args: string[]): string {
       case 'UNKNOWN_SALON':
       case 'ALREADY_MEMBER':
       case 'NO_PENDING_REQUEST':
+      case 'SALON_EXISTS':
       case 'STORE_UNAVAILABLE':
         return t(`error.${error.code}`, params);
     }

@@ -20,6 +20,10 @@ export function noticeText(t: Translate, notice: Notice): string {
       return t('notice.join_request', {username: notice.username, salonName: notice.salonName});
     case 'kicked':
       return t('notice.kicked', {username: notice.username, minutes: notice.minutes});
+    case 'salon_created':
+      return t(notice.moderated ? 'notice.salonCreatedModerated' : 'notice.salonCreated', {salon: notice.salonName});
+    case 'salon_archived':
+      return t('notice.salonArchived', {salon: notice.salonName});
     case 'store_unavailable':
       return t('notice.store_unavailable', {detail: notice.detail});
     case 'internal_error':

@@ -94,6 +94,9 @@ export const clientEn = {
     'Ctrl+A / Ctrl+E: line start / end · Ctrl+W: delete word · Ctrl+U: delete to line start\n' +
     'Alt+M: member list · Alt+P: join requests (moderators) · Esc: close a window · Ctrl+C: quit',
   'cmd.join': '/join SALON: open a salon, or ask to join it',
+  'cmd.salon': '/salon create NAME [moderated], /salon archive NAME: salons made at run time (moderators)',
+  'error.SALON_EXISTS': 'A salon with that name exists already.',
+  'error.ARCHIVED': 'That salon is archived: it can be read, not written to.',
   'cmd.dm': '/dm NAME [NAME…]: a direct message with someone, or a group (up to 8 people); names are usernames or aliases',
   'cmd.msg': '/msg NAME TEXT: send a direct message',
   'cmd.block': '/block NAME: stop NAME from messaging you directly',

@@ -96,6 +96,9 @@ export const clientFr: Record<ClientKey, string> = {
     'Ctrl+A / Ctrl+E : début / fin de ligne · Ctrl+W : effacer un mot · Ctrl+U : effacer jusqu\u2019au début\n' +
     'Alt+M : liste des membres · Alt+P : demandes d\u2019adhésion (modérateurs) · Échap : fermer une fenêtre · Ctrl+C : quitter',
   'cmd.join': '/join SALON : ouvrir un salon, ou demander à le rejoindre',
+  'cmd.salon': '/salon create NOM [moderated], /salon archive NOM : créer ou archiver un salon (modérateurs)',
+  'error.SALON_EXISTS': 'Un salon porte déjà ce nom.',
+  'error.ARCHIVED': 'Ce salon est archivé : il se lit mais ne s\'écrit plus.',
   'cmd.dm': '/dm NOM [NOM…] : un message direct avec quelqu\'un, ou un groupe (8 personnes au plus) ; noms d\'utilisateur ou alias',
   'cmd.msg': '/msg NOM TEXTE : envoyer un message direct',
   'cmd.block': '/block NOM : NOM ne peut plus vous écrire en direct',

@@ -21,6 +21,8 @@ export const errorMessages = {
   UNKNOWN_SALON: 'No such salon.',
   UNKNOWN_USER: 'No such user.',
   CANNOT_MESSAGE: 'You cannot message that account.',
+  SALON_EXISTS: 'A salon with that name exists already (case and accents ignored).',
+  ARCHIVED: 'That salon is archived: it can be read, not written to.',
   NOT_MEMBER: 'You are not a member of that salon.',
   ALREADY_MEMBER: 'Already a member of that salon.',
   ALREADY_PENDING: 'A join request for that salon is already waiting for a moderator.',

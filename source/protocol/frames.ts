@@ -90,6 +90,12 @@ export const requestSchemas = {
   kick: z.object({username: anyUsername}),
   ban: z.object({username: anyUsername}),
   dm: z.object({with: z.array(anyUsername).min(1).max(limits.groupMaxParticipants - 1)}),
+  salon_create: z.object({
+    name: plainLine(limits.salonNameMax)
+      .refine((s) => s.trim() === s && !/^\d+$/u.test(s), 'no surrounding spaces, not only digits (it would read as an id)'),
+    moderated: z.boolean().optional(),
+  }),
+  salon_archive: z.object({salon: salonRef}),
   block: z.object({username: anyUsername}),
   unblock: z.object({username: anyUsername}),
 } as const;
@@ -133,6 +139,8 @@ export interface SalonInfo {
   state: MembershipState;
   /** Direct messages and groups: every participant, the caller included. */
   participants?: ParticipantInfo[];
+  /** Present and true only in the event that archives a salon. */
+  archived?: boolean;
   /** Sequence number of the salon's newest message (0 when empty); members only, else 0. */
   lastSeq: number;
   /** The caller's read marker; unread = lastSeq - readSeq. */
@@ -187,6 +195,8 @@ export type Event =
   | {event: 'banned'}
   /** A direct message or group the user takes part in, new to this connection (opened by anyone). */
   | {event: 'conversation'; conversation: SalonInfo}
+  /** A salon created (or archived: `archived` true) while the user is connected. */
+  | {event: 'salon'; salon: SalonInfo}
   | {event: 'shutdown'; reason: string};
 
 export type ServerEventName = Event['event'];
@@ -225,6 +235,8 @@ export interface ResponseMap {
   kick: {username: string; minutes: number; until: number};
   ban: {username: string};
   dm: {salon: SalonInfo};
+  salon_create: {salon: SalonInfo};
+  salon_archive: {salon: number};
   block: {username: string; blocked: boolean};
   unblock: {username: string; blocked: boolean};
 }

@@ -23,6 +23,8 @@ export const limits = {
   searchMaxChars: 200,
   /** Longest client-chosen send id. */
   clientMsgIdMax: 64,
+  /** Longest salon name, in code points. */
+  salonNameMax: 64,
   /** Most participants of a group conversation, the one who opens it included. */
   groupMaxParticipants: 8,
   /** Minutes a KICK refuses reconnection for. */

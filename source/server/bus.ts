@@ -22,7 +22,9 @@ export type HubEvent =
   | {kind: 'ban'; username: string}
   /** A direct message or group opened (or found by a node that did not know it). */
   | {kind: 'conversation'; record: SalonRecord; usernames: string[]}
-  | {kind: 'block'; username: string; blockedId: number; blocked: boolean};
+  | {kind: 'block'; username: string; blockedId: number; blocked: boolean}
+  /** A salon created, or its archived flag changed. */
+  | {kind: 'salon'; record: SalonRecord};
 
 /**
  * What nodes tell each other about themselves, never applied to the hub as a change:

@@ -282,6 +282,19 @@ export class Hub {
         return this.removeUser(event.username);
       case 'conversation':
         return this.openConversation(event.record, event.usernames);
+      case 'salon': {
+        const known = this.model.salons.get(event.record.id);
+        if (known && known.archived === event.record.archived) return;
+        const salon = this.model.addSalon(event.record);
+        if (!known) this.delivery.startAt(salon.id, event.record.seq);
+        for (const [user, peer] of this.model.allPeers()) {
+          const info = this.salonInfo(user, salon);
+          peer.write(encodeFrame({event: 'salon', salon: salon.archived ? {...info, archived: true} : info}));
+        }
+        if (salon.archived) this.notify({kind: 'salon_archived', salonName: salon.name});
+        else this.notify({kind: 'salon_created', salonName: salon.name, moderated: salon.moderated});
+        return;
+      }
       case 'block': {
         const user = this.user(event.username);
         if (event.blocked) user?.blocked.add(event.blockedId);

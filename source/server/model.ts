@@ -129,6 +129,11 @@ export class LiveModel {
     return {username: user.username, alias: user.alias, salon: salonId, salonName: this.salons.get(salonId)?.name ?? String(salonId), ts};
   }
 
+  /** Every connection on this node. */
+  *allPeers(): Iterable<[UserState, Peer]> {
+    for (const user of this.users.values()) for (const peer of user.peers) yield [user, peer];
+  }
+
   /** Users with a connection on any node. */
   onlineUsers(): UserState[] {
     return [...this.users.values()].filter((u) => this.isOnline(u));
@@ -143,7 +148,10 @@ export class LiveModel {
 
   addSalon(record: Omit<SalonRecord, 'seq'>): SalonState {
     const existing = this.salons.get(record.id);
-    if (existing) return existing;
+    if (existing) {
+      existing.archived = record.archived;
+      return existing;
+    }
     const salon: SalonState = {id: record.id, name: record.name, moderated: record.moderated, kind: record.kind, archived: record.archived, members: new Set(), online: new Set()};
     this.salons.set(salon.id, salon);
     // Direct messages have no name anyone types.

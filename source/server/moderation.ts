@@ -3,9 +3,9 @@
  * in the terminal client. Each action changes the record first, then publishes the change.
  */
 import {ChatError} from '../protocol/errors.js';
-import type {JoinRequestInfo, SalonRef} from '../protocol/frames.js';
+import {type JoinRequestInfo, type SalonRef, requestSchemas} from '../protocol/frames.js';
 import {limits} from '../protocol/limits.js';
-import type {Store} from '../store/types.js';
+import {ConflictError, type Store} from '../store/types.js';
 import type {Hub, SalonState, UserState} from './hub.js';
 
 export interface OnlineUser {
@@ -61,6 +61,31 @@ export class Moderation {
       reason: accept ? 'accepted' : 'rejected',
     });
     return {user, salon};
+  }
+
+  /** A new salon, listed live to everyone on every node. */
+  async createSalon(name: string, moderated: boolean): Promise<SalonState> {
+    // The console's names obey the same rule as the protocol's.
+    const checked = requestSchemas.salon_create.safeParse({name, moderated});
+    if (!checked.success) throw new ChatError('BAD_REQUEST', `Invalid salon name ${JSON.stringify(name)}: ${checked.error.issues[0]?.message ?? ''}`);
+    let record;
+    try {
+      record = await this.store.createSalon(name, moderated, this.clock());
+    } catch (error) {
+      if (error instanceof ConflictError) throw new ChatError('SALON_EXISTS', `A salon named ${JSON.stringify(name)} exists already.`, {salon: name});
+      throw error;
+    }
+    this.hub.publish({kind: 'salon', record});
+    return this.hub.namedSalon(record.id) as SalonState;
+  }
+
+  /** Read-only from now on and gone from the lists; its history stays. */
+  async archiveSalon(salonRef: SalonRef): Promise<SalonState> {
+    const salon = this.hub.namedSalon(salonRef);
+    if (!salon || salon.archived) throw new ChatError('UNKNOWN_SALON', `No salon named ${JSON.stringify(String(salonRef))}.`, {salon: String(salonRef)});
+    await this.store.setArchived(salon.id, true);
+    this.hub.publish({kind: 'salon', record: {id: salon.id, name: salon.name, moderated: salon.moderated, kind: 'salon', archived: true, seq: this.hub.lastSeq(salon.id)}});
+    return salon;
   }
 
   /** Disconnects the user and refuses logins for limits.kickMinutes; persisted. */

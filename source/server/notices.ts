@@ -13,6 +13,8 @@ export type Notice =
   | {kind: 'rejected'; username: string; salonId: number; salonName: string}
   | {kind: 'kicked'; username: string; minutes: number}
   | {kind: 'banned'; username: string}
+  | {kind: 'salon_created'; salonName: string; moderated: boolean}
+  | {kind: 'salon_archived'; salonName: string}
   | {kind: 'store_unavailable'; detail: string}
   | {kind: 'store_recovered'}
   | {kind: 'internal_error'; context: string; detail: string}

@@ -153,6 +153,8 @@ export const corpus: Record<RequestType, Record<string, unknown>[]> = {
   dm: [{with: ['nobody']}, {with: ['Nobody Here', 'someone']}],
   block: [{username: 'nobody'}],
   unblock: [{username: 'nobody'}],
+  salon_create: [{name: 'Projets'}, {name: 'Équipe B', moderated: true}],
+  salon_archive: [{salon: 'Projets'}, {salon: 2}],
 };
 
 /** Every parameter of every type, required or not. */
@@ -188,6 +190,8 @@ export const fields: Record<RequestType, {name: string; required: boolean}[]> = 
   dm: [{name: 'with', required: true}],
   block: [{name: 'username', required: true}],
   unblock: [{name: 'username', required: true}],
+  salon_create: [{name: 'name', required: true}, {name: 'moderated', required: false}],
+  salon_archive: [{name: 'salon', required: true}],
 };
 
 /** Values no parameter of any type accepts: a wrong type everywhere. */

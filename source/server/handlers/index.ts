@@ -6,7 +6,7 @@ import type {RequestParams, RequestType, ResponseOf} from '../../protocol/frames
 import type {Context, UserContext} from '../context.js';
 import {block, dm, unblock} from './conversations.js';
 import {history, search, send} from './messages.js';
-import {accept, ban, kick, pending, reject} from './moderation.js';
+import {accept, ban, kick, pending, reject, salonArchive, salonCreate} from './moderation.js';
 import {join, members, read, salons} from './salons.js';
 import {hello, login, logout, ping, register, resume} from './session.js';
 
@@ -60,4 +60,6 @@ export const routes: {[T in RequestType]: Route<T>} = {
   dm: route('dm', 'user', dm),
   block: route('block', 'user', block),
   unblock: route('unblock', 'user', unblock),
+  salon_create: route('salon_create', 'moderator', salonCreate),
+  salon_archive: route('salon_archive', 'moderator', salonArchive),
 };

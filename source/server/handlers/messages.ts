@@ -13,6 +13,7 @@ export async function send(ctx: UserContext, req: RequestParams<'send'>) {
   const salon = requireMember(ctx, req.salon);
   const {user, conn} = ctx;
   const {policy, clock} = ctx.services;
+  if (salon.archived) throw new ChatError('ARCHIVED');
   if (ctx.services.hub.blockedIn(salon, user)) throw new ChatError('CANNOT_MESSAGE');
   // A short burst passes; a flood is answered RATE_LIMITED, without disconnecting.
   conn.bucket ??= new TokenBucket(policy.messagesPerSecond, policy.messageBurst, clock());

@@ -2,6 +2,18 @@
 import type {RequestParams} from '../../protocol/frames.js';
 import type {UserContext} from '../context.js';
 
+// {"id":25,"type":"salon_create","name":"Projets","moderated":false}
+export async function salonCreate(ctx: UserContext, req: RequestParams<'salon_create'>) {
+  const salon = await ctx.services.moderation.createSalon(req.name, req.moderated ?? false);
+  return {salon: ctx.services.hub.salonInfo(ctx.user, salon)};
+}
+
+// {"id":26,"type":"salon_archive","salon":"Projets"}
+export async function salonArchive(ctx: UserContext, req: RequestParams<'salon_archive'>) {
+  const salon = await ctx.services.moderation.archiveSalon(req.salon);
+  return {salon: salon.id};
+}
+
 // {"id":20,"type":"pending"}
 export function pending(ctx: UserContext) {
   return {requests: ctx.services.moderation.pending()};
