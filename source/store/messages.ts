@@ -9,6 +9,8 @@ import type {Database} from './schema.js';
 import type {Flavor} from './sql-store.js';
 import type {NewMessage, StoredMessage} from './types.js';
 
+export {toMessage};
+
 const keyOf = (clientId: number | null, id: string) => `${clientId}\u0000${id}`;
 
 /** What a batch needs written, once the earlier attempts of its retries are known. */

@@ -4,8 +4,7 @@
  */
 import {type Kysely, type Transaction, sql} from 'kysely';
 import type {Role} from '../protocol/frames.js';
-import {toMessage} from './message-fields.js';
-import {appendInOneTrip, appendInTransaction, messageQuery} from './messages.js';
+import {appendInOneTrip, appendInTransaction, messageQuery, toMessage} from './messages.js';
 import {type Database, type TimeValue, toMs} from './schema.js';
 import {
   ConflictError,
