@@ -3,7 +3,32 @@ import type {MessageInfo, UserInfo} from '../protocol/frames.js';
 import type {StoredMessage} from '../store/types.js';
 import type {UserState} from './hub.js';
 
-export const messageInfo = (m: StoredMessage): MessageInfo => ({
+/**
+ * The name each field of a stored message has on the wire, or null when it stays in the
+ * server. The checks below make a field added to the message (store/message-fields.ts) a
+ * compile error here until it is named; its name then must be a field of MessageInfo
+ * (protocol/frames.ts), and `messageInfo` must write it.
+ */
+interface WireNames {
+  id: 'id';
+  salonId: 'salon';
+  seq: 'seq';
+  username: 'author';
+  alias: 'alias';
+  text: 'text';
+  ts: 'ts';
+  clientMsgId: 'clientMsgId';
+  /** Clients name an author by username. */
+  clientId: null;
+  /** The store's word to delivery: this retry was delivered before. */
+  replayed: null;
+}
+
+/** `true` when A and B are the same set of names; else the names that differ, in the error. */
+type SameNames<A, B> = [Exclude<A, B> | Exclude<B, A>] extends [never] ? true : {differ: Exclude<A, B> | Exclude<B, A>};
+
+// On the hot path (once per delivered message, before it is encoded): one object literal.
+const toWire = (m: StoredMessage) => ({
   id: m.id,
   salon: m.salonId,
   seq: m.seq,
@@ -13,5 +38,12 @@ export const messageInfo = (m: StoredMessage): MessageInfo => ({
   ts: m.ts,
   ...(m.clientMsgId ? {clientMsgId: m.clientMsgId} : {}),
 });
+
+const everyFieldNamed: SameNames<keyof WireNames, keyof StoredMessage> = true;
+const everyNameInMessageInfo: SameNames<NonNullable<WireNames[keyof WireNames]>, keyof MessageInfo> = true;
+const everyNameWritten: SameNames<keyof ReturnType<typeof toWire>, keyof MessageInfo> = true;
+void [everyFieldNamed, everyNameInMessageInfo, everyNameWritten];
+
+export const messageInfo: (m: StoredMessage) => MessageInfo = toWire;
 
 export const userInfo = (u: UserState): UserInfo => ({id: u.id, username: u.username, alias: u.alias, role: u.role});

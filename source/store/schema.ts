@@ -1,5 +1,6 @@
 /** Kysely's view of the tables (see sql/). Time columns hold Date on MySQL, numbers on SQLite. */
 import type {Generated} from 'kysely';
+import type {MessagesTable} from './message-fields.js';
 
 export type TimeValue = Date | number;
 
@@ -44,18 +45,6 @@ export interface SalonsAdheresTable {
   last_read_seq: Generated<number>;
 }
 
-export interface MessagesTable {
-  message_id: Generated<number>;
-  client_id: number | null;
-  salon_id: number;
-  contenu: string | null;
-  timestamp: TimeValue;
-  seq: number;
-  /** VARBINARY on MySQL: read back as a Buffer there. */
-  client_msg_id: string | Buffer | null;
-  author_alias: string | null;
-}
-
 export interface JoinRequestsTable {
   request_id: Generated<number>;
   client_id: number;
@@ -80,6 +69,7 @@ export interface Database {
   clients: ClientsTable;
   salons: SalonsTable;
   salons_adheres: SalonsAdheresTable;
+  /** Derived from the message's fields, defined once in message-fields.ts. */
   messages: MessagesTable;
   join_requests: JoinRequestsTable;
   bans: BansTable;

@@ -4,6 +4,7 @@
  * Times are milliseconds since the epoch, UTC.
  */
 import type {Role} from '../protocol/frames.js';
+import type {MessageValues} from './message-fields.js';
 
 export interface UserRecord {
   id: number;
@@ -56,17 +57,10 @@ export interface NewMessage {
   clientMsgId?: string | undefined;
 }
 
-export interface StoredMessage {
-  id: number;
-  salonId: number;
-  seq: number;
-  clientId: number | null;
+/** A stored message: its fields, defined once in message-fields.ts, and its author's username. */
+export interface StoredMessage extends MessageValues {
   /** Author's username; null once the account was deleted by a BAN. */
   username: string | null;
-  alias: string | null;
-  text: string;
-  ts: number;
-  clientMsgId: string | null;
   /** Set when a retry returned a message stored earlier: it must not be delivered again. */
   replayed?: true;
 }
