@@ -201,7 +201,8 @@ test('a wrong type for any field of any request is BAD_REQUEST naming the field 
   let checked = 0;
   for (const type of requestTypes) {
     for (const value of alwaysWrong) {
-      for (const {name} of fields[type]) {
+      for (const {name, boolean} of fields[type]) {
+        if (boolean && typeof value === 'boolean') continue;
         const parsed = parse(base(type).set(name, value));
         const what = `${type}.${name} = ${toJson(value).slice(0, 30)}`;
         if (parsed.ok) {

@@ -158,7 +158,7 @@ export const corpus: Record<RequestType, Record<string, unknown>[]> = {
 };
 
 /** Every parameter of every type, required or not. */
-export const fields: Record<RequestType, {name: string; required: boolean}[]> = {
+export const fields: Record<RequestType, {name: string; required: boolean; boolean?: true}[]> = {
   hello: [{name: 'version', required: true}, {name: 'client', required: false}],
   ping: [],
   register: [{name: 'username', required: true}, {name: 'alias', required: true}, {name: 'password', required: true}],
@@ -190,11 +190,11 @@ export const fields: Record<RequestType, {name: string; required: boolean}[]> = 
   dm: [{name: 'with', required: true}],
   block: [{name: 'username', required: true}],
   unblock: [{name: 'username', required: true}],
-  salon_create: [{name: 'name', required: true}, {name: 'moderated', required: false}],
+  salon_create: [{name: 'name', required: true}, {name: 'moderated', required: false, boolean: true}],
   salon_archive: [{name: 'salon', required: true}],
 };
 
-/** Values no parameter of any type accepts: a wrong type everywhere. */
+/** Values no parameter of any type accepts (booleans aside, for the few boolean fields): a wrong type everywhere. */
 export const alwaysWrong: readonly unknown[] = [null, true, false, [], new Obj([]), [1], new Obj([['a', 1]]), new Deep(50, 'array')];
 
 export const protoKeys = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'isPrototypeOf'];

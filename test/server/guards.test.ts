@@ -140,6 +140,9 @@ test('registrations sent at once from one address stop at the limit; losing ones
     const results = await Promise.all(clients.map((c, i) => outcome(c.request('register', {username: `user${i}`, alias: `User ${i}`, password: PASSWORD}))));
     t.is(results.filter((r) => r === 'OK').length, 10);
     t.is(results.filter((r) => r === 'RATE_LIMITED').length, 35);
+    const refused = await clients[0]!.request('register', {username: 'more', alias: 'More', password: PASSWORD}).catch((e) => e);
+    t.is(refused.code, 'RATE_LIMITED');
+    t.true(refused.details.retryAfter > 3000 && refused.details.retryAfter <= 3600, "says when, in seconds: the rest of the hour");
     t.is((await db.query('SELECT client_id FROM clients')).length, 10);
 
     // Twelve at once for one name: one wins, the losers each cost a hash and are counted.
