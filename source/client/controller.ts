@@ -9,6 +9,7 @@ import {foldName} from '../protocol/names.js';
 import type {Lang} from '../i18n/index.js';
 import {type CommandHost, parseCommand} from './commands.js';
 import {noticeOf} from './notices.js';
+import {ConversationActions} from './conversation-actions.js';
 import {Outbox} from './outbox.js';
 import {layout, paneRows, paneView} from './pane.js';
 import {type Action, reducer} from './reducer.js';
@@ -41,6 +42,7 @@ export class Controller implements CommandHost {
   private readonly clock: () => number;
   private readTimer: NodeJS.Timeout | null = null;
   private readonly outbox: Outbox;
+  private readonly conversations: ConversationActions;
   /** Membership events received: a salon list asked before one may be out of date. */
   private membershipEvents = 0;
 
@@ -56,6 +58,13 @@ export class Controller implements CommandHost {
       event: (event) => this.onEvent(event),
     });
     this.outbox = new Outbox(this.session, this.getState, (action) => this.dispatch(action));
+    this.conversations = new ConversationActions({
+      session: this.session,
+      state: this.getState,
+      dispatch: (action) => this.dispatch(action),
+      open: (salonId) => this.open(salonId),
+      send: (salonId, text) => this.outbox.send(salonId, text),
+    });
   }
 
   // ---- the store side: what Ink's useSyncExternalStore needs --------------------------
@@ -295,32 +304,11 @@ export class Controller implements CommandHost {
     void Promise.resolve(parsed.command.run(this, parsed.arg)).catch((error) => this.dispatch({type: 'flash', notice: noticeOf(error)}));
   }
 
-  async openDirect(names: string[]): Promise<number | undefined> {
-    const {salon} = await this.session.request('dm', {with: names.filter(Boolean)});
-    this.dispatch({type: 'conversation', conversation: salon});
-    this.open(salon.id);
-    return salon.id;
-  }
-
-  async messageTo(name: string, text: string): Promise<void> {
-    if (text.trim() === '') return this.dispatch({type: 'flash', notice: {key: 'cmd.usage', params: {usage: '/msg NAME TEXT'}}});
-    const id = await this.openDirect([name]);
-    if (id !== undefined) this.outbox.send(id, text);
-  }
-
-  async createSalon(name: string, moderated: boolean): Promise<void> {
-    await this.session.request('salon_create', {name, moderated});
-  }
-
-  async archiveSalon(name: string): Promise<void> {
-    const salon = this.state.salons.find((s) => (s.kind ?? 'salon') === 'salon' && foldName(s.name) === foldName(name));
-    await this.session.request('salon_archive', {salon: salon?.id ?? name});
-  }
-
-  async setBlock(name: string, blocked: boolean): Promise<void> {
-    const result = await this.session.request(blocked ? 'block' : 'unblock', {username: name});
-    this.dispatch({type: 'flash', notice: {key: blocked ? 'flash.blocked' : 'flash.unblocked', params: {name: result.username}}});
-  }
+  openDirect = (names: string[]) => this.conversations.openDirect(names);
+  messageTo = (name: string, text: string) => this.conversations.messageTo(name, text);
+  setBlock = (name: string, blocked: boolean) => this.conversations.setBlock(name, blocked);
+  createSalon = (name: string, moderated: boolean) => this.conversations.createSalon(name, moderated);
+  archiveSalon = (name: string) => this.conversations.archiveSalon(name);
 
   search(text: string): void {
     const salon = currentSalon(this.state);

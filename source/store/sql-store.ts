@@ -4,7 +4,7 @@
  */
 import {type Kysely, type Transaction, sql} from 'kysely';
 import type {Role} from '../protocol/frames.js';
-import {foldName} from '../protocol/names.js';
+import {SALON_COLUMNS, createSalon, openConversation, toSalon} from './conversations.js';
 import {appendInOneTrip, appendInTransaction, messageQuery, toMessage} from './messages.js';
 import {type Database, type TimeValue, toMs} from './schema.js';
 import {
@@ -59,17 +59,6 @@ const toUser = (row: UserRow): UserRecord => ({
   role: row.role === 'moderator' ? 'moderator' : 'user',
   passwordHash: row.password_hash,
   kickedUntil: toMs(row.kicked_until),
-});
-
-const SALON_COLUMNS = ['salon_id', 'nom_salon', 'moderated', 'seq', 'kind', 'archived'] as const;
-
-const toSalon = (r: {salon_id: number; nom_salon: string; moderated: number; seq: number; kind: string; archived: number}): SalonRecord => ({
-  id: r.salon_id,
-  name: r.nom_salon,
-  moderated: Boolean(Number(r.moderated)),
-  seq: Number(r.seq),
-  kind: r.kind === 'dm' || r.kind === 'group' ? r.kind : 'salon',
-  archived: Boolean(Number(r.archived)),
 });
 
 /** How long a busy database is retried before the caller hears STORE_UNAVAILABLE. */
@@ -224,47 +213,11 @@ export class SqlStore implements Store {
   }
 
   openConversation(clientIds: readonly number[], ts: number): Promise<{record: SalonRecord; created: boolean}> {
-    const ids = [...new Set(clientIds)].sort((a, b) => a - b);
-    const key = ids.join(':');
-    const find = () => this.db.selectFrom('salons').select(SALON_COLUMNS).where('dm_key', '=', key).executeTakeFirst();
-    return this.run(async () => {
-      const existing = await find();
-      if (existing) return {record: toSalon(existing), created: false};
-      try {
-        const id = await this.db.transaction().execute(async (trx) => {
-          const inserted = await trx
-            .insertInto('salons')
-            .values({nom_salon: `dm:${key}`, moderated: 0, seq: 0, kind: ids.length === 2 ? 'dm' : 'group', dm_key: key, created_at: this.flavor.time(ts)})
-            .executeTakeFirstOrThrow();
-          const salonId = Number(inserted.insertId);
-          const users = await trx.selectFrom('clients').select('username').where('client_id', 'in', ids).execute();
-          await trx.insertInto('salons_adheres').values(users.map((u) => ({username: u.username, salon_id: salonId}))).execute();
-          return salonId;
-        });
-        const row = await this.db.selectFrom('salons').select(SALON_COLUMNS).where('salon_id', '=', id).executeTakeFirstOrThrow();
-        return {record: toSalon(row), created: true};
-      } catch (error) {
-        // Opened at the same moment elsewhere: the unique key on dm_key refused ours.
-        const raced = await find();
-        if (raced) return {record: toSalon(raced), created: false};
-        throw error;
-      }
-    });
+    return this.run(() => openConversation(this.db, this.flavor, clientIds, ts));
   }
 
   createSalon(name: string, moderated: boolean, ts: number): Promise<SalonRecord> {
-    return this.run(() =>
-      this.db.transaction().execute(async (trx) => {
-        // Names are unique ignoring case and accents, which no index can say: the salons
-        // are read under a lock (MySQL) or in SQLite's single writer, then the name checked.
-        let names = trx.selectFrom('salons').select('nom_salon').where('kind', '=', 'salon');
-        if (this.flavor.kind === 'mysql') names = names.forUpdate();
-        if ((await names.execute()).some((r) => foldName(r.nom_salon) === foldName(name))) throw new ConflictError('salon');
-        const inserted = await trx.insertInto('salons').values({nom_salon: name, moderated: moderated ? 1 : 0, seq: 0, kind: 'salon', created_at: this.flavor.time(ts)}).executeTakeFirstOrThrow();
-        const row = await trx.selectFrom('salons').select(SALON_COLUMNS).where('salon_id', '=', Number(inserted.insertId)).executeTakeFirstOrThrow();
-        return toSalon(row);
-      }),
-    );
+    return this.run(() => createSalon(this.db, this.flavor, name, moderated, ts));
   }
 
   setArchived(salonId: number, archived: boolean): Promise<void> {

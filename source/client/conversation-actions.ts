@@ -1,0 +1,51 @@
+/**
+ * What the user asks of conversations beyond reading and writing them: direct messages and
+ * groups (/dm, /msg), blocks (/block, /unblock) and, for moderators, salons made at run
+ * time (/salon). The controller hands these commands here.
+ */
+import {foldName} from '../protocol/names.js';
+import type {Action} from './reducer.js';
+import type {ChatSession} from './session.js';
+import type {AppState} from './state.js';
+
+export interface ConversationHost {
+  session: ChatSession;
+  state(): AppState;
+  dispatch(action: Action): void;
+  /** Shows the conversation (and loads it). */
+  open(salonId: number): void;
+  /** Queues a message in the outbox. */
+  send(salonId: number, text: string): void;
+}
+
+export class ConversationActions {
+  constructor(private readonly host: ConversationHost) {}
+
+  /** Opens the direct message (one name) or group (several) and shows it; resolves with its id. */
+  async openDirect(names: string[]): Promise<number | undefined> {
+    const {salon} = await this.host.session.request('dm', {with: names.filter(Boolean)});
+    this.host.dispatch({type: 'conversation', conversation: salon});
+    this.host.open(salon.id);
+    return salon.id;
+  }
+
+  async messageTo(name: string, text: string): Promise<void> {
+    if (text.trim() === '') return this.host.dispatch({type: 'flash', notice: {key: 'cmd.usage', params: {usage: '/msg NAME TEXT'}}});
+    const id = await this.openDirect([name]);
+    if (id !== undefined) this.host.send(id, text);
+  }
+
+  async setBlock(name: string, blocked: boolean): Promise<void> {
+    const result = await this.host.session.request(blocked ? 'block' : 'unblock', {username: name});
+    this.host.dispatch({type: 'flash', notice: {key: blocked ? 'flash.blocked' : 'flash.unblocked', params: {name: result.username}}});
+  }
+
+  async createSalon(name: string, moderated: boolean): Promise<void> {
+    await this.host.session.request('salon_create', {name, moderated});
+  }
+
+  async archiveSalon(name: string): Promise<void> {
+    const salon = this.host.state().salons.find((s) => (s.kind ?? 'salon') === 'salon' && foldName(s.name) === foldName(name));
+    await this.host.session.request('salon_archive', {salon: salon?.id ?? name});
+  }
+}
