@@ -145,6 +145,8 @@ export interface SalonInfo {
   lastSeq: number;
   /** The caller's read marker; unread = lastSeq - readSeq. */
   readSeq: number;
+  /** In the `salons` list, for members: when the newest message was sent (ms), 0 when none. Orders direct messages by last activity. */
+  lastTs?: number;
 }
 
 /** The result of login and resume. */

@@ -31,8 +31,8 @@ const MAX_GATHER_MS = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Delivery {
-  /** The last seq delivered, per salon. */
-  private readonly delivered = new Map<number, number>();
+  /** Per salon: the last seq delivered and the time of that message (last activity). */
+  private readonly streams = new Map<number, {seq: number; ts: number}>();
   /** Salons whose gap is being read, with the messages that arrived meanwhile. */
   private readonly filling = new Map<number, StoredMessage[]>();
   /** Frames delivered and not yet written, by salon, in seq order. */
@@ -50,12 +50,25 @@ export class Delivery {
 
   /** The last seq delivered in the salon (0 before any). */
   seq(salonId: number): number {
-    return this.delivered.get(salonId) ?? 0;
+    return this.streams.get(salonId)?.seq ?? 0;
+  }
+
+  /** When the salon's last delivered message was sent (0 before any, or not known yet). */
+  lastTs(salonId: number): number {
+    return this.streams.get(salonId)?.ts ?? 0;
   }
 
   /** Where a salon's stream stands when this node starts: what was stored before is not delivered again. */
-  startAt(salonId: number, seq: number): void {
-    if (seq > this.seq(salonId)) this.delivered.set(salonId, seq);
+  startAt(salonId: number, seq: number, ts = 0): void {
+    if (seq > this.seq(salonId)) this.streams.set(salonId, {seq, ts});
+  }
+
+  private advance(salonId: number, m: StoredMessage): void {
+    const stream = this.streams.get(salonId);
+    if (stream) {
+      stream.seq = m.seq;
+      stream.ts = m.ts;
+    } else this.streams.set(salonId, {seq: m.seq, ts: m.ts});
   }
 
   /**
@@ -118,7 +131,7 @@ export class Delivery {
     const seq = this.seq(salon.id);
     if (m.seq <= seq) return;
     if (m.seq === seq + 1) {
-      this.delivered.set(salon.id, m.seq);
+      this.advance(salon.id, m);
       const frames = this.pending.get(salon) ?? [];
       frames.push(encodeFrame({event: 'message', ...messageInfo(m)}));
       this.pending.set(salon, frames);
@@ -149,7 +162,7 @@ export class Delivery {
   }
 
   private send(salon: SalonState, m: StoredMessage): void {
-    this.delivered.set(salon.id, m.seq);
+    this.advance(salon.id, m);
     const bytes = encodeFrame({event: 'message', ...messageInfo(m)});
     for (const peer of salon.online) peer.write(bytes);
   }
@@ -170,7 +183,7 @@ export class Delivery {
         const frames: Buffer[] = [];
         for (const m of missing) {
           if (m.seq !== this.seq(salon.id) + 1) continue;
-          this.delivered.set(salon.id, m.seq);
+          this.advance(salon.id, m);
           frames.push(encodeFrame({event: 'message', ...messageInfo(m)}));
         }
         if (frames.length > 0) {

@@ -69,7 +69,7 @@ export class Hub {
     ]);
     for (const salon of salons) {
       hub.model.addSalon(salon);
-      hub.delivery.startAt(salon.id, salon.seq);
+      hub.delivery.startAt(salon.id, salon.seq, salon.lastTs);
     }
     for (const user of users) hub.model.addUser(user);
     for (const m of memberships) hub.model.linkMember(hub.model.user(m.username), m.salonId, m.lastReadSeq);
@@ -149,7 +149,11 @@ export class Hub {
   }
 
   salonsFor(user: UserState): SalonInfo[] {
-    return this.model.salonsFor(user, (id) => this.delivery.seq(id));
+    return this.model.salonsFor(
+      user,
+      (id) => this.delivery.seq(id),
+      (id) => this.delivery.lastTs(id),
+    );
   }
 
   /** The conversation, if the user may know of it (see LiveModel.visibleTo). */

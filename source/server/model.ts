@@ -81,10 +81,14 @@ export class LiveModel {
     return this.salons.values().next().value;
   }
 
-  /** Every salon as the user sees it; `lastSeq` is what this node has delivered. */
-  salonsFor(user: UserState, lastSeq: (salonId: number) => number): SalonInfo[] {
+  /** Every salon as the user sees it; `lastSeq` and `lastTs` are what this node has delivered. */
+  salonsFor(user: UserState, lastSeq: (salonId: number) => number, lastTs: (salonId: number) => number = () => 0): SalonInfo[] {
     const list: SalonInfo[] = [];
-    for (const s of this.salons.values()) if (this.visibleTo(user, s) && !(s.kind === 'salon' && s.archived)) list.push(this.salonInfo(user, s, lastSeq));
+    for (const s of this.salons.values()) {
+      if (!this.visibleTo(user, s) || (s.kind === 'salon' && s.archived)) continue;
+      const info = this.salonInfo(user, s, lastSeq);
+      list.push(info.state === 'member' ? {...info, lastTs: lastTs(s.id)} : info);
+    }
     return list;
   }
 

@@ -207,8 +207,15 @@ export class SqlStore implements Store {
 
   listSalons(): Promise<SalonRecord[]> {
     return this.run(async () => {
-      const rows = await this.db.selectFrom('salons').select(SALON_COLUMNS).orderBy('salon_id').execute();
-      return rows.map(toSalon);
+      // The newest message of each, by the unique (salon_id, seq) key: one index lookup per row.
+      const rows = await this.db
+        .selectFrom('salons')
+        .leftJoin('messages', (join) => join.onRef('messages.salon_id', '=', 'salons.salon_id').onRef('messages.seq', '=', 'salons.seq'))
+        .select(SALON_COLUMNS.map((c) => `salons.${c}` as const))
+        .select('messages.timestamp as last_ts')
+        .orderBy('salons.salon_id')
+        .execute();
+      return rows.map((r) => ({...toSalon(r), lastTs: toMs(r.last_ts) ?? 0}));
     });
   }
 

@@ -27,6 +27,8 @@ export interface SalonRecord {
   kind: ConversationKind;
   /** Read-only and hidden from the salon list; history kept. */
   archived: boolean;
+  /** When its newest message was sent (ms), 0 when it has none. Filled by listSalons only. */
+  lastTs?: number;
 }
 
 export interface BlockRecord {

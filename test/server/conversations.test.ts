@@ -22,7 +22,7 @@ eachBackend('a direct message reaches the other participant live and nobody else
     const sent = await alice.request('send', {salon: salon.id, text: 'Bonjour Bob'});
     t.is(sent.message.seq, 1);
     await bob.waitFor('message', (e) => e.salon === salon.id && e.text === 'Bonjour Bob');
-    await bob.request('send', {salon: salon.id, text: 'Salut !'});
+    const reply = await bob.request('send', {salon: salon.id, text: 'Salut !'});
     await alice.waitFor('message', (e) => e.salon === salon.id && e.text === 'Salut !');
     t.false(carol.events.some((e) => e.event === 'message' && e.salon === salon.id), 'carol hears nothing of it');
     t.false(carol.events.some((e) => e.event === 'conversation'));
@@ -31,7 +31,7 @@ eachBackend('a direct message reaches the other participant live and nobody else
     t.deepEqual(page.messages.map((m) => m.text), ['Bonjour Bob', 'Salut !']);
     t.deepEqual(await bob.request('read', {salon: salon.id, seq: 2}), {salon: salon.id, seq: 2});
     const bobs = (await bob.request('salons', {})).salons;
-    t.like(bobs.find((s) => s.id === salon.id), {kind: 'dm', lastSeq: 2, readSeq: 2});
+    t.like(bobs.find((s) => s.id === salon.id), {kind: 'dm', lastSeq: 2, readSeq: 2, lastTs: reply.message.ts}, 'last activity: the newest message');
     t.false((await carol.request('salons', {})).salons.some((s) => s.id === salon.id), 'not in anyone else\'s list');
     // The original's table shows it like any message, with its conversation.
     const rows = await db.query<{contenu: string; salon_id: number}>('SELECT contenu, salon_id FROM messages ORDER BY message_id');

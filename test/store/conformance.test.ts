@@ -46,12 +46,20 @@ const expectConflict = async (t: ExecutionContext, work: Promise<unknown>, field
 
 storeTest('a fresh store has the five salons in order; Comptabilité, Informatique and Marketing are moderated', async (t, store) => {
   t.deepEqual(await store.listSalons(), [
-    {id: 1, name: 'Général', moderated: false, seq: 0, kind: 'salon', archived: false},
-    {id: 2, name: 'Blabla', moderated: false, seq: 0, kind: 'salon', archived: false},
-    {id: 3, name: 'Comptabilité', moderated: true, seq: 0, kind: 'salon', archived: false},
-    {id: 4, name: 'Informatique', moderated: true, seq: 0, kind: 'salon', archived: false},
-    {id: 5, name: 'Marketing', moderated: true, seq: 0, kind: 'salon', archived: false},
+    {id: 1, name: 'Général', moderated: false, seq: 0, kind: 'salon', archived: false, lastTs: 0},
+    {id: 2, name: 'Blabla', moderated: false, seq: 0, kind: 'salon', archived: false, lastTs: 0},
+    {id: 3, name: 'Comptabilité', moderated: true, seq: 0, kind: 'salon', archived: false, lastTs: 0},
+    {id: 4, name: 'Informatique', moderated: true, seq: 0, kind: 'salon', archived: false, lastTs: 0},
+    {id: 5, name: 'Marketing', moderated: true, seq: 0, kind: 'salon', archived: false, lastTs: 0},
   ]);
+});
+
+storeTest('listSalons gives each conversation the time of its newest message', async (t, store) => {
+  const alice = await addUser(store, 'alice');
+  await store.appendMessages([message(alice, BLABLA, 'first', undefined, T0), message(alice, BLABLA, 'second', undefined, T0 + 5000)]);
+  const salons = await store.listSalons();
+  t.like(salons.find((s) => s.id === BLABLA), {seq: 2, lastTs: T0 + 5000});
+  t.like(salons.find((s) => s.id === GENERAL), {seq: 0, lastTs: 0});
 });
 
 storeTest('openConversation gives one conversation per set of accounts, with their memberships, also when opened at once', async (t, store, db) => {
