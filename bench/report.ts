@@ -77,6 +77,8 @@ export interface Result {
     received: number;
     cpuPercent: number;
     peakCpuPercent: number;
+    /** Signed in, the salon drawn, just before the traffic. */
+    rssBeforeMB: number;
     peakRssMB: number;
     rssAfterTrafficMB: number;
     finalRssMB: number;
@@ -151,7 +153,7 @@ export function table(r: Result): string {
     const c = r.client;
     add('chat client', `${c.mode === 'current' ? 'looking at the busy salon' : 'busy salon in the background'}, ${c.columns}x${c.rows}${c.heapMB ? `, --max-old-space-size=${c.heapMB}` : ''}: ${c.alive ? 'alive' : 'DIED'}, ${c.shown ? 'screen up to date' : 'screen NOT up to date'}`);
     add('client CPU', `${n(c.cpuPercent)} % of one core (peak ${n(c.peakCpuPercent)} %) while receiving ${n(c.received)} messages`);
-    add('client RSS', `peak ${n(c.peakRssMB)} MB, ${n(c.rssAfterTrafficMB)} MB when the traffic ended, ${n(c.finalRssMB)} MB ${n(c.quietS)} s later`);
+    add('client RSS', `${n(c.rssBeforeMB)} MB before the traffic, peak ${n(c.peakRssMB)} MB, ${n(c.rssAfterTrafficMB)} MB when the traffic ended, ${n(c.finalRssMB)} MB ${n(c.quietS)} s later`);
     add('client frames', `${n(c.framesPerSec)} per second (${n(c.frames)} in all, ${n(c.kBPerSec)} KB/s to the terminal; ${n(c.idleFramesPerSec)} in an idle second); tmux ${n(c.tmuxCpuPercent)} % CPU`);
   }
   if (r.cluster) clusterRows(r.cluster, add);

@@ -8,7 +8,7 @@
 import {execFile} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {createReadStream, rmSync} from 'node:fs';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 
@@ -43,9 +43,10 @@ export class ClientTerminal {
 
   static async open(opts: ClientTerminalOptions): Promise<ClientTerminal> {
     const term = new ClientTerminal(opts);
-    const env = ['env', '-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, `HOME=${process.env.HOME ?? '/tmp'}`, 'LANG=C.UTF-8', 'TERM=xterm-256color'];
+    const env = ['env', '-i', `PATH=${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`, `HOME=${process.env.HOME ?? '/tmp'}`, 'LANG=C.UTF-8', 'TERM=xterm-256color'];
     if (opts.heapMB > 0) env.push(`NODE_OPTIONS=--max-old-space-size=${opts.heapMB}`);
-    const client = [...env, process.execPath, CLIENT_BIN, '--host', '127.0.0.1', '--port', String(opts.port), '--user', opts.user, '--lang', 'en'];
+    // The binary itself, as `chat` on the PATH runs: its first line gives node its flags.
+    const client = [...env, CLIENT_BIN, '--host', '127.0.0.1', '--port', String(opts.port), '--user', opts.user, '--lang', 'en'];
     // remain-on-exit: a client that dies (out of memory) leaves its last words to read.
     await term.tmux('new-session', '-d', '-s', 'chat', '-x', String(opts.columns), '-y', String(opts.rows), client.map(quote).join(' '), ';', 'set-option', '-g', 'remain-on-exit', 'on');
     return term;

@@ -51,6 +51,7 @@ export const client: Scenario = {
     }
     const pid = await term.pid();
     const tmuxPid = Number((await term.tmux('display-message', '-p', '#{pid}')).stdout.trim());
+    session.progress(`chat client pid ${pid}`);
     const sampler = new Sampler(pid);
     const tmuxSampler = new Sampler(tmuxPid);
     await term.countFrames();
@@ -62,6 +63,7 @@ export const client: Scenario = {
     const idleFramesPerSec = term.frames - idleFrames;
 
     session.progress(`sending ${opts.rate} msgs/s into Général for ${opts.duration} s; the client ${opts.background ? 'looks at another salon' : 'looks at Général'}`);
+    const before = sampler.take();
     const framesBefore = term.frames;
     const bytesBefore = term.bytes;
     const report = await runTraffic(session, opts.senders, opts.rate, opts.duration);
@@ -102,6 +104,7 @@ export const client: Scenario = {
         received: sent,
         cpuPercent: during.cpuPercent,
         peakCpuPercent: during.peakCpuPercent,
+        rssBeforeMB: mb(before?.rssKB ?? 0),
         peakRssMB: mb(Math.max(0, ...sampler.samples.map((s) => s.rssKB))),
         rssAfterTrafficMB: mb(afterTraffic?.rssKB ?? 0),
         finalRssMB: mb(final?.rssKB ?? 0),
