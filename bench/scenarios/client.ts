@@ -74,6 +74,11 @@ export const client: Scenario = {
     session.progress(`traffic over; quiet for ${opts.quiet} s`);
     await sleep(opts.quiet * 1000);
     const final = sampler.take();
+    const sent = report.acknowledged;
+    // What a user would see: the newest message on screen, or Général's unread count (the
+    // client draws what the network brings a few times a second: given 5 s to show it).
+    const expected = opts.background ? new RegExp(`Général\\s+${sent > 999 ? '999\\+' : sent}(?!\\d)`) : new RegExp(`\\b${lastText(sent, opts.senders)}`);
+    const shown = sent > 0 && (await term.waitFor(expected, 5000).then(() => true, () => false));
     const alive = !(await term.dead());
     const screen = await term.screen().catch(() => '');
     sampler.stop();
@@ -83,13 +88,6 @@ export const client: Scenario = {
     const during = sampler.usage(report.firstSendAt, trafficEnd);
     const tmux = tmuxSampler.usage(report.firstSendAt, trafficEnd);
     const seconds = (trafficEnd - report.firstSendAt) / 1000;
-    const sent = fields.messages?.acknowledged ?? 0;
-    // What a user would see: the newest message on screen, or Général's unread count.
-    const shown = !alive || sent === 0
-      ? false
-      : opts.background
-        ? new RegExp(`Général\\s+${sent > 999 ? '999\\+' : sent}(?!\\d)`).test(screen)
-        : screen.includes(lastText(sent, opts.senders));
     if (!alive) session.warn(`the chat client died; its last screen:\n${screen.trimEnd().split('\n').slice(-8).join('\n')}`);
     else if (!shown) session.warn(`the chat client's screen does not show ${opts.background ? `an unread count of ${sent} for Général` : `the last message (${lastText(sent, opts.senders)}…)`}:\n${screen}`);
     await term.close();
