@@ -7,8 +7,8 @@
  */
 import {execFile} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
-import {createReadStream, rmSync} from 'node:fs';
-import {dirname, join} from 'node:path';
+import {createReadStream, readFileSync, rmSync} from 'node:fs';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 
@@ -17,6 +17,12 @@ const CLIENT_BIN = fileURLToPath(new URL('../../bin/chat.js', import.meta.url));
 const FRAME_START = '\u001b[?2026h';
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The node flags on the first line of bin/chat.js (#!/usr/bin/env -S node FLAGS). */
+function nodeFlags(): string[] {
+  const first = readFileSync(CLIENT_BIN, 'utf8').split('\n', 1)[0] ?? '';
+  return first.split(/\s+/).filter((word) => word.startsWith('--'));
+}
 
 export interface ClientTerminalOptions {
   port: number;
@@ -43,10 +49,12 @@ export class ClientTerminal {
 
   static async open(opts: ClientTerminalOptions): Promise<ClientTerminal> {
     const term = new ClientTerminal(opts);
-    const env = ['env', '-i', `PATH=${dirname(process.execPath)}:${process.env.PATH ?? '/usr/bin:/bin'}`, `HOME=${process.env.HOME ?? '/tmp'}`, 'LANG=C.UTF-8', 'TERM=xterm-256color'];
-    if (opts.heapMB > 0) env.push(`NODE_OPTIONS=--max-old-space-size=${opts.heapMB}`);
-    // The binary itself, as `chat` on the PATH runs: its first line gives node its flags.
-    const client = [...env, CLIENT_BIN, '--host', '127.0.0.1', '--port', String(opts.port), '--user', opts.user, '--lang', 'en'];
+    const env = ['env', '-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, `HOME=${process.env.HOME ?? '/tmp'}`, 'LANG=C.UTF-8', 'TERM=xterm-256color'];
+    // As `chat` on the PATH runs: node with the flags of the binary's first line (a heap
+    // limit asked for replaces its own: NODE_OPTIONS would lose to the command line).
+    const flags = nodeFlags().filter((f) => !(opts.heapMB > 0 && f.startsWith('--max-old-space-size=')));
+    if (opts.heapMB > 0) flags.push(`--max-old-space-size=${opts.heapMB}`);
+    const client = [...env, process.execPath, ...flags, CLIENT_BIN, '--host', '127.0.0.1', '--port', String(opts.port), '--user', opts.user, '--lang', 'en'];
     // remain-on-exit: a client that dies (out of memory) leaves its last words to read.
     await term.tmux('new-session', '-d', '-s', 'chat', '-x', String(opts.columns), '-y', String(opts.rows), client.map(quote).join(' '), ';', 'set-option', '-g', 'remain-on-exit', 'on');
     return term;

@@ -199,7 +199,9 @@ export function reducer(state: AppState, action: Action): AppState {
       return state.current === null
         ? state
         : withSalon(state, state.current, (s) =>
-            s.hasNewer ? {...s, anchor: null, newBelow: false, entries: Entries.empty, loaded: false, hasOlder: true, hasNewer: false, loadingNewer: false} : {...s, anchor: null, newBelow: false},
+            s.hasNewer
+              ? {...s, anchor: null, newBelow: false, entries: Entries.empty, loaded: false, hasOlder: true, loadingOlder: false, hasNewer: false, loadingNewer: false}
+              : {...s, anchor: null, newBelow: false},
           );
     case 'modal': {
       const modal = action.modal;
@@ -216,8 +218,12 @@ export function reducer(state: AppState, action: Action): AppState {
 
 function applyPage(s: SalonView, action: Extract<Action, {type: 'page'}>): SalonView {
   const lastSeq = action.messages.reduce((max, m) => Math.max(max, m.seq), s.lastSeq);
-  // A catch-up page while the window lacks newer messages would leave a hole: not kept.
+  // A page that no longer joins the window would leave a hole: not kept. A catch-up page
+  // while the window lacks newer messages; an older or newer page asked for before End
+  // emptied the window to fetch the newest page again.
   if (action.mode === 'after' && s.hasNewer) return {...s, lastSeq};
+  if (action.mode === 'older' && !s.loaded) return {...s, lastSeq, loadingOlder: false};
+  if (action.mode === 'newer' && !s.hasNewer) return {...s, lastSeq, loadingNewer: false};
   return trimToWindow({
     ...s,
     entries: mergeMessages(s.entries, action.messages.map(cleanMessage)),

@@ -132,6 +132,11 @@ test('scrolled back in a busy salon: the window stays bounded around what is rea
   t.is(general(state).entries.length, 0);
   t.false(general(state).loaded, 'the newest page is fetched again');
   t.false(general(state).hasNewer);
+  // Pages asked for before End do not join the window fetched again: no hole.
+  const late = reducer(state, {type: 'page', salonId: 1, messages: [message(3_000)], mode: 'newer', hasMore: true});
+  t.is(general(late).entries.length, 0);
+  const older = reducer(state, {type: 'page', salonId: 1, messages: [message(100)], mode: 'older', hasMore: true});
+  t.is(general(older).entries.length, 0);
 });
 
 test('the unread mark is not drawn on a later message when the first unread one was dropped', (t) => {
