@@ -1,7 +1,7 @@
 /** The bench's command line: node:util parseArgs, each scenario's defaults, usage text. */
 import {parseArgs} from 'node:util';
 
-export const SCENARIOS = ['fanout', 'salons', 'throughput', 'idle', 'storm', 'history'] as const;
+export const SCENARIOS = ['fanout', 'salons', 'throughput', 'idle', 'storm', 'history', 'client'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Options {
@@ -31,6 +31,15 @@ export interface Options {
   nodes: number;
   /** With nodes >= 2: SIGKILL the last node in the middle of the traffic. */
   killNode: boolean;
+  /** client: the terminal's size. */
+  columns: number;
+  rows: number;
+  /** client: the busy salon is not the one on screen (unread counting only). */
+  background: boolean;
+  /** client: --max-old-space-size of the chat client, MB (0: Node's default). */
+  clientHeap: number;
+  /** client: seconds held after the traffic before the final RSS. */
+  quiet: number;
 }
 
 type Defaults = Pick<Options, 'clients' | 'senders' | 'rate' | 'duration' | 'messages' | 'pages'>;
@@ -42,6 +51,7 @@ export const DEFAULTS: Record<ScenarioName, Defaults> = {
   idle: {clients: 10_000, senders: 0, rate: 0, duration: 10, messages: 0, pages: 0},
   storm: {clients: 2000, senders: 1, rate: 50, duration: 2, messages: 100, pages: 0},
   history: {clients: 1, senders: 0, rate: 0, duration: 0, messages: 1_000_000, pages: 50},
+  client: {clients: 3, senders: 2, rate: 10, duration: 60, messages: 0, pages: 0},
 };
 
 export const USAGE = `Usage: npm run bench -- --scenario NAME [options]
@@ -59,6 +69,9 @@ Scenarios (defaults):
   idle        10000 idle logged-in clients; server memory and CPU, held 10 s
   storm       2000 clients; the server restarts; all resume and re-sync at once
   history     1,000,000 messages in one salon; newest page, then 50 older pages
+  client      the real chat client in tmux (80x24), signed in as the last account,
+              looking at Général while 2 senders send 10 msgs/s there for 60 s; its
+              CPU, peak and final RSS, frames drawn per second
 
 Options:
   --scenario NAME     one of ${SCENARIOS.join(', ')} (required)
@@ -87,6 +100,13 @@ Options:
                       per-node and Redis CPU (default 1: one server, no bus)
   --kill-node         with --nodes >= 2: SIGKILL the last node in the middle of the
                       traffic; its clients resume on the others and catch up
+  --background        client: the client looks at a quiet salon; Général is busy in the
+                      background (unread counting only)
+  --client-heap MB    client: run the chat client with --max-old-space-size=MB
+  --columns N, --rows N
+                      client: the terminal's size (default 80x24)
+  --quiet S           client: seconds held after the traffic before the final RSS
+                      (default 10)
   --json              print one JSON object instead of the table
   --help              this text
 `;
@@ -98,7 +118,7 @@ export class UsageError extends Error {
 const positive = (name: string, raw: string | undefined, fallback: number, min = 1): number => {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || (name !== 'duration' && name !== 'rate' && !Number.isInteger(value))) {
+  if (!Number.isFinite(value) || value < min || (name !== 'duration' && name !== 'rate' && name !== 'quiet' && !Number.isInteger(value))) {
     throw new UsageError(`--${name} must be a ${name === 'duration' || name === 'rate' ? 'number' : 'whole number'} >= ${min}, not ${JSON.stringify(raw)}`);
   }
   return value;
@@ -127,6 +147,11 @@ export function parseOptions(argv: string[]): Options | 'help' {
         profile: {type: 'string'},
         nodes: {type: 'string'},
         'kill-node': {type: 'boolean', default: false},
+        background: {type: 'boolean', default: false},
+        'client-heap': {type: 'string'},
+        columns: {type: 'string'},
+        rows: {type: 'string'},
+        quiet: {type: 'string'},
         json: {type: 'boolean', default: false},
         help: {type: 'boolean', short: 'h', default: false},
       },
@@ -161,14 +186,22 @@ export function parseOptions(argv: string[]): Options | 'help' {
     profile: values.profile,
     nodes: positive('nodes', values.nodes, 1),
     killNode: values['kill-node'] ?? false,
+    columns: positive('columns', values.columns, 80, 60),
+    rows: positive('rows', values.rows, 24, 10),
+    background: values.background ?? false,
+    clientHeap: positive('client-heap', values['client-heap'], 0, 0),
+    quiet: positive('quiet', values.quiet, 10, 0),
   };
+  const clientOnly = values.background || values['client-heap'] !== undefined || values.columns !== undefined || values.rows !== undefined || values.quiet !== undefined;
+  if (clientOnly && scenario !== 'client') throw new UsageError('--background, --client-heap, --columns, --rows and --quiet apply to the client scenario only');
+  if (scenario === 'client' && options.senders >= options.clients) throw new UsageError('client: --senders must be fewer than --clients (the last account is the terminal\'s)');
   if (options.nodes > 1 && scenario !== 'fanout' && scenario !== 'salons') throw new UsageError('--nodes applies to the fanout and salons scenarios only');
   if (options.nodes > 1 && !db) throw new UsageError('--nodes needs --db mysql://user:pass@host:port/ (several nodes share one MySQL/MariaDB database; SQLite serves one node)');
   if (options.killNode && options.nodes < 2) throw new UsageError('--kill-node needs --nodes 2 or more (and --db mysql://...)');
-  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'throughput' || scenario === 'storm') && options.senders < 1) throw new UsageError('--senders must be >= 1');
+  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'throughput' || scenario === 'storm' || scenario === 'client') && options.senders < 1) throw new UsageError('--senders must be >= 1');
   if (options.watchers > options.clients) throw new UsageError(`--watchers (${options.watchers}) cannot exceed --clients (${options.clients})`);
   if (options.senders > options.clients) throw new UsageError(`--senders (${options.senders}) cannot exceed --clients (${options.clients})`);
-  if ((scenario === 'fanout' || scenario === 'salons') && (options.rate <= 0 || options.duration <= 0)) {
+  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'client') && (options.rate <= 0 || options.duration <= 0)) {
     throw new UsageError('--rate and --duration must be > 0');
   }
   if (scenario === 'throughput' && options.duration <= 0) throw new UsageError('--duration must be > 0');

@@ -63,6 +63,34 @@ export interface Result {
     targetMet: boolean;
   };
   history?: {seeded: number; firstPageMs: Summary; olderPageMs: Summary; problems: string[]};
+  /**
+   * client: the chat binary in tmux. cpuPercent over the traffic (% of one core); peak RSS
+   * over the whole run; rssAfterTrafficMB once the traffic is over, finalRssMB quietS
+   * seconds later; frames: frames the client wrote to the terminal during the traffic;
+   * shown: the screen ends with the last message (current) or Général's unread count.
+   */
+  client?: {
+    mode: 'current' | 'background';
+    columns: number;
+    rows: number;
+    heapMB: number;
+    received: number;
+    cpuPercent: number;
+    peakCpuPercent: number;
+    /** Signed in, the salon drawn, just before the traffic. */
+    rssBeforeMB: number;
+    peakRssMB: number;
+    rssAfterTrafficMB: number;
+    finalRssMB: number;
+    quietS: number;
+    frames: number;
+    framesPerSec: number;
+    idleFramesPerSec: number;
+    kBPerSec: number;
+    tmuxCpuPercent: number;
+    alive: boolean;
+    shown: boolean;
+  };
   /** --nodes: per node, Redis, same/cross-node latency, lost/duplicated by seq, --kill-node (cluster.ts). */
   cluster?: ClusterResult;
   warnings: string[];
@@ -120,6 +148,13 @@ export function table(r: Result): string {
     add('history', `${n(h.seeded)} messages seeded${h.problems.length ? `; PROBLEMS: ${h.problems.join('; ')}` : ''}`);
     add('first page ms', ms(h.firstPageMs));
     add('older page ms', ms(h.olderPageMs));
+  }
+  if (r.client) {
+    const c = r.client;
+    add('chat client', `${c.mode === 'current' ? 'looking at the busy salon' : 'busy salon in the background'}, ${c.columns}x${c.rows}${c.heapMB ? `, --max-old-space-size=${c.heapMB}` : ''}: ${c.alive ? 'alive' : 'DIED'}, ${c.shown ? 'screen up to date' : 'screen NOT up to date'}`);
+    add('client CPU', `${n(c.cpuPercent)} % of one core (peak ${n(c.peakCpuPercent)} %) while receiving ${n(c.received)} messages`);
+    add('client RSS', `${n(c.rssBeforeMB)} MB before the traffic, peak ${n(c.peakRssMB)} MB, ${n(c.rssAfterTrafficMB)} MB when the traffic ended, ${n(c.finalRssMB)} MB ${n(c.quietS)} s later`);
+    add('client frames', `${n(c.framesPerSec)} per second (${n(c.frames)} in all, ${n(c.kBPerSec)} KB/s to the terminal; ${n(c.idleFramesPerSec)} in an idle second); tmux ${n(c.tmuxCpuPercent)} % CPU`);
   }
   if (r.cluster) clusterRows(r.cluster, add);
   add('server', `peak RSS ${n(r.server.peakRssMB)} MB, CPU ${n(r.server.cpuPercent)} % (peak ${n(r.server.peakCpuPercent)} %) of one core`);

@@ -10,6 +10,7 @@ import {measureCluster, startCluster} from './cluster.js';
 import {type Result, machine, table} from './report.js';
 import {countSentMessages, seedAccounts} from './seed.js';
 import {Session} from './session.js';
+import {client} from './scenarios/client.js';
 import {history} from './scenarios/history.js';
 import {idle} from './scenarios/idle.js';
 import type {Scenario, Setup} from './scenarios/scenario.js';
@@ -17,7 +18,7 @@ import {storm} from './scenarios/storm.js';
 import {throughput} from './scenarios/throughput.js';
 import {fanout, salons} from './scenarios/traffic.js';
 
-const SCENARIOS: Record<Options['scenario'], Scenario> = {fanout, salons, throughput, idle, storm, history};
+const SCENARIOS: Record<Options['scenario'], Scenario> = {fanout, salons, throughput, idle, storm, history, client};
 
 /** The soft limit on open files (ulimit -n), from /proc; undefined when unknown. */
 function openFileLimit(): number | undefined {

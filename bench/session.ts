@@ -25,6 +25,8 @@ export class Session {
   /** --nodes: Redis and the nodes (cluster.ts); server is then node 1. */
   cluster: BenchCluster | undefined;
   readonly warnings: string[] = [];
+  /** What a scenario started and must stop however the run ends (the client's tmux). */
+  readonly cleanups: (() => Promise<void>)[] = [];
   /** A tag unique to the run, in every clientMsgId it sends. */
   readonly tag = `b${randomBytes(3).toString('hex')}`;
   private cleaned: Promise<void> | undefined;
@@ -109,6 +111,7 @@ export class Session {
   }
 
   private async clean(): Promise<void> {
+    for (const cleanup of this.cleanups) await cleanup().catch(() => {});
     this.loadSampler?.stop();
     this.databaseSampler?.stop();
     this.machineSampler.stop();

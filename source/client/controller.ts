@@ -33,11 +33,21 @@ export interface ControllerOptions extends SessionOptions {
  */
 export const LARGE_MESSAGE = {lines: 20, chars: 2000} as const;
 
-
+/**
+ * What the network brings is drawn at most once per FRAME_MS: a frame costs the same
+ * whatever changed (Ink lays out and re-encodes the whole screen, ~5-15 ms at 80x24), so a
+ * busy salon (10 to 100 messages a second) costs a few frames a second, not one per
+ * message. A change after a quiet spell, and whatever a key does (drawSoon), is drawn at
+ * once: on the next turn of the event loop, so that the changes of one turn share a frame.
+ */
+export const FRAME_MS = 250;
 
 export class Controller implements CommandHost {
   private state: AppState;
   private readonly listeners = new Set<() => void>();
+  private readonly frameListeners = new Set<() => void>();
+  private frameDue: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private lastFrame = 0;
   readonly session: ChatSession;
   private readonly clock: () => number;
   private readTimer: NodeJS.Timeout | null = null;
@@ -71,9 +81,16 @@ export class Controller implements CommandHost {
 
   getState = (): AppState => this.state;
 
+  /** Called after every change (tests wait on states with it). */
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  };
+
+  /** Called at most once per frame after changes (the screen: App's useSyncExternalStore). */
+  subscribeFrames = (listener: () => void): (() => void) => {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
   };
 
   dispatch(action: Action): void {
@@ -81,7 +98,29 @@ export class Controller implements CommandHost {
     if (next === this.state) return;
     this.state = next;
     for (const listener of this.listeners) listener();
+    this.scheduleFrame();
     this.afterChange();
+  }
+
+  /** A key was handled: draw on the next turn instead of waiting for the frame's end. */
+  drawSoon = (): void => {
+    if (this.frameDue === null || this.frameListeners.size === 0) return;
+    clearTimeout(this.frameDue as NodeJS.Timeout);
+    clearImmediate(this.frameDue as NodeJS.Immediate);
+    this.frameDue = null;
+    this.lastFrame = 0;
+    this.scheduleFrame();
+  };
+
+  private scheduleFrame(): void {
+    if (this.frameDue || this.frameListeners.size === 0) return;
+    const wait = this.lastFrame + FRAME_MS - performance.now();
+    const draw = () => {
+      this.frameDue = null;
+      this.lastFrame = performance.now();
+      for (const listener of this.frameListeners) listener();
+    };
+    this.frameDue = wait <= 0 ? setImmediate(draw) : setTimeout(draw, wait);
   }
 
   start(): void {
@@ -105,7 +144,7 @@ export class Controller implements CommandHost {
     }
     // Whatever happened while we were away: fetch it, salon by salon, from what we knew.
     for (const salon of this.state.salons) {
-      if (salon.state === 'member' && salon.entries.length > 0) void this.catchUp(salon.id, knownSeq(salon));
+      if (salon.state === 'member' && salon.entries.length > 0 && !salon.hasNewer) void this.catchUp(salon.id, knownSeq(salon));
     }
     this.ensureCurrentLoaded();
     if (this.state.showMembers) this.refreshMembers();
@@ -120,7 +159,8 @@ export class Controller implements CommandHost {
     if (event.event === 'message') {
       const salon = this.state.salons.find((s) => s.id === event.salon);
       // A jump in the sequence means something was missed: fetch the gap from the record.
-      if (salon && salon.entries.length > 0 && event.seq > knownSeq(salon) + 1) void this.catchUp(salon.id, knownSeq(salon));
+      // (Not while the window lacks newer messages: they are fetched when scrolled to.)
+      if (salon && salon.entries.length > 0 && !salon.hasNewer && event.seq > knownSeq(salon) + 1) void this.catchUp(salon.id, knownSeq(salon));
     }
     if (event.event === 'membership') this.membershipEvents++;
     // The server revoked the token; the next connection shows the sign-in form.
@@ -217,19 +257,39 @@ export class Controller implements CommandHost {
     );
   }
 
+  /**
+   * Scrolls by lines (positive: back in time). Reaching either end of the window held in
+   * memory fetches the next page that way: older messages, or newer ones the window dropped.
+   */
   scroll(lines: number): void {
     this.dispatch({type: 'scroll', lines, now: this.clock()});
     const salon = currentSalon(this.state);
-    if (!salon || !this.state.user || !salon.hasOlder || salon.loadingOlder || !salon.loaded) return;
+    if (!salon || !this.state.user || !salon.loaded) return;
     const {paneWidth} = layout(this.state);
-    if (!paneView(salon, paneRows(this.state, salon).messages, {width: paneWidth, me: this.state.user, lang: this.state.lang, now: this.clock()}).atTop) return;
-    const oldest = salon.entries.find((e) => e.kind === 'message');
+    const view = paneView(salon, paneRows(this.state, salon).messages, {width: paneWidth, me: this.state.user, lang: this.state.lang, now: this.clock()});
+    if (view.atBottom && salon.hasNewer && !salon.loadingNewer) return this.loadNewer(salon);
+    if (!view.atTop || !salon.hasOlder || salon.loadingOlder) return;
+    const oldest = salon.entries.firstMessage();
     if (!oldest) return;
     this.dispatch({type: 'loadingOlder', salonId: salon.id, loading: true});
-    this.session.request('history', {salon: salon.id, before: oldest.key, limit: limits.historyMaxPage}).then(
+    this.session.request('history', {salon: salon.id, before: oldest.seq, limit: limits.historyMaxPage}).then(
       (page) => this.dispatch({type: 'page', salonId: salon.id, messages: page.messages, mode: 'older', hasMore: page.hasMore}),
       () => this.dispatch({type: 'loadingOlder', salonId: salon.id, loading: false}),
     );
+  }
+
+  private loadNewer(salon: SalonView): void {
+    this.dispatch({type: 'loadingNewer', salonId: salon.id, loading: true});
+    this.session.request('history', {salon: salon.id, after: knownSeq(salon), limit: limits.historyMaxPage}).then(
+      (page) => this.dispatch({type: 'page', salonId: salon.id, messages: page.messages, mode: 'newer', hasMore: page.hasMore}),
+      () => this.dispatch({type: 'loadingNewer', salonId: salon.id, loading: false}),
+    );
+  }
+
+  /** End: back to the newest line; a window scrolled far back is replaced by the newest page. */
+  scrollToBottom(): void {
+    this.dispatch({type: 'scrollBottom'});
+    this.ensureCurrentLoaded();
   }
 
   toggleMembers(): void {
@@ -390,7 +450,5 @@ export class Controller implements CommandHost {
 
 /** The newest seq the client holds for a salon; anything newer is fetched with `after`. */
 export function knownSeq(salon: SalonView): number {
-  let known = 0;
-  for (const e of salon.entries) if (e.kind === 'message') known = Math.max(known, e.key);
-  return known;
+  return salon.entries.lastMessage()?.seq ?? 0;
 }

@@ -165,7 +165,7 @@ export class KeyRouter {
     if (key.pageDown) return this.done(() => this.app.scroll(-(height - 1)));
     if (key.tab && key.shift) return this.done(() => this.moveFocus(-1));
     if (key.tab && state.focus !== 'input') return this.done(() => this.moveFocus(1));
-    if (key.end && (state.focus !== 'input' || state.editor.text === '')) return this.done(() => this.app.dispatch({type: 'scrollBottom'}));
+    if (key.end && (state.focus !== 'input' || state.editor.text === '')) return this.done(() => this.app.scrollToBottom());
     return false;
   }
 
@@ -276,9 +276,9 @@ export function switcherMatches(names: readonly string[], query: string): string
 export function completionNames(state: AppState): string[] {
   const salon = currentSalon(state);
   const names: string[] = [];
-  const entries = salon?.entries ?? [];
-  for (let i = entries.length - 1; i >= 0 && names.length < 50; i--) {
-    const e = entries[i] as Entry;
+  const entries = salon?.entries;
+  for (let i = (entries?.length ?? 0) - 1; i >= 0 && names.length < 50; i--) {
+    const e = entries?.at(i) as Entry;
     if (e.kind === 'message' && e.message.alias && !names.includes(e.message.alias)) names.push(e.message.alias);
   }
   const members = state.membersOf === state.current ? state.members : [];

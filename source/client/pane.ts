@@ -49,7 +49,7 @@ export function paneRows(state: Pick<AppState, 'columns' | 'rows' | 'showMembers
   const room = Math.max(1, Math.floor(paneHeight / 3));
   const pending = outbox.length > room ? outbox.slice(0, room - 1) : outbox;
   const morePending = outbox.length - pending.length;
-  const taken = pending.length + (morePending > 0 ? 1 : 0) + (salon.newBelow ? 1 : 0) + (salon.loadingOlder ? 1 : 0);
+  const taken = pending.length + (morePending > 0 ? 1 : 0) + (salon.newBelow ? 1 : 0) + (salon.loadingOlder ? 1 : 0) + (salon.loadingNewer ? 1 : 0);
   return {messages: Math.max(1, paneHeight - taken), pending, morePending};
 }
 
@@ -70,8 +70,12 @@ const entryTs = (e: Entry) => (e.kind === 'message' ? e.message.ts : e.ts);
  */
 function unreadMarkKey(salon: SalonView, me: PaneContext['me']): number | undefined {
   if (salon.readSeq >= salon.lastSeq) return undefined;
-  for (let i = indexAfter(salon, salon.readSeq); i < salon.entries.length; i++) {
-    const e = salon.entries[i] as Entry;
+  const from = salon.entries.indexAfter(salon.readSeq);
+  // The first unread message was dropped from the window: it is not on screen either.
+  const first = salon.entries.firstMessage();
+  if (from === 0 && salon.hasOlder && first && first.seq > salon.readSeq + 1) return undefined;
+  for (let i = from; i < salon.entries.length; i++) {
+    const e = salon.entries.at(i) as Entry;
     if (e.kind === 'message' && e.message.author !== me.username) return e.key;
   }
   return undefined;
@@ -79,8 +83,8 @@ function unreadMarkKey(salon: SalonView, me: PaneContext['me']): number | undefi
 
 /** The lines one entry takes, with the day separator and unread mark that precede it. */
 function entryLines(salon: SalonView, index: number, ctx: PaneContext, mark: number | undefined): PaneLine[] {
-  const entry = salon.entries[index] as Entry;
-  const previous = salon.entries[index - 1];
+  const entry = salon.entries.at(index) as Entry;
+  const previous = salon.entries.at(index - 1);
   const lines: PaneLine[] = [];
   // The salon's first line is part of the pane like any other, so that scrolling counts it.
   if (index === 0 && salon.loaded && !salon.hasOlder) {
@@ -101,43 +105,23 @@ function entryLines(salon: SalonView, index: number, ctx: PaneContext, mark: num
   return lines;
 }
 
-/** Index of the first entry whose key is above `key`. */
-function indexAfter(salon: SalonView, key: number): number {
-  let lo = 0;
-  let hi = salon.entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((salon.entries[mid] as Entry).key <= key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function indexOfKey(salon: SalonView, key: number): number {
-  // Entries are sorted by key: binary search keeps scrolling cheap in long salons.
-  let lo = 0;
-  let hi = salon.entries.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const k = (salon.entries[mid] as Entry).key;
-    if (k === key) return mid;
-    if (k < key) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return Math.min(Math.max(hi, 0), salon.entries.length - 1);
-}
+// Entries are sorted by key: binary search keeps scrolling cheap in long salons.
+const indexOfKey = (salon: SalonView, key: number): number => salon.entries.indexOfKey(key);
 
 export interface PaneView {
   lines: PaneLine[];
   /** The first loaded entry is on screen: time to fetch older messages. */
   atTop: boolean;
+  /** The newest held entry is on screen: time to fetch newer ones if the window lacks them. */
+  atBottom: boolean;
 }
 
 export function paneView(salon: SalonView, height: number, ctx: PaneContext): PaneView {
-  if (salon.entries.length === 0) return {lines: [], atTop: true};
+  if (salon.entries.length === 0) return {lines: [], atTop: true, atBottom: true};
   const mark = unreadMarkKey(salon, ctx.me);
   let index = salon.anchor ? indexOfKey(salon, salon.anchor.key) : salon.entries.length - 1;
   let skip = salon.anchor?.linesBelow ?? 0;
+  const atBottom = index === salon.entries.length - 1 && skip === 0;
   const collected: PaneLine[][] = [];
   let count = 0;
   for (; index >= 0 && count < height; index--) {
@@ -150,12 +134,12 @@ export function paneView(salon: SalonView, height: number, ctx: PaneContext): Pa
     count += lines.length;
   }
   const lines = collected.reverse().flat();
-  return {lines: lines.slice(Math.max(0, lines.length - height)), atTop: index < 0 && count <= height};
+  return {lines: lines.slice(Math.max(0, lines.length - height)), atTop: index < 0 && count <= height, atBottom};
 }
 
 /** The highest anchor that still fills the pane: the salon's first line at the top. */
 function clampToTop(salon: SalonView, wanted: {index: number; linesBelow: number}, ctx: PaneContext): Anchor | null {
-  const anchor = (index: number, linesBelow: number): Anchor => ({key: (salon.entries[index] as Entry).key, linesBelow});
+  const anchor = (index: number, linesBelow: number): Anchor => ({key: (salon.entries.at(index) as Entry).key, linesBelow});
   if (ctx.height === undefined) return anchor(wanted.index, wanted.linesBelow);
   const mark = unreadMarkKey(salon, ctx.me);
   let total = 0;
@@ -194,5 +178,5 @@ export function scrollAnchor(salon: SalonView, delta: number, ctx: PaneContext):
     below += entryLines(salon, index, ctx, mark).length;
   }
   if (index === salon.entries.length - 1 && below === 0) return null;
-  return {key: (salon.entries[index] as Entry).key, linesBelow: below};
+  return {key: (salon.entries.at(index) as Entry).key, linesBelow: below};
 }

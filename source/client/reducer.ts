@@ -6,8 +6,10 @@ import type {Event, JoinRequestInfo, MemberInfo, MessageInfo, SalonInfo, UserInf
 import {type EditorAction, type EditorState, editorReducer} from './editor.js';
 import {mentions} from './format.js';
 import {cleanEvent, cleanMember, cleanMessage, cleanRequest, cleanSalon, cleanUser} from './sanitize.js';
+import {Entries} from './entries.js';
 import {layout, paneRows, scrollAnchor} from './pane.js';
-import type {AppState, Entry, Focus, Link, Modal, Notice, Outgoing, SalonView} from './state.js';
+import {trimToWindow} from './retention.js';
+import type {AppState, Focus, Link, Modal, Notice, Outgoing, SalonView} from './state.js';
 
 export type Action =
   | {type: 'resize'; columns: number; rows: number}
@@ -24,8 +26,13 @@ export type Action =
   | {type: 'registered'; username: string}
   | {type: 'loggedIn'; user: UserInfo; salons: SalonInfo[]}
   | {type: 'salons'; salons: SalonInfo[]}
-  | {type: 'page'; salonId: number; messages: MessageInfo[]; mode: 'latest' | 'older' | 'after'; hasMore: boolean}
+  /**
+   * latest: the newest page; older: scrolled back; after: catching up after a reconnect or
+   * a gap; newer: scrolling down towards messages the window had dropped.
+   */
+  | {type: 'page'; salonId: number; messages: MessageInfo[]; mode: 'latest' | 'older' | 'after' | 'newer'; hasMore: boolean}
   | {type: 'loadingOlder'; salonId: number; loading: boolean}
+  | {type: 'loadingNewer'; salonId: number; loading: boolean}
   | {type: 'event'; event: Event; now: number}
   /** A conversation the user opened (the server's answer to `dm`). */
   | {type: 'conversation'; conversation: SalonInfo}
@@ -65,32 +72,27 @@ function salonFrom(info: SalonInfo, previous?: SalonView): SalonView {
   return {
     ...info,
     mentions: keep ? previous.mentions : 0,
-    entries: keep ? previous.entries : [],
+    entries: keep ? previous.entries : Entries.empty,
     loaded: keep ? previous.loaded : false,
     hasOlder: keep ? previous.hasOlder : true,
     loadingOlder: false,
+    hasNewer: keep ? previous.hasNewer : false,
+    loadingNewer: false,
     anchor: keep ? previous.anchor : null,
     newBelow: keep ? previous.newBelow : false,
   };
 }
 
-/** Adds messages to a salon's entries, once each, in seq order. */
-export function mergeMessages(entries: readonly Entry[], messages: readonly MessageInfo[]): Entry[] {
-  const last = entries.at(-1);
-  const fresh = messages.filter((m) => !entries.some((e) => e.kind === 'message' && e.key === m.seq));
-  // The common case, a live message newer than all: append without sorting.
-  if (fresh.length === 1 && (!last || (fresh[0] as MessageInfo).seq > last.key)) {
-    const m = fresh[0] as MessageInfo;
-    return [...entries, {kind: 'message', key: m.seq, message: m}];
-  }
-  const added: Entry[] = fresh.map((m) => ({kind: 'message', key: m.seq, message: m}));
-  return [...entries, ...added].sort((a, b) => a.key - b.key);
+/** Adds messages to a salon's entries, once each, in seq order (a live one: O(log n), no copy). */
+export function mergeMessages(entries: Entries, messages: readonly MessageInfo[]): Entries {
+  return entries.merge(messages);
 }
 
+/** A system line after everything held: its key sits between two seqs, so messages sort around it. */
 function addSystem(salon: SalonView, notice: Notice, now: number): SalonView {
-  const last = salon.entries.at(-1)?.key ?? 0;
-  const key = Math.max(last, salon.lastSeq) + 0.001 + (salon.entries.filter((e) => e.key > salon.lastSeq).length * 0.001);
-  return {...salon, entries: [...salon.entries, {kind: 'system', key, notice, ts: now}]};
+  const last = salon.entries.last()?.key ?? 0;
+  const key = Math.max(last, salon.lastSeq) + 0.001;
+  return trimToWindow({...salon, entries: salon.entries.append({kind: 'system', key, notice, ts: now})});
 }
 
 export function reducer(state: AppState, action: Action): AppState {
@@ -151,18 +153,13 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'salons':
       return {...state, salons: action.salons.map(cleanSalon).map((info) => salonFrom(info, state.salons.find((s) => s.id === info.id)))};
     case 'page':
-      return withSalon(state, action.salonId, (s) => ({
-        ...s,
-        entries: mergeMessages(s.entries, action.messages.map(cleanMessage)),
-        lastSeq: Math.max(s.lastSeq, ...action.messages.map((m) => m.seq)),
-        loaded: s.loaded || action.mode === 'latest',
-        hasOlder: action.mode === 'after' ? s.hasOlder : action.hasMore,
-        loadingOlder: action.mode === 'after' ? s.loadingOlder : false,
-      }));
+      return withSalon(state, action.salonId, (s) => applyPage(s, action));
     case 'loadingOlder':
       return withSalon(state, action.salonId, (s) => ({...s, loadingOlder: action.loading}));
     case 'conversation':
       return applyEvent(state, {event: 'conversation', conversation: action.conversation}, 0);
+    case 'loadingNewer':
+      return withSalon(state, action.salonId, (s) => ({...s, loadingNewer: action.loading}));
     case 'event':
       return applyEvent(state, cleanEvent(action.event), action.now);
     case 'outgoing':
@@ -201,12 +198,22 @@ export function reducer(state: AppState, action: Action): AppState {
       const user = state.user;
       return withSalon(state, state.current, (s) => {
         const ctx = {width: paneWidth, height: paneRows(state, s).messages, me: user, lang: state.lang, now: action.now};
-        const anchor = scrollAnchor(s, action.lines, ctx);
+        const found = scrollAnchor(s, action.lines, ctx);
+        // The newest held line is not the newest line while the window lacks newer ones.
+        const last = s.entries.last();
+        const anchor = found === null && s.hasNewer && last ? {key: last.key, linesBelow: 0} : found;
         return {...s, anchor, newBelow: anchor === null ? false : s.newBelow};
       });
     }
     case 'scrollBottom':
-      return state.current === null ? state : withSalon(state, state.current, (s) => ({...s, anchor: null, newBelow: false}));
+      // A window scrolled far back is dropped: the newest page is fetched again (controller).
+      return state.current === null
+        ? state
+        : withSalon(state, state.current, (s) =>
+            s.hasNewer
+              ? {...s, anchor: null, newBelow: false, entries: Entries.empty, loaded: false, hasOlder: true, loadingOlder: false, hasNewer: false, loadingNewer: false}
+              : {...s, anchor: null, newBelow: false},
+          );
     case 'modal': {
       const modal = action.modal;
       return {...state, modal: modal?.kind === 'search' && modal.results ? {...modal, results: modal.results.map(cleanMessage)} : modal};
@@ -220,22 +227,44 @@ export function reducer(state: AppState, action: Action): AppState {
   }
 }
 
+function applyPage(s: SalonView, action: Extract<Action, {type: 'page'}>): SalonView {
+  const lastSeq = action.messages.reduce((max, m) => Math.max(max, m.seq), s.lastSeq);
+  // A page that no longer joins the window would leave a hole: not kept. A catch-up page
+  // while the window lacks newer messages; an older or newer page asked for before End
+  // emptied the window to fetch the newest page again.
+  if (action.mode === 'after' && s.hasNewer) return {...s, lastSeq};
+  if (action.mode === 'older' && !s.loaded) return {...s, lastSeq, loadingOlder: false};
+  if (action.mode === 'newer' && !s.hasNewer) return {...s, lastSeq, loadingNewer: false};
+  return trimToWindow({
+    ...s,
+    entries: mergeMessages(s.entries, action.messages.map(cleanMessage)),
+    lastSeq,
+    loaded: s.loaded || action.mode === 'latest',
+    hasOlder: action.mode === 'older' || action.mode === 'latest' ? action.hasMore : s.hasOlder,
+    loadingOlder: action.mode === 'older' || action.mode === 'latest' ? false : s.loadingOlder,
+    hasNewer: action.mode === 'newer' ? action.hasMore : s.hasNewer,
+    loadingNewer: action.mode === 'newer' ? false : s.loadingNewer,
+  });
+}
+
 function applyMessage(state: AppState, m: MessageInfo, bell: number): AppState {
   const me = state.user;
   const viewing = state.current === m.salon;
   const own = me !== null && m.author === me.username;
   const mentioned = !own && me !== null && mentions(m.text, me.alias, me.username);
   return withSalon({...state, bell: state.bell + (mentioned && !viewing ? bell : 0)}, m.salon, (s) => {
-    if (s.state !== 'member' || s.entries.some((e) => e.kind === 'message' && e.key === m.seq)) return {...s, lastSeq: Math.max(s.lastSeq, m.seq)};
-    return {
+    if (s.state !== 'member' || s.entries.has(m.seq)) return {...s, lastSeq: Math.max(s.lastSeq, m.seq)};
+    return trimToWindow({
       ...s,
       // Kept even before the salon's first page arrives: that page may have been read from
-      // the database before this message was stored, and the merge drops duplicates.
-      entries: mergeMessages(s.entries, [m]),
+      // the database before this message was stored, and the merge drops duplicates. Not
+      // kept while the window lacks newer messages: it would leave a hole; scrolling down
+      // fetches it with them.
+      entries: s.hasNewer ? s.entries : mergeMessages(s.entries, [m]),
       lastSeq: Math.max(s.lastSeq, m.seq),
       mentions: s.mentions + (mentioned && !(viewing && s.anchor === null) ? 1 : 0),
       newBelow: s.newBelow || (viewing && s.anchor !== null),
-    };
+    });
   });
 }
 
@@ -266,7 +295,7 @@ function applyEvent(state: AppState, event: Event, now: number): AppState {
       const joinedNotice: Notice = {key: 'system.joined', params: {name: event.alias, salon: event.salonName}};
       let next = state;
       if (mine) {
-        next = withSalon(next, event.salon, (s) => ({...s, state: event.state, entries: event.state === 'member' ? s.entries : [], loaded: event.state === 'member' && s.loaded}));
+        next = withSalon(next, event.salon, (s) => ({...s, state: event.state, entries: event.state === 'member' ? s.entries : Entries.empty, loaded: event.state === 'member' && s.loaded}));
         if (event.reason === 'accepted' || event.reason === 'joined') next = {...withSalon(next, event.salon, (s) => addSystem(s, joinedNotice, now)), flash: joinedNotice};
         if (event.reason === 'rejected') next = {...next, flash: {key: 'system.rejected', params: {salon: event.salonName}}};
         if (event.reason === 'requested') next = {...next, flash: {key: 'join.requested', params: {salon: event.salonName}}};

@@ -6,6 +6,7 @@ import type {Lang} from '../i18n/index.js';
 import type {ClientKey} from '../i18n/client.js';
 import type {JoinRequestInfo, MemberInfo, MessageInfo, SalonInfo, UserInfo} from '../protocol/frames.js';
 import {type EditorState, emptyEditor} from './editor.js';
+import type {Entries} from './entries.js';
 
 export type Screen = 'connecting' | 'login' | 'register' | 'main';
 /** The link to the server, as the status bar tells it. */
@@ -31,12 +32,18 @@ export interface Anchor {
 /** A salon as the server lists it, plus what the client keeps of it. */
 export interface SalonView extends SalonInfo {
   mentions: number;
-  /** Messages and system lines, sorted by key (a message's key is its seq). */
-  entries: Entry[];
+  /**
+   * Messages and system lines, sorted by key (a message's key is its seq): a window of the
+   * conversation, not all of it (retention.ts).
+   */
+  entries: Entries;
   /** True once the newest page was fetched; until then the pane asks for it. */
   loaded: boolean;
   hasOlder: boolean;
   loadingOlder: boolean;
+  /** Newer messages than the window holds exist (dropped while the user read further up). */
+  hasNewer: boolean;
+  loadingNewer: boolean;
   /** null: pinned to the newest line. */
   anchor: Anchor | null;
   /** A message arrived while the user was scrolled up. */

@@ -59,6 +59,7 @@ export const clientEn = {
   'messages.pendingJoin': 'Your request to join {salon} is waiting for a moderator.',
   'messages.newBelow': '↓ new messages below: End jumps there',
   'messages.loadingOlder': 'Loading older messages…',
+  'messages.loadingNewer': 'Loading newer messages…',
   'messages.start': 'Start of {salon}.',
   'messages.morePending': '… and {count} more waiting to be sent',
   'messages.unread': 'new messages',

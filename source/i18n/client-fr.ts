@@ -61,6 +61,7 @@ export const clientFr: Record<ClientKey, string> = {
   'messages.pendingJoin': "Votre demande d'adhésion au salon {salon} attend un modérateur.",
   'messages.newBelow': '↓ nouveaux messages plus bas : Fin pour y aller',
   'messages.loadingOlder': 'Chargement des messages plus anciens…',
+  'messages.loadingNewer': 'Chargement des messages plus récents…',
   'messages.start': 'Début de {salon}.',
   'messages.morePending': '… et {count} autres en attente d\u2019envoi',
   'messages.unread': 'nouveaux messages',

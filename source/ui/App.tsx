@@ -15,15 +15,22 @@ export interface AppProps {
 }
 
 export function App({controller, color = true, now = Date.now}: AppProps) {
-  const state = useSyncExternalStore(controller.subscribe, controller.getState);
+  // Redrawn once per frame, however many changes a burst brings (controller.ts FRAME_MS).
+  const state = useSyncExternalStore(controller.subscribeFrames, controller.getState);
   const router = useMemo(() => new KeyRouter(controller), [controller]);
   const theme = useMemo(() => ({color, t: screenTranslator(state.lang)}), [color, state.lang]);
   const {stdout} = useStdout();
 
-  useInput((input, key) => router.handle(input, key));
+  useInput((input, key) => {
+    router.handle(input, key);
+    controller.drawSoon();
+  });
 
   useEffect(() => {
-    const resize = () => controller.dispatch({type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 24});
+    const resize = () => {
+      controller.dispatch({type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 24});
+      controller.drawSoon();
+    };
     resize();
     stdout.on('resize', resize);
     return () => {

@@ -66,6 +66,7 @@ export function MessagePane({state, width, height, now}: {readonly state: AppSta
             {`… ${state.user?.alias ?? ''} ${sanitizeLine(o.text).replace(/\s+/g, ' ')}  (${o.error ? t('messages.notSent', {reason: t(o.error.key, o.error.params)}) : t('messages.sending')})`}
           </Text>
         ))}
+        {salon.loadingNewer && <Text dimColor wrap="truncate">{t('messages.loadingNewer')}</Text>}
         {rows.morePending > 0 && <Text dimColor wrap="truncate">{t('messages.morePending', {count: rows.morePending})}</Text>}
         {salon.newBelow && <Text color={c('cyan')} bold wrap="truncate">{t('messages.newBelow')}</Text>}
       </>

@@ -3,7 +3,7 @@
  * checks only (every field there, counts that must agree, nothing lost, the throwaway store
  * gone afterwards). Never a speed assertion: the numbers depend on the machine.
  */
-import {execFile} from 'node:child_process';
+import {execFile, spawnSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import test, {type ExecutionContext} from 'ava';
@@ -159,6 +159,26 @@ test.serial('history: the newest page and older pages hold the seeded messages',
   t.deepEqual(h.problems, []);
   sane(t, h.firstPageMs, 20, 'first page');
   sane(t, h.olderPageMs, 10, 'older pages');
+});
+
+test.serial('client: the real chat client in tmux keeps up with a busy salon, on screen and in the background', async (t) => {
+  if (spawnSync('tmux', ['-V']).status !== 0) {
+    if (process.env.CI === 'true') return void t.fail('tmux is not installed; .ci/run installs it.');
+    t.log('NOTICE: tmux is not installed, skipped');
+    return void t.pass();
+  }
+  for (const mode of [[], ['--background']]) {
+    const r = await bench(t, ['--scenario', 'client', '--rate', '20', '--duration', '1', '--quiet', '0', ...mode]);
+    nothingLost(t, r, 3); // two senders and the client's account, all in Général
+    const c = r.client;
+    if (!c) return void t.fail('client fields missing');
+    t.is(c.mode, mode.length ? 'background' : 'current');
+    t.true(c.alive, 'the client is still running');
+    t.true(c.shown, mode.length ? 'Général shows every message as unread' : 'the last message is on screen');
+    t.is(c.received, 20);
+    t.true(c.peakRssMB > 0 && c.finalRssMB > 0 && c.cpuPercent >= 0);
+    t.true(c.frames > 0, 'frames were counted');
+  }
 });
 
 /** A connection to the MySQL server the bench runs on; without one, a notice (a failure under CI). */
