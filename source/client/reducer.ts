@@ -251,7 +251,9 @@ function applyMessage(state: AppState, m: MessageInfo, bell: number): AppState {
   const me = state.user;
   const viewing = state.current === m.salon;
   const own = me !== null && m.author === me.username;
-  const mentioned = !own && me !== null && mentions(m.text, me.alias, me.username);
+  // In a direct message or group, every message is addressed to the user.
+  const kind = state.salons.find((s) => s.id === m.salon)?.kind;
+  const mentioned = !own && me !== null && (kind === 'dm' || kind === 'group' || mentions(m.text, me.alias, me.username));
   return withSalon({...state, bell: state.bell + (mentioned && !viewing ? bell : 0)}, m.salon, (s) => {
     if (s.state !== 'member' || s.entries.has(m.seq)) return {...s, lastSeq: Math.max(s.lastSeq, m.seq)};
     return trimToWindow({

@@ -70,6 +70,20 @@ test('a message to a salon the user is not a member of is not shown; unread coun
   t.is(salon(state, 2).readSeq, 1, 'a read marker never goes back');
 });
 
+test('every message of someone else in a direct message counts as a mention and rings the bell, unless it is on screen', (t) => {
+  const dm: SalonInfo = {id: 9, name: 'Bob', kind: 'dm', moderated: false, state: 'member', lastSeq: 0, readSeq: 0};
+  let state = run(signedIn(), event({event: 'conversation', conversation: dm}));
+  state = run(state, messageEvent(message(9, 1, 'on se voit à 14 h ?')));
+  t.is(salon(state, 9).mentions, 1);
+  t.is(state.bell, 1);
+  state = run(state, messageEvent(message(9, 2, 'ok', 'alice')));
+  t.is(salon(state, 9).mentions, 1, 'own message');
+  t.is(state.bell, 1);
+  state = {...state, current: 9};
+  state = run(state, messageEvent(message(9, 3, 'parfait')));
+  t.is(state.bell, 1, 'on screen: no bell');
+});
+
 test('a mention in another salon counts and rings the bell; in the salon on screen it does neither; own messages never', (t) => {
   let state = run(signedIn(), messageEvent(message(2, 1, 'Alice, un café ?')));
   t.is(salon(state, 2).mentions, 1);
