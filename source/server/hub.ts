@@ -168,9 +168,12 @@ export class Hub {
     return salon?.kind === 'salon' ? salon : undefined;
   }
 
-  /** An account by username, or by alias (case and accents ignored), as people type them. */
-  person(name: string): UserState | undefined {
-    return this.model.user(name) ?? this.model.userByAlias(name);
+  /**
+   * An account by username, or by alias (case and accents ignored), as people type them;
+   * like findUser, an account created on another node while the bus was cut is looked for.
+   */
+  async findPerson(name: string): Promise<UserState | undefined> {
+    return this.model.user(name) ?? this.model.userByAlias(name) ?? (await this.findUser(name));
   }
 
   /** In a direct message, the other participant blocked the sender. */

@@ -11,7 +11,7 @@ export async function dm(ctx: UserContext, req: RequestParams<'dm'>) {
   const {hub, store, clock} = ctx.services;
   const everyone = new Map<number, UserState>([[ctx.user.id, ctx.user]]);
   for (const name of req.with) {
-    const other = hub.person(name);
+    const other = await hub.findPerson(name);
     // An unknown name and someone who blocked the caller get the same answer: a block is
     // not told apart from an account that cannot be messaged.
     if (!other || other.blocked.has(ctx.user.id)) throw new ChatError('CANNOT_MESSAGE', `You cannot message ${JSON.stringify(name)}.`);
@@ -41,7 +41,7 @@ export function unblock(ctx: UserContext, req: RequestParams<'unblock'>) {
 
 async function setBlock(ctx: UserContext, name: string, blocked: boolean) {
   const {hub, store, clock} = ctx.services;
-  const other = hub.person(name);
+  const other = await hub.findPerson(name);
   if (!other) throw new ChatError('UNKNOWN_USER', `No user named ${JSON.stringify(name)}.`, {username: name});
   if (other === ctx.user) throw new ChatError('BAD_REQUEST', 'You cannot block yourself.');
   await store.setBlock(ctx.user.id, other.id, blocked, clock());

@@ -1,0 +1,38 @@
+/**
+ * Conversations across nodes: a direct message opened on one node appears live on another,
+ * two nodes opening the same pair at once make one conversation, and a salon created on one
+ * node is listed live on the others.
+ */
+import test from 'ava';
+import {type ChatNode, clusterRequirements, startCluster} from '../helpers/cluster.js';
+
+test('a direct message opened on one node reaches its participant on another, once, and salons made at run time appear everywhere', async (t) => {
+  if (!(await clusterRequirements(t))) return;
+  const cluster = await startCluster(t, {nodes: 2});
+  const [n1, n2] = cluster.nodes as [ChatNode, ChatNode];
+  const ann = await n1.user('ann');
+  const ben = await n2.user('ben');
+  const cid = await n2.user('cid');
+
+  // Opened from both nodes at the same moment: one conversation.
+  const [fromAnn, fromBen] = await Promise.all([ann.request('dm', {with: ['ben']}), ben.request('dm', {with: ['ann']})]);
+  t.is(fromAnn.salon.id, fromBen.salon.id);
+  const id = fromAnn.salon.id;
+  await ann.request('send', {salon: id, text: 'de n1 vers n2'});
+  await ben.waitFor('message', (e) => e.salon === id && e.text === 'de n1 vers n2', 10_000);
+  await ben.request('send', {salon: id, text: 'et retour'});
+  await ann.waitFor('message', (e) => e.salon === id && e.text === 'et retour', 10_000);
+  t.false(cid.events.some((e) => (e.event === 'message' && e.salon === id) || e.event === 'conversation'), 'cid, on the same node as ben, hears nothing of it');
+
+  // A group opened on n2 appears live for ann on n1.
+  const group = await cid.request('dm', {with: ['ann', 'ben']});
+  const seen = await ann.waitFor('conversation', (e) => e.conversation.id === group.salon.id, 10_000);
+  t.like(seen.conversation, {kind: 'group', name: 'Ben, Cid'});
+
+  // A salon created through n1's console is listed live to users of n2.
+  n1.type('CREATE:Projets');
+  const created = await cid.waitFor('salon', (e) => e.salon.name === 'Projets', 10_000);
+  t.like(created.salon, {kind: 'salon', state: 'none'});
+  await cid.request('join', {salon: 'Projets'});
+  t.true((await cid.request('salons', {})).salons.some((s) => s.name === 'Projets' && s.state === 'member'));
+});
