@@ -49,6 +49,7 @@ export class Hub {
     this.remote = new RemotePresence(this.model, (user, online) => this.presence(user, online));
     this.reconciler = new Reconciler(store, {
       users: this.model.users,
+      salons: this.model.salons,
       keyOf: userKey,
       user: (username) => this.model.user(username),
       addUser: (record) => this.model.addUser(record),
@@ -104,9 +105,16 @@ export class Hub {
    * over the salons), so the cluster runs it often, and every second while the bus is down.
    */
   async catchUp(): Promise<void> {
+    let unknown = false;
     for (const record of await this.store.listSalons()) {
-      this.delivery.catchUp(this.model.addSalon(record), record.seq);
+      const salon = this.model.salons.get(record.id);
+      if (salon) this.delivery.catchUp(salon, record.seq);
+      else unknown = true;
     }
+    // A conversation made on another node while the bus was cut: reconciling brings it with
+    // its participants and tells them, as the lost event would have. Not awaited: reconciling
+    // ends with a catch-up of its own.
+    if (unknown) void this.resync();
   }
 
   /** See Reconciler.resync. */

@@ -5,13 +5,14 @@
  * see it live, as if nothing had been lost.
  */
 import {limits} from '../protocol/limits.js';
-import type {JoinRequestRecord, MembershipRecord, Store, UserRecord} from '../store/types.js';
+import type {BlockRecord, JoinRequestRecord, MembershipRecord, SalonRecord, Store, UserRecord} from '../store/types.js';
 import type {HubEvent} from './bus.js';
-import type {UserState} from './model.js';
+import type {SalonState, UserState} from './model.js';
 
 /** What of the hub reconciling reads and changes. */
 export interface HubView {
   readonly users: ReadonlyMap<string, UserState>;
+  readonly salons: ReadonlyMap<number, Pick<SalonState, 'archived'>>;
   keyOf(username: string): string;
   user(username: string): UserState | undefined;
   addUser(record: Omit<UserRecord, 'passwordHash'>): UserState;
@@ -21,7 +22,8 @@ export interface HubView {
 }
 
 /**
- * Re-reads accounts, memberships, read markers and join requests, and applies every
+ * Re-reads conversations, accounts, memberships, read markers, join requests and blocks,
+ * and applies every
  * difference as the event that would have brought it, so connected users see it live.
  * Run when the bus comes back after a cut, and when a login names an account this node
  * has not heard of. Calls within a second of the last one share its work.
@@ -31,7 +33,7 @@ export class Reconciler {
   private last = 0;
 
   constructor(
-    private readonly store: Pick<Store, 'listUsers' | 'listMemberships' | 'listJoinRequests'>,
+    private readonly store: Pick<Store, 'listSalons' | 'listUsers' | 'listMemberships' | 'listJoinRequests' | 'listBlocks'>,
     private readonly hub: HubView,
   ) {}
 
@@ -49,16 +51,24 @@ export class Reconciler {
     // Only what was here before the read can be judged gone by it: a change that arrives
     // on the bus while the database is read is newer than the read.
     const before = knownBefore(this.hub.users);
-    const [users, memberships, requests] = await Promise.all([this.store.listUsers(), this.store.listMemberships(), this.store.listJoinRequests()]);
-    applyDifferences(this.hub, before, {users, memberships, requests});
+    const [salons, users, memberships, requests, blocks] = await Promise.all([
+      this.store.listSalons(),
+      this.store.listUsers(),
+      this.store.listMemberships(),
+      this.store.listJoinRequests(),
+      this.store.listBlocks(),
+    ]);
+    applyDifferences(this.hub, before, {salons, users, memberships, requests, blocks});
     await this.hub.catchUp();
   }
 }
 
 export interface DatabaseRows {
+  salons: readonly SalonRecord[];
   users: readonly UserRecord[];
   memberships: readonly MembershipRecord[];
   requests: readonly JoinRequestRecord[];
+  blocks: readonly BlockRecord[];
 }
 
 /**
@@ -71,14 +81,26 @@ export function knownBefore(users: ReadonlyMap<string, UserState>): Set<string> 
     before.add(key);
     for (const salonId of user.salons.keys()) before.add(`${key} member ${salonId}`);
     for (const salonId of user.pending.keys()) before.add(`${key} pending ${salonId}`);
+    for (const id of user.blocked) before.add(`${key} block ${id}`);
   }
   return before;
 }
 
-export function applyDifferences(hub: HubView, before: ReadonlySet<string>, {users, memberships, requests}: DatabaseRows): void {
+export function applyDifferences(hub: HubView, before: ReadonlySet<string>, {salons, users, memberships, requests, blocks}: DatabaseRows): void {
   const known = new Set(users.map((u) => hub.keyOf(u.username)));
   for (const [key, user] of [...hub.users]) if (before.has(key) && !known.has(key)) hub.apply({kind: 'ban', username: user.username});
   for (const {passwordHash: _, ...record} of users) if (!hub.user(record.username)) hub.addUser(record);
+
+  // Conversations first, so that their memberships below find them. A direct message or
+  // group comes with its participants, who hear of it as they would have live.
+  const participants = new Map<number, string[]>();
+  for (const m of memberships) participants.set(m.salonId, [...(participants.get(m.salonId) ?? []), m.username]);
+  for (const record of salons) {
+    const salon = hub.salons.get(record.id);
+    if (record.kind !== 'salon') {
+      if (!salon) hub.apply({kind: 'conversation', record, usernames: participants.get(record.id) ?? []});
+    } else if (!salon || salon.archived !== record.archived) hub.apply({kind: 'salon', record});
+  }
 
   const now = Date.now();
   for (const record of users) {
@@ -120,5 +142,17 @@ export function applyDifferences(hub: HubView, before: ReadonlySet<string>, {use
         hub.apply({kind: 'membership', username: user.username, salonId, state: 'none', reason: 'left'});
       }
     }
+  }
+
+  const byId = new Map([...hub.users.values()].map((u) => [u.id, u]));
+  const blocked = new Map<UserState, Set<number>>();
+  for (const b of blocks) {
+    const blocker = byId.get(b.blockerId);
+    if (blocker) blocked.set(blocker, (blocked.get(blocker) ?? new Set()).add(b.blockedId));
+  }
+  for (const [key, user] of hub.users) {
+    const now = blocked.get(user) ?? new Set<number>();
+    for (const id of now) if (!user.blocked.has(id)) hub.apply({kind: 'block', username: user.username, blockedId: id, blocked: true});
+    for (const id of [...user.blocked]) if (!now.has(id) && before.has(`${key} block ${id}`)) hub.apply({kind: 'block', username: user.username, blockedId: id, blocked: false});
   }
 }

@@ -36,3 +36,41 @@ test('a direct message opened on one node reaches its participant on another, on
   await cid.request('join', {salon: 'Projets'});
   t.true((await cid.request('salons', {})).salons.some((s) => s.name === 'Projets' && s.state === 'member'));
 });
+
+test('a salon, a direct message and a block made while Redis is down reach the other node once it is back', async (t) => {
+  if (!(await clusterRequirements(t))) return;
+  const cluster = await startCluster(t, {nodes: 2});
+  const [n1, n2] = cluster.nodes as [ChatNode, ChatNode];
+  const ann = await n1.user('ann');
+  const ben = await n2.user('ben');
+  const cid = await n2.user('cid');
+
+  await cluster.redis.stop();
+  n1.type('CREATE:Pendant');
+  await ann.waitFor('salon', (e) => e.salon.name === 'Pendant', 10_000);
+  const dm = await ann.request('dm', {with: ['ben']});
+  await ann.request('send', {salon: dm.salon.id, text: 'écrit sans bus'});
+  await ann.request('block', {username: 'cid'});
+  t.false(
+    cid.events.some((e) => e.event === 'salon') || ben.events.some((e) => e.event === 'conversation'),
+    'nothing crosses while the bus is down',
+  );
+
+  await cluster.redis.startAgain();
+  const salon = await cid.waitFor('salon', (e) => e.salon.name === 'Pendant', 20_000);
+  t.like(salon.salon, {kind: 'salon', state: 'none'});
+  const seen = await ben.waitFor('conversation', (e) => e.conversation.id === dm.salon.id, 20_000);
+  t.like(seen.conversation, {kind: 'dm', name: 'Ann'});
+  const page = await ben.request('history', {salon: dm.salon.id, limit: 10});
+  t.deepEqual(
+    page.messages.map((m) => m.text),
+    ['écrit sans bus'],
+  );
+  // The block made on n1 holds on n2: cid cannot open a conversation with ann from there.
+  const refused = await cid.request('dm', {with: ['ann']}).then(
+    () => undefined,
+    (error: {code?: string}) => error.code,
+  );
+  t.is(refused, 'CANNOT_MESSAGE');
+  t.is(cid.events.filter((e) => e.event === 'salon' && e.salon.name === 'Pendant').length, 1, 'told once');
+});
