@@ -37,6 +37,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     idleTimeout: {type: 'number', default: Number(env.CHAT_IDLE_TIMEOUT) || defaultPolicy.idleTimeoutMs / 1000},
     loginsPerAddress: {type: 'number', default: Number(env.CHAT_LOGINS_PER_ADDRESS) || defaultPolicy.loginsPerAddressPerMinute},
     registrationsPerAddress: {type: 'number', default: Number(env.CHAT_REGISTRATIONS_PER_ADDRESS) || defaultPolicy.registrationsPerAddress},
+    editWindow: {type: 'number', default: Number(env.CHAT_EDIT_WINDOW) || 0},
+    authorDelete: {type: 'boolean', default: !['0', 'false', 'no'].includes((env.CHAT_AUTHOR_DELETE ?? '').toLowerCase())},
     bus: {type: 'string', default: env.CHAT_BUS_URL || ''},
     nodeId: {type: 'string', default: env.CHAT_NODE_ID || ''},
   } as const;
@@ -68,6 +70,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     idleTimeoutMs: flags.idleTimeout * 1000,
     loginsPerAddressPerMinute: flags.loginsPerAddress,
     registrationsPerAddress: flags.registrationsPerAddress,
+    // Minutes; 0 (the default) means no limit.
+    editWindowMs: flags.editWindow > 0 ? flags.editWindow * 60_000 : null,
+    authorsMayDelete: flags.authorDelete,
   };
 
   if (flags.bus && !flags.db) {

@@ -237,7 +237,7 @@ function applyPage(s: SalonView, action: Extract<Action, {type: 'page'}>): Salon
   if (action.mode === 'newer' && !s.hasNewer) return {...s, lastSeq, loadingNewer: false};
   return trimToWindow({
     ...s,
-    entries: mergeMessages(s.entries, action.messages.map(cleanMessage)),
+    entries: mergeMessages(s.entries, action.messages.filter((m) => m.kind === undefined).map(cleanMessage)),
     lastSeq,
     loaded: s.loaded || action.mode === 'latest',
     hasOlder: action.mode === 'older' || action.mode === 'latest' ? action.hasMore : s.hasOlder,
@@ -248,6 +248,9 @@ function applyPage(s: SalonView, action: Extract<Action, {type: 'page'}>): Salon
 }
 
 function applyMessage(state: AppState, m: MessageInfo, bell: number): AppState {
+  // A change to a message (edit, deletion, reaction) takes a seq of the stream but is not a
+  // line of the conversation.
+  if (m.kind !== undefined) return withSalon(state, m.salon, (s) => ({...s, lastSeq: Math.max(s.lastSeq, m.seq)}));
   const me = state.user;
   const viewing = state.current === m.salon;
   const own = me !== null && m.author === me.username;
@@ -333,5 +336,7 @@ function applyEvent(state: AppState, event: Event, now: number): AppState {
       return reducer(state, {type: 'ended', notice: {key: 'ended.banned'}});
     case 'shutdown':
       return {...state, flash: {key: 'ended.shutdown'}};
+    case 'typing':
+      return state;
   }
 }

@@ -56,6 +56,19 @@ const messageText = z
   .refine(wellFormed, WELL_FORMED);
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
+const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+const EMOJI = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}|[#*0-9]\uFE0F?\u20E3)/u;
+export const SHORTCODE = /^:[a-z0-9_+-]{1,30}:$/u;
+/** One emoji (a single grapheme cluster that starts as an emoji does) or a :shortcode:. */
+export const isReaction = (s: string): boolean => {
+  if (SHORTCODE.test(s)) return true;
+  if (s.length > limits.reactionMaxChars || !wellFormed(s) || CONTROL_OR_NEWLINE.test(s)) return false;
+  const clusters = [...graphemes.segment(s)];
+  return clusters.length === 1 && EMOJI.test(s);
+};
+const reaction = z.string().min(1).max(limits.reactionMaxChars).refine(isReaction, 'one emoji or a :shortcode:');
+const clientMsgId = plainLine(limits.clientMsgIdMax).optional();
+
 const empty = z.object({});
 
 export const requestSchemas = {
@@ -75,7 +88,14 @@ export const requestSchemas = {
       limit: z.number().int().min(1).max(limits.historyMaxPage).optional(),
     })
     .refine((r) => r.before === undefined || r.after === undefined, 'give before or after, not both'),
-  send: z.object({salon: salonRef, text: messageText, clientMsgId: plainLine(limits.clientMsgIdMax).optional()}),
+  send: z.object({salon: salonRef, text: messageText, clientMsgId, replyTo: seq.optional()}),
+  edit: z.object({salon: salonRef, seq, text: messageText, clientMsgId}),
+  delete: z.object({salon: salonRef, seq, clientMsgId}),
+  /** `on`: true (the default) adds the reaction, false takes it back. */
+  react: z.object({salon: salonRef, seq, emoji: reaction, on: z.boolean().optional(), clientMsgId}),
+  reactions: z.object({salon: salonRef, seq}),
+  /** `active`: false when the input was cleared or the message sent. */
+  typing: z.object({salon: salonRef, active: z.boolean().optional()}),
   search: z.object({
     salon: salonRef,
     text: plainLine(limits.searchMaxChars),
@@ -168,6 +188,44 @@ export interface MessageInfo {
   /** Milliseconds since the epoch, UTC. */
   ts: number;
   clientMsgId?: string;
+  /**
+   * Messages in the conversation up to this one (a change: up to it). Unread counts count
+   * messages, so they are differences of n, not of seq. Always sent by this server.
+   */
+  n?: number;
+  /** Absent for a message; a change to the message at `target` otherwise (see PROTOCOL.md). */
+  kind?: ChangeKind;
+  target?: number;
+  /** The seq of the message this one answers. */
+  replyTo?: number;
+  /** In pages and answers: the start of the message answered, as it stands. */
+  reply?: ReplyPreview;
+  /** When the text was last edited. */
+  editedAt?: number;
+  /** A deleted message: no text, when and by whom (the author, or a moderator). */
+  deletedAt?: number;
+  deletedBy?: string;
+  /** The seq of the latest change applied to this message: an older change is not applied again. */
+  changedSeq?: number;
+  /** In pages: the reactions as they stand, most given first. */
+  reactions?: ReactionCount[];
+}
+
+export type ChangeKind = 'edit' | 'delete' | 'react' | 'unreact';
+
+export interface ReplyPreview {
+  seq: number;
+  alias: string | null;
+  /** At most limits.replyPreviewChars characters; empty when deleted. */
+  text: string;
+  deleted?: true;
+}
+
+export interface ReactionCount {
+  emoji: string;
+  count: number;
+  /** The caller is among them. */
+  mine?: true;
 }
 
 export interface MemberInfo {
@@ -193,6 +251,8 @@ export type Event =
   | {event: 'join_request_closed'; username: string; salon: number; outcome: 'accepted' | 'rejected' | 'withdrawn'}
   | {event: 'presence'; username: string; alias: string; online: boolean}
   | {event: 'read'; salon: number; seq: number}
+  /** Someone else is typing in a conversation (never stored; forget it after limits.typingExpiryMs). */
+  | {event: 'typing'; salon: number; username: string; alias: string; active: boolean}
   | {event: 'kicked'; minutes: number; until: number}
   | {event: 'banned'}
   /** A direct message or group the user takes part in, new to this connection (opened by anyone). */
@@ -228,6 +288,12 @@ export interface ResponseMap {
   join: {salon: SalonInfo};
   history: MessagePage;
   send: {message: MessageInfo};
+  /** The change as stored (a row of the stream), or null when it changed nothing. */
+  edit: {change: MessageInfo | null};
+  delete: {change: MessageInfo | null};
+  react: {change: MessageInfo | null};
+  reactions: {salon: number; seq: number; reactions: {emoji: string; username: string; alias: string}[]};
+  typing: Record<string, never>;
   search: MessagePage;
   members: {salon: number; members: MemberInfo[]};
   read: {salon: number; seq: number};

@@ -27,6 +27,16 @@ export const limits = {
   salonNameMax: 64,
   /** Most participants of a group conversation, the one who opens it included. */
   groupMaxParticipants: 8,
+  /** Characters of the answered message a reply shows above itself. */
+  replyPreviewChars: 80,
+  /** Longest reaction: one emoji (a grapheme cluster) or a :shortcode:, in UTF-16 units. */
+  reactionMaxChars: 32,
+  /** Distinct reactions one message may carry (the server's default; it may allow fewer). */
+  maxReactionsPerMessage: 20,
+  /** A client sends at most one typing notice per conversation in this time... */
+  typingIntervalMs: 3000,
+  /** ...and forgets one it received after this time. */
+  typingExpiryMs: 6000,
   /** Minutes a KICK refuses reconnection for. */
   kickMinutes: 5,
 } as const;

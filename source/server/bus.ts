@@ -24,7 +24,9 @@ export type HubEvent =
   | {kind: 'conversation'; record: SalonRecord; usernames: string[]}
   | {kind: 'block'; username: string; blockedId: number; blocked: boolean}
   /** A salon created, or its archived flag changed. */
-  | {kind: 'salon'; record: SalonRecord};
+  | {kind: 'salon'; record: SalonRecord}
+  /** Someone typing, or no longer: relayed to the conversation's members, never stored. */
+  | {kind: 'typing'; username: string; alias: string; salonId: number; active: boolean};
 
 /**
  * What nodes tell each other about themselves, never applied to the hub as a change:

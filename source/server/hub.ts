@@ -310,6 +310,13 @@ export class Hub {
         else this.notify({kind: 'salon_created', salonName: salon.name, moderated: salon.moderated});
         return;
       }
+      case 'typing': {
+        const salon = this.model.salons.get(event.salonId);
+        if (!salon) return;
+        const frame = encodeFrame({event: 'typing', salon: salon.id, username: event.username, alias: event.alias, active: event.active});
+        for (const member of salon.members) if (member.username !== event.username) for (const peer of member.peers) peer.write(frame);
+        return;
+      }
       case 'block': {
         const user = this.user(event.username);
         if (event.blocked) user?.blocked.add(event.blockedId);

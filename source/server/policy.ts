@@ -34,6 +34,14 @@ export interface Policy {
   registrationWindowMs: number;
   /** Requests a connection may have waiting before its socket stops being read. */
   maxQueuedRequests: number;
+  /** How long after sending an author may edit or delete a message; null: always. */
+  editWindowMs: number | null;
+  /** Whether authors may delete their own messages (moderators may in salons either way). */
+  authorsMayDelete: boolean;
+  /** Distinct reactions one message may carry. */
+  maxReactionsPerMessage: number;
+  /** Typing notices relayed per user and conversation: at most one per this time. */
+  typingIntervalMs: number;
 }
 
 export const defaultPolicy: Policy = {
@@ -53,4 +61,8 @@ export const defaultPolicy: Policy = {
   registrationsPerAddress: 10,
   registrationWindowMs: 60 * 60_000,
   maxQueuedRequests: 500,
+  editWindowMs: null,
+  authorsMayDelete: true,
+  maxReactionsPerMessage: 20,
+  typingIntervalMs: 3_000,
 };

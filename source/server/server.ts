@@ -20,7 +20,7 @@ import {Moderation} from './moderation.js';
 import type {Notify} from './notices.js';
 import {type Policy, defaultPolicy} from './policy.js';
 import {StatusWriter} from './status.js';
-import {Writer} from './writer.js';
+import {Writer, changeRules} from './writer.js';
 
 export interface ServerOptions {
   store: Store;
@@ -79,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     presence: (user, online) => statuses.set(user.id, online ? 'connected' : 'disconnected'),
   });
   if (bus.shared) cluster = new Cluster(bus, hub, notify, {...defaultClusterTiming, ...options.cluster});
+  const policy: Policy = {...defaultPolicy, ...options.policy};
   const writer = new Writer(store, {
     maxBatch: options.writer?.maxBatch ?? 1000,
     maxQueue: options.writer?.maxQueue ?? 20_000,
@@ -92,9 +93,9 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     deliver: (messages) => hub.delivered(messages),
     onFailure: (error) => notify({kind: 'store_unavailable', detail: error instanceof Error ? error.message : String(error)}),
     onRecovery: () => notify({kind: 'store_recovered'}),
+    changeRules: changeRules(policy),
   });
   const moderation = new Moderation(store, hub, clock);
-  const policy: Policy = {...defaultPolicy, ...options.policy};
   const services: Services = {
     store,
     hub,

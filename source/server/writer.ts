@@ -5,14 +5,20 @@
  * into a clear OVERLOADED answer instead of unbounded memory.
  */
 import {ChatError} from '../protocol/errors.js';
-import type {NewMessage, Store, StoredMessage} from '../store/types.js';
+import type {ChangeOutcome, ChangeRules, NewChange, NewMessage, Store, StoredMessage} from '../store/types.js';
 import {StoreUnavailableError} from '../store/types.js';
+import {type Policy, defaultPolicy} from './policy.js';
 
-interface Pending {
-  message: NewMessage;
-  resolve(stored: StoredMessage): void;
-  reject(error: ChatError): void;
-}
+export const changeRules = (policy: Policy): ChangeRules => ({
+  editWindowMs: policy.editWindowMs,
+  authorsMayDelete: policy.authorsMayDelete,
+  maxReactions: policy.maxReactionsPerMessage,
+});
+
+/** A send, or a change to a stored message: both take a seq, so both queue here, in order. */
+type Pending =
+  | {message: NewMessage; change?: undefined; resolve(stored: StoredMessage): void; reject(error: ChatError): void}
+  | {change: NewChange; message?: undefined; resolve(outcome: ChangeOutcome): void; reject(error: ChatError): void};
 
 export interface WriterOptions {
   /** Most messages per transaction. */
@@ -35,6 +41,8 @@ export interface WriterOptions {
    * with the same clientMsgId return it, and delivery fills it in.
    */
   commitTimeoutMs: number;
+  /** What changes to messages are allowed (edit window, deletions, reactions); the default policy's when absent. */
+  changeRules?: ChangeRules;
 }
 
 class CommitTimeout extends StoreUnavailableError {}
@@ -48,7 +56,10 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-type Outcome = {ok: true; stored: StoredMessage[]} | {ok: false; error: unknown};
+/** `stored`: what goes to delivery; `answers`: what each pending entry of the batch is resolved with. */
+type Outcome = {ok: true; stored: StoredMessage[]; answers: (StoredMessage | ChangeOutcome)[]} | {ok: false; error: unknown};
+
+const withoutReplayed = ({replayed: _, ...message}: StoredMessage): StoredMessage => message;
 
 export class Writer {
   private queue: Pending[] = [];
@@ -61,7 +72,7 @@ export class Writer {
   private readonly started: {batch: Pending[]; result?: Outcome}[] = [];
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly store: Store, private readonly options: WriterOptions) {}
+  constructor(private readonly database: Store, private readonly options: WriterOptions) {}
 
   get queued(): number {
     return this.queue.length;
@@ -72,6 +83,15 @@ export class Writer {
     if (this.queue.length >= this.options.maxQueue) return Promise.reject(new ChatError('OVERLOADED'));
     return new Promise((resolve, reject) => {
       this.queue.push({message, resolve, reject});
+      this.schedule();
+    });
+  }
+
+  /** Resolves with the change's outcome once committed (stored, unchanged or refused). */
+  submitChange(change: NewChange): Promise<ChangeOutcome> {
+    if (this.queue.length >= this.options.maxQueue) return Promise.reject(new ChatError('OVERLOADED'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({change, resolve, reject});
       this.schedule();
     });
   }
@@ -103,12 +123,16 @@ export class Writer {
    */
   private start(): void {
     while (this.queue.length > 0 && this.inFlight < this.options.concurrency) {
-      const entry: {batch: Pending[]; result?: Outcome} = {batch: this.queue.splice(0, this.options.maxBatch)};
+      // A batch is sends or changes, never both: each takes its own path in the store.
+      const changes = this.queue[0]?.change !== undefined;
+      let size = 1;
+      while (size < this.options.maxBatch && size < this.queue.length && (this.queue[size]?.change !== undefined) === changes) size += 1;
+      const entry: {batch: Pending[]; result?: Outcome} = {batch: this.queue.splice(0, size)};
       this.started.push(entry);
       this.inFlight += 1;
-      void withTimeout(this.store.appendMessages(entry.batch.map((p) => p.message)), this.options.commitTimeoutMs)
+      void withTimeout(this.store(entry.batch, changes), this.options.commitTimeoutMs)
         .then(
-          (stored): Outcome => ({ok: true, stored}),
+          (result): Outcome => result,
           (error: unknown): Outcome => ({ok: false, error}),
         )
         .then((result) => {
@@ -116,6 +140,22 @@ export class Writer {
           this.answerSettled();
         });
     }
+  }
+
+  private async store(batch: Pending[], changes: boolean): Promise<Outcome> {
+    if (!changes) {
+      const stored = await this.database.appendMessages(batch.map((p) => p.message as NewMessage));
+      return {ok: true, stored, answers: stored.map(withoutReplayed)};
+    }
+    const outcomes = await this.database.applyChanges(
+      batch.map((p) => p.change as NewChange),
+      this.options.changeRules ?? changeRules(defaultPolicy),
+    );
+    return {
+      ok: true,
+      stored: outcomes.flatMap((o) => ('stored' in o ? [o.stored] : [])),
+      answers: outcomes.map((o) => ('stored' in o ? {stored: withoutReplayed(o.stored)} : o)),
+    };
   }
 
   private answerSettled(): void {
@@ -147,10 +187,7 @@ export class Writer {
   /** Acknowledges the senders (their batch already went to delivery) or refuses them. */
   private answer(batch: Pending[], result: Outcome): void {
     if (result.ok) {
-      batch.forEach((p, i) => {
-        const {replayed: _, ...message} = result.stored[i] as StoredMessage;
-        p.resolve(message);
-      });
+      batch.forEach((p, i) => (p.resolve as (answer: StoredMessage | ChangeOutcome) => void)(result.answers[i] as StoredMessage | ChangeOutcome));
       return;
     }
     // The transaction rolled back: nothing of this batch is stored, so every sender is

@@ -27,6 +27,8 @@ export interface Insertion {
    * salon's advanced counter it is (see `insertStatement` in messages.ts).
    */
   seq: number;
+  /** The value of the row's n placeholder, the same way as `seq`. */
+  n: number;
   /** How the backend writes a time in ms to a time column. */
   time(ms: number): TimeValue;
 }
@@ -37,6 +39,11 @@ interface Field {
   /** Never undefined: a placeholder needs a value (null for SQL's NULL). */
   readonly write: ((message: NewMessage, at: Insertion) => NonNullable<unknown> | null) | null;
 }
+
+/** What a row of the stream is: a message, or a change to one. */
+export type RowKind = 'message' | 'edit' | 'delete' | 'react' | 'unreact';
+
+const nullableNumber = (v: number | null): number | null => (v === null ? null : Number(v));
 
 /** MySQL keeps client_msg_id as bytes so that ids differing in case or spaces stay distinct. */
 const toText = (value: string | Buffer | null): string | null => (value === null ? null : Buffer.isBuffer(value) ? value.toString('utf8') : value);
@@ -55,6 +62,22 @@ export const messageFields = {
   ts: {column: 'timestamp', read: (v: TimeValue) => toMs(v) ?? 0, write: (m, at) => at.time(m.ts)},
   /** The sender's idempotency key: a retry with it returns the first stored message. */
   clientMsgId: {column: 'client_msg_id', read: toText, write: (m) => m.clientMsgId ?? null},
+  /** 'message', or the change the row is: 'edit', 'delete', 'react', 'unreact'. */
+  kind: {column: 'kind', read: (v: string) => v as RowKind, write: () => 'message'},
+  /** A change: the seq of the message it changes. */
+  target: {column: 'target_seq', read: nullableNumber, write: null},
+  /** A reply: the seq of the message it answers, in the same conversation. */
+  replyTo: {column: 'reply_to', read: nullableNumber, write: (m) => m.replyTo ?? null},
+  /** Messages in the conversation up to this row: what unread counts count (changes do not). */
+  n: {column: 'n', read: (v: number) => Number(v), write: (_, at) => at.n},
+  /** A message: when its text was last edited (ms), null when never. */
+  editedAt: {column: 'edited_at', read: (v: TimeValue | null) => toMs(v), write: null},
+  /** A message: when it was deleted (ms); its text is gone. */
+  deletedAt: {column: 'deleted_at', read: (v: TimeValue | null) => toMs(v), write: null},
+  /** Who deleted it: its author's or a moderator's username. */
+  deletedBy: {column: 'deleted_by', read: (v: string | null) => v, write: null},
+  /** A message: the seq of the latest change applied to it (0: none), so an older one replayed is ignored. */
+  changedSeq: {column: 'changed_seq', read: (v: number) => Number(v), write: null},
 } as const satisfies Record<string, Field>;
 
 type Fields = typeof messageFields;
@@ -93,8 +116,9 @@ const writers = fieldNames.flatMap((name) => {
 
 /** The columns a send's INSERT lists, in the order of `insertValues`. */
 export const INSERT_COLUMNS: readonly MessageColumn[] = writers.map(([column]) => column);
-/** Where `seq` sits in INSERT_COLUMNS (MySQL writes it as an expression). */
+/** Where `seq` and `n` sit in INSERT_COLUMNS (MySQL writes them as expressions). */
 export const INSERT_SEQ_INDEX = INSERT_COLUMNS.indexOf(messageFields.seq.column);
+export const INSERT_N_INDEX = INSERT_COLUMNS.indexOf(messageFields.n.column);
 /** Every column of the table, for reads. */
 export const SELECT_COLUMNS: readonly MessageColumn[] = fieldNames.map((name) => messageFields[name].column);
 

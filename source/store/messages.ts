@@ -4,7 +4,7 @@
  * columns a message has, and how each is written and read, is message-fields.ts.
  */
 import {CompiledQuery, type Kysely, type Transaction, sql} from 'kysely';
-import {INSERT_COLUMNS, INSERT_SEQ_INDEX, SELECT_COLUMNS, insertValues, toMessage} from './message-fields.js';
+import {INSERT_COLUMNS, INSERT_N_INDEX, INSERT_SEQ_INDEX, SELECT_COLUMNS, insertValues, toMessage} from './message-fields.js';
 import type {Database} from './schema.js';
 import type {Flavor} from './sql-store.js';
 import type {NewMessage, StoredMessage} from './types.js';
@@ -41,7 +41,10 @@ function plan(batch: readonly NewMessage[], earlier: ReadonlyMap<string, StoredM
 }
 
 /** Retries: a (client, clientMsgId) stored before returns the first stored message. */
-async function storedEarlier(db: Kysely<Database>, batch: readonly NewMessage[]): Promise<Map<string, StoredMessage>> {
+export async function storedEarlier(
+  db: Kysely<Database>,
+  batch: readonly Pick<NewMessage, 'clientId' | 'clientMsgId'>[],
+): Promise<Map<string, StoredMessage>> {
   const earlier = new Map<string, StoredMessage>();
   const withId = batch.filter((m) => m.clientMsgId !== undefined);
   if (withId.length === 0) return earlier;
@@ -63,7 +66,7 @@ async function storedEarlier(db: Kysely<Database>, batch: readonly NewMessage[])
  * the message (message-fields.ts) is a compile error here until it is given its value as
  * stored (what its `write` stores, or the column's default).
  */
-function finish(batch: readonly NewMessage[], {results, fresh, duplicateOf}: Plan, written: {seqs: number[]; ids: number[]}): StoredMessage[] {
+function finish(batch: readonly NewMessage[], {results, fresh, duplicateOf}: Plan, written: Written): StoredMessage[] {
   fresh.forEach((i, k) => {
     const m = batch[i] as NewMessage;
     results[i] = {
@@ -76,11 +79,27 @@ function finish(batch: readonly NewMessage[], {results, fresh, duplicateOf}: Pla
       text: m.text,
       ts: m.ts,
       clientMsgId: m.clientMsgId ?? null,
+      kind: 'message',
+      target: null,
+      replyTo: m.replyTo ?? null,
+      n: written.ns[k] as number,
+      editedAt: null,
+      deletedAt: null,
+      deletedBy: null,
+      changedSeq: 0,
     };
   });
   for (const [index, first] of duplicateOf) results[index] = {...(results[first] as StoredMessage), replayed: true};
   return results as StoredMessage[];
 }
+
+/** Each fresh message's seq and n (see message-fields.ts), and its id. */
+interface Written {
+  seqs: number[];
+  ns: number[];
+  ids: number[];
+}
+const NOTHING_WRITTEN: Written = {seqs: [], ns: [], ids: []};
 
 const salonsOf = (batch: readonly NewMessage[], fresh: number[]) => [...new Set(fresh.map((i) => (batch[i] as NewMessage).salonId))];
 
@@ -90,26 +109,32 @@ const salonsOf = (batch: readonly NewMessage[], fresh: number[]) => [...new Set(
  */
 export async function appendInTransaction(trx: Transaction<Database>, flavor: Flavor, batch: readonly NewMessage[]): Promise<StoredMessage[]> {
   const steps = plan(batch, await storedEarlier(trx, batch));
-  if (steps.fresh.length === 0) return finish(batch, steps, {seqs: [], ids: []});
+  if (steps.fresh.length === 0) return finish(batch, steps, NOTHING_WRITTEN);
   const salonIds = salonsOf(batch, steps.fresh);
-  // 2. Advance each salon's counter in this transaction: gap-free, in stored order.
-  const next = new Map((await trx.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds).execute()).map((r) => [r.salon_id, Number(r.seq)]));
-  const seqs = steps.fresh.map((i) => {
+  // 2. Advance each salon's counters in this transaction: gap-free, in stored order. Every
+  // row of a send is a message, so seq and n advance together.
+  const counters = await trx.selectFrom('salons').select(['salon_id', 'seq', 'msgs']).where('salon_id', 'in', salonIds).execute();
+  const next = new Map(counters.map((r) => [r.salon_id, {seq: Number(r.seq), n: Number(r.msgs)}]));
+  const seqs: number[] = [];
+  const ns: number[] = [];
+  for (const i of steps.fresh) {
     const salonId = (batch[i] as NewMessage).salonId;
-    const seq = (next.get(salonId) ?? 0) + 1;
-    next.set(salonId, seq);
-    return seq;
-  });
+    const at = next.get(salonId) ?? {seq: 0, n: 0};
+    next.set(salonId, {seq: at.seq + 1, n: at.n + 1});
+    seqs.push(at.seq + 1);
+    ns.push(at.n + 1);
+  }
   // One statement for every salon of the batch.
-  const counter = sql<number>`CASE salon_id ${sql.join(
-    salonIds.map((id) => sql`WHEN ${id} THEN ${next.get(id) ?? 0}`),
-    sql` `,
-  )} END`;
-  await trx.updateTable('salons').set({seq: counter}).where('salon_id', 'in', salonIds).execute();
+  const value = (pick: (c: {seq: number; n: number}) => number) =>
+    sql<number>`CASE salon_id ${sql.join(
+      salonIds.map((id) => sql`WHEN ${id} THEN ${pick(next.get(id) ?? {seq: 0, n: 0})}`),
+      sql` `,
+    )} END`;
+  await trx.updateTable('salons').set({seq: value((c) => c.seq), msgs: value((c) => c.n)}).where('salon_id', 'in', salonIds).execute();
   // 3. One multi-row INSERT for the whole batch: the reason batching is fast.
-  const insert = insertStatement(batch, steps.fresh, flavor, (_, k) => ['?', seqs[k] as number]);
+  const insert = insertStatement(batch, steps.fresh, flavor, (_, k) => ({seq: ['?', seqs[k] as number], n: ['?', ns[k] as number]}));
   const inserted = await trx.executeQuery<{message_id: number}>(CompiledQuery.raw(`${insert.sql} RETURNING message_id`, insert.parameters));
-  return finish(batch, steps, {seqs, ids: inserted.rows.map((r) => Number(r.message_id))});
+  return finish(batch, steps, {seqs, ns, ids: inserted.rows.map((r) => Number(r.message_id))});
 }
 
 /**
@@ -128,7 +153,7 @@ export async function appendInOneTrip(db: Kysely<Database>, flavor: Flavor, batc
     if (!flavor.isDuplicateSend(error)) throw error;
   }
   const steps = plan(batch, await storedEarlier(db, batch));
-  if (steps.fresh.length === 0) return finish(batch, steps, {seqs: [], ids: []});
+  if (steps.fresh.length === 0) return finish(batch, steps, NOTHING_WRITTEN);
   try {
     return finish(batch, steps, await writeInOneTrip(db, flavor, batch, steps.fresh));
   } catch (error) {
@@ -150,24 +175,30 @@ async function rollback(db: Kysely<Database>): Promise<void> {
 // the 2-core machine, batches of 500). The columns and values come from message-fields.ts;
 // values still travel as placeholders.
 const INSERT_HEAD = `INSERT INTO messages (${INSERT_COLUMNS.join(', ')}) VALUES `;
-/** A row's placeholders before and after its seq, which may be an expression. */
+if (!(INSERT_SEQ_INDEX >= 0 && INSERT_SEQ_INDEX < INSERT_N_INDEX)) throw new Error('message-fields: seq must come before n');
+/** A row's placeholders around its seq and its n, which may be expressions. */
 const ROW_BEFORE_SEQ = `(${'?, '.repeat(INSERT_SEQ_INDEX)}`;
-const ROW_AFTER_SEQ = `${', ?'.repeat(INSERT_COLUMNS.length - INSERT_SEQ_INDEX - 1)})`;
+const ROW_BETWEEN = `${', ?'.repeat(INSERT_N_INDEX - INSERT_SEQ_INDEX - 1)}, `;
+const ROW_AFTER_N = `${', ?'.repeat(INSERT_COLUMNS.length - INSERT_N_INDEX - 1)})`;
+
+/** A counted column's SQL, with one placeholder, and that placeholder's value. */
+type Counted = [sql: string, value: number];
 
 /**
  * One multi-row INSERT of the messages at `fresh` (indexes into the batch), in that order.
- * `seqOf` gives the SQL of a row's seq, with one placeholder, and that placeholder's value.
+ * `countedOf` gives the SQL of a row's seq and n.
  */
-function insertStatement(batch: readonly NewMessage[], fresh: readonly number[], flavor: Flavor, seqOf: (m: NewMessage, k: number) => [sql: string, value: number]) {
+function insertStatement(batch: readonly NewMessage[], fresh: readonly number[], flavor: Flavor, countedOf: (m: NewMessage, k: number) => {seq: Counted; n: Counted}) {
   const tuples: string[] = new Array(fresh.length);
   const parameters: unknown[] = [];
-  const at = {seq: 0, time: flavor.time};
+  const at = {seq: 0, n: 0, time: flavor.time};
   fresh.forEach((i, k) => {
     const m = batch[i] as NewMessage;
-    const [seqSql, seqValue] = seqOf(m, k);
-    at.seq = seqValue;
+    const {seq, n} = countedOf(m, k);
+    at.seq = seq[1];
+    at.n = n[1];
     for (const value of insertValues(m, at)) parameters.push(value);
-    tuples[k] = `${ROW_BEFORE_SEQ}${seqSql}${ROW_AFTER_SEQ}`;
+    tuples[k] = `${ROW_BEFORE_SEQ}${seq[0]}${ROW_BETWEEN}${n[0]}${ROW_AFTER_N}`;
   });
   return {sql: `${INSERT_HEAD}${tuples.join(', ')}`, parameters};
 }
@@ -179,7 +210,7 @@ function insertStatement(batch: readonly NewMessage[], fresh: readonly number[],
  * counter), reading the counters back and the COMMIT (which releases the locks) go to the
  * server as one multi-statement query.
  */
-async function writeInOneTrip(db: Kysely<Database>, flavor: Flavor, batch: readonly NewMessage[], fresh: number[]) {
+async function writeInOneTrip(db: Kysely<Database>, flavor: Flavor, batch: readonly NewMessage[], fresh: number[]): Promise<Written> {
   const salonIds = salonsOf(batch, fresh);
   const count = new Map<number, number>();
   const nth = fresh.map((i) => {
@@ -188,37 +219,47 @@ async function writeInOneTrip(db: Kysely<Database>, flavor: Flavor, batch: reado
     count.set(salonId, n);
     return n;
   });
+  // Every row of a send is a message: seq and n advance together.
+  const added = sql<number>`CASE salon_id ${sql.join(salonIds.map((id) => sql`WHEN ${id} THEN ${count.get(id) ?? 0}`), sql` `)} END`;
   const advance = db
     .updateTable('salons')
-    .set({seq: sql<number>`seq + CASE salon_id ${sql.join(salonIds.map((id) => sql`WHEN ${id} THEN ${count.get(id) ?? 0}`), sql` `)} END`})
+    .set({seq: sql<number>`seq + ${added}`, msgs: sql<number>`msgs + ${added}`})
     .where('salon_id', 'in', salonIds)
     .compile();
-  // Each salon's advanced counter, read once into a session variable that the INSERT's
+  // Each salon's advanced counters, read once into session variables that the INSERT's
   // rows use: no per-row subquery. (Salon ids are integers from the database.)
-  const variable = (id: number) => `@chat_seq_${Math.trunc(Number(id))}`;
-  const reads = salonIds.map((id) => sql`SELECT seq INTO ${sql.raw(variable(id))} FROM salons WHERE salon_id = ${id}`.compile(db));
-  // Each row's seq, computed in SQL: its salon's advanced counter minus how many of the
-  // salon's rows follow it in the batch.
-  const insert = insertStatement(batch, fresh, flavor, (m, k) => [`${variable(m.salonId)} - ?`, (count.get(m.salonId) ?? 0) - (nth[k] as number)]);
-  const readBack = db.selectFrom('salons').select(['salon_id', 'seq']).where('salon_id', 'in', salonIds).compile();
+  const variable = (name: 'seq' | 'n', id: number) => `@chat_${name}_${Math.trunc(Number(id))}`;
+  const reads = salonIds.map((id) => sql`SELECT seq, msgs INTO ${sql.raw(variable('seq', id))}, ${sql.raw(variable('n', id))} FROM salons WHERE salon_id = ${id}`.compile(db));
+  // Each row's seq and n, computed in SQL: its salon's advanced counter minus how many of
+  // the salon's rows follow it in the batch.
+  const insert = insertStatement(batch, fresh, flavor, (m, k) => {
+    const below = (count.get(m.salonId) ?? 0) - (nth[k] as number);
+    return {seq: [`${variable('seq', m.salonId)} - ?`, below], n: [`${variable('n', m.salonId)} - ?`, below]};
+  });
+  const readBack = db.selectFrom('salons').select(['salon_id', 'seq', 'msgs']).where('salon_id', 'in', salonIds).compile();
   const parts = [advance, ...reads, insert, readBack];
   const query = CompiledQuery.raw(`START TRANSACTION;\n${parts.map((p) => p.sql).join(';\n')};\nCOMMIT`, parts.flatMap((p) => [...p.parameters]));
   // One result per statement, START TRANSACTION's first.
   const {rows} = await db.executeQuery(query);
   const inserted = rows[2 + reads.length] as {insertId?: number | string} | undefined;
-  const counters = rows[3 + reads.length] as unknown as {salon_id: number; seq: number | string}[];
-  const last = new Map(counters.map((r) => [r.salon_id, Number(r.seq)]));
-  const seqs = fresh.map((i, k) => {
+  const counters = rows[3 + reads.length] as unknown as {salon_id: number; seq: number | string; msgs: number | string}[];
+  const last = new Map(counters.map((r) => [r.salon_id, {seq: Number(r.seq), n: Number(r.msgs)}]));
+  const seqs: number[] = [];
+  const ns: number[] = [];
+  fresh.forEach((i, k) => {
     const salonId = (batch[i] as NewMessage).salonId;
-    return (last.get(salonId) ?? 0) - (count.get(salonId) ?? 0) + (nth[k] as number);
+    const below = (count.get(salonId) ?? 0) - (nth[k] as number);
+    const after = last.get(salonId) ?? {seq: 0, n: 0};
+    seqs.push(after.seq - below);
+    ns.push(after.n - below);
   });
   if (flavor.consecutiveIds && inserted?.insertId !== undefined) {
     const first = Number(inserted.insertId);
-    return {seqs, ids: fresh.map((_, k) => first + k)};
+    return {seqs, ns, ids: fresh.map((_, k) => first + k)};
   }
   // Committed: reading the ids back holds no lock any more.
   const ids = await readIds(db, fresh.map((i, k) => ({salon_id: (batch[i] as NewMessage).salonId, seq: seqs[k] as number})));
-  return {seqs, ids};
+  return {seqs, ns, ids};
 }
 
 /**

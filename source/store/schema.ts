@@ -30,6 +30,16 @@ export interface SalonsTable {
   dm_key: string | null;
   archived: Generated<number>;
   created_at: TimeValue | null;
+  /** Messages in the conversation, changes not counted (migration 4 on MySQL, 3 on SQLite). */
+  msgs: Generated<number>;
+}
+
+export interface ReactionsTable {
+  salon_id: number;
+  seq: number;
+  client_id: number;
+  emoji: string;
+  created_at: TimeValue;
 }
 
 export interface BlocksTable {
@@ -75,4 +85,5 @@ export interface Database {
   bans: BansTable;
   sessions: SessionsTable;
   blocks: BlocksTable;
+  reactions: ReactionsTable;
 }

@@ -4,6 +4,7 @@
  */
 import {type Kysely, type Transaction, sql} from 'kysely';
 import type {Role} from '../protocol/frames.js';
+import {type ChangeOutcome, type ChangeRules, type NewChange, applyChanges} from './changes.js';
 import {SALON_COLUMNS, createSalon, openConversation, toSalon} from './conversations.js';
 import {appendInOneTrip, appendInTransaction, messageQuery, toMessage} from './messages.js';
 import {type Database, type TimeValue, toMs} from './schema.js';
@@ -14,6 +15,8 @@ import {
   type MembershipRecord,
   type NewMessage,
   type NewUser,
+  type ReactionCount,
+  type ReactionRecord,
   type SalonRecord,
   type Store,
   type StoreKind,
@@ -392,6 +395,58 @@ export class SqlStore implements Store {
     return this.run(() => this.db.transaction().execute((trx) => appendInTransaction(trx, this.flavor, batch)));
   }
 
+  applyChanges(batch: readonly NewChange[], rules: ChangeRules): Promise<ChangeOutcome[]> {
+    if (batch.length === 0) return Promise.resolve([]);
+    return this.run(() => applyChanges(this.db, this.flavor, batch, rules));
+  }
+
+  findMessages(salonId: number, seqs: readonly number[]): Promise<Map<number, StoredMessage>> {
+    if (seqs.length === 0) return Promise.resolve(new Map());
+    return this.run(async () => {
+      const rows = await messageQuery(this.db).where('m.salon_id', '=', salonId).where('m.seq', 'in', [...seqs]).where('m.kind', '=', 'message').execute();
+      return new Map(rows.map((row) => [Number(row.seq), toMessage(row)]));
+    });
+  }
+
+  reactionCounts(salonId: number, seqs: readonly number[], readerId: number): Promise<Map<number, ReactionCount[]>> {
+    if (seqs.length === 0) return Promise.resolve(new Map());
+    return this.run(async () => {
+      const rows = await this.db
+        .selectFrom('reactions')
+        .select(['seq', 'emoji', 'client_id', 'created_at'])
+        .where('salon_id', '=', salonId)
+        .where('seq', 'in', [...seqs])
+        .orderBy('created_at')
+        .execute();
+      const counts = new Map<number, Map<string, ReactionCount>>();
+      for (const r of rows) {
+        const seq = Number(r.seq);
+        const forSeq = counts.get(seq) ?? new Map<string, ReactionCount>();
+        counts.set(seq, forSeq);
+        const count = forSeq.get(r.emoji) ?? {emoji: r.emoji, count: 0};
+        count.count += 1;
+        if (r.client_id === readerId) count.mine = true;
+        forSeq.set(r.emoji, count);
+      }
+      // Most given first; the first given first among equals (a stable sort keeps that order).
+      return new Map([...counts].map(([seq, byEmoji]) => [seq, [...byEmoji.values()].sort((a, b) => b.count - a.count)]));
+    });
+  }
+
+  reactions(salonId: number, seq: number): Promise<ReactionRecord[]> {
+    return this.run(async () => {
+      const rows = await this.db
+        .selectFrom('reactions as r')
+        .innerJoin('clients as c', 'c.client_id', 'r.client_id')
+        .select(['r.emoji', 'c.username', 'c.alias'])
+        .where('r.salon_id', '=', salonId)
+        .where('r.seq', '=', seq)
+        .orderBy('r.created_at')
+        .execute();
+      return rows.map((r) => ({emoji: r.emoji, username: r.username, alias: r.alias}));
+    });
+  }
+
   history(salonId: number, before: number | undefined, limit: number): Promise<StoredMessage[]> {
     return this.run(async () => {
       let query = messageQuery(this.db).where('m.salon_id', '=', salonId);
@@ -410,6 +465,9 @@ export class SqlStore implements Store {
       const pattern = `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
       let query = messageQuery(this.db)
         .where('m.salon_id', '=', salonId)
+        // The latest text of a message only: not its edits, reactions or a deleted one.
+        .where('m.kind', '=', 'message')
+        .where('m.deleted_at', 'is', null)
         .where(sql<boolean>`m.contenu LIKE ${pattern} ESCAPE '!'`);
       if (before !== undefined) query = query.where('m.seq', '<', before);
       const rows = await query.orderBy('m.seq', 'desc').limit(limit).execute();

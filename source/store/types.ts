@@ -57,6 +57,8 @@ export interface NewMessage {
   text: string;
   ts: number;
   clientMsgId?: string | undefined;
+  /** The seq of the message this one answers, in the same conversation. */
+  replyTo?: number | undefined;
 }
 
 /** A stored message: its fields, defined once in message-fields.ts, and its author's username. */
@@ -65,7 +67,34 @@ export interface StoredMessage extends MessageValues {
   username: string | null;
   /** Set when a retry returned a message stored earlier: it must not be delivered again. */
   replayed?: true;
+  /** A reply: the start of the message answered, read when it was sent (not a column). */
+  reply?: ReplyPreview;
 }
+
+/** The start of a message answered by a reply, as it stands. */
+export interface ReplyPreview {
+  seq: number;
+  alias: string | null;
+  text: string;
+  deleted?: true;
+}
+
+/** A message's reactions as they stand, for one reader. */
+export interface ReactionCount {
+  emoji: string;
+  count: number;
+  mine?: true;
+}
+
+/** Who reacted to a message with what. */
+export interface ReactionRecord {
+  emoji: string;
+  username: string;
+  alias: string;
+}
+
+export type {ChangeOutcome, ChangeRules, NewChange} from './changes.js';
+import type {ChangeOutcome, ChangeRules, NewChange} from './changes.js';
 
 export interface NewUser {
   username: string;
@@ -137,6 +166,14 @@ export interface Store {
    * before returns that first stored message instead of a new one.
    */
   appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]>;
+  /** Stores changes to messages in order, in one transaction (see changes.ts). */
+  applyChanges(batch: readonly NewChange[], rules: ChangeRules): Promise<ChangeOutcome[]>;
+  /** The messages (not changes) at these seqs, as they stand. */
+  findMessages(salonId: number, seqs: readonly number[]): Promise<Map<number, StoredMessage>>;
+  /** Reactions of these messages as they stand, counted, with the reader's own marked. */
+  reactionCounts(salonId: number, seqs: readonly number[], readerId: number): Promise<Map<number, ReactionCount[]>>;
+  /** Who reacted to the message with what, oldest first. */
+  reactions(salonId: number, seq: number): Promise<ReactionRecord[]>;
   /** Up to `limit` messages with seq < before (or the newest), oldest first. */
   history(salonId: number, before: number | undefined, limit: number): Promise<StoredMessage[]>;
   /**

@@ -129,7 +129,7 @@ interface Plan {
   skippedCrashers: string[];
 }
 
-const USER_GATED = new Set<RequestType>(['logout', 'salons', 'join', 'members', 'read', 'history', 'search', 'send', 'dm', 'block', 'unblock']);
+const USER_GATED = new Set<RequestType>(['logout', 'salons', 'join', 'members', 'read', 'history', 'search', 'send', 'dm', 'block', 'unblock', 'edit', 'delete', 'react', 'reactions', 'typing']);
 const MODERATOR_GATED = new Set<RequestType>(['pending', 'accept', 'reject', 'kick', 'ban', 'salon_create', 'salon_archive']);
 
 /** Requests a stage must not run for real: they would change the stage or trip abuse guards. */
@@ -160,6 +160,10 @@ function allowed(stage: Stage, type: RequestType): {okAllowed: boolean; codes: s
       return {okAllowed: true, codes: ['UNKNOWN_SALON', 'NOT_MEMBER', 'RATE_LIMITED', 'OVERLOADED', 'CANNOT_MESSAGE']};
     case 'dm':
       return {okAllowed: true, codes: ['CANNOT_MESSAGE', 'BAD_REQUEST']};
+    case 'edit':
+    case 'delete':
+    case 'react':
+      return {okAllowed: true, codes: ['UNKNOWN_SALON', 'NOT_MEMBER', 'RATE_LIMITED', 'OVERLOADED', 'CANNOT_MESSAGE', 'UNKNOWN_MESSAGE', 'NOT_YOURS', 'DELETED', 'TOO_MANY_REACTIONS']};
     case 'block':
     case 'unblock':
       return {okAllowed: true, codes: ['UNKNOWN_USER', 'BAD_REQUEST']};

@@ -23,6 +23,10 @@ test('defaultPolicy is pinned to the documented values', (t) => {
     registrationsPerAddress: 10,
     registrationWindowMs: 60 * 60_000,
     maxQueuedRequests: 500,
+    editWindowMs: null,
+    authorsMayDelete: true,
+    maxReactionsPerMessage: 20,
+    typingIntervalMs: 3_000,
   });
 });
 

@@ -181,7 +181,25 @@ storeTest('appendMessages numbers each salon gap-free from 1 across batches and 
   t.deepEqual(all.map((m) => [m.text, m.salonId, m.seq]), [['g1', 1, 1], ['b1', 2, 1], ['g2', 1, 2], ['b2', 2, 2], ['g3', 1, 3]]);
   t.is(new Set(all.map((m) => m.id)).size, 5, 'every message has its own id');
   t.true(all.every((m) => Number.isInteger(m.id) && m.id > 0));
-  t.deepEqual(second[1], {id: second[1]?.id, salonId: GENERAL, seq: 3, clientId: bob.id, username: 'bob', alias: 'bob alias', text: 'g3', ts: T0 + 7, clientMsgId: null});
+  t.deepEqual(second[1], {
+    id: second[1]?.id,
+    salonId: GENERAL,
+    seq: 3,
+    clientId: bob.id,
+    username: 'bob',
+    alias: 'bob alias',
+    text: 'g3',
+    ts: T0 + 7,
+    clientMsgId: null,
+    kind: 'message',
+    target: null,
+    replyTo: null,
+    n: 3,
+    editedAt: null,
+    deletedAt: null,
+    deletedBy: null,
+    changedSeq: 0,
+  });
   t.deepEqual((await store.listSalons()).map((s) => s.seq), [3, 2, 0, 0, 0]);
   t.deepEqual(await store.history(GENERAL, undefined, 10), all.filter((m) => m.salonId === GENERAL));
   t.deepEqual(await store.appendMessages([]), []);

@@ -4,6 +4,7 @@
  */
 import type {RequestParams, RequestType, ResponseOf} from '../../protocol/frames.js';
 import type {Context, UserContext} from '../context.js';
+import {edit, react, reactions, remove, typing} from './changes.js';
 import {block, dm, unblock} from './conversations.js';
 import {history, search, send} from './messages.js';
 import {accept, ban, kick, pending, reject, salonArchive, salonCreate} from './moderation.js';
@@ -52,6 +53,11 @@ export const routes: {[T in RequestType]: Route<T>} = {
   history: route('history', 'user', history),
   search: route('search', 'user', search),
   send: route('send', 'user', send, false),
+  edit: route('edit', 'user', edit, false),
+  delete: route('delete', 'user', remove, false),
+  react: route('react', 'user', react, false),
+  reactions: route('reactions', 'user', reactions),
+  typing: route('typing', 'user', typing),
   pending: route('pending', 'moderator', pending),
   accept: route('accept', 'moderator', accept),
   reject: route('reject', 'moderator', reject),
