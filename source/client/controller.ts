@@ -11,7 +11,7 @@ import {type CommandHost, parseCommand} from './commands.js';
 import {noticeOf} from './notices.js';
 import {ConversationActions} from './conversation-actions.js';
 import {Outbox} from './outbox.js';
-import {layout, paneRows, paneView} from './pane.js';
+import {paneView, viewport} from './pane.js';
 import {type Action, reducer} from './reducer.js';
 import {ChatSession, type SessionOptions} from './session.js';
 import {submitLogin, submitRegister} from './sign-in.js';
@@ -262,11 +262,12 @@ export class Controller implements CommandHost {
    * memory fetches the next page that way: older messages, or newer ones the window dropped.
    */
   scroll(lines: number): void {
-    this.dispatch({type: 'scroll', lines, now: this.clock()});
+    const before = currentSalon(this.state);
+    if (before) this.dispatch({type: 'scroll', lines, now: this.clock(), viewport: viewport(this.state, before)});
     const salon = currentSalon(this.state);
     if (!salon || !this.state.user || !salon.loaded) return;
-    const {paneWidth} = layout(this.state);
-    const view = paneView(salon, paneRows(this.state, salon).messages, {width: paneWidth, me: this.state.user, lang: this.state.lang, now: this.clock()});
+    const {width, rows} = viewport(this.state, salon);
+    const view = paneView(salon, rows.messages, {width, me: this.state.user, lang: this.state.lang, now: this.clock()});
     if (view.atBottom && salon.hasNewer && !salon.loadingNewer) return this.loadNewer(salon);
     if (!view.atTop || !salon.hasOlder || salon.loadingOlder) return;
     const oldest = salon.entries.firstMessage();

@@ -7,7 +7,7 @@ import {type EditorAction, type EditorState, editorReducer} from './editor.js';
 import {mentions} from './format.js';
 import {cleanEvent, cleanMember, cleanMessage, cleanRequest, cleanSalon, cleanUser} from './sanitize.js';
 import {Entries} from './entries.js';
-import {layout, paneRows, scrollAnchor} from './pane.js';
+import {type Viewport, scrollAnchor} from './pane.js';
 import {trimToWindow} from './retention.js';
 import type {AppState, Focus, Link, Modal, Notice, Outgoing, SalonView} from './state.js';
 
@@ -48,7 +48,8 @@ export type Action =
   | {type: 'focus'; focus: Focus}
   | {type: 'open'; salonId: number}
   | {type: 'cursor'; index: number}
-  | {type: 'scroll'; lines: number; now: number}
+  /** By lines (positive: back in time), within the current conversation's viewport (pane.ts). */
+  | {type: 'scroll'; lines: number; now: number; viewport: Viewport}
   | {type: 'scrollBottom'}
   | {type: 'modal'; modal: Modal | null}
   | {type: 'toggleMembers'}
@@ -194,10 +195,10 @@ export function reducer(state: AppState, action: Action): AppState {
       return {...state, cursor: Math.max(0, Math.min(state.salons.length - 1, action.index))};
     case 'scroll': {
       if (state.current === null || !state.user) return state;
-      const {paneWidth} = layout(state);
       const user = state.user;
+      const {width, rows} = action.viewport;
       return withSalon(state, state.current, (s) => {
-        const ctx = {width: paneWidth, height: paneRows(state, s).messages, me: user, lang: state.lang, now: action.now};
+        const ctx = {width, height: rows.messages, me: user, lang: state.lang, now: action.now};
         const found = scrollAnchor(s, action.lines, ctx);
         // The newest held line is not the newest line while the window lacks newer ones.
         const last = s.entries.last();
