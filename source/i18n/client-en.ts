@@ -46,7 +46,7 @@ export const clientEn = {
   'status.online': 'connected',
   'status.connecting': 'connecting…',
   'status.reconnecting': 'connection lost, retrying in {seconds} s',
-  'status.hints': '/help: help · Tab: next pane · Alt+1-5: salons · Ctrl+K: go to · Alt+M: members · Alt+A: activity',
+  'status.hints': '/help: help · Tab: next pane · Alt+1-9: salons · Ctrl+K: go to · Alt+M: members · Alt+A: activity',
   'status.pending': '{count} join request(s): Alt+P',
   'salons.title': 'Salons',
   'salons.direct': 'Direct',

@@ -48,7 +48,7 @@ export const clientFr: Record<ClientKey, string> = {
   'status.online': 'connecté',
   'status.connecting': 'connexion…',
   'status.reconnecting': 'connexion perdue, nouvel essai dans {seconds} s',
-  'status.hints': '/help : aide · Tab : zone suivante · Alt+1-5 : salons · Ctrl+K : aller à · Alt+M : membres · Alt+A : activité',
+  'status.hints': '/help : aide · Tab : zone suivante · Alt+1-9 : salons · Ctrl+K : aller à · Alt+M : membres · Alt+A : activité',
   'status.pending': "{count} demande(s) d'adhésion : Alt+P",
   'salons.title': 'Salons',
   'salons.direct': 'Messages directs',

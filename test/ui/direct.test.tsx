@@ -3,6 +3,7 @@ import {NOW, T0, apply, isInverse, lineWith, lines, mainState, msg, plain, rende
 import test from 'ava';
 import type {AppState} from '../../source/client/state.js';
 import type {SalonInfo} from '../../source/protocol/frames.js';
+import {helpLines} from '../../source/client/windows.js';
 import {MainScreen} from '../../source/ui/MainScreen.js';
 
 function show(t: {teardown(fn: () => void): void}, state: AppState) {
@@ -70,4 +71,12 @@ test('switcher: direct messages are listed after the salons, marked, and found b
   const frame = plain(show(t, state));
   t.regex(frame, /Carol, Dan, Eve, Frédérique\s+· Direct/);
   t.notRegex(frame, /║ +Général/, 'no salon matches');
+});
+
+test('/help tells how to message a member from the member list, in both languages', (t) => {
+  const en = helpLines(mainState({columns: 200})).join('\n');
+  t.regex(en, /Alt\+M: member list; Tab to it, ↑\/↓ and Enter: direct message with that member, Esc: back/);
+  t.regex(en, /Alt\+1…9, Ctrl\+N \/ Ctrl\+P: switch salon or direct message/);
+  const fr = helpLines(mainState({lang: 'fr', columns: 200})).join('\n');
+  t.regex(fr, /Alt\+M : liste des membres ; Tab pour y aller, ↑\/↓ et Entrée : message direct à ce membre/);
 });
