@@ -10,8 +10,9 @@ import type {Lang} from '../i18n/index.js';
 import {type CommandHost, parseCommand} from './commands.js';
 import {noticeOf} from './notices.js';
 import {ConversationActions} from './conversation-actions.js';
+import {listOrder} from './lists.js';
 import {Outbox} from './outbox.js';
-import {layout, paneRows, paneView} from './pane.js';
+import {paneView, viewport} from './pane.js';
 import {type Action, reducer} from './reducer.js';
 import {ChatSession, type SessionOptions} from './session.js';
 import {submitLogin, submitRegister} from './sign-in.js';
@@ -74,6 +75,7 @@ export class Controller implements CommandHost {
       dispatch: (action) => this.dispatch(action),
       open: (salonId) => this.open(salonId),
       send: (salonId, text) => this.outbox.send(salonId, text),
+      now: () => this.clock(),
     });
   }
 
@@ -198,21 +200,22 @@ export class Controller implements CommandHost {
     this.open(salon.id);
   }
 
+  /** Opens the conversation on that row of the list as displayed (Alt+1…9, Enter in the list). */
   openIndex(index: number): void {
-    const salon = this.state.salons[index];
+    const salon = listOrder(this.state)[index];
     if (salon) this.open(salon.id);
   }
 
   step(delta: number): void {
-    const count = this.state.salons.length;
-    if (count === 0) return;
-    const index = this.state.salons.findIndex((s) => s.id === this.state.current);
-    this.openIndex((index + delta + count) % count);
+    const order = listOrder(this.state);
+    if (order.length === 0) return;
+    const index = order.findIndex((s) => s.id === this.state.current);
+    this.openIndex((index + delta + order.length) % order.length);
   }
 
-  /** Alt+A: the next salon with something new, mentions first. */
+  /** Alt+A: the next conversation with something new, mentions first, in the list's order. */
   nextActivity(): void {
-    const others = this.state.salons.filter((s) => s.id !== this.state.current && s.state === 'member');
+    const others = listOrder(this.state).filter((s) => s.id !== this.state.current && s.state === 'member');
     const target = others.find((s) => s.mentions > 0) ?? others.find((s) => s.lastSeq > s.readSeq);
     if (target) this.open(target.id);
   }
@@ -262,11 +265,12 @@ export class Controller implements CommandHost {
    * memory fetches the next page that way: older messages, or newer ones the window dropped.
    */
   scroll(lines: number): void {
-    this.dispatch({type: 'scroll', lines, now: this.clock()});
+    const before = currentSalon(this.state);
+    if (before) this.dispatch({type: 'scroll', lines, now: this.clock(), viewport: viewport(this.state, before)});
     const salon = currentSalon(this.state);
     if (!salon || !this.state.user || !salon.loaded) return;
-    const {paneWidth} = layout(this.state);
-    const view = paneView(salon, paneRows(this.state, salon).messages, {width: paneWidth, me: this.state.user, lang: this.state.lang, now: this.clock()});
+    const {width, rows} = viewport(this.state, salon);
+    const view = paneView(salon, rows.messages, {width, me: this.state.user, lang: this.state.lang, now: this.clock()});
     if (view.atBottom && salon.hasNewer && !salon.loadingNewer) return this.loadNewer(salon);
     if (!view.atTop || !salon.hasOlder || salon.loadingOlder) return;
     const oldest = salon.entries.firstMessage();
@@ -365,6 +369,8 @@ export class Controller implements CommandHost {
   }
 
   openDirect = (names: string[]) => this.conversations.openDirect(names);
+  /** Enter on a member: a refusal (a block) is told in the status line, not thrown. */
+  openDirectWith = (username: string) => this.conversations.openDirect([username]).then(() => {}, (error) => this.dispatch({type: 'flash', notice: noticeOf(error)}));
   messageTo = (name: string, text: string) => this.conversations.messageTo(name, text);
   setBlock = (name: string, blocked: boolean) => this.conversations.setBlock(name, blocked);
   createSalon = (name: string, moderated: boolean) => this.conversations.createSalon(name, moderated);

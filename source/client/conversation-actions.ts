@@ -16,6 +16,8 @@ export interface ConversationHost {
   open(salonId: number): void;
   /** Queues a message in the outbox. */
   send(salonId: number, text: string): void;
+  /** The time, for a conversation's activity. */
+  now(): number;
 }
 
 export class ConversationActions {
@@ -24,7 +26,7 @@ export class ConversationActions {
   /** Opens the direct message (one name) or group (several) and shows it; resolves with its id. */
   async openDirect(names: string[]): Promise<number | undefined> {
     const {salon} = await this.host.session.request('dm', {with: names.filter(Boolean)});
-    this.host.dispatch({type: 'conversation', conversation: salon});
+    this.host.dispatch({type: 'conversation', conversation: salon, now: this.host.now()});
     this.host.open(salon.id);
     return salon.id;
   }

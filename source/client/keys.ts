@@ -4,6 +4,7 @@
  * Ink's `Key`, but nothing here imports Ink, so routing is tested without a terminal.
  */
 import {foldName} from '../protocol/names.js';
+import {cursorIndex, listOrder, memberCursorIndex, memberOrder, switcherMatches} from './lists.js';
 import {type KeyPress, PasteCollector, editsInput, looksPasted, printable, splitBurst} from './key-input.js';
 import {commandNames} from './commands.js';
 import type {Controller} from './controller.js';
@@ -12,7 +13,8 @@ import {layout} from './pane.js';
 import {maxOffset} from './windows.js';
 import {type AppState, type Entry, currentSalon} from './state.js';
 
-const FOCUS_ORDER = ['salons', 'messages', 'input'] as const;
+// The member list comes after the input, so that Alt+M then Tab reaches it.
+const FOCUS_ORDER = ['salons', 'messages', 'input', 'members'] as const;
 const YES = new Set(['y', 'o', 'Y', 'O']);
 const NO = new Set(['n', 'N']);
 
@@ -42,6 +44,7 @@ export class KeyRouter {
     if (this.global(input, key)) return;
     if (state.focus === 'salons') return this.salons(input, key);
     if (state.focus === 'messages') return this.messages(input, key);
+    if (state.focus === 'members') return this.members(input, key);
     this.input(input, key);
   }
 
@@ -110,12 +113,12 @@ export class KeyRouter {
         if (NO.has(input) || key.escape) return void this.app.confirm(false);
         return;
       case 'switcher': {
-        const matches = switcherMatches(state.salons.map((s) => s.name), modal.query);
+        const matches = switcherMatches(listOrder(state), modal.query, state.user?.username);
         if (key.escape) return close();
         if (key.return) {
-          const name = matches[modal.index];
+          const chosen = matches[modal.index];
           close();
-          if (name) this.app.openByName(name);
+          if (chosen) this.app.open(chosen.id);
           return;
         }
         if (key.upArrow || key.downArrow) {
@@ -176,22 +179,45 @@ export class KeyRouter {
 
   private moveFocus(delta: number): void {
     const state = this.app.getState();
-    const index = FOCUS_ORDER.indexOf(state.focus);
-    const focus = FOCUS_ORDER[(index + delta + FOCUS_ORDER.length) % FOCUS_ORDER.length] as (typeof FOCUS_ORDER)[number];
+    // The member list takes its turn only while it is shown.
+    const order = FOCUS_ORDER.filter((f) => f !== 'members' || state.showMembers);
+    const index = order.indexOf(state.focus);
+    const focus = order[(index + delta + order.length) % order.length] as (typeof FOCUS_ORDER)[number];
     this.app.dispatch({type: 'focus', focus});
-    if (focus === 'salons') this.app.dispatch({type: 'cursor', index: state.salons.findIndex((s) => s.id === state.current)});
+    if (focus === 'salons') this.app.dispatch({type: 'cursor', index: listOrder(state).findIndex((s) => s.id === state.current)});
   }
 
   private salons(input: string, key: KeyPress): void {
     const state = this.app.getState();
-    if (key.upArrow) return this.app.dispatch({type: 'cursor', index: state.cursor - 1});
-    if (key.downArrow) return this.app.dispatch({type: 'cursor', index: state.cursor + 1});
+    const index = cursorIndex(state);
+    if (key.upArrow) return this.app.dispatch({type: 'cursor', index: index - 1});
+    if (key.downArrow) return this.app.dispatch({type: 'cursor', index: index + 1});
     if (key.return) {
-      this.app.openIndex(state.cursor);
+      this.app.openIndex(index);
       return this.app.dispatch({type: 'focus', focus: 'input'});
     }
     if (printable(input, key) || editsInput(input, key)) {
       // Typing while the list has the focus goes to the input, as people expect.
+      this.app.dispatch({type: 'focus', focus: 'input'});
+      this.input(input, key);
+    }
+  }
+
+  /** The member list: ↑/↓ choose someone, Enter opens the direct message with them, Esc goes back to the input. */
+  private members(input: string, key: KeyPress): void {
+    const state = this.app.getState();
+    const index = memberCursorIndex(state);
+    if (key.upArrow) return this.app.dispatch({type: 'memberCursor', index: index - 1});
+    if (key.downArrow) return this.app.dispatch({type: 'memberCursor', index: index + 1});
+    if (key.escape) return this.app.dispatch({type: 'focus', focus: 'input'});
+    if (key.return) {
+      const member = memberOrder(state)[index];
+      if (!member) return;
+      if (member.username === state.user?.username) return this.app.dispatch({type: 'flash', notice: {key: 'members.self'}});
+      this.app.dispatch({type: 'focus', focus: 'input'});
+      return void this.app.openDirectWith(member.username);
+    }
+    if (printable(input, key) || editsInput(input, key)) {
       this.app.dispatch({type: 'focus', focus: 'input'});
       this.input(input, key);
     }
@@ -258,14 +284,6 @@ export class KeyRouter {
     if (input === '\n') return edit({type: 'editor', action: {type: 'insert', text: '\n'}});
     if (printable(input, key)) edit({type: 'editor', action: {type: 'insert', text: input.replace(/\r\n?/g, '\n')}});
   }
-}
-
-/** Salon names matching a typed filter, best first (prefix before substring). */
-export function switcherMatches(names: readonly string[], query: string): string[] {
-  const fold = foldName;
-  const q = fold(query);
-  const prefix = names.filter((n) => fold(n).startsWith(q));
-  return [...prefix, ...names.filter((n) => !prefix.includes(n) && fold(n).includes(q))];
 }
 
 /**

@@ -53,6 +53,22 @@ export function paneRows(state: Pick<AppState, 'columns' | 'rows' | 'showMembers
   return {messages: Math.max(1, paneHeight - taken), pending, morePending};
 }
 
+/** What the message pane of a conversation can show: its columns, its rows and how they are shared. */
+export interface Viewport {
+  /** Columns a line may take. */
+  width: number;
+  rows: PaneRows;
+}
+
+/**
+ * The one definition of the message pane's size: the pane draws with it, and scrolling (the
+ * controller, which hands it to the reducer's 'scroll') clamps against it, so that the lines
+ * scrolled over are the lines drawn.
+ */
+export function viewport(state: Pick<AppState, 'columns' | 'rows' | 'showMembers' | 'editor' | 'outbox'>, salon: SalonView): Viewport {
+  return {width: layout(state).paneWidth, rows: paneRows(state, salon)};
+}
+
 export interface PaneContext {
   width: number;
   /** Rows of the pane; when given, scrolling up stops once the first line is at the top. */

@@ -7,7 +7,8 @@ import {type EditorAction, type EditorState, editorReducer} from './editor.js';
 import {mentions} from './format.js';
 import {cleanEvent, cleanMember, cleanMessage, cleanRequest, cleanSalon, cleanUser} from './sanitize.js';
 import {Entries} from './entries.js';
-import {layout, paneRows, scrollAnchor} from './pane.js';
+import {listOrder, memberOrder} from './lists.js';
+import {type Viewport, scrollAnchor} from './pane.js';
 import {trimToWindow} from './retention.js';
 import type {AppState, Focus, Link, Modal, Notice, Outgoing, SalonView} from './state.js';
 
@@ -34,8 +35,8 @@ export type Action =
   | {type: 'loadingOlder'; salonId: number; loading: boolean}
   | {type: 'loadingNewer'; salonId: number; loading: boolean}
   | {type: 'event'; event: Event; now: number}
-  /** A conversation the user opened (the server's answer to `dm`). */
-  | {type: 'conversation'; conversation: SalonInfo}
+  /** A conversation the user opened (the server's answer to `dm`); `now` counts as its activity. */
+  | {type: 'conversation'; conversation: SalonInfo; now?: number}
   | {type: 'outgoing'; item: Outgoing}
   | {type: 'outgoingFailed'; clientMsgId: string; error: Notice}
   | {type: 'outgoingDropped'; clientMsgId: string}
@@ -47,8 +48,12 @@ export type Action =
   | {type: 'editorState'; editor: EditorState}
   | {type: 'focus'; focus: Focus}
   | {type: 'open'; salonId: number}
+  /** The salon list's cursor to a row of the list as displayed (lists.ts). */
   | {type: 'cursor'; index: number}
-  | {type: 'scroll'; lines: number; now: number}
+  /** The member list's cursor to a row of the list as displayed (lists.ts). */
+  | {type: 'memberCursor'; index: number}
+  /** By lines (positive: back in time), within the current conversation's viewport (pane.ts). */
+  | {type: 'scroll'; lines: number; now: number; viewport: Viewport}
   | {type: 'scrollBottom'}
   | {type: 'modal'; modal: Modal | null}
   | {type: 'toggleMembers'}
@@ -60,10 +65,13 @@ const withSalon = (state: AppState, salonId: number, change: (s: SalonView) => S
   salons: state.salons.map((s) => (s.id === salonId ? change(s) : s)),
 });
 
-/** Adds the conversation at the end of the list, or refreshes it in place. */
-function upsertSalon(state: AppState, info: SalonInfo): AppState {
+/**
+ * Adds the conversation at the end of the list, or refreshes it in place. Being opened is
+ * activity: a new direct message goes to the top of its section until messages say otherwise.
+ */
+function upsertSalon(state: AppState, info: SalonInfo, now: number): AppState {
   const previous = state.salons.find((s) => s.id === info.id);
-  const view = salonFrom(info, previous);
+  const view = salonFrom(previous ? info : {...info, lastTs: Math.max(info.lastTs ?? 0, now)}, previous);
   return {...state, salons: previous ? state.salons.map((s) => (s.id === info.id ? view : s)) : [...state.salons, view]};
 }
 
@@ -71,6 +79,8 @@ function salonFrom(info: SalonInfo, previous?: SalonView): SalonView {
   const keep = previous && info.state === 'member' && previous.state === 'member';
   return {
     ...info,
+    // A list asked for before a message arrived must not undo the activity that message showed.
+    lastTs: Math.max(info.lastTs ?? 0, keep ? (previous.lastTs ?? 0) : 0),
     mentions: keep ? previous.mentions : 0,
     entries: keep ? previous.entries : Entries.empty,
     loaded: keep ? previous.loaded : false,
@@ -147,7 +157,7 @@ export function reducer(state: AppState, action: Action): AppState {
         login: {...state.login, password: '', busy: false, error: undefined, info: undefined},
         salons,
         current,
-        cursor: Math.max(0, salons.findIndex((s) => s.id === current)),
+        cursorId: current,
       };
     }
     case 'salons':
@@ -157,7 +167,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'loadingOlder':
       return withSalon(state, action.salonId, (s) => ({...s, loadingOlder: action.loading}));
     case 'conversation':
-      return applyEvent(state, {event: 'conversation', conversation: action.conversation}, 0);
+      return applyEvent(state, {event: 'conversation', conversation: action.conversation}, action.now ?? 0);
     case 'loadingNewer':
       return withSalon(state, action.salonId, (s) => ({...s, loadingNewer: action.loading}));
     case 'event':
@@ -185,19 +195,26 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'focus':
       return {...state, focus: action.focus};
     case 'open': {
-      const index = state.salons.findIndex((s) => s.id === action.salonId);
-      if (index < 0) return state;
-      if (action.salonId === state.current) return {...state, cursor: index};
-      return {...state, current: action.salonId, cursor: index, members: [], membersOf: null};
+      if (!state.salons.some((s) => s.id === action.salonId)) return state;
+      if (action.salonId === state.current) return {...state, cursorId: action.salonId};
+      return {...state, current: action.salonId, cursorId: action.salonId, members: [], membersOf: null, memberCursor: null};
     }
-    case 'cursor':
-      return {...state, cursor: Math.max(0, Math.min(state.salons.length - 1, action.index))};
+    case 'cursor': {
+      const order = listOrder(state);
+      const chosen = order[Math.max(0, Math.min(order.length - 1, action.index))];
+      return chosen ? {...state, cursorId: chosen.id} : state;
+    }
+    case 'memberCursor': {
+      const order = memberOrder(state);
+      const chosen = order[Math.max(0, Math.min(order.length - 1, action.index))];
+      return chosen ? {...state, memberCursor: chosen.username} : state;
+    }
     case 'scroll': {
       if (state.current === null || !state.user) return state;
-      const {paneWidth} = layout(state);
       const user = state.user;
+      const {width, rows} = action.viewport;
       return withSalon(state, state.current, (s) => {
-        const ctx = {width: paneWidth, height: paneRows(state, s).messages, me: user, lang: state.lang, now: action.now};
+        const ctx = {width, height: rows.messages, me: user, lang: state.lang, now: action.now};
         const found = scrollAnchor(s, action.lines, ctx);
         // The newest held line is not the newest line while the window lacks newer ones.
         const last = s.entries.last();
@@ -219,7 +236,8 @@ export function reducer(state: AppState, action: Action): AppState {
       return {...state, modal: modal?.kind === 'search' && modal.results ? {...modal, results: modal.results.map(cleanMessage)} : modal};
     }
     case 'toggleMembers':
-      return {...state, showMembers: !state.showMembers};
+      // A hidden list cannot keep the keyboard.
+      return {...state, showMembers: !state.showMembers, focus: state.focus === 'members' ? 'input' : state.focus};
     case 'flash':
       return {...state, flash: action.notice};
     case 'readLocal':
@@ -267,6 +285,7 @@ function applyMessage(state: AppState, m: MessageInfo, bell: number): AppState {
       // fetches it with them.
       entries: s.hasNewer ? s.entries : mergeMessages(s.entries, [m]),
       lastSeq: Math.max(s.lastSeq, m.seq),
+      lastTs: Math.max(s.lastTs ?? 0, m.ts),
       mentions: s.mentions + (mentioned && !(viewing && s.anchor === null) ? 1 : 0),
       newBelow: s.newBelow || (viewing && s.anchor !== null),
     });
@@ -281,17 +300,10 @@ function applyEvent(state: AppState, event: Event, now: number): AppState {
       return applyMessage(next, event, 1);
     }
     case 'conversation':
-      return upsertSalon(state, cleanSalon(event.conversation));
+      return upsertSalon(state, cleanSalon(event.conversation), now);
     case 'salon': {
-      if (!event.salon.archived) {
-        // Salons come before direct messages in the list, as the server lists them.
-        const info = cleanSalon(event.salon);
-        if (state.salons.some((s) => s.id === info.id)) return upsertSalon(state, info);
-        const at = state.salons.findIndex((s) => s.kind !== undefined && s.kind !== 'salon');
-        const salons = [...state.salons];
-        salons.splice(at === -1 ? salons.length : at, 0, salonFrom(info));
-        return {...state, salons};
-      }
+      // After the other salons: the list puts direct messages after every salon (lists.ts).
+      if (!event.salon.archived) return upsertSalon(state, cleanSalon(event.salon), now);
       const salons = state.salons.filter((s) => s.id !== event.salon.id);
       return {...state, salons, current: state.current === event.salon.id ? (salons[0]?.id ?? null) : state.current};
     }

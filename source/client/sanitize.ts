@@ -63,7 +63,11 @@ export function sanitizeLine(text: string): string {
 // are, and cleaned where shown, with every other parameter of a notice (ui/theme.tsx).
 
 export const cleanMessage = <M extends MessageInfo>(m: M): M => ({...m, text: sanitize(m.text), alias: m.alias === null ? null : sanitizeLine(m.alias)});
-export const cleanSalon = (s: SalonInfo): SalonInfo => ({...s, name: sanitizeLine(s.name)});
+export const cleanSalon = (s: SalonInfo): SalonInfo => ({
+  ...s,
+  name: sanitizeLine(s.name),
+  ...(s.participants ? {participants: s.participants.map((p) => ({...p, alias: sanitizeLine(p.alias)}))} : {}),
+});
 export const cleanUser = (u: UserInfo): UserInfo => ({...u, alias: sanitizeLine(u.alias)});
 export const cleanMember = (m: MemberInfo): MemberInfo => ({...m, alias: sanitizeLine(m.alias)});
 export const cleanRequest = <R extends JoinRequestInfo>(r: R): R => ({...r, alias: sanitizeLine(r.alias), salonName: sanitizeLine(r.salonName)});

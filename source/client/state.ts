@@ -11,7 +11,8 @@ import type {Entries} from './entries.js';
 export type Screen = 'connecting' | 'login' | 'register' | 'main';
 /** The link to the server, as the status bar tells it. */
 export type Link = 'connecting' | 'online' | 'reconnecting';
-export type Focus = 'salons' | 'messages' | 'input';
+/** 'members': the member list, while it is shown. */
+export type Focus = 'salons' | 'messages' | 'members' | 'input';
 
 /** A user-facing text: a catalog key and its parameters, translated when rendered. */
 export interface Notice {
@@ -106,8 +107,11 @@ export interface AppState {
   register: RegisterForm;
   salons: SalonView[];
   current: number | null;
-  /** Highlighted row of the salon list. */
-  cursor: number;
+  /**
+   * The conversation highlighted in the salon list: an id, not a row, so that it stays on
+   * the same conversation when direct messages reorder by activity under it.
+   */
+  cursorId: number | null;
   focus: Focus;
   editor: EditorState;
   modal: Modal | null;
@@ -115,6 +119,8 @@ export interface AppState {
   members: MemberInfo[];
   /** The salon `members` lists; null until a list was fetched for the current salon. */
   membersOf: number | null;
+  /** The member highlighted in the member list (a username). */
+  memberCursor: string | null;
   /** Users online, by username (from presence events and member lists). */
   online: Record<string, boolean>;
   pending: JoinRequestInfo[];
@@ -141,13 +147,14 @@ export function initialState(lang: Lang, server: string, username = '', columns 
     register: {username: '', alias: '', password: '', confirm: '', field: 0, busy: false},
     salons: [],
     current: null,
-    cursor: 0,
+    cursorId: null,
     focus: 'input',
     editor: emptyEditor,
     modal: null,
     showMembers: false,
     members: [],
     membersOf: null,
+    memberCursor: null,
     online: {},
     pending: [],
     outbox: [],

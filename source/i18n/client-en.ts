@@ -46,14 +46,16 @@ export const clientEn = {
   'status.online': 'connected',
   'status.connecting': 'connecting…',
   'status.reconnecting': 'connection lost, retrying in {seconds} s',
-  'status.hints': '/help: help · Tab: next pane · Alt+1-5: salons · Ctrl+K: go to · Alt+M: members · Alt+A: activity',
+  'status.hints': '/help: help · Tab: next pane · Alt+1-9: salons · Ctrl+K: go to · Alt+M: members · Alt+A: activity',
   'status.pending': '{count} join request(s): Alt+P',
   'salons.title': 'Salons',
+  'salons.direct': 'Direct',
   'salons.pending': 'waiting',
   'salons.open': 'open: Enter joins',
   'salons.locked': 'moderated: ask',
   'members.title': 'Members',
   'members.more': '… and {count} more',
+  'members.self': 'That is you: choose someone else to message.',
   'messages.empty': 'No messages yet.',
   'messages.notMember': 'You are not a member of {salon}: press Enter to join.',
   'messages.pendingJoin': 'Your request to join {salon} is waiting for a moderator.',
@@ -88,12 +90,13 @@ export const clientEn = {
   'window.position': 'lines {first}–{last} of {total} · ↑↓ PgUp PgDn Home End scroll',
   'help.title': 'Keys and commands: Esc closes',
   'help.keys':
-    'Tab / Shift+Tab: move focus between salons, messages and input\n' +
-    'Alt+1…5, Ctrl+N / Ctrl+P: switch salon · Ctrl+K: salon switcher · Alt+A: next salon with activity\n' +
+    'Tab / Shift+Tab: move focus between salons, messages, input and members (when shown)\n' +
+    'Alt+1…9, Ctrl+N / Ctrl+P: switch salon or direct message, as listed · Ctrl+K: go to a salon or a person · Alt+A: next one with activity\n' +
     'PgUp / PgDn: scroll messages (older pages load by themselves) · End: back to the newest\n' +
     'Enter: send · Alt+Enter: new line · ↑/↓: input history · Tab: complete aliases and commands\n' +
     'Ctrl+A / Ctrl+E: line start / end · Ctrl+W: delete word · Ctrl+U: delete to line start\n' +
-    'Alt+M: member list · Alt+P: join requests (moderators) · Esc: close a window · Ctrl+C: quit',
+    'Alt+M: member list; Tab to it, ↑/↓ and Enter: direct message with that member, Esc: back\n' +
+    'Alt+P: join requests (moderators) · Esc: close a window · Ctrl+C: quit',
   'cmd.join': '/join SALON: open a salon, or ask to join it',
   'cmd.salon': '/salon create NAME [moderated], /salon archive NAME: salons made at run time (moderators)',
   'error.SALON_EXISTS': 'A salon with that name exists already.',

@@ -48,14 +48,16 @@ export const clientFr: Record<ClientKey, string> = {
   'status.online': 'connecté',
   'status.connecting': 'connexion…',
   'status.reconnecting': 'connexion perdue, nouvel essai dans {seconds} s',
-  'status.hints': '/help : aide · Tab : zone suivante · Alt+1-5 : salons · Ctrl+K : aller à · Alt+M : membres · Alt+A : activité',
+  'status.hints': '/help : aide · Tab : zone suivante · Alt+1-9 : salons · Ctrl+K : aller à · Alt+M : membres · Alt+A : activité',
   'status.pending': "{count} demande(s) d'adhésion : Alt+P",
   'salons.title': 'Salons',
+  'salons.direct': 'Messages directs',
   'salons.pending': 'en attente',
   'salons.open': 'ouvert : Entrée',
   'salons.locked': 'modéré : demander',
   'members.title': 'Membres',
   'members.more': '… et {count} de plus',
+  'members.self': 'C\u2019est vous : choisissez quelqu\u2019un d\u2019autre à qui écrire.',
   'messages.empty': 'Aucun message pour le moment.',
   'messages.notMember': "Vous n'êtes pas membre de {salon} : Entrée pour adhérer.",
   'messages.pendingJoin': "Votre demande d'adhésion au salon {salon} attend un modérateur.",
@@ -90,12 +92,13 @@ export const clientFr: Record<ClientKey, string> = {
   'window.position': 'lignes {first} à {last} sur {total} · ↑↓ PgUp PgDn Début Fin pour défiler',
   'help.title': 'Touches et commandes : Échap ferme',
   'help.keys':
-    'Tab / Maj+Tab : passer des salons aux messages et à la saisie\n' +
-    'Alt+1…5, Ctrl+N / Ctrl+P : changer de salon · Ctrl+K : aller à un salon · Alt+A : salon suivant avec activité\n' +
+    'Tab / Maj+Tab : passer des salons aux messages, à la saisie et aux membres (s\u2019ils sont affichés)\n' +
+    'Alt+1…9, Ctrl+N / Ctrl+P : changer de salon ou de message direct, dans l\u2019ordre de la liste · Ctrl+K : aller à un salon ou à une personne · Alt+A : suivant avec activité\n' +
     'PgUp / PgDn : faire défiler (les pages anciennes se chargent seules) · Fin : revenir aux derniers\n' +
     'Entrée : envoyer · Alt+Entrée : nouvelle ligne · ↑/↓ : historique · Tab : compléter alias et commandes\n' +
     'Ctrl+A / Ctrl+E : début / fin de ligne · Ctrl+W : effacer un mot · Ctrl+U : effacer jusqu\u2019au début\n' +
-    'Alt+M : liste des membres · Alt+P : demandes d\u2019adhésion (modérateurs) · Échap : fermer une fenêtre · Ctrl+C : quitter',
+    'Alt+M : liste des membres ; Tab pour y aller, ↑/↓ et Entrée : message direct à ce membre, Échap : retour\n' +
+    'Alt+P : demandes d\u2019adhésion (modérateurs) · Échap : fermer une fenêtre · Ctrl+C : quitter',
   'cmd.join': '/join SALON : ouvrir un salon, ou demander à le rejoindre',
   'cmd.salon': '/salon create NOM [moderated], /salon archive NOM : créer ou archiver un salon (modérateurs)',
   'error.SALON_EXISTS': 'Un salon porte déjà ce nom.',

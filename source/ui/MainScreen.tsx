@@ -19,7 +19,7 @@ export function MainScreen({state, now}: {readonly state: AppState; readonly now
             <ModalView state={state} modal={state.modal} width={paneWidth + 2} height={paneHeight} />
           </Box>
         ) : (
-          <MessagePane state={state} width={paneWidth} height={paneHeight} now={now} />
+          <MessagePane state={state} height={paneHeight} now={now} />
         )}
         {state.showMembers ? <MemberList state={state} width={membersWidth + 2} height={paneHeight} /> : null}
       </Box>

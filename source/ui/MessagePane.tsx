@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import {type PaneLine, sanitizeLine, wrap} from '../client/format.js';
-import {paneRows, paneView} from '../client/pane.js';
+import {paneView, viewport} from '../client/pane.js';
 import {type AppState, currentSalon} from '../client/state.js';
 import {useTheme} from './theme.js';
 
@@ -36,7 +36,7 @@ function Line({line}: {readonly line: PaneLine}) {
 }
 
 /** Only the lines that fit are rendered, whatever the salon's length. */
-export function MessagePane({state, width, height, now}: {readonly state: AppState; readonly width: number; readonly height: number; readonly now: number}) {
+export function MessagePane({state, height, now}: {readonly state: AppState; readonly height: number; readonly now: number}) {
   const {t, c} = useTheme();
   const salon = currentSalon(state);
   const focused = state.focus === 'messages';
@@ -45,13 +45,13 @@ export function MessagePane({state, width, height, now}: {readonly state: AppSta
   else if (salon.state !== 'member') {
     // Wrapped here: Ink measures a box's text before its width is known.
     const text = t(salon.state === 'none' ? 'messages.notMember' : 'messages.pendingJoin', {salon: salon.name});
-    body = wrap(text, width).map((part, i) => (
+    body = wrap(text, viewport(state, salon).width).map((part, i) => (
       <Text key={i} color={c('yellow')}>
         {part}
       </Text>
     ));
   } else {
-    const rows = paneRows(state, salon);
+    const {width, rows} = viewport(state, salon);
     const view = paneView(salon, rows.messages, {width, me: state.user, lang: state.lang, now});
     const empty = salon.loaded && !salon.hasOlder && view.lines.length === 0;
     body = (

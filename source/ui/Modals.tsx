@@ -2,7 +2,7 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import {sanitizeLine} from '../client/format.js';
-import {switcherMatches} from '../client/keys.js';
+import {isDirect, listOrder, switcherMatches} from '../client/lists.js';
 import type {AppState, Modal} from '../client/state.js';
 import {type Scrolled, bodyRows, helpLines, scrolled, searchLines, windowAround, windowTitle} from '../client/windows.js';
 import {useTheme} from './theme.js';
@@ -54,7 +54,7 @@ export function ModalView({state, modal, width, height}: {readonly state: AppSta
       );
     }
     case 'switcher': {
-      const matches = switcherMatches(state.salons.map((s) => s.name), modal.query);
+      const matches = switcherMatches(listOrder(state), modal.query, state.user?.username);
       const rows = Math.max(1, bodyRows(state, t('switcher.title')) - 1);
       const first = windowAround(modal.index, matches.length, rows);
       return (
@@ -64,9 +64,10 @@ export function ModalView({state, modal, width, height}: {readonly state: AppSta
             {modal.query}
             <Text inverse> </Text>
           </Text>
-          {matches.slice(first, first + rows).map((name, i) => (
-            <Text key={name} inverse={first + i === modal.index} wrap="truncate">
-              {`  ${name}`}
+          {matches.slice(first, first + rows).map((salon, i) => (
+            <Text key={salon.id} inverse={first + i === modal.index} wrap="truncate">
+              {`  ${salon.name}`}
+              {isDirect(salon) ? <Text dimColor>{`  · ${t('salons.direct')}`}</Text> : null}
             </Text>
           ))}
         </Window>

@@ -41,7 +41,7 @@ test('signing in opens the main screen on the first salon the user is a member o
   const state = signedIn();
   t.is(state.screen, 'main');
   t.is(state.current, 1);
-  t.is(state.cursor, 0);
+  t.is(state.cursorId, 1, 'the list\'s cursor is on it');
   t.deepEqual(state.user, me);
   t.deepEqual(state.login.password, '', 'the password is not kept');
 });

@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import {Entries} from '../../source/client/entries.js';
-import {paneView} from '../../source/client/pane.js';
+import {paneView, viewport} from '../../source/client/pane.js';
 import {type Action, reducer} from '../../source/client/reducer.js';
 import {HELD} from '../../source/client/retention.js';
 import {type AppState, type Entry, type SalonView, initialState, unread} from '../../source/client/state.js';
@@ -107,7 +107,7 @@ test('drawing the pane of a salon holding 100,000 reads what fits on screen, not
 
 test('scrolled back in a busy salon: the window stays bounded around what is read, the newest are fetched again on the way down', (t) => {
   let state = receive(signedIn(1), 1, 500);
-  state = reducer(state, {type: 'scroll', lines: 300, now: T0});
+  state = reducer(state, {type: 'scroll', lines: 300, now: T0, viewport: viewport(state, general(state))});
   const anchor = general(state).anchor;
   if (!anchor) return void t.fail('scrolled');
   const reading = paneView(general(state), 18, ctx).lines.map((l) => l.text);
@@ -119,7 +119,7 @@ test('scrolled back in a busy salon: the window stays bounded around what is rea
   t.true(salon.newBelow, '"new messages below" is shown');
   t.is(unread(salon), 5_000);
   // Scrolling down to the end of the window does not pin to the bottom: newer ones exist.
-  state = reducer(state, {type: 'scroll', lines: -100_000, now: T0});
+  state = reducer(state, {type: 'scroll', lines: -100_000, now: T0, viewport: viewport(state, general(state))});
   t.not(general(state).anchor, null);
   // A page of newer messages joins the window where it ends.
   const last = general(state).entries.lastMessage()?.seq ?? 0;

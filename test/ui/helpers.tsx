@@ -4,7 +4,8 @@ import type {ReactElement} from 'react';
 import {render} from 'ink-testing-library';
 import {Controller} from '../../source/client/controller.js';
 import {type Action, reducer} from '../../source/client/reducer.js';
-import {type AppState, initialState} from '../../source/client/state.js';
+import {type AppState, currentSalon, initialState} from '../../source/client/state.js';
+import {viewport} from '../../source/client/pane.js';
 import {displayWidth} from '../../source/client/format.js';
 import {clientTranslator} from '../../source/i18n/client.js';
 import type {Lang} from '../../source/i18n/index.js';
@@ -52,6 +53,12 @@ export interface MainOptions {
 export function mainState({user = alice, salons = salonInfos(), lang = 'en', columns = 100, rows = 24}: MainOptions = {}): AppState {
   return apply(initialState(lang, SERVER, '', columns, rows), {type: 'link', link: 'online'}, {type: 'loggedIn', user, salons});
 }
+
+/** Scrolls the current salon by lines (positive: back in time), as PgUp / PgDn do, within its viewport. */
+export const scrolledBy = (state: AppState, lines: number): AppState => {
+  const salon = currentSalon(state);
+  return salon ? apply(state, {type: 'scroll', lines, now: NOW, viewport: viewport(state, salon)}) : state;
+};
 
 /** Loads a page of messages into a salon, as the 'latest' history answer would. */
 export const withPage = (state: AppState, salonId: number, messages: MessageInfo[]): AppState =>

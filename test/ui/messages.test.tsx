@@ -1,5 +1,5 @@
 /** The message pane: messages, day separators, unread mark, scrolling, notices, outbox. */
-import {NOW, T0, apply, isInverse, lineWith, lines, mainState, msg, plain, render, salonInfos, themed, withPage} from './helpers.js';
+import {NOW, T0, apply, isInverse, lineWith, lines, mainState, msg, plain, render, salonInfos, scrolledBy, themed, withPage} from './helpers.js';
 import test from 'ava';
 import type {Action} from '../../source/client/reducer.js';
 import type {AppState} from '../../source/client/state.js';
@@ -128,7 +128,7 @@ test('messages: empty salon, and older messages loading', (t) => {
 });
 
 test('messages: scrolled up, a new message shows the "new messages below" mark, End clears it', (t) => {
-  const scrolled = apply(longSalon(30), {type: 'scroll', lines: 3, now: NOW});
+  const scrolled = scrolledBy(longSalon(30), 3);
   t.not(scrolled.salons[0]?.anchor, null);
   const state = apply(scrolled, live(1, 31, 'bob', 'brand new'));
   t.true(state.salons[0]?.newBelow);
@@ -142,7 +142,7 @@ test('messages: scrolled up, a new message shows the "new messages below" mark, 
 });
 
 test('messages: scrolled up without anything new, no mark', (t) => {
-  t.notRegex(plain(show(t, apply(longSalon(30), {type: 'scroll', lines: 3, now: NOW}))), /new messages below/);
+  t.notRegex(plain(show(t, scrolledBy(longSalon(30), 3))), /new messages below/);
 });
 
 test('messages: a salon I am not a member of asks me to join; a waiting one says so', (t) => {
@@ -165,7 +165,7 @@ test('messages: the outbox, sending then failed', (t) => {
 });
 
 test('messages: the outbox line is hidden while scrolled up', (t) => {
-  const state = apply(longSalon(30), {type: 'scroll', lines: 3, now: NOW}, {type: 'outgoing', item: {clientMsgId: 'c2', salonId: 1, text: 'queued'}});
+  const state = apply(scrolledBy(longSalon(30), 3), {type: 'outgoing', item: {clientMsgId: 'c2', salonId: 1, text: 'queued'}});
   t.notRegex(plain(show(t, state)), /queued/);
 });
 
@@ -180,7 +180,7 @@ test('messages: in French', (t) => {
 });
 
 test('messages: scrolled to the very top, "Start of Général." and the day line each have their own row', (t) => {
-  const state = apply(longSalon(40), {type: 'scroll', lines: 1000, now: NOW});
+  const state = scrolledBy(longSalon(40), 1000);
   const rows = lines(show(t, state)).map((line) => line.split('│')[3] ?? '');
   const start = rows.findIndex((row) => row.startsWith('Start of Général.'));
   t.is(start, 1, 'on the pane\'s first row, under the border');
