@@ -104,6 +104,10 @@ export const en = {
                                                      [CHAT_LOGINS_PER_ADDRESS, default 60]
     --registrations-per-address N  accounts registered per hour from one IP address
                                                      [CHAT_REGISTRATIONS_PER_ADDRESS, default 10]
+    --edit-window M    authors may edit or delete a message for M minutes after
+                       sending it (0: always)      [CHAT_EDIT_WINDOW, default 0]
+    --no-author-delete only moderators delete messages (in salons)
+                                                     [CHAT_AUTHOR_DELETE=0]
     --bus URL          redis://host:6379: join the other nodes on the same MySQL
                        database (several nodes behind a load balancer) [CHAT_BUS_URL]
     --node-id NAME     this node's name in logs       [CHAT_NODE_ID, default host-pid]

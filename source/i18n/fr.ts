@@ -106,6 +106,10 @@ export const fr: Record<MessageKey, string> = {
                                                      [CHAT_LOGINS_PER_ADDRESS, défaut 60]
     --registrations-per-address N  comptes créés par heure depuis une adresse IP
                                                      [CHAT_REGISTRATIONS_PER_ADDRESS, défaut 10]
+    --edit-window M    l'auteur peut modifier ou supprimer un message pendant M
+                       minutes après l'envoi (0 : toujours) [CHAT_EDIT_WINDOW, défaut 0]
+    --no-author-delete seuls les modérateurs suppriment des messages (dans les salons)
+                                                     [CHAT_AUTHOR_DELETE=0]
     --bus URL          redis://hôte:6379 : rejoindre les autres nœuds de la même base
                        MySQL (plusieurs nœuds derrière un répartiteur) [CHAT_BUS_URL]
     --node-id NOM      nom de ce nœud dans les journaux [CHAT_NODE_ID, défaut hôte-pid]

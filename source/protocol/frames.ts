@@ -161,10 +161,16 @@ export interface SalonInfo {
   participants?: ParticipantInfo[];
   /** Present and true only in the event that archives a salon. */
   archived?: boolean;
-  /** Sequence number of the salon's newest message (0 when empty); members only, else 0. */
+  /** Sequence number of the salon's newest row (0 when empty); members only, else 0. */
   lastSeq: number;
-  /** The caller's read marker; unread = lastSeq - readSeq. */
+  /** The caller's read marker (a seq). */
   readSeq: number;
+  /**
+   * Messages counted up to the newest row and up to the read marker: unread = lastN - readN
+   * (changes to messages take seqs but are not counted). Always sent by this server.
+   */
+  lastN?: number;
+  readN?: number;
   /** In the `salons` list, for members: when the newest message was sent (ms), 0 when none. Orders direct messages by last activity. */
   lastTs?: number;
 }
@@ -250,7 +256,8 @@ export type Event =
   | ({event: 'join_request'} & JoinRequestInfo)
   | {event: 'join_request_closed'; username: string; salon: number; outcome: 'accepted' | 'rejected' | 'withdrawn'}
   | {event: 'presence'; username: string; alias: string; online: boolean}
-  | {event: 'read'; salon: number; seq: number}
+  /** `n`: the messages counted up to the marker (unread = the newest row's n − n). */
+  | {event: 'read'; salon: number; seq: number; n?: number}
   /** Someone else is typing in a conversation (never stored; forget it after limits.typingExpiryMs). */
   | {event: 'typing'; salon: number; username: string; alias: string; active: boolean}
   | {event: 'kicked'; minutes: number; until: number}
@@ -296,7 +303,7 @@ export interface ResponseMap {
   typing: Record<string, never>;
   search: MessagePage;
   members: {salon: number; members: MemberInfo[]};
-  read: {salon: number; seq: number};
+  read: {salon: number; seq: number; n: number};
   pending: {requests: JoinRequestInfo[]};
   accept: {username: string; salon: number};
   reject: {username: string; salon: number};

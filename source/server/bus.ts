@@ -17,7 +17,8 @@ export type HubEvent =
   | {kind: 'membership'; username: string; salonId: number; state: MembershipState; reason: MembershipReason}
   | {kind: 'join_request'; username: string; salonId: number; ts: number}
   | {kind: 'request_closed'; username: string; salonId: number; outcome: 'accepted' | 'rejected' | 'withdrawn'}
-  | {kind: 'read'; username: string; salonId: number; seq: number}
+  /** `n`: the messages counted up to the marker's row, for unread counts. */
+  | {kind: 'read'; username: string; salonId: number; seq: number; n: number}
   | {kind: 'kick'; username: string; until: number; minutes: number}
   | {kind: 'ban'; username: string}
   /** A direct message or group opened (or found by a node that did not know it). */

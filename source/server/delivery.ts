@@ -28,11 +28,21 @@ const GATHER_PER_RECIPIENT_MS = 0.02;
 /** Batches never gather for longer than this. */
 const MAX_GATHER_MS = 20;
 
+export interface StreamPosition {
+  seq: number;
+  ts: number;
+  n: number;
+}
+const NOWHERE: Readonly<StreamPosition> = {seq: 0, ts: 0, n: 0};
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class Delivery {
-  /** Per salon: the last seq delivered and the time of that message (last activity). */
-  private readonly streams = new Map<number, {seq: number; ts: number}>();
+  /**
+   * Per salon: the last seq delivered, the time of the last message (last activity; a
+   * change to a message is not activity) and the messages counted up to it (n).
+   */
+  private readonly streams = new Map<number, StreamPosition>();
   /** Salons whose gap is being read, with the messages that arrived meanwhile. */
   private readonly filling = new Map<number, StoredMessage[]>();
   /** Frames delivered and not yet written, by salon, in seq order. */
@@ -58,17 +68,23 @@ export class Delivery {
     return this.streams.get(salonId)?.ts ?? 0;
   }
 
+  /** Where the salon's stream stands on this node (zeros before anything). */
+  position(salonId: number): Readonly<StreamPosition> {
+    return this.streams.get(salonId) ?? NOWHERE;
+  }
+
   /** Where a salon's stream stands when this node starts: what was stored before is not delivered again. */
-  startAt(salonId: number, seq: number, ts = 0): void {
-    if (seq > this.seq(salonId)) this.streams.set(salonId, {seq, ts});
+  startAt(salonId: number, seq: number, ts = 0, n = seq): void {
+    if (seq > this.seq(salonId)) this.streams.set(salonId, {seq, ts, n});
   }
 
   private advance(salonId: number, m: StoredMessage): void {
     const stream = this.streams.get(salonId);
     if (stream) {
       stream.seq = m.seq;
-      stream.ts = m.ts;
-    } else this.streams.set(salonId, {seq: m.seq, ts: m.ts});
+      stream.n = m.n;
+      if (m.kind === 'message') stream.ts = m.ts;
+    } else this.streams.set(salonId, {seq: m.seq, ts: m.kind === 'message' ? m.ts : 0, n: m.n});
   }
 
   /**

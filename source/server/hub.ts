@@ -70,10 +70,10 @@ export class Hub {
     ]);
     for (const salon of salons) {
       hub.model.addSalon(salon);
-      hub.delivery.startAt(salon.id, salon.seq, salon.lastTs);
+      hub.delivery.startAt(salon.id, salon.seq, salon.lastTs, salon.msgs);
     }
     for (const user of users) hub.model.addUser(user);
-    for (const m of memberships) hub.model.linkMember(hub.model.user(m.username), m.salonId, m.lastReadSeq);
+    for (const m of memberships) hub.model.linkMember(hub.model.user(m.username), m.salonId, m.lastReadSeq, m.readN);
     for (const r of requests) hub.model.user(r.username)?.pending.set(r.salonId, r.ts);
     const byId = new Map([...hub.model.users.values()].map((u) => [u.id, u]));
     for (const b of blocks) byId.get(b.blockerId)?.blocked.add(b.blockedId);
@@ -156,13 +156,16 @@ export class Hub {
     return this.delivery.seq(salonId);
   }
 
-  salonsFor(user: UserState): SalonInfo[] {
-    return this.model.salonsFor(
-      user,
-      (id) => this.delivery.seq(id),
-      (id) => this.delivery.lastTs(id),
-    );
+  /** Messages counted up to the newest row delivered in the conversation. */
+  lastN(salonId: number): number {
+    return this.delivery.position(salonId).n;
   }
+
+  salonsFor(user: UserState): SalonInfo[] {
+    return this.model.salonsFor(user, this.stream);
+  }
+
+  private readonly stream = (id: number) => this.delivery.position(id);
 
   /** The conversation, if the user may know of it (see LiveModel.visibleTo). */
   visibleSalon(user: UserState, ref: SalonRef): SalonState | undefined {
@@ -192,7 +195,7 @@ export class Hub {
   }
 
   salonInfo(user: UserState, salon: SalonState): SalonInfo {
-    return this.model.salonInfo(user, salon, (id) => this.delivery.seq(id));
+    return this.model.salonInfo(user, salon, this.stream);
   }
 
   isOnline(user: UserState): boolean {
@@ -282,7 +285,8 @@ export class Hub {
         const user = this.user(event.username);
         if (!user || (user.salons.get(event.salonId) ?? Infinity) >= event.seq) return;
         user.salons.set(event.salonId, event.seq);
-        this.toPeers(user.peers, {event: 'read', salon: event.salonId, seq: event.seq});
+        user.readN.set(event.salonId, event.n);
+        this.toPeers(user.peers, {event: 'read', salon: event.salonId, seq: event.seq, n: event.n});
         return;
       }
       case 'kick': {
@@ -301,7 +305,7 @@ export class Hub {
         const known = this.model.salons.get(event.record.id);
         if (known && known.archived === event.record.archived) return;
         const salon = this.model.addSalon(event.record);
-        if (!known) this.delivery.startAt(salon.id, event.record.seq);
+        if (!known) this.delivery.startAt(salon.id, event.record.seq, event.record.lastTs ?? 0, event.record.msgs ?? event.record.seq);
         for (const [user, peer] of this.model.allPeers()) {
           const info = this.salonInfo(user, salon);
           peer.write(encodeFrame({event: 'salon', salon: salon.archived ? {...info, archived: true} : info}));
@@ -331,7 +335,7 @@ export class Hub {
     const known = this.model.salons.has(record.id);
     const salon = this.model.addSalon(record);
     // A node that did not know it delivered none of it: its history is read on opening.
-    if (!known) this.delivery.startAt(salon.id, record.seq);
+    if (!known) this.delivery.startAt(salon.id, record.seq, record.lastTs ?? 0, record.msgs ?? record.seq);
     const joined: UserState[] = [];
     for (const username of usernames) {
       const user = this.user(username);

@@ -21,11 +21,16 @@ export interface UserState {
   remote: Set<string>;
   /** Salons the user is a member of, with the read marker of each. */
   salons: Map<number, number>;
+  /** The messages counted up to each read marker (n of its row), for unread counts; 0 when absent. */
+  readN: Map<number, number>;
   /** Salons the user asked to join, with the time of the request. */
   pending: Map<number, number>;
   /** Accounts (client ids) this user blocked: they cannot message this user directly. */
   blocked: Set<number>;
 }
+
+/** Where a conversation's stream stands on this node: last seq, last activity, messages counted. */
+export type StreamView = (salonId: number) => {seq: number; ts: number; n: number};
 
 export interface SalonState {
   id: number;
@@ -81,21 +86,32 @@ export class LiveModel {
     return this.salons.values().next().value;
   }
 
-  /** Every salon as the user sees it; `lastSeq` and `lastTs` are what this node has delivered. */
-  salonsFor(user: UserState, lastSeq: (salonId: number) => number, lastTs: (salonId: number) => number = () => 0): SalonInfo[] {
+  /** Every salon as the user sees it; where each stream stands is what this node has delivered. */
+  salonsFor(user: UserState, stream: StreamView): SalonInfo[] {
     const list: SalonInfo[] = [];
     for (const s of this.salons.values()) {
       if (!this.visibleTo(user, s) || (s.kind === 'salon' && s.archived)) continue;
-      const info = this.salonInfo(user, s, lastSeq);
-      list.push(info.state === 'member' ? {...info, lastTs: lastTs(s.id)} : info);
+      const info = this.salonInfo(user, s, stream);
+      list.push(info.state === 'member' ? {...info, lastTs: stream(s.id).ts} : info);
     }
     return list;
   }
 
-  salonInfo(user: UserState, s: SalonState, lastSeq: (salonId: number) => number): SalonInfo {
+  salonInfo(user: UserState, s: SalonState, stream: StreamView): SalonInfo {
     const readSeq = user.salons.get(s.id);
     const state = readSeq !== undefined ? 'member' : user.pending.has(s.id) ? 'pending' : 'none';
-    const info: SalonInfo = {id: s.id, name: s.name, kind: s.kind, moderated: s.moderated, state, lastSeq: state === 'member' ? lastSeq(s.id) : 0, readSeq: readSeq ?? 0};
+    const at = state === 'member' ? stream(s.id) : undefined;
+    const info: SalonInfo = {
+      id: s.id,
+      name: s.name,
+      kind: s.kind,
+      moderated: s.moderated,
+      state,
+      lastSeq: at?.seq ?? 0,
+      readSeq: readSeq ?? 0,
+      lastN: at?.n ?? 0,
+      readN: at ? (user.readN.get(s.id) ?? 0) : 0,
+    };
     if (s.kind === 'salon') return info;
     const participants = [...s.members].map((u) => ({username: u.username, alias: u.alias})).sort((a, b) => a.alias.localeCompare(b.alias));
     const others = participants.filter((p) => p.username !== user.username).map((p) => p.alias);
@@ -175,6 +191,7 @@ export class LiveModel {
       peers: new Set(),
       remote: new Set(),
       salons: new Map(),
+      readN: new Map(),
       pending: new Map(),
       blocked: new Set(),
     };
@@ -193,16 +210,18 @@ export class LiveModel {
     }
   }
 
-  linkMember(user: UserState | undefined, salonId: number, readSeq: number): void {
+  linkMember(user: UserState | undefined, salonId: number, readSeq: number, readN = 0): void {
     const salon = this.salons.get(salonId);
     if (!user || !salon) return;
     user.salons.set(salonId, readSeq);
+    user.readN.set(salonId, readN);
     salon.members.add(user);
     for (const peer of user.peers) salon.online.add(peer);
   }
 
   unlinkMember(user: UserState, salon: SalonState): void {
     user.salons.delete(salon.id);
+    user.readN.delete(salon.id);
     salon.members.delete(user);
     for (const peer of user.peers) salon.online.delete(peer);
   }

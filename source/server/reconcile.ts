@@ -112,9 +112,11 @@ export function applyDifferences(hub: HubView, before: ReadonlySet<string>, {sal
   }
 
   const member = new Map<UserState, Map<number, number>>();
+  const readN = new Map<string, number>();
   for (const m of memberships) {
     const user = hub.user(m.username);
     if (user) member.set(user, (member.get(user) ?? new Map()).set(m.salonId, m.lastReadSeq));
+    readN.set(`${m.username} ${m.salonId}`, m.readN);
   }
   const pending = new Map<UserState, Map<number, number>>();
   for (const r of requests) {
@@ -135,7 +137,7 @@ export function applyDifferences(hub: HubView, before: ReadonlySet<string>, {sal
       if (!user.salons.has(salonId)) {
         hub.apply({kind: 'membership', username: user.username, salonId, state: 'member', reason: wasPending.has(salonId) ? 'accepted' : 'joined'});
       }
-      hub.apply({kind: 'read', username: user.username, salonId, seq: readSeq});
+      hub.apply({kind: 'read', username: user.username, salonId, seq: readSeq, n: readN.get(`${user.username} ${salonId}`) ?? 0});
     }
     for (const salonId of [...user.salons.keys()]) {
       if (!salons.has(salonId) && before.has(`${key} member ${salonId}`)) {

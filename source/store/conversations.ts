@@ -9,15 +9,16 @@ import type {Database} from './schema.js';
 import type {Flavor} from './sql-store.js';
 import {ConflictError, type SalonRecord} from './types.js';
 
-export const SALON_COLUMNS = ['salon_id', 'nom_salon', 'moderated', 'seq', 'kind', 'archived'] as const;
+export const SALON_COLUMNS = ['salon_id', 'nom_salon', 'moderated', 'seq', 'kind', 'archived', 'msgs'] as const;
 
-export const toSalon = (r: {salon_id: number; nom_salon: string; moderated: number; seq: number; kind: string; archived: number}): SalonRecord => ({
+export const toSalon = (r: {salon_id: number; nom_salon: string; moderated: number; seq: number; kind: string; archived: number; msgs: number}): SalonRecord => ({
   id: r.salon_id,
   name: r.nom_salon,
   moderated: Boolean(Number(r.moderated)),
   seq: Number(r.seq),
   kind: r.kind === 'dm' || r.kind === 'group' ? r.kind : 'salon',
   archived: Boolean(Number(r.archived)),
+  msgs: Number(r.msgs),
 });
 
 /** The conversation keyed by the accounts' sorted ids, with their memberships, created if missing. */

@@ -252,12 +252,14 @@ export class SqlStore implements Store {
 
   listMemberships(): Promise<MembershipRecord[]> {
     return this.run(async () => {
+      // The marker's row by the unique (salon_id, seq) key, for its n.
       const rows = await this.db
         .selectFrom('salons_adheres')
         .innerJoin('clients', 'clients.username', 'salons_adheres.username')
-        .select(['clients.username', 'salons_adheres.salon_id', 'salons_adheres.last_read_seq'])
+        .leftJoin('messages', (join) => join.onRef('messages.salon_id', '=', 'salons_adheres.salon_id').onRef('messages.seq', '=', 'salons_adheres.last_read_seq'))
+        .select(['clients.username', 'salons_adheres.salon_id', 'salons_adheres.last_read_seq', 'messages.n'])
         .execute();
-      return rows.map((r) => ({username: r.username, salonId: r.salon_id, lastReadSeq: Number(r.last_read_seq)}));
+      return rows.map((r) => ({username: r.username, salonId: r.salon_id, lastReadSeq: Number(r.last_read_seq), readN: Number(r.n ?? 0)}));
     });
   }
 
@@ -398,6 +400,14 @@ export class SqlStore implements Store {
   applyChanges(batch: readonly NewChange[], rules: ChangeRules): Promise<ChangeOutcome[]> {
     if (batch.length === 0) return Promise.resolve([]);
     return this.run(() => applyChanges(this.db, this.flavor, batch, rules));
+  }
+
+  countAt(salonId: number, seq: number): Promise<number> {
+    if (seq <= 0) return Promise.resolve(0);
+    return this.run(async () => {
+      const row = await this.db.selectFrom('messages').select('n').where('salon_id', '=', salonId).where('seq', '=', seq).executeTakeFirst();
+      return Number(row?.n ?? 0);
+    });
   }
 
   findMessages(salonId: number, seqs: readonly number[]): Promise<Map<number, StoredMessage>> {

@@ -29,6 +29,8 @@ export interface SalonRecord {
   archived: boolean;
   /** When its newest message was sent (ms), 0 when it has none. Filled by listSalons only. */
   lastTs?: number;
+  /** Messages it holds (changes not counted): the n of its newest row. */
+  msgs?: number;
 }
 
 export interface BlockRecord {
@@ -40,6 +42,8 @@ export interface MembershipRecord {
   username: string;
   salonId: number;
   lastReadSeq: number;
+  /** The messages counted up to the read marker's row (its n; 0 when there is none). */
+  readN: number;
 }
 
 export interface JoinRequestRecord {
@@ -143,6 +147,8 @@ export interface Store {
   /** Idempotent: adding an existing membership is not an error. */
   addMembership(username: string, salonId: number): Promise<void>;
   setReadMarker(username: string, salonId: number, seq: number): Promise<void>;
+  /** The messages counted up to the row at seq (its n), 0 for seq 0. */
+  countAt(salonId: number, seq: number): Promise<number>;
 
   addJoinRequest(clientId: number, salonId: number, ts: number): Promise<void>;
   /** Removes the request and, when accepted, adds the membership, in one transaction. */

@@ -193,3 +193,35 @@ eachBackend('typing notices reach the other members of the conversation, at most
     await srv.stop();
   }
 });
+
+eachBackend('unread counts count messages, not changes: lastN and readN in the salons list and in read events', async (t, db) => {
+  const srv = await startTestServer(db);
+  try {
+    const alice = await srv.user('alice');
+    const bob = await srv.user('bob');
+    const bob2 = await srv.connect();
+    await bob2.request('login', {username: 'bob', password: PASSWORD});
+    const {message: one} = await alice.request('send', {salon: 1, text: 'un'});
+    await alice.request('react', {salon: 1, seq: one.seq, emoji: '👍'});
+    await alice.request('edit', {salon: 1, seq: one.seq, text: 'un !'});
+    const {message: two} = await alice.request('send', {salon: 1, text: 'deux'});
+    await bob.request('react', {salon: 1, seq: two.seq, emoji: '🎉'});
+    const general = (await bob.request('salons', {})).salons.find((s) => s.id === 1);
+    t.like(general, {lastSeq: 5, readSeq: 0, lastN: 2, readN: 0}, 'two messages unread, three changes not counted');
+
+    t.deepEqual(await bob.request('read', {salon: 1, seq: 3}), {salon: 1, seq: 3, n: 1}, 'read up to the edit: one message');
+    t.like(await bob2.waitFor('read', (e) => e.seq === 3), {n: 1});
+    t.deepEqual(await bob.request('read', {salon: 1, seq: 5}), {salon: 1, seq: 5, n: 2});
+  } finally {
+    await srv.stop();
+  }
+  // After a restart, from the database.
+  const restarted = await startTestServer(db);
+  try {
+    const bob = await restarted.connect();
+    const login = await bob.request('login', {username: 'bob', password: PASSWORD});
+    t.like(login.salons.find((s) => s.id === 1), {lastSeq: 5, readSeq: 5, lastN: 2, readN: 2});
+  } finally {
+    await restarted.stop();
+  }
+});

@@ -29,7 +29,7 @@ eachBackend('a direct message reaches the other participant live and nobody else
 
     const page = await bob.request('history', {salon: salon.id});
     t.deepEqual(page.messages.map((m) => m.text), ['Bonjour Bob', 'Salut !']);
-    t.deepEqual(await bob.request('read', {salon: salon.id, seq: 2}), {salon: salon.id, seq: 2});
+    t.deepEqual(await bob.request('read', {salon: salon.id, seq: 2}), {salon: salon.id, seq: 2, n: 2});
     const bobs = (await bob.request('salons', {})).salons;
     t.like(bobs.find((s) => s.id === salon.id), {kind: 'dm', lastSeq: 2, readSeq: 2, lastTs: reply.message.ts}, 'last activity: the newest message');
     t.false((await carol.request('salons', {})).salons.some((s) => s.id === salon.id), 'not in anyone else\'s list');

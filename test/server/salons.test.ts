@@ -116,10 +116,10 @@ eachBackend('read markers move forward only and reach the user\'s other connecti
     const other = await srv.connect();
     await other.request('login', {username: 'alice', password: 'correct horse battery'});
     for (let i = 0; i < 3; i++) await alice.request('send', {salon: 1, text: `m${i}`});
-    t.deepEqual(await alice.request('read', {salon: 1, seq: 2}), {salon: 1, seq: 2});
+    t.deepEqual(await alice.request('read', {salon: 1, seq: 2}), {salon: 1, seq: 2, n: 2});
     await other.waitFor('read', (e) => e.salon === 1 && e.seq === 2);
-    t.deepEqual(await alice.request('read', {salon: 1, seq: 1}), {salon: 1, seq: 2}, 'never backwards');
-    t.deepEqual(await alice.request('read', {salon: 1, seq: 99}), {salon: 1, seq: 3}, 'never past the last message');
+    t.deepEqual(await alice.request('read', {salon: 1, seq: 1}), {salon: 1, seq: 2, n: 2}, 'never backwards');
+    t.deepEqual(await alice.request('read', {salon: 1, seq: 99}), {salon: 1, seq: 3, n: 3}, 'never past the last message');
     const {salons} = await other.request('salons', {});
     t.like(salons[0], {lastSeq: 3, readSeq: 3});
     const [row] = await db.query("SELECT last_read_seq FROM salons_adheres WHERE username = 'alice' AND salon_id = 1");

@@ -46,11 +46,11 @@ const expectConflict = async (t: ExecutionContext, work: Promise<unknown>, field
 
 storeTest('a fresh store has the five salons in order; Comptabilité, Informatique and Marketing are moderated', async (t, store) => {
   t.deepEqual(await store.listSalons(), [
-    {id: 1, name: 'Général', moderated: false, seq: 0, kind: 'salon', archived: false, lastTs: 0},
-    {id: 2, name: 'Blabla', moderated: false, seq: 0, kind: 'salon', archived: false, lastTs: 0},
-    {id: 3, name: 'Comptabilité', moderated: true, seq: 0, kind: 'salon', archived: false, lastTs: 0},
-    {id: 4, name: 'Informatique', moderated: true, seq: 0, kind: 'salon', archived: false, lastTs: 0},
-    {id: 5, name: 'Marketing', moderated: true, seq: 0, kind: 'salon', archived: false, lastTs: 0},
+    {id: 1, name: 'Général', moderated: false, seq: 0, kind: 'salon', archived: false, lastTs: 0, msgs: 0},
+    {id: 2, name: 'Blabla', moderated: false, seq: 0, kind: 'salon', archived: false, lastTs: 0, msgs: 0},
+    {id: 3, name: 'Comptabilité', moderated: true, seq: 0, kind: 'salon', archived: false, lastTs: 0, msgs: 0},
+    {id: 4, name: 'Informatique', moderated: true, seq: 0, kind: 'salon', archived: false, lastTs: 0, msgs: 0},
+    {id: 5, name: 'Marketing', moderated: true, seq: 0, kind: 'salon', archived: false, lastTs: 0, msgs: 0},
   ]);
 });
 
@@ -118,7 +118,7 @@ storeTest('an alias already taken (in any letter case) is a ConflictError on ali
 
 storeTest('a new user is a member of Général only, with read marker 0', async (t, store) => {
   await addUser(store, 'alice');
-  t.deepEqual(await membershipsOf(store, 'alice'), [{username: 'alice', salonId: GENERAL, lastReadSeq: 0}]);
+  t.deepEqual(await membershipsOf(store, 'alice'), [{username: 'alice', salonId: GENERAL, lastReadSeq: 0, readN: 0}]);
 });
 
 storeTest('addMembership is idempotent', async (t, store, db) => {

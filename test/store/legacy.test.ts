@@ -183,7 +183,7 @@ mysqlTest('every file of sql/mysql imported by hand, in order, gives a database 
       [[1, 'Général', false, 0], [2, 'Blabla', false, 0], [3, 'Comptabilité', true, 0], [4, 'Informatique', true, 0], [5, 'Marketing', true, 0]],
     );
     const user = await store.createUser({username: 'alice', alias: 'Alice', passwordHash: 'x'.repeat(64), role: 'user', ts: Date.UTC(2024, 0, 1)});
-    t.deepEqual(await store.listMemberships(), [{username: 'alice', salonId: 1, lastReadSeq: 0}]);
+    t.deepEqual(await store.listMemberships(), [{username: 'alice', salonId: 1, lastReadSeq: 0, readN: 0}]);
     const [stored] = await store.appendMessages([{clientId: user.id, username: 'alice', alias: 'Alice', salonId: 1, text: 'é😀', ts: Date.UTC(2024, 0, 1)}]);
     t.like(stored, {seq: 1, text: 'é😀'});
   });

@@ -57,10 +57,12 @@ export function members(ctx: UserContext, req: RequestParams<'members'>) {
 // the user's other connections are told, so unread counts agree everywhere.
 export async function read(ctx: UserContext, req: RequestParams<'read'>) {
   const salon = requireMember(ctx, req.salon);
-  const seq = Math.min(req.seq, ctx.services.hub.lastSeq(salon.id));
+  const {hub, store} = ctx.services;
+  const seq = Math.min(req.seq, hub.lastSeq(salon.id));
   if (seq > (ctx.user.salons.get(salon.id) ?? 0)) {
-    await ctx.services.store.setReadMarker(ctx.user.username, salon.id, seq);
-    ctx.services.hub.publish({kind: 'read', username: ctx.user.username, salonId: salon.id, seq});
+    // Read up to the newest row, as clients mostly do: its n is known here.
+    const [n] = await Promise.all([seq === hub.lastSeq(salon.id) ? hub.lastN(salon.id) : store.countAt(salon.id, seq), store.setReadMarker(ctx.user.username, salon.id, seq)]);
+    hub.publish({kind: 'read', username: ctx.user.username, salonId: salon.id, seq, n});
   }
-  return {salon: salon.id, seq: ctx.user.salons.get(salon.id) ?? 0};
+  return {salon: salon.id, seq: ctx.user.salons.get(salon.id) ?? 0, n: ctx.user.readN.get(salon.id) ?? 0};
 }
