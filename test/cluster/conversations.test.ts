@@ -74,3 +74,38 @@ test('a salon, a direct message and a block made while Redis is down reach the o
   t.is(refused, 'CANNOT_MESSAGE');
   t.is(cid.events.filter((e) => e.event === 'salon' && e.salon.name === 'Pendant').length, 1, 'told once');
 });
+
+test('an edit, a reaction, a deletion and typing made on one node reach clients on the other, also across a Redis outage', async (t) => {
+  if (!(await clusterRequirements(t))) return;
+  const cluster = await startCluster(t, {nodes: 2});
+  const [n1, n2] = cluster.nodes as [ChatNode, ChatNode];
+  const ann = await n1.user('ann');
+  const ben = await n2.user('ben');
+  const {message} = await ann.request('send', {salon: 1, text: 'premiere version'});
+  await ben.waitFor('message', (e) => e.seq === message.seq, 10_000);
+
+  await ann.request('edit', {salon: 1, seq: message.seq, text: 'première version'});
+  t.like(await ben.waitFor('message', (e) => e.kind === 'edit', 10_000), {target: message.seq, text: 'première version'});
+  await ben.request('react', {salon: 1, seq: message.seq, emoji: '👍'});
+  t.like(await ann.waitFor('message', (e) => e.kind === 'react', 10_000), {target: message.seq, author: 'ben'});
+  await ann.request('typing', {salon: 1});
+  t.like(await ben.waitFor('typing', (e) => e.salon === 1, 10_000), {username: 'ann', active: true});
+
+  // While Redis is down, changes are stored and acknowledged; the other node catches up.
+  await cluster.redis.stop();
+  await ann.request('edit', {salon: 1, seq: message.seq, text: 'troisième version'});
+  await ann.request('react', {salon: 1, seq: message.seq, emoji: '🎉'});
+  await cluster.redis.startAgain();
+  t.like(await ben.waitFor('message', (e) => e.kind === 'react' && e.text === '🎉', 30_000), {target: message.seq});
+  const seen = ben.events.filter((e) => e.event === 'message' && e.kind !== undefined).map((e) => (e as {seq: number}).seq);
+  t.deepEqual(seen, [...seen].sort((a, b) => a - b), 'in seq order');
+  t.is(new Set(seen).size, seen.length, 'each once');
+  const page = await ben.request('history', {salon: 1});
+  t.like(page.messages.find((m) => m.seq === message.seq), {text: 'troisième version'});
+  t.deepEqual(page.messages.find((m) => m.seq === message.seq)?.reactions, [
+    {emoji: '👍', count: 1, mine: true},
+    {emoji: '🎉', count: 1},
+  ]);
+  await ann.request('delete', {salon: 1, seq: message.seq});
+  t.like(await ben.waitFor('message', (e) => e.kind === 'delete', 10_000), {target: message.seq});
+});
