@@ -101,6 +101,7 @@ export const clientEn = {
   'cmd.salon': '/salon create NAME [moderated], /salon archive NAME: salons made at run time (moderators)',
   'error.SALON_EXISTS': 'A salon with that name exists already.',
   'error.ARCHIVED': 'That salon is archived: it can be read, not written to.',
+  'error.BAD_SEARCH': 'Search for a word of at least 3 letters (dates as YYYY-MM-DD, at most 8 words).',
   'error.UNKNOWN_MESSAGE': 'No such message in that conversation.',
   'error.NOT_YOURS': 'Only its author may change that message.',
   'error.EDIT_WINDOW': 'That message is too old to be changed.',

@@ -103,6 +103,7 @@ export const clientFr: Record<ClientKey, string> = {
   'cmd.salon': '/salon create NOM [moderated], /salon archive NOM : créer ou archiver un salon (modérateurs)',
   'error.SALON_EXISTS': 'Un salon porte déjà ce nom.',
   'error.ARCHIVED': 'Ce salon est archivé : il se lit mais ne s\'écrit plus.',
+  'error.BAD_SEARCH': 'Cherchez un mot d\'au moins 3 lettres (dates en AAAA-MM-JJ, 8 mots au plus).',
   'error.UNKNOWN_MESSAGE': "Ce message n'existe pas dans cette conversation.",
   'error.NOT_YOURS': 'Seul son auteur peut modifier ce message.',
   'error.EDIT_WINDOW': 'Ce message est trop ancien pour être modifié.',

@@ -24,6 +24,7 @@ export const errorMessages = {
   SALON_EXISTS: 'A salon with that name exists already (case and accents ignored).',
   ARCHIVED: 'That salon is archived: it can be read, not written to.',
   NOT_MEMBER: 'You are not a member of that salon.',
+  BAD_SEARCH: 'Search for at least one word of 3 letters or more; dates as YYYY-MM-DD; at most 8 words and phrases.',
   UNKNOWN_MESSAGE: 'No such message in that conversation.',
   NOT_YOURS: 'Only its author (or, for a deletion in a salon, a moderator) may change that message.',
   EDIT_WINDOW: 'That message is too old to be changed.',

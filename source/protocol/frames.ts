@@ -96,10 +96,12 @@ export const requestSchemas = {
   reactions: z.object({salon: salonRef, seq}),
   /** `active`: false when the input was cleared or the message sent. */
   typing: z.object({salon: salonRef, active: z.boolean().optional()}),
+  /** `salon` absent: every conversation the caller can read. `beforeId`: the next page (the last result's id). */
   search: z.object({
-    salon: salonRef,
+    salon: salonRef.optional(),
     text: plainLine(limits.searchMaxChars),
     before: seq.optional(),
+    beforeId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
     limit: z.number().int().min(1).max(limits.historyMaxPage).optional(),
   }),
   members: z.object({salon: salonRef}),
@@ -301,7 +303,8 @@ export interface ResponseMap {
   react: {change: MessageInfo | null};
   reactions: {salon: number; seq: number; reactions: {emoji: string; username: string; alias: string}[]};
   typing: Record<string, never>;
-  search: MessagePage;
+  /** `salon`: the conversation searched, when one was given. */
+  search: {salon?: number; messages: MessageInfo[]; hasMore: boolean};
   members: {salon: number; members: MemberInfo[]};
   read: {salon: number; seq: number; n: number};
   pending: {requests: JoinRequestInfo[]};

@@ -49,6 +49,8 @@ export class Connection implements Peer {
   session: Session | null = null;
   /** This connection's message allowance, made at its first send. */
   bucket: TokenBucket | null = null;
+  /** This connection's search allowance, made at its first search. */
+  searchBucket: TokenBucket | null = null;
   /** When this connection last relayed a typing notice, per conversation (cleared when it ends). */
   typing: Map<number, number> | null = null;
   /** Requests are handled one at a time, in arrival order (see dispatch.ts). */

@@ -32,13 +32,13 @@ export class TokenBucket {
   }
 
   /** Takes a token, or throws RATE_LIMITED saying when one will be there. */
-  take(now: number): void {
+  take(now: number, what = 'messages'): void {
     const waitMs = this.waitMs(now);
     if (waitMs === 0) {
       this.tokens -= 1;
       return;
     }
-    throw new ChatError('RATE_LIMITED', `Too many messages; wait ${waitMs} ms.`, {retryAfterMs: waitMs});
+    throw new ChatError('RATE_LIMITED', `Too many ${what}; wait ${waitMs} ms.`, {retryAfterMs: waitMs});
   }
 
   isFull(now: number): boolean {

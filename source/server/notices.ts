@@ -17,6 +17,8 @@ export type Notice =
   | {kind: 'salon_archived'; salonName: string}
   | {kind: 'store_unavailable'; detail: string}
   | {kind: 'store_recovered'}
+  /** Indexing for search the messages stored before the index existed: how far (0, ..., 100). */
+  | {kind: 'search_index'; percent: number}
   | {kind: 'internal_error'; context: string; detail: string}
   | {kind: 'cluster'; node: string; bus: string}
   | {kind: 'bus_down'}

@@ -42,6 +42,9 @@ export interface Policy {
   maxReactionsPerMessage: number;
   /** Typing notices relayed per user and conversation: at most one per this time. */
   typingIntervalMs: number;
+  /** Token bucket per connection for `search`: sustained rate (per second) and burst. */
+  searchesPerSecond: number;
+  searchBurst: number;
 }
 
 export const defaultPolicy: Policy = {
@@ -65,4 +68,6 @@ export const defaultPolicy: Policy = {
   authorsMayDelete: true,
   maxReactionsPerMessage: 20,
   typingIntervalMs: 3_000,
+  searchesPerSecond: 0.5,
+  searchBurst: 5,
 };

@@ -21,6 +21,7 @@ import type {Notify} from './notices.js';
 import {type Policy, defaultPolicy} from './policy.js';
 import {StatusWriter} from './status.js';
 import {Writer, changeRules} from './writer.js';
+import {type BackfillOptions, SearchBackfill, defaultBackfill} from './search-backfill.js';
 
 export interface ServerOptions {
   store: Store;
@@ -36,6 +37,8 @@ export interface ServerOptions {
   writer?: {maxBatch?: number; maxQueue?: number; commitTimeoutMs?: number; concurrency?: number};
   sessionTtlMs?: number;
   policy?: Partial<Policy>;
+  /** How earlier messages are indexed for search (tests make it quick). */
+  backfill?: Partial<BackfillOptions>;
   /** PEM certificate chain and key: the listener speaks TLS instead of plain TCP. */
   tls?: {cert: string | Buffer; key: string | Buffer};
 }
@@ -48,6 +51,8 @@ export interface ChatServer {
   readonly connections: ReadonlySet<Connection>;
   /** The other nodes, when the bus is shared. */
   readonly cluster: Cluster | undefined;
+  /** Resolves once the messages stored before the search index existed are indexed. */
+  searchIndexed(): Promise<void>;
   /** Graceful stop: refuse new work, store what was accepted, tell clients, close. */
   stop(reason?: string): Promise<void>;
 }
@@ -164,6 +169,8 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   const address = listener.address() as AddressInfo;
   notify({kind: 'listening', address: `${address.address}:${address.port}`, store: store.location});
   cluster?.start();
+  const backfill = new SearchBackfill(store, notify, {...defaultBackfill, ...options.backfill});
+  backfill.start();
 
   let stopped: Promise<void> | undefined;
   const stop = (reason = 'shutdown') =>
@@ -171,6 +178,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       notify({kind: 'stopping'});
       services.stopping = true;
       clearInterval(idleSweep);
+      await backfill.stop();
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
       await writer.drain();
       await Promise.all([...connections].map((c) => c.chain.catch(() => {})));
@@ -183,5 +191,5 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       notify({kind: 'stopped'});
     })());
 
-  return {host: address.address, port: address.port, hub, moderation, connections, cluster, stop};
+  return {host: address.address, port: address.port, hub, moderation, connections, cluster, searchIndexed: () => backfill.done(), stop};
 }

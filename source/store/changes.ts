@@ -8,6 +8,7 @@
  * as an append does, so the two never interleave their seqs.
  */
 import type {Kysely, Transaction} from 'kysely';
+import {indexedText} from '../protocol/search.js';
 import type {RowKind} from './message-fields.js';
 import {messageQuery, storedEarlier, toMessage} from './messages.js';
 import type {Database} from './schema.js';
@@ -134,10 +135,10 @@ async function applyOne(trx: Transaction<Database>, flavor: Flavor, change: NewC
     .executeTakeFirstOrThrow();
   const targetRow = trx.updateTable('messages').where('salon_id', '=', where.salon_id).where('seq', '=', where.seq);
   if (change.kind === 'edit') {
-    await targetRow.set({contenu: change.text, edited_at: flavor.time(change.ts), changed_seq: seq}).execute();
+    await targetRow.set({contenu: change.text, search_words: indexedText(change.text), edited_at: flavor.time(change.ts), changed_seq: seq}).execute();
   } else if (change.kind === 'delete') {
     // The text goes from the message, from every edit of it, and from search.
-    await targetRow.set({contenu: '', deleted_at: flavor.time(change.ts), deleted_by: change.username, changed_seq: seq}).execute();
+    await targetRow.set({contenu: '', search_words: null, deleted_at: flavor.time(change.ts), deleted_by: change.username, changed_seq: seq}).execute();
     await trx.updateTable('messages').set({contenu: ''}).where('salon_id', '=', where.salon_id).where('target_seq', '=', where.seq).where('kind', '=', 'edit').execute();
     await trx.deleteFrom('reactions').where('salon_id', '=', where.salon_id).where('seq', '=', where.seq).execute();
   } else {

@@ -5,6 +5,7 @@
  */
 import {CompiledQuery, type Kysely, type Transaction, sql} from 'kysely';
 import {INSERT_COLUMNS, INSERT_N_INDEX, INSERT_SEQ_INDEX, SELECT_COLUMNS, insertValues, toMessage} from './message-fields.js';
+import {indexedText} from '../protocol/search.js';
 import type {Database} from './schema.js';
 import type {Flavor} from './sql-store.js';
 import type {NewMessage, StoredMessage} from './types.js';
@@ -174,12 +175,14 @@ async function rollback(db: Kysely<Database>): Promise<void> {
 // template per row on MySQL) cost 3-5 µs per message, these strings 0.5-1 µs (measured on
 // the 2-core machine, batches of 500). The columns and values come from message-fields.ts;
 // values still travel as placeholders.
-const INSERT_HEAD = `INSERT INTO messages (${INSERT_COLUMNS.join(', ')}) VALUES `;
+// After the message's fields, what search matches of it (see sql/*/..._search.sql): an
+// index of the text, not a field of the message, so it is written here and never read back.
+const INSERT_HEAD = `INSERT INTO messages (${INSERT_COLUMNS.join(', ')}, search_words) VALUES `;
 if (!(INSERT_SEQ_INDEX >= 0 && INSERT_SEQ_INDEX < INSERT_N_INDEX)) throw new Error('message-fields: seq must come before n');
 /** A row's placeholders around its seq and its n, which may be expressions. */
 const ROW_BEFORE_SEQ = `(${'?, '.repeat(INSERT_SEQ_INDEX)}`;
 const ROW_BETWEEN = `${', ?'.repeat(INSERT_N_INDEX - INSERT_SEQ_INDEX - 1)}, `;
-const ROW_AFTER_N = `${', ?'.repeat(INSERT_COLUMNS.length - INSERT_N_INDEX - 1)})`;
+const ROW_AFTER_N = `${', ?'.repeat(INSERT_COLUMNS.length - INSERT_N_INDEX - 1)}, ?)`;
 
 /** A counted column's SQL, with one placeholder, and that placeholder's value. */
 type Counted = [sql: string, value: number];
@@ -198,6 +201,7 @@ function insertStatement(batch: readonly NewMessage[], fresh: readonly number[],
     at.seq = seq[1];
     at.n = n[1];
     for (const value of insertValues(m, at)) parameters.push(value);
+    parameters.push(indexedText(m.text));
     tuples[k] = `${ROW_BEFORE_SEQ}${seq[0]}${ROW_BETWEEN}${n[0]}${ROW_AFTER_N}`;
   });
   return {sql: `${INSERT_HEAD}${tuples.join(', ')}`, parameters};

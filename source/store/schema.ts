@@ -1,5 +1,5 @@
 /** Kysely's view of the tables (see sql/). Time columns hold Date on MySQL, numbers on SQLite. */
-import type {Generated} from 'kysely';
+import type {ColumnType, Generated} from 'kysely';
 import type {MessagesTable} from './message-fields.js';
 
 export type TimeValue = Date | number;
@@ -79,8 +79,11 @@ export interface Database {
   clients: ClientsTable;
   salons: SalonsTable;
   salons_adheres: SalonsAdheresTable;
-  /** Derived from the message's fields, defined once in message-fields.ts. */
-  messages: MessagesTable;
+  /**
+   * Derived from the message's fields, defined once in message-fields.ts, and what search
+   * matches of it (written with the message, never read back).
+   */
+  messages: MessagesTable & {search_words: ColumnType<string | null, string | null | undefined, string | null>};
   join_requests: JoinRequestsTable;
   bans: BansTable;
   sessions: SessionsTable;

@@ -6,6 +6,9 @@ import {type Kysely, type Transaction, sql} from 'kysely';
 import type {Role} from '../protocol/frames.js';
 import {type ChangeOutcome, type ChangeRules, type NewChange, applyChanges} from './changes.js';
 import {SALON_COLUMNS, createSalon, openConversation, toSalon} from './conversations.js';
+import {indexedText} from '../protocol/search.js';
+import {type StoreSearch, searchStatement} from './search.js';
+import type {SqliteReader} from './sqlite-reader.js';
 import {appendInOneTrip, appendInTransaction, messageQuery, toMessage} from './messages.js';
 import {type Database, type TimeValue, toMs} from './schema.js';
 import {
@@ -43,6 +46,8 @@ export interface Flavor {
   isBusy(error: unknown): boolean;
   /** The unique (client, clientMsgId) key refused a send: it is a retry already stored. */
   isDuplicateSend(error: unknown): boolean;
+  /** Where reads that grow with the data run off the server's thread (SQLite); absent: the pool. */
+  readonly reader?: SqliteReader;
   destroy(): Promise<void>;
 }
 
@@ -469,19 +474,64 @@ export class SqlStore implements Store {
     });
   }
 
-  search(salonId: number, text: string, before: number | undefined, limit: number): Promise<StoredMessage[]> {
+  search(search: StoreSearch): Promise<StoredMessage[]> {
+    if (search.salonIds.length === 0) return Promise.resolve([]);
+    const statement = searchStatement(this.db, this.flavor.kind, search);
     return this.run(async () => {
-      // '!' escapes LIKE's wildcards: a backslash would mean different things to each backend.
-      const pattern = `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-      let query = messageQuery(this.db)
-        .where('m.salon_id', '=', salonId)
-        // The latest text of a message only: not its edits, reactions or a deleted one.
-        .where('m.kind', '=', 'message')
-        .where('m.deleted_at', 'is', null)
-        .where(sql<boolean>`m.contenu LIKE ${pattern} ESCAPE '!'`);
-      if (before !== undefined) query = query.where('m.seq', '<', before);
-      const rows = await query.orderBy('m.seq', 'desc').limit(limit).execute();
-      return rows.map(toMessage);
+      const rows = this.flavor.reader
+        ? await this.flavor.reader.all(statement.sql, statement.parameters)
+        : (await this.db.executeQuery(statement)).rows;
+      return (rows as Parameters<typeof toMessage>[0][]).map(toMessage);
+    });
+  }
+
+  indexBacklog(beforeId: number | null, limit: number): Promise<{next: number | null; newest: number}> {
+    return this.run(() =>
+      this.db.transaction().execute(async (trx) => {
+        let newest = 0;
+        if (beforeId === null) {
+          const top = await trx.selectFrom('messages').select((eb) => eb.fn.max('message_id').as('id')).executeTakeFirst();
+          newest = Number(top?.id ?? 0);
+          beforeId = newest + 1;
+        }
+        // A range of the primary key per batch: the walk reads each row once.
+        const rows = await trx
+          .selectFrom('messages')
+          .select(['message_id', 'contenu', 'search_words', 'kind', 'deleted_at'])
+          .where('message_id', '<', beforeId)
+          .orderBy('message_id', 'desc')
+          .limit(limit)
+          .execute();
+        const missing = rows.filter((r) => r.search_words === null && r.kind === 'message' && r.deleted_at === null);
+        if (missing.length > 0) {
+          const words = sql<string>`CASE message_id ${sql.join(
+            missing.map((r) => sql`WHEN ${r.message_id} THEN ${indexedText(r.contenu ?? '')}`),
+            sql` `,
+          )} END`;
+          await trx
+            .updateTable('messages')
+            .set({search_words: words})
+            .where('message_id', 'in', missing.map((r) => r.message_id))
+            .execute();
+        }
+        const last = rows.at(-1);
+        return {next: rows.length === limit && last ? Number(last.message_id) : null, newest};
+      }),
+    );
+  }
+
+  hasBacklog(): Promise<boolean> {
+    const statement = this.db
+      .selectFrom('messages')
+      .select('message_id')
+      .where('search_words', 'is', null)
+      .where('kind', '=', 'message')
+      .where('deleted_at', 'is', null)
+      .limit(1)
+      .compile();
+    return this.run(async () => {
+      const rows = this.flavor.reader ? await this.flavor.reader.all(statement.sql, statement.parameters) : (await this.db.executeQuery(statement)).rows;
+      return rows.length > 0;
     });
   }
 

@@ -6,6 +6,7 @@ import {Kysely, SqliteDialect} from 'kysely';
 import {migrate} from './migrate.js';
 import type {Database} from './schema.js';
 import {SqlStore} from './sql-store.js';
+import {SqliteReader} from './sqlite-reader.js';
 import type {Store} from './types.js';
 
 const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROTOCOL|NOTADB|CORRUPT)/;
@@ -37,6 +38,7 @@ export async function openSqlite(file: string): Promise<Store> {
     throw error;
   }
   const kysely = new Kysely<Database>({dialect: new SqliteDialect({database: db})});
+  const reader = new SqliteReader(file);
   return new SqlStore(kysely, {
     kind: 'sqlite',
     location: file,
@@ -53,6 +55,7 @@ export async function openSqlite(file: string): Promise<Store> {
     isBusy: (error) => /^SQLITE_(BUSY|LOCKED)/.test(String((error as {code?: unknown})?.code ?? '')),
     // Retries are looked up first, inside the write transaction no one else can enter.
     isDuplicateSend: () => false,
-    destroy: async () => {}, // Kysely's destroy closes the file
+    reader,
+    destroy: () => reader.close(), // Kysely's destroy closes the file
   });
 }

@@ -98,6 +98,8 @@ export interface ReactionRecord {
 }
 
 export type {ChangeOutcome, ChangeRules, NewChange} from './changes.js';
+export type {StoreSearch} from './search.js';
+import type {StoreSearch} from './search.js';
 import type {ChangeOutcome, ChangeRules, NewChange} from './changes.js';
 
 export interface NewUser {
@@ -182,11 +184,16 @@ export interface Store {
   reactions(salonId: number, seq: number): Promise<ReactionRecord[]>;
   /** Up to `limit` messages with seq < before (or the newest), oldest first. */
   history(salonId: number, before: number | undefined, limit: number): Promise<StoredMessage[]>;
+  /** Messages matching a search, newest first (see store/search.ts); off the server's thread on SQLite. */
+  search(search: StoreSearch): Promise<StoredMessage[]>;
   /**
-   * Up to `limit` messages containing `text` (case-insensitive, per the backend's collation),
-   * with seq < before when given, newest first.
+   * Indexes for search the messages stored before the index existed, walking down from
+   * `beforeId` by up to `limit` rows; returns where to go on from (null: done) and the
+   * newest id (for progress) when `beforeId` is null.
    */
-  search(salonId: number, text: string, before: number | undefined, limit: number): Promise<StoredMessage[]>;
+  indexBacklog(beforeId: number | null, limit: number): Promise<{next: number | null; newest: number}>;
+  /** Whether a message waits to be indexed (read off the server's thread on SQLite). */
+  hasBacklog(): Promise<boolean>;
   /** Up to `limit` messages with seq > after, oldest first (catch-up and gap filling). */
   messagesAfter(salonId: number, after: number, limit: number): Promise<StoredMessage[]>;
 }

@@ -152,7 +152,7 @@ export const corpus: Record<RequestType, Record<string, unknown>[]> = {
   ],
   reactions: [{salon: 1, seq: 1}],
   typing: [{salon: 1}, {salon: 'Blabla', active: false}],
-  search: [{salon: 1, text: 'budget'}, {salon: 1, text: '100%', before: 5, limit: 10}],
+  search: [{salon: 1, text: 'budget'}, {salon: 1, text: '100%', before: 5, limit: 10}, {text: 'réunion from:alice after:2026-11-01'}, {text: '"budget final"', beforeId: 40}],
   members: [{salon: 1}, {salon: 'Blabla'}],
   read: [{salon: 1, seq: 4}, {salon: 2, seq: 0}],
   pending: [{}],
@@ -196,9 +196,10 @@ export const fields: Record<RequestType, {name: string; required: boolean; boole
   reactions: [{name: 'salon', required: true}, {name: 'seq', required: true}],
   typing: [{name: 'salon', required: true}, {name: 'active', required: false, boolean: true}],
   search: [
-    {name: 'salon', required: true},
+    {name: 'salon', required: false},
     {name: 'text', required: true},
     {name: 'before', required: false},
+    {name: 'beforeId', required: false},
     {name: 'limit', required: false},
   ],
   members: [{name: 'salon', required: true}],
@@ -627,9 +628,10 @@ export function requestViolations(request: Record<string, unknown>): string[] {
       check(p.clientMsgId === undefined || isPlain(p.clientMsgId, limits.clientMsgIdMax), 'send.clientMsgId');
       break;
     case 'search':
-      check(isSalonRef(p.salon), 'search.salon');
+      check(p.salon === undefined || isSalonRef(p.salon), 'search.salon');
       check(isPlain(p.text, limits.searchMaxChars), 'search.text');
       check(p.before === undefined || isSeq(p.before), 'search.before');
+      check(p.beforeId === undefined || (typeof p.beforeId === 'number' && Number.isSafeInteger(p.beforeId) && p.beforeId > 0), 'search.beforeId');
       check(isLimit(p.limit), 'search.limit');
       break;
     case 'read':

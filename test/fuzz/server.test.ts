@@ -160,6 +160,8 @@ function allowed(stage: Stage, type: RequestType): {okAllowed: boolean; codes: s
       return {okAllowed: true, codes: ['UNKNOWN_SALON', 'NOT_MEMBER', 'RATE_LIMITED', 'OVERLOADED', 'CANNOT_MESSAGE']};
     case 'dm':
       return {okAllowed: true, codes: ['CANNOT_MESSAGE', 'BAD_REQUEST']};
+    case 'search':
+      return {okAllowed: true, codes: ['UNKNOWN_SALON', 'NOT_MEMBER', 'BAD_SEARCH', 'RATE_LIMITED']};
     case 'edit':
     case 'delete':
     case 'react':

@@ -35,7 +35,7 @@ export async function startTestServer(db: Database, options: Partial<ServerOptio
   const store = await db.open();
   const notices: Notice[] = [];
   // Tests send and register faster than people do: the limits are lifted unless a test sets them.
-  const policy = {messagesPerSecond: 1e6, messageBurst: 1e6, registrationsPerAddress: 1e6, loginsPerAccountPerMinute: 1e6, loginsPerAddressPerMinute: 1e6, ...options.policy};
+  const policy = {messagesPerSecond: 1e6, messageBurst: 1e6, registrationsPerAddress: 1e6, loginsPerAccountPerMinute: 1e6, loginsPerAddressPerMinute: 1e6, searchesPerSecond: 1e6, searchBurst: 1e6, ...options.policy};
   const server = await startServer({store, host: '127.0.0.1', port: 0, notify: (n) => notices.push(n), ...options, policy});
   const clients: TestClient[] = [];
 

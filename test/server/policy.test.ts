@@ -27,6 +27,8 @@ test('defaultPolicy is pinned to the documented values', (t) => {
     authorsMayDelete: true,
     maxReactionsPerMessage: 20,
     typingIntervalMs: 3_000,
+    searchesPerSecond: 0.5,
+    searchBurst: 5,
   });
 });
 

@@ -6,7 +6,7 @@ import type {ExecutionContext} from 'ava';
 import type {Database} from '../helpers/backends.js';
 import {eachBackend} from '../helpers/each-backend.js';
 import {messageFields} from '../../source/store/message-fields.js';
-import {ConflictError, type NewMessage, type Store, type UserRecord} from '../../source/store/types.js';
+import {ConflictError, type NewMessage, type Store, type StoreSearch, type UserRecord} from '../../source/store/types.js';
 
 const T0 = Date.UTC(2024, 0, 15, 9, 30, 0, 123);
 const HASH = 'f'.repeat(64);
@@ -272,15 +272,18 @@ storeTest('clientMsgIds that differ only in case or trailing spaces are differen
   t.is(await countRows(db, 'SELECT COUNT(*) AS n FROM messages'), 3);
 });
 
-storeTest('search finds messages containing the text, newest first; wildcards match literally', async (t, store) => {
+storeTest('search finds messages by word prefixes on the index, newest first, in the conversations given', async (t, store) => {
   const alice = await addUser(store, 'alice');
   await store.appendMessages(['Budget 2025', 'lunch?', 'the budget is 100%', 'budget_v2', 'other salon budget'].map((text, i) =>
     message(alice, i === 4 ? BLABLA : GENERAL, text)));
-  t.deepEqual((await store.search(GENERAL, 'budget', undefined, 10)).map((m) => m.text), ['budget_v2', 'the budget is 100%', 'Budget 2025']);
-  t.deepEqual((await store.search(GENERAL, '100%', undefined, 10)).map((m) => m.text), ['the budget is 100%']);
-  t.deepEqual((await store.search(GENERAL, 't_v', undefined, 10)).map((m) => m.text), ['budget_v2']);
-  t.deepEqual((await store.search(GENERAL, '%', undefined, 10)).map((m) => m.seq), [3]);
-  t.deepEqual((await store.search(GENERAL, 'budget', 3, 10)).map((m) => m.seq), [1], 'before pages on');
+  const find = async (prefixes: string[], more: Partial<StoreSearch> = {}) =>
+    (await store.search({salonIds: [GENERAL], prefixes, phrases: [], limit: 10, ...more})).map((m) => m.text);
+  t.deepEqual(await find(['budget']), ['budget_v2', 'the budget is 100%', 'Budget 2025']);
+  t.deepEqual(await find(['100']), ['the budget is 100%'], '% is a separator: the number is a word');
+  t.deepEqual(await find(['budget'], {salonIds: [GENERAL, BLABLA]}), ['other salon budget', 'budget_v2', 'the budget is 100%', 'Budget 2025']);
+  const [newest] = await store.search({salonIds: [GENERAL], prefixes: ['budget'], phrases: [], limit: 1});
+  t.deepEqual(await find(['budget'], {beforeId: newest?.id}), ['the budget is 100%', 'Budget 2025'], 'beforeId pages on');
+  t.deepEqual(await find([], {phrases: [['the', 'budget']]}), ['the budget is 100%']);
 });
 
 storeTest('history gives the newest page oldest-first and the before cursor pages back without gap or overlap', async (t, store) => {

@@ -1,5 +1,5 @@
 /**
- * A database made by the previous release (every migration but the conversations and message changes ones,
+ * A database made by the previous release (every migration but the conversations, message changes and search ones,
  * imported by hand as a sysadmin would) is migrated forward at start without losing a row,
  * and its users then open direct messages. Both backends.
  */
@@ -13,10 +13,10 @@ import {hashPassword} from '../../source/store/password.js';
 
 const SQL = new URL('../../../sql/', import.meta.url);
 
-/** The SQL files of the release before conversations and message changes, in order. */
+/** The SQL files of the release before conversations, message changes and search, in order. */
 async function previousRelease(kind: 'sqlite' | 'mysql'): Promise<string[]> {
   const dir = new URL(`${kind}/`, SQL);
-  const files = (await readdir(dir)).filter((f) => /^\d{3}_.*\.sql$/.test(f) && !/conversations|message_changes/.test(f)).sort();
+  const files = (await readdir(dir)).filter((f) => /^\d{3}_.*\.sql$/.test(f) && !/conversations|message_changes|search/.test(f)).sort();
   return Promise.all(files.map((f) => readFile(new URL(f, dir), 'utf8')));
 }
 
@@ -72,6 +72,8 @@ eachBackend('a database of the previous release is migrated forward with every r
     t.deepEqual((await alice.request('history', {salon: 1})).messages.map((m) => [m.text, m.n, m.kind]), [['before the upgrade', 1, undefined]], 'an old message counts as one');
     const {message} = await alice.request('send', {salon: 1, text: 'the second'});
     t.like(message, {seq: 2, n: 2});
+    await srv.server.searchIndexed();
+    t.deepEqual((await alice.request('search', {text: 'upgrade'})).messages.map((m) => m.text), ['before the upgrade'], 'earlier messages indexed for search after start');
     t.truthy((await alice.request('edit', {salon: 1, seq: 1, text: 'edited after the upgrade'})).change);
     const {salon} = await alice.request('dm', {with: ['bob']});
     t.is((await alice.request('send', {salon: salon.id, text: 'after the upgrade'})).message.seq, 1);

@@ -1,6 +1,8 @@
 /** send and history. */
 import {ChatError} from '../../protocol/errors.js';
-import type {RequestParams} from '../../protocol/frames.js';
+import type {MessageInfo, RequestParams} from '../../protocol/frames.js';
+import {foldName} from '../../protocol/names.js';
+import {parseSearch} from '../../protocol/search.js';
 import {limits} from '../../protocol/limits.js';
 import {TokenBucket} from '../guards.js';
 import type {UserContext} from '../context.js';
@@ -37,20 +39,35 @@ export async function send(ctx: UserContext, req: RequestParams<'send'>) {
 
 /**
  * Messages as they stand for this reader: with their reactions counted (their own marked)
- * and the start of the message each reply answers. Two reads at most, only for the
- * messages that need them (a reaction leaves changedSeq set).
+ * and the start of the message each reply answers. Two reads per conversation at most,
+ * only for the messages that need them (a reaction leaves changedSeq set).
  */
-async function asTheyStand(ctx: UserContext, salonId: number, page: readonly StoredMessage[]) {
+async function asTheyStand(ctx: UserContext, page: readonly StoredMessage[]): Promise<MessageInfo[]> {
   const infos = page.map(messageInfo);
-  const reacted = page.filter((m) => m.kind === 'message' && m.changedSeq > 0 && m.deletedAt === null).map((m) => m.seq);
-  const answered = [...new Set(page.flatMap((m) => (m.replyTo === null ? [] : [m.replyTo])))];
-  if (reacted.length === 0 && answered.length === 0) return infos;
+  const needs = new Map<number, {reacted: number[]; answered: Set<number>}>();
+  for (const m of page) {
+    const reacted = m.kind === 'message' && m.changedSeq > 0 && m.deletedAt === null;
+    if (!reacted && m.replyTo === null) continue;
+    const salon = needs.get(m.salonId) ?? {reacted: [], answered: new Set<number>()};
+    needs.set(m.salonId, salon);
+    if (reacted) salon.reacted.push(m.seq);
+    if (m.replyTo !== null) salon.answered.add(m.replyTo);
+  }
+  if (needs.size === 0) return infos;
   const {store} = ctx.services;
-  const [counts, targets] = await Promise.all([store.reactionCounts(salonId, reacted, ctx.user.id), store.findMessages(salonId, answered)]);
+  const found = await Promise.all(
+    [...needs].map(async ([salonId, {reacted, answered}]) => {
+      const [counts, targets] = await Promise.all([store.reactionCounts(salonId, reacted, ctx.user.id), store.findMessages(salonId, [...answered])]);
+      return [salonId, {counts, targets}] as const;
+    }),
+  );
+  const bySalon = new Map(found);
   for (const info of infos) {
-    const reactions = counts.get(info.seq);
+    const salon = bySalon.get(info.salon);
+    if (!salon) continue;
+    const reactions = salon.counts.get(info.seq);
     if (reactions) info.reactions = reactions;
-    const target = info.replyTo === undefined ? undefined : targets.get(info.replyTo);
+    const target = info.replyTo === undefined ? undefined : salon.targets.get(info.replyTo);
     if (target) {
       info.reply =
         target.deletedAt === null
@@ -61,12 +78,54 @@ async function asTheyStand(ctx: UserContext, salonId: number, page: readonly Sto
   return infos;
 }
 
-// {"id":13,"type":"search","salon":1,"text":"budget"}: newest matches first; `before` pages on.
+// {"id":13,"type":"search","text":"budg from:alice after:2026-11-01"}: every conversation
+// the caller reads (or `salon`), newest first; `beforeId` pages on. The index lookup runs
+// off the server's thread (SQLite) or in the database (MySQL), at a bounded rate.
 export async function search(ctx: UserContext, req: RequestParams<'search'>) {
-  const salon = requireMember(ctx, req.salon);
+  const {user, conn} = ctx;
+  const {policy, clock, hub, store} = ctx.services;
+  const one = req.salon === undefined ? undefined : requireMember(ctx, req.salon);
+  conn.searchBucket ??= new TokenBucket(policy.searchesPerSecond, policy.searchBurst, clock());
+  conn.searchBucket.take(clock(), 'searches');
+  const query = parseSearch(req.text);
+  if ('problem' in query) throw new ChatError('BAD_SEARCH', undefined, {problem: query.problem});
   const limit = req.limit ?? limits.historyDefaultPage;
-  const found = await ctx.services.store.search(salon.id, req.text, req.before, limit);
-  return {salon: salon.id, messages: await asTheyStand(ctx, salon.id, found), hasMore: found.length === limit};
+  const none = {...(one ? {salon: one.id} : {}), messages: [], hasMore: false};
+  let salonIds = one ? [one.id] : [...user.salons.keys()];
+  if (query.in !== undefined) {
+    const within = conversationNamed(ctx, query.in);
+    if (within === undefined || !salonIds.includes(within)) return none;
+    salonIds = [within];
+  }
+  let authorId: number | undefined;
+  if (query.from !== undefined) {
+    const author = await hub.findPerson(query.from);
+    if (!author) return none;
+    authorId = author.id;
+  }
+  // A `before` seq (the older cursor, with a salon) stands for the id of the message there.
+  const beforeId = req.beforeId ?? (one && req.before !== undefined ? await idAt(ctx, one.id, req.before) : undefined);
+  const found = await store.search({salonIds, prefixes: query.prefixes, phrases: query.phrases, authorId, after: query.after, before: query.before, beforeId, limit});
+  return {...(one ? {salon: one.id} : {}), messages: await asTheyStand(ctx, found), hasMore: found.length === limit};
+}
+
+/** The id of the row at `seq`, or of the nearest row below it (ids grow with seqs). */
+async function idAt(ctx: UserContext, salonId: number, seq: number): Promise<number> {
+  const page = await ctx.services.store.history(salonId, seq + 1, 1);
+  return page[0]?.id ?? 0;
+}
+
+/** `in:NAME`: a salon by name, else the caller's direct message or group with that person. */
+function conversationNamed(ctx: UserContext, name: string): number | undefined {
+  const {hub} = ctx.services;
+  const salon = hub.visibleSalon(ctx.user, name);
+  if (salon) return salon.id;
+  const key = foldName(name);
+  for (const salonId of ctx.user.salons.keys()) {
+    const s = hub.visibleSalon(ctx.user, salonId);
+    if (s && s.kind !== 'salon' && [...s.members].some((m) => m !== ctx.user && (foldName(m.alias) === key || foldName(m.username) === key))) return salonId;
+  }
+  return undefined;
 }
 
 // {"id":12,"type":"history","salon":1,"before":120,"limit":50}: older pages, or with
@@ -76,12 +135,12 @@ export async function history(ctx: UserContext, req: RequestParams<'history'>) {
   const limit = req.limit ?? limits.historyDefaultPage;
   if (req.after !== undefined) {
     const next = await ctx.services.store.messagesAfter(salon.id, req.after, limit);
-    return {salon: salon.id, messages: await asTheyStand(ctx, salon.id, next), hasMore: next.length === limit};
+    return {salon: salon.id, messages: await asTheyStand(ctx, next), hasMore: next.length === limit};
   }
   // The store bounds a page on both sides (seq has no gaps); a cursor past the newest
   // message means "the newest page".
   const before = req.before === undefined ? undefined : Math.min(req.before, ctx.services.hub.lastSeq(salon.id) + 1);
   const page = await ctx.services.store.history(salon.id, before, limit);
   const first = page[0];
-  return {salon: salon.id, messages: await asTheyStand(ctx, salon.id, page), hasMore: page.length === limit && first !== undefined && first.seq > 1};
+  return {salon: salon.id, messages: await asTheyStand(ctx, page), hasMore: page.length === limit && first !== undefined && first.seq > 1};
 }
