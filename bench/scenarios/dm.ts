@@ -10,7 +10,7 @@
 import type {Result} from '../report.js';
 import type {ServerMemory} from '../server-process.js';
 import {type Scenario} from './scenario.js';
-import {runTraffic, trafficFields} from './traffic.js';
+import {runTraffic, statementFields, trafficFields} from './traffic.js';
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 const kbEach = (from: number, to: number, count: number) => (count > 0 ? Math.round(((to - from) / 1024 / count) * 100) / 100 : 0);
@@ -36,9 +36,14 @@ export const dm: Scenario = {
     session.progress(`server after GC with ${opened.told} idle direct messages: heap ${mb(idle.heapUsed)} MB, RSS ${mb(idle.rss)} MB`);
 
     session.progress(`sending ${rate} msgs/s from ${senders} clients into their direct messages for ${duration} s`);
+    const counters = await session.db.statusCounters?.();
     const report = await runTraffic(session, senders, rate, duration);
+    const countersAfter = await session.db.statusCounters?.();
     const after = await session.serverMemory();
     const fields = trafficFields(session, report, rate);
+    // How the writer batched: messages per commit (MySQL; other sessions count too).
+    const statements = statementFields(counters, countersAfter, report.acknowledged);
+    if (statements) fields.databaseStatements = statements;
     const d = report.dm;
     if (!d) throw new Error('the load process reported no direct-message check');
     if (d.lost > 0) session.warn(`${d.lost} acknowledged messages never reached the other participant (e.g. ${d.lostExamples.join('; ')})`);
