@@ -1,7 +1,7 @@
 /** The bench's command line: node:util parseArgs, each scenario's defaults, usage text. */
 import {parseArgs} from 'node:util';
 
-export const SCENARIOS = ['fanout', 'salons', 'throughput', 'idle', 'storm', 'history', 'client'] as const;
+export const SCENARIOS = ['fanout', 'salons', 'throughput', 'idle', 'storm', 'history', 'client', 'dm'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Options {
@@ -52,6 +52,7 @@ export const DEFAULTS: Record<ScenarioName, Defaults> = {
   storm: {clients: 2000, senders: 1, rate: 50, duration: 2, messages: 100, pages: 0},
   history: {clients: 1, senders: 0, rate: 0, duration: 0, messages: 1_000_000, pages: 50},
   client: {clients: 3, senders: 2, rate: 10, duration: 60, messages: 0, pages: 0},
+  dm: {clients: 2000, senders: 2000, rate: 2000, duration: 20, messages: 0, pages: 0},
 };
 
 export const USAGE = `Usage: npm run bench -- --scenario NAME [options]
@@ -72,15 +73,19 @@ Scenarios (defaults):
   client      the real chat client in tmux (80x24), signed in as the last account,
               looking at Général while 2 senders send 10 msgs/s there for 60 s; its
               CPU, peak and final RSS, frames drawn per second
+  dm          2000 clients in 1000 pairs, each pair in its direct message (opened
+              with the protocol's dm request); everyone sends, 2000 msgs/s in all,
+              20 s; latency to the other participant, each message checked received
+              exactly once, server memory per idle direct message (after GC)
 
 Options:
   --scenario NAME     one of ${SCENARIOS.join(', ')} (required)
   --db URL            mysql://user:pass@host:port/ : run on a throwaway database
                       chat_bench_<random> there (dropped afterwards); default: SQLite
                       in a temporary directory
-  --clients N         connected clients (throughput: --clients and --senders follow each
-                      other when only one is given)
-  --senders N         clients that send (fanout, salons, throughput; storm's warm-up)
+  --clients N         connected clients (throughput, dm: --clients and --senders follow
+                      each other when only one is given; dm: an even number)
+  --senders N         clients that send (fanout, salons, throughput, dm; storm's warm-up)
   --rate R            offered messages per second, all senders together (throughput:
                       0, the default, runs closed loop: as fast as acknowledgements come)
   --window N          throughput, closed loop: sends each sender keeps unacknowledged
@@ -166,8 +171,8 @@ export function parseOptions(argv: string[]): Options | 'help' {
   const d = DEFAULTS[scenario];
   const db = values.db?.trim() || undefined;
   if (db && !/^(mysql|mariadb):\/\//i.test(db)) throw new UsageError('--db takes a mysql://user:pass@host:port/ URL (SQLite is the default)');
-  // throughput: every client sends unless told otherwise; either count sets the other.
-  const follow = scenario === 'throughput';
+  // throughput, dm: every client sends unless told otherwise; either count sets the other.
+  const follow = scenario === 'throughput' || scenario === 'dm';
   const clients = positive('clients', values.clients, follow && values.senders !== undefined ? Number(values.senders) : d.clients);
   const senders = positive('senders', values.senders, follow ? clients : d.senders, 0);
   const options: Options = {
@@ -198,10 +203,11 @@ export function parseOptions(argv: string[]): Options | 'help' {
   if (options.nodes > 1 && scenario !== 'fanout' && scenario !== 'salons') throw new UsageError('--nodes applies to the fanout and salons scenarios only');
   if (options.nodes > 1 && !db) throw new UsageError('--nodes needs --db mysql://user:pass@host:port/ (several nodes share one MySQL/MariaDB database; SQLite serves one node)');
   if (options.killNode && options.nodes < 2) throw new UsageError('--kill-node needs --nodes 2 or more (and --db mysql://...)');
-  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'throughput' || scenario === 'storm' || scenario === 'client') && options.senders < 1) throw new UsageError('--senders must be >= 1');
+  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'throughput' || scenario === 'storm' || scenario === 'client' || scenario === 'dm') && options.senders < 1) throw new UsageError('--senders must be >= 1');
   if (options.watchers > options.clients) throw new UsageError(`--watchers (${options.watchers}) cannot exceed --clients (${options.clients})`);
   if (options.senders > options.clients) throw new UsageError(`--senders (${options.senders}) cannot exceed --clients (${options.clients})`);
-  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'client') && (options.rate <= 0 || options.duration <= 0)) {
+  if (scenario === 'dm' && (options.clients < 2 || options.clients % 2 !== 0)) throw new UsageError(`dm: --clients must be an even number >= 2 (pairs), not ${options.clients}`);
+  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'client' || scenario === 'dm') && (options.rate <= 0 || options.duration <= 0)) {
     throw new UsageError('--rate and --duration must be > 0');
   }
   if (scenario === 'throughput' && options.duration <= 0) throw new UsageError('--duration must be > 0');

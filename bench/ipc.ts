@@ -5,6 +5,7 @@
 import {type ChildProcess, fork} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import type {ClusterTrafficReport} from './cluster-load.js';
+import type {DmOpenReport, DmTrafficReport} from './dm-load.js';
 import type {Layout} from './layout.js';
 import type {Summary} from './stats.js';
 
@@ -22,6 +23,8 @@ export type Command =
   | {cmd: 'wait-closed'; timeoutMs: number}
   | {cmd: 'reconnect'; port: number; timeoutMs: number}
   | {cmd: 'history'; opens: number; pages: number; total: number}
+  /** dm: the first of each pair of clients opens their direct message (dm-load.ts). */
+  | {cmd: 'dm-open'; concurrency: number; timeoutMs: number}
   | {cmd: 'counters'};
 
 export interface ConnectReport {
@@ -61,6 +64,8 @@ export interface TrafficReport {
   lastDeliveryAt: number;
   /** --nodes: per-node latency, lost/duplicated by seq, failover (cluster-load.ts). */
   cluster?: ClusterTrafficReport;
+  /** dm: each message checked against the other participant's receipts (dm-load.ts). */
+  dm?: DmTrafficReport;
 }
 
 export interface ClosedReport {
@@ -102,7 +107,7 @@ export interface CountersReport {
   unexpectedCloses: number;
 }
 
-export type Report = ConnectReport | TrafficReport | ClosedReport | ResyncReport | HistoryReport | CountersReport | {kind: 'ok'};
+export type Report = ConnectReport | TrafficReport | ClosedReport | ResyncReport | HistoryReport | CountersReport | DmOpenReport | {kind: 'ok'};
 export type ReportOf<K extends Report['kind']> = Extract<Report, {kind: K}>;
 export type Message = Report | {kind: 'error'; message: string} | {kind: 'progress'; text: string};
 

@@ -7,6 +7,7 @@
 import {type Socket, connect} from 'node:net';
 import {performance} from 'node:perf_hooks';
 import {tracker} from './cluster-load.js';
+import {dmTracker} from './dm-load.js';
 import {messageText} from './layout.js';
 import {Histogram} from './stats.js';
 
@@ -62,6 +63,7 @@ const NL = 0x0a;
 const E = 0x65; // 'e' of {"event"
 const M = 0x6d;
 const S = 0x73;
+const C = 0x63; // {"event":"conversation"
 const ZERO = 0x30;
 const TEXT_KEY = Buffer.from('"text":"');
 const CODE_KEY = Buffer.from('"code":"');
@@ -152,14 +154,17 @@ export class Client {
     });
   }
 
-  /** A send whose acknowledgement is timed; the text must need no JSON escaping. */
-  send(salon: number, text: string, clientMsgId: string): boolean {
-    if (!this.sock || !this.connected) return false;
+  /**
+   * A send whose acknowledgement is timed; the text must need no JSON escaping. Returns
+   * the request's id, 0 when not connected.
+   */
+  send(salon: number, text: string, clientMsgId: string): number {
+    if (!this.sock || !this.connected) return 0;
     const id = this.nextId++;
     this.sends.set(id, performance.now());
     this.sock.write(`{"id":${id},"type":"send","salon":${salon},"text":"${text}","clientMsgId":"${clientMsgId}"}\n`);
     tracker?.sent(this, id, salon, text, clientMsgId);
-    return true;
+    return id;
   }
 
   /**
@@ -214,7 +219,7 @@ export class Client {
         if (buf[pos + 10] === M && buf[pos + 12] === S) {
           if (now === 0) now = Date.now();
           this.onMessage(buf, pos, nl, now);
-        }
+        } else if (buf[pos + 10] === C) dmTracker?.conversationEvent(this, buf, pos, nl);
       } else {
         this.onResponse(buf, pos, nl);
       }
@@ -236,7 +241,8 @@ export class Client {
     readInt(buf, pos + MESSAGE_PREFIX); // message id
     const salon = readInt(buf, intEnd + ',"salon":'.length);
     const seq = readInt(buf, intEnd + ',"seq":'.length);
-    const known = tracker ? tracker.live(this, salon, seq) : this.known[salon];
+    // The dm scenario's tracker checks the seq order of each direct message itself.
+    const known = dmTracker ? undefined : tracker ? tracker.live(this, salon, seq) : this.known[salon];
     if (known !== undefined && known >= 0) {
       if (seq === known + 1) this.known[salon] = seq;
       else if (seq <= known) counters.duplicates++;
@@ -250,11 +256,13 @@ export class Client {
     const start = t + TEXT_KEY.length;
     const sender = readInt(buf, start);
     if (intEnd === start || buf[intEnd] !== 0x3a) return; // not a benchmark text
-    readInt(buf, intEnd + 1);
+    const n = readInt(buf, intEnd + 1);
     if (buf[intEnd] !== 0x3a) return;
     const sentAt = readInt(buf, intEnd + 1);
-    if (buf[intEnd] === 0x22) counters.latency.add(now - sentAt);
-    if (tracker && buf[intEnd] === 0x22) tracker.latency(sender, this, now - sentAt);
+    if (buf[intEnd] !== 0x22) return;
+    // dm: only the other participant's receipt is the delivery latency of record.
+    if (!dmTracker || dmTracker.delivered(this, salon, seq, sender, n, now - sentAt)) counters.latency.add(now - sentAt);
+    tracker?.latency(sender, this, now - sentAt);
   }
 
   /** {"id":12,"ok":true,...} or {"id":null,"ok":false,"error":{"code":...}} */
@@ -285,6 +293,7 @@ export class Client {
         countError(this.codeOf(buf, pos, nl));
       }
       tracker?.answered(this, id, ok, buf, pos, nl);
+      dmTracker?.answered(this, id, ok);
       return;
     }
     const waiter = this.waiters.get(id);

@@ -6,6 +6,7 @@ import {monitorEventLoopDelay, performance} from 'node:perf_hooks';
 import type {Command, Message, Report} from './ipc.js';
 import {homeSalonOf, messageText, tokenOf} from './layout.js';
 import {Tracker, setTracker, tracker} from './cluster-load.js';
+import {dmTracker, openPairs, setDmTracker} from './dm-load.js';
 import {Client, counters, resetTrafficCounters, setOnAnswered} from './load-client.js';
 import {summarize} from './stats.js';
 
@@ -21,6 +22,7 @@ async function connectAll(c: Extract<Command, {cmd: 'connect'}>): Promise<Report
   target = {host: c.host, port: c.port, secret: c.secret};
   clients = Array.from({length: c.count}, (_, i) => new Client(i, homeSalonOf(c.layout, i), i < c.watchers));
   setTracker(c.ports ? new Tracker(c.ports, c.count, c.host, c.secret) : null);
+  setDmTracker(null);
   const start = Date.now();
   const framesBefore = counters.framesIn;
   let next = 0;
@@ -59,8 +61,11 @@ async function openLoop(c: Extract<Command, {cmd: 'traffic'}>, senders: Client[]
       while (sent < due) {
         const sender = senders[turn++ % senders.length] as Client;
         const n = ++sender.sent;
-        if (sender.send(sender.salon, messageText(sender.index, n, Date.now()), `${c.tag}-${sender.index}-${n}`)) sent++;
-        else if (!senders.some((s) => s.connected)) break;
+        const id = sender.send(dmTracker ? dmTracker.target(sender) : sender.salon, messageText(sender.index, n, Date.now()), `${c.tag}-${sender.index}-${n}`);
+        if (id) {
+          sent++;
+          dmTracker?.sent(sender, id, n);
+        } else if (!senders.some((s) => s.connected)) break;
       }
       if (elapsed >= c.durationMs || !senders.some((s) => s.connected)) {
         clearInterval(timer);
@@ -101,11 +106,12 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
   const members = [0, 0, 0, 0, 0, 0];
   for (const x of clients) if (x.connected) members[x.salon]!++;
   tracker?.start(clients, c.failover);
+  dmTracker?.start();
   const start = Date.now();
   counters.trafficStart = start;
   const sent = c.rate > 0 ? await openLoop(c, senders) : await closedLoop(c, senders);
   const sendEndAt = Date.now();
-  const expected = () => counters.ackedBySalon.reduce((sum, acked, salon) => sum + acked * (members[salon] ?? 0), 0);
+  const expected = () => (dmTracker ? dmTracker.expected(clients) : counters.ackedBySalon.reduce((sum, acked, salon) => sum + acked * (members[salon] ?? 0), 0));
   const errorCount = () => Object.values(counters.errors).reduce((a, b) => a + b, 0);
   // Drain: wait for every answer and delivery, as long as something still arrives.
   let progress = -1;
@@ -122,8 +128,10 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
   }
   lag.disable();
   const cluster = tracker?.finish(clients);
+  const dm = dmTracker?.finish();
   return {
     ...(cluster ? {cluster} : {}),
+    ...(dm ? {dm} : {}),
     kind: 'traffic',
     // The histogram counts the timer's own period (10 ms) in: only the excess is delay.
     loadLagMs: {p50: lateness(lag.percentile(50)), p99: lateness(lag.percentile(99)), max: lateness(lag.max)},
@@ -248,6 +256,8 @@ async function obey(c: Command): Promise<Report> {
       return reconnect(c);
     case 'history':
       return history(c);
+    case 'dm-open':
+      return openPairs(clients, c.concurrency, c.timeoutMs);
     case 'counters':
       return {kind: 'counters', bytesIn: counters.bytesIn, framesIn: counters.framesIn, unexpectedCloses: counters.unexpectedCloses};
   }

@@ -91,9 +91,47 @@ export interface Result {
     alive: boolean;
     shown: boolean;
   };
+  /**
+   * dm: pairs and their direct messages (told: second participants that got the
+   * conversation event); each acknowledged message checked against the other
+   * participant's receipts (latencyMs is theirs; echoLatencyMs the sender's own copy);
+   * the server's memory after a full GC with the clients in, with every direct message
+   * open and idle, and after the traffic; per conversation: the differences ÷ told.
+   */
+  dm?: {
+    pairs: number;
+    opened: number;
+    distinct: number;
+    told: number;
+    openMs: number;
+    opensPerSec: number;
+    openLatencyMs: Summary;
+    checked: number;
+    receivedOnce: number;
+    lost: number;
+    duplicated: number;
+    foreign: number;
+    echoes: number;
+    echoLatencyMs: Summary;
+    memory: {
+      connected: DmMemory;
+      idle: DmMemory;
+      afterTraffic: DmMemory;
+      perIdleConversationKB: {heapUsed: number; rss: number};
+      perConversationAfterTrafficKB: {heapUsed: number; rss: number};
+    };
+  };
   /** --nodes: per node, Redis, same/cross-node latency, lost/duplicated by seq, --kill-node (cluster.ts). */
   cluster?: ClusterResult;
   warnings: string[];
+}
+
+/** The server's memory after a full GC (dm), MB. */
+export interface DmMemory {
+  rssMB: number;
+  heapUsedMB: number;
+  heapTotalMB: number;
+  externalMB: number;
 }
 
 export function machine(): Result['machine'] {
@@ -155,6 +193,17 @@ export function table(r: Result): string {
     add('client CPU', `${n(c.cpuPercent)} % of one core (peak ${n(c.peakCpuPercent)} %) while receiving ${n(c.received)} messages`);
     add('client RSS', `${n(c.rssBeforeMB)} MB before the traffic, peak ${n(c.peakRssMB)} MB, ${n(c.rssAfterTrafficMB)} MB when the traffic ended, ${n(c.finalRssMB)} MB ${n(c.quietS)} s later`);
     add('client frames', `${n(c.framesPerSec)} per second (${n(c.frames)} in all, ${n(c.kBPerSec)} KB/s to the terminal; ${n(c.idleFramesPerSec)} in an idle second); tmux ${n(c.tmuxCpuPercent)} % CPU`);
+  }
+  if (r.dm) {
+    const d = r.dm;
+    const m = d.memory;
+    add('direct messages', `${n(d.opened)} of ${n(d.pairs)} pairs opened with dm in ${n(d.openMs)} ms (${n(d.opensPerSec)}/s), ${n(d.distinct)} distinct, ${n(d.told)} told by event`);
+    add('dm request ms', ms(d.openLatencyMs));
+    add('other participant', `${n(d.receivedOnce)} of ${n(d.checked)} acknowledged messages received exactly once (lost ${n(d.lost)}, duplicated ${n(d.duplicated)}, foreign ${n(d.foreign)})`);
+    add('own copy ms', ms(d.echoLatencyMs));
+    const mem = (x: DmMemory) => `heap ${n(x.heapUsedMB)} MB, RSS ${n(x.rssMB)} MB`;
+    add('server after GC', `clients in: ${mem(m.connected)}; direct messages idle: ${mem(m.idle)}; after the traffic: ${mem(m.afterTraffic)}`);
+    add('per direct message', `idle: heap ${n(m.perIdleConversationKB.heapUsed)} KB, RSS ${n(m.perIdleConversationKB.rss)} KB; after the traffic: heap ${n(m.perConversationAfterTrafficKB.heapUsed)} KB, RSS ${n(m.perConversationAfterTrafficKB.rss)} KB`);
   }
   if (r.cluster) clusterRows(r.cluster, add);
   add('server', `peak RSS ${n(r.server.peakRssMB)} MB, CPU ${n(r.server.cpuPercent)} % (peak ${n(r.server.peakCpuPercent)} %) of one core`);

@@ -11,6 +11,7 @@ import {type Result, machine, table} from './report.js';
 import {countSentMessages, seedAccounts} from './seed.js';
 import {Session} from './session.js';
 import {client} from './scenarios/client.js';
+import {dm} from './scenarios/dm.js';
 import {history} from './scenarios/history.js';
 import {idle} from './scenarios/idle.js';
 import type {Scenario, Setup} from './scenarios/scenario.js';
@@ -18,7 +19,7 @@ import {storm} from './scenarios/storm.js';
 import {throughput} from './scenarios/throughput.js';
 import {fanout, salons} from './scenarios/traffic.js';
 
-const SCENARIOS: Record<Options['scenario'], Scenario> = {fanout, salons, throughput, idle, storm, history, client};
+const SCENARIOS: Record<Options['scenario'], Scenario> = {fanout, salons, throughput, idle, storm, history, client, dm};
 
 /** The soft limit on open files (ulimit -n), from /proc; undefined when unknown. */
 function openFileLimit(): number | undefined {
@@ -67,7 +68,7 @@ async function bench(opts: Options, session: Session): Promise<Result> {
   const seedMs = Date.now() - seedStart;
 
   const serverStart = Date.now();
-  const server = opts.nodes > 1 ? await startCluster(session) : await session.startServer();
+  const server = opts.nodes > 1 ? await startCluster(session) : await session.startServer(0, scenario.memoryProbe);
   const serverStartMs = Date.now() - serverStart;
   session.progress(`chat-server (pid ${server.pid}) listening on port ${server.port}`);
 

@@ -9,6 +9,7 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/chat-server.js', import.meta.url));
+const PROBE = new URL('./server-probe.js', import.meta.url).href;
 
 export const ADMIN_ENV = {CHAT_ADMIN_USER: 'benchadmin', CHAT_ADMIN_PASSWORD: 'bench admin password'};
 
@@ -30,6 +31,17 @@ export interface ServerSpec {
   port?: number;
   /** Writes a V8 CPU profile of the server into this directory when it exits. */
   profileDir?: string | undefined;
+  /** Loads server-probe.js: memory after GC on request (serverMemory), written to this file. */
+  memoryFile?: string | undefined;
+}
+
+/** process.memoryUsage() of the server after a full garbage collection, in bytes. */
+export interface ServerMemory {
+  rss: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
 }
 
 let started = 0;
@@ -38,6 +50,7 @@ export async function startServerProcess(spec: ServerSpec, timeoutMs = 120_000):
   const logFile = join(spec.workDir, `server-${++started}.log`);
   const fd = openSync(logFile, 'a');
   const nodeArgs = spec.profileDir ? ['--cpu-prof', '--cpu-prof-dir', spec.profileDir] : [];
+  if (spec.memoryFile) nodeArgs.push('--expose-gc', '--import', PROBE);
   const args = [
     ...nodeArgs, BIN,
     '--host', '127.0.0.1', '--port', String(spec.port ?? 0), '--no-console', '--lang', 'en',
@@ -46,7 +59,7 @@ export async function startServerProcess(spec: ServerSpec, timeoutMs = 120_000):
     ...spec.storeArgs,
   ];
   // Only what the server needs: CHAT_* variables of the caller's shell must not leak in.
-  const env = {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...ADMIN_ENV};
+  const env = {PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...ADMIN_ENV, ...(spec.memoryFile ? {BENCH_MEMORY_FILE: spec.memoryFile} : {})};
   const child = spawn(process.execPath, args, {stdio: ['ignore', fd, fd], env});
   closeSync(fd);
   const exit = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
@@ -74,6 +87,29 @@ export async function startServerProcess(spec: ServerSpec, timeoutMs = 120_000):
       throw new Error(`chat-server did not start (${alive() ? 'timeout' : `exit ${child.exitCode ?? child.signalCode}`}); its output:\n${tail(log())}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Asks a server started with `memoryFile` to collect garbage and report its memory
+ * (server-probe.js, on SIGUSR2); waits for the answer up to `timeoutMs`.
+ */
+export async function serverMemory(server: ServerProcess, file: string, timeoutMs = 10_000): Promise<ServerMemory> {
+  const read = (): (ServerMemory & {probe: number}) | undefined => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as ServerMemory & {probe: number};
+    } catch {
+      return undefined;
+    }
+  };
+  const before = read()?.probe ?? 0;
+  server.child.kill('SIGUSR2');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = read();
+    if (now && now.probe > before) return {rss: now.rss, heapTotal: now.heapTotal, heapUsed: now.heapUsed, external: now.external, arrayBuffers: now.arrayBuffers};
+    if (Date.now() > deadline) throw new Error(`chat-server did not report its memory within ${timeoutMs} ms (server-probe.js not loaded?)`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

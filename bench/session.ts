@@ -4,12 +4,12 @@
  */
 import {randomBytes} from 'node:crypto';
 import {readFileSync, readdirSync} from 'node:fs';
-import {resolve} from 'node:path';
+import {join, resolve} from 'node:path';
 import type {Options} from './args.js';
 import type {BenchCluster} from './cluster.js';
 import {type BenchDatabase, createBenchDatabase} from './database.js';
 import {LoadProcess} from './ipc.js';
-import {MACHINE, type Sample, Sampler, type ServerProcess, type Usage, startServerProcess, usageOf} from './server-process.js';
+import {MACHINE, type Sample, Sampler, type ServerMemory, type ServerProcess, type Usage, serverMemory, startServerProcess, usageOf} from './server-process.js';
 
 export class Session {
   server: ServerProcess | undefined;
@@ -49,17 +49,29 @@ export class Session {
     this.progress(`warning: ${text}`);
   }
 
-  async startServer(port = 0): Promise<ServerProcess> {
+  /** memoryProbe: the server can be asked for its memory after GC (serverMemory). */
+  async startServer(port = 0, memoryProbe = false): Promise<ServerProcess> {
     const server = await startServerProcess({
       storeArgs: this.db.serverArgs,
       workDir: this.db.workDir,
       port,
       profileDir: this.opts.profile ? resolve(this.opts.profile) : undefined,
+      memoryFile: memoryProbe ? this.memoryFile : undefined,
     });
     this.server = server;
     this.serverSampler = new Sampler(server.pid);
     this.serverSamplers.push(this.serverSampler);
     return server;
+  }
+
+  private get memoryFile(): string {
+    return join(this.db.workDir, 'server-memory.json');
+  }
+
+  /** The server's memory after a full GC (a server started with memoryProbe). */
+  serverMemory(): Promise<ServerMemory> {
+    if (!this.server) return Promise.reject(new Error('no server'));
+    return serverMemory(this.server, this.memoryFile);
   }
 
   /** Graceful stop (SIGTERM: the server stores every message it accepted), then waits. */

@@ -14,6 +14,8 @@ export interface Setup {
 
 export interface Scenario {
   layout: Layout;
+  /** The server is started so that it can report its memory after GC (Session.serverMemory). */
+  memoryProbe?: boolean;
   /** Seeding beyond the accounts (before the server starts). */
   seed?(session: Session): Promise<void>;
   /** Runs with the server up and the clients connected; the server is stopped afterwards. */

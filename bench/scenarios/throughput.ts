@@ -14,7 +14,7 @@
  */
 import {seedSenderHistory} from '../seed.js';
 import type {Scenario} from './scenario.js';
-import {runTraffic, trafficFields} from './traffic.js';
+import {runTraffic, statementFields, trafficFields} from './traffic.js';
 
 export const throughput: Scenario = {
   layout: 'spread',
@@ -35,22 +35,8 @@ export const throughput: Scenario = {
     const report = await runTraffic(session, senders, rate, duration, rate > 0 ? 0 : window);
     const after = await session.db.statusCounters?.();
     const fields = trafficFields(session, report, rate);
-    if (before && after) {
-      const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
-      const commits = delta('Com_commit');
-      const statements = delta('Questions');
-      const per = (x: number) => (commits > 0 ? Math.round((x / commits) * 10) / 10 : 0);
-      fields.databaseStatements = {
-        statements,
-        commits,
-        selects: delta('Com_select'),
-        inserts: delta('Com_insert'),
-        updates: delta('Com_update'),
-        fsyncs: delta('Innodb_data_fsyncs'),
-        messagesPerCommit: per(report.acknowledged),
-        statementsPerCommit: per(statements),
-      };
-    }
+    const statements = statementFields(before, after, report.acknowledged);
+    if (statements) fields.databaseStatements = statements;
     return fields;
   },
 };

@@ -56,6 +56,28 @@ export function trafficFields(session: Session, t: TrafficReport, rate: number):
   };
 }
 
+/**
+ * MySQL: what the database server did over the traffic, from two readings of its global
+ * status counters (every session of that server counts). Undefined on SQLite.
+ */
+export function statementFields(before: Record<string, number> | undefined, after: Record<string, number> | undefined, acknowledged: number): Result['databaseStatements'] {
+  if (!before || !after) return undefined;
+  const delta = (name: string) => (after[name] ?? 0) - (before[name] ?? 0);
+  const commits = delta('Com_commit');
+  const statements = delta('Questions');
+  const per = (x: number) => (commits > 0 ? Math.round((x / commits) * 10) / 10 : 0);
+  return {
+    statements,
+    commits,
+    selects: delta('Com_select'),
+    inserts: delta('Com_insert'),
+    updates: delta('Com_update'),
+    fsyncs: delta('Innodb_data_fsyncs'),
+    messagesPerCommit: per(acknowledged),
+    statementsPerCommit: per(statements),
+  };
+}
+
 const traffic = (layout: Layout): Scenario => ({
   layout,
   async measure(session) {

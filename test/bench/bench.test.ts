@@ -181,6 +181,35 @@ test.serial('client: the real chat client in tmux keeps up with a busy salon, on
   }
 });
 
+test.serial('dm: pairs open their direct message with dm; each message reaches the other participant exactly once', async (t) => {
+  const r = await bench(t, ['--scenario', 'dm', '--clients', '20', '--rate', '50', '--duration', '2']);
+  t.is(r.scenario, 'dm');
+  t.is(r.config.senders, 20, 'every client sends by default (senders = clients)');
+  const m = r.messages;
+  const d = r.dm;
+  if (!m || !d || !r.deliveries) return void t.fail('dm fields missing');
+  t.is(m.sent, 100);
+  t.is(m.acknowledged, m.sent);
+  t.is(m.stored, m.sent, 'every send stored (COUNT(*) afterwards)');
+  t.deepEqual(m.errors, {});
+  t.like(d, {pairs: 10, opened: 10, distinct: 10, told: 10}, 'one conversation per pair, the second participant told by event');
+  t.like(d, {checked: 100, receivedOnce: 100, lost: 0, duplicated: 0, foreign: 0, echoes: 100});
+  t.is(r.deliveries.expected, 200, 'both participants receive every message');
+  t.is(r.deliveries.received, 200);
+  t.is(r.deliveries.gaps + r.deliveries.duplicates + r.deliveries.unexpectedCloses, 0);
+  sane(t, r.latencyMs, 100, 'latency (the other participant)');
+  sane(t, d.echoLatencyMs, 100, 'own copy');
+  sane(t, d.openLatencyMs, 10, 'dm request');
+  for (const phase of [d.memory.connected, d.memory.idle, d.memory.afterTraffic]) t.true(phase.heapUsedMB > 0 && phase.rssMB > 0, 'memory after GC read from the server');
+  t.is(typeof d.memory.perIdleConversationKB.heapUsed, 'number');
+});
+
+test.serial('dm: an odd number of clients is refused', async (t) => {
+  const odd = await cli(['--scenario', 'dm', '--clients', '21']);
+  t.is(odd.code, 2);
+  t.regex(odd.stderr, /even number/);
+});
+
 /** A connection to the MySQL server the bench runs on; without one, a notice (a failure under CI). */
 async function mysqlAdminOrSkip(t: ExecutionContext) {
   const {run, reason} = await available(backends.find((b) => b.name === 'mysql')!);
