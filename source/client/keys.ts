@@ -312,7 +312,7 @@ export class KeyRouter {
     if (key.ctrl && input === 'u') return edit({type: 'editor', action: {type: 'killToStart'}});
     if (key.ctrl && input === 'd') return edit({type: 'editor', action: {type: 'delete'}});
     // An empty input has no line to go up in: ↑ goes up into the messages (the cursor).
-    if (key.upArrow && state.editor.text === '' && state.editor.historyIndex === null) return void app.messages.move(-1);
+    if (key.upArrow && !key.ctrl && state.editor.text === '' && state.editor.historyIndex === null) return void app.messages.move(-1);
     if (key.upArrow) return edit({type: 'editor', action: {type: 'historyUp'}});
     if (key.downArrow) return edit({type: 'editor', action: {type: 'historyDown'}});
     if (key.meta && input === 'b') return edit({type: 'editor', action: {type: 'wordLeft'}});

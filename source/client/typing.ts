@@ -61,11 +61,6 @@ export class Typing {
     }
   }
 
-  /** Signed out or the link lost: the server forgets the notice by itself. */
-  reset(): void {
-    this.told = null;
-  }
-
   stop(): void {
     if (this.expiry) clearTimeout(this.expiry);
     this.expiry = null;

@@ -94,7 +94,7 @@ export const clientEn = {
     'Alt+1…9, Ctrl+N / Ctrl+P: switch salon or direct message, as listed · Ctrl+K: go to a salon or a person · Alt+A: next one with activity\n' +
     'PgUp / PgDn: scroll messages (older pages load by themselves) · End: back to the newest\n' +
     'Alt+↑ / Alt+↓ (or ↑ in an empty input): message cursor; on a message e: edit, d: delete, r: reply, +: react, Enter: go to the message it answers, Esc: back\n' +
-    'Enter: send · Alt+Enter: new line · ↑/↓: input history · Tab: complete aliases and commands\n' +
+    'Enter: send · Alt+Enter: new line · ↑/↓ (or Ctrl+↑/↓ in an empty input): input history · Tab: complete aliases and commands\n' +
     'Ctrl+A / Ctrl+E: line start / end · Ctrl+W: delete word · Ctrl+U: delete to line start\n' +
     'Alt+M: member list; Tab to it, ↑/↓ and Enter: direct message with that member, Esc: back\n' +
     'Alt+P: join requests (moderators) · Esc: close a window · Ctrl+C: quit',

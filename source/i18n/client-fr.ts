@@ -96,7 +96,7 @@ export const clientFr: Record<ClientKey, string> = {
     'Alt+1…9, Ctrl+N / Ctrl+P : changer de salon ou de message direct, dans l\u2019ordre de la liste · Ctrl+K : aller à un salon ou à une personne · Alt+A : suivant avec activité\n' +
     'PgUp / PgDn : faire défiler (les pages anciennes se chargent seules) · Fin : revenir aux derniers\n' +
     'Alt+↑ / Alt+↓ (ou ↑ dans une saisie vide) : curseur de messages ; sur un message e : modifier, d : supprimer, r : répondre, + : réagir, Entrée : aller au message auquel il répond, Échap : retour\n' +
-    'Entrée : envoyer · Alt+Entrée : nouvelle ligne · ↑/↓ : historique · Tab : compléter alias et commandes\n' +
+    'Entrée : envoyer · Alt+Entrée : nouvelle ligne · ↑/↓ (ou Ctrl+↑/↓ dans une saisie vide) : historique · Tab : compléter alias et commandes\n' +
     'Ctrl+A / Ctrl+E : début / fin de ligne · Ctrl+W : effacer un mot · Ctrl+U : effacer jusqu\u2019au début\n' +
     'Alt+M : liste des membres ; Tab pour y aller, ↑/↓ et Entrée : message direct à ce membre, Échap : retour\n' +
     'Alt+P : demandes d\u2019adhésion (modérateurs) · Échap : fermer une fenêtre · Ctrl+C : quitter',

@@ -190,3 +190,41 @@ eachBackend('typing: shown to the other side while the user types, gone once the
     await srv.stop();
   }
 });
+
+eachBackend('Enter on a reply goes to the message it answers, loading older pages; says so when there is no such message', async (t, db) => {
+  const srv = await startTestServer(db);
+  const alice = startClient(srv);
+  try {
+    const bob = await srv.user('bob');
+    await (await srv.user('alice')).conn.close();
+    const {message: original} = await bob.request('send', {salon: 1, text: 'the original, long ago'});
+    for (let i = 0; i < 260; i++) await bob.request('send', {salon: 1, text: `filler ${i}`});
+    const {change} = await bob.request('react', {salon: 1, seq: original.seq + 1, emoji: '👍'});
+    await bob.request('send', {salon: 1, text: 'answering a reaction row', replyTo: change!.seq});
+    await bob.request('send', {salon: 1, text: 'answering the original', replyTo: original.seq});
+    await signIn(alice, 'alice');
+    await untilState(alice, (s) => held(s, 1, 'answering the original') !== undefined);
+    t.is(bySeq(alice.getState(), 1, original.seq), undefined, 'not in the newest page');
+    const keys = keyboard(alice);
+    keys.press({upArrow: true});
+    t.is(alice.getState().selected?.key, held(alice.getState(), 1, 'answering the original')!.seq);
+    keys.press({return: true});
+    await untilState(alice, (s) => s.selected?.key === original.seq);
+    t.is(bySeq(alice.getState(), 1, original.seq)?.text, 'the original, long ago');
+    const salon = alice.getState().salons.find((s) => s.id === 1)!;
+    t.not(salon.anchor, null, 'the pane went up with the cursor');
+    t.true(salon.entries.length <= 600, 'the window stays bounded');
+    // A reply to a row that is not a message (here a reaction).
+    keys.press({escape: true});
+    alice.scrollToBottom();
+    await untilState(alice, (s) => s.salons[0]!.loaded && held(s, 1, 'answering a reaction row') !== undefined);
+    keys.press({upArrow: true});
+    keys.press({upArrow: true});
+    t.is(alice.getState().selected?.key, held(alice.getState(), 1, 'answering a reaction row')!.seq);
+    keys.press({return: true});
+    await untilState(alice, (s) => s.flash?.key === 'reply.gone');
+  } finally {
+    await alice.quit();
+    await srv.stop();
+  }
+});
