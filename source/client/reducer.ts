@@ -227,7 +227,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'pendingList':
       return {...state, pending: action.requests.map(cleanRequest)};
     case 'ended':
-      return {...state, ended: action.notice, screen: 'login', user: null, modal: null, outbox: [], pending: []};
+      return {...state, ended: action.notice, screen: 'login', user: null, modal: null, outbox: [], pending: [], selected: null, compose: null, typing: []};
     case 'editor':
       return {...state, editor: editorReducer(state.editor, action.action)};
     case 'editorState':
