@@ -11,12 +11,14 @@ import {type CommandHost, parseCommand} from './commands.js';
 import {noticeOf} from './notices.js';
 import {ConversationActions} from './conversation-actions.js';
 import {listOrder} from './lists.js';
+import {MessageActions} from './message-actions.js';
+import {Typing} from './typing.js';
 import {Outbox} from './outbox.js';
 import {paneView, viewport} from './pane.js';
 import {type Action, reducer} from './reducer.js';
 import {ChatSession, type SessionOptions} from './session.js';
 import {submitLogin, submitRegister} from './sign-in.js';
-import {type AppState, type Notice, type SalonView, currentSalon, initialState} from './state.js';
+import {type AppState, type Notice, type SalonView, currentSalon, initialState, unread} from './state.js';
 
 export interface ControllerOptions extends SessionOptions {
   lang: Lang;
@@ -54,6 +56,9 @@ export class Controller implements CommandHost {
   private readTimer: NodeJS.Timeout | null = null;
   private readonly outbox: Outbox;
   private readonly conversations: ConversationActions;
+  /** The message cursor and the changes it makes (message-actions.ts). */
+  readonly messages: MessageActions;
+  private readonly typing: Typing;
   /** Membership events received: a salon list asked before one may be out of date. */
   private membershipEvents = 0;
 
@@ -77,6 +82,12 @@ export class Controller implements CommandHost {
       send: (salonId, text) => this.outbox.send(salonId, text),
       now: () => this.clock(),
     });
+    this.messages = new MessageActions({session: this.session, outbox: this.outbox, state: this.getState, dispatch: (action) => this.dispatch(action), now: () => this.clock()});
+    this.typing = new Typing(
+      (salon, active) => void this.session.request('typing', {salon, active}).catch(() => {}),
+      (now) => this.dispatch({type: 'typingExpire', now}),
+      () => this.clock(),
+    );
   }
 
   // ---- the store side: what Ink's useSyncExternalStore needs --------------------------
@@ -216,7 +227,7 @@ export class Controller implements CommandHost {
   /** Alt+A: the next conversation with something new, mentions first, in the list's order. */
   nextActivity(): void {
     const others = listOrder(this.state).filter((s) => s.id !== this.state.current && s.state === 'member');
-    const target = others.find((s) => s.mentions > 0) ?? others.find((s) => s.lastSeq > s.readSeq);
+    const target = others.find((s) => s.mentions > 0) ?? others.find((s) => unread(s) > 0);
     if (target) this.open(target.id);
   }
 
@@ -340,6 +351,7 @@ export class Controller implements CommandHost {
     if (lines > LARGE_MESSAGE.lines || chars > LARGE_MESSAGE.chars) {
       return this.dispatch({type: 'modal', modal: {kind: 'confirm', action: {type: 'send', salonId: salon.id, text: body, lines, chars}}});
     }
+    if (this.messages.submit(salon.id, body)) return;
     this.dispatch({type: 'editor', action: {type: 'submit'}});
     this.outbox.send(salon.id, body);
   }
@@ -352,9 +364,11 @@ export class Controller implements CommandHost {
     if (!yes) return;
     const action = modal.action;
     if (action.type === 'send') {
+      if (this.messages.submit(action.salonId, action.text)) return;
       this.dispatch({type: 'editor', action: {type: 'submit'}});
       return this.outbox.send(action.salonId, action.text);
     }
+    if (action.type === 'delete') return this.messages.delete(action.salonId, action.seq);
     try {
       await this.ban(action.username);
     } catch (error) {
@@ -428,6 +442,7 @@ export class Controller implements CommandHost {
   }
 
   async quit(): Promise<void> {
+    this.typing.stop();
     await this.session.stop();
     this.options.onExit?.();
   }
@@ -436,6 +451,7 @@ export class Controller implements CommandHost {
 
   /** Marks the current salon read once its newest message is on screen. */
   private afterChange(): void {
+    this.typing.observe(this.state);
     const salon = currentSalon(this.state);
     if (this.state.screen !== 'main' || !salon || salon.state !== 'member' || salon.anchor !== null || !salon.loaded) return;
     if (salon.lastSeq <= salon.readSeq || this.readTimer) return;
@@ -456,5 +472,8 @@ export class Controller implements CommandHost {
 
 /** The newest seq the client holds for a salon; anything newer is fetched with `after`. */
 export function knownSeq(salon: SalonView): number {
-  return salon.entries.lastMessage()?.seq ?? 0;
+  // Change rows are not entries: the newest one applied counts, else every change after the
+  // newest message would look like a gap.
+  const last = salon.entries.lastMessage()?.seq;
+  return last === undefined ? 0 : Math.max(last, salon.changeSeq);
 }

@@ -114,6 +114,26 @@ export class Entries implements Iterable<Entry> {
     return Entries.adopt([...list, ...added].sort((a, b) => a.key - b.key));
   }
 
+  /** The message held with this seq, if any. */
+  message(seq: number): MessageInfo | undefined {
+    const i = this.indexAfter(seq) - 1;
+    const e = this.at(i);
+    return e?.kind === 'message' && e.key === seq ? e.message : undefined;
+  }
+
+  /**
+   * With the entry of the same key replaced (a message that changed). Its own range is
+   * copied, O(n) for a window of at most HELD.max entries: writing into the shared array
+   * would change what older states show.
+   */
+  replace(entry: Entry): Entries {
+    const i = this.indexAfter(entry.key) - 1;
+    if (i < 0 || (this.at(i) as Entry).key !== entry.key) return this;
+    const items = this.items.slice(this.start, this.end);
+    items[i] = entry;
+    return new Entries(items, 0, items.length);
+  }
+
   /** Without the `count` oldest entries. */
   dropOldest(count: number): Entries {
     if (count <= 0) return this;

@@ -156,8 +156,16 @@ export function dayLabel(ts: number, lang: 'en' | 'fr', now: number): string {
 
 /** One rendered line of the message pane. */
 export interface PaneLine {
-  kind: 'message' | 'continuation' | 'day' | 'system' | 'unread' | 'start';
+  kind: 'message' | 'continuation' | 'day' | 'system' | 'unread' | 'start' | 'reply' | 'reactions';
   text: string;
+  /** On the message cursor. */
+  selected?: boolean;
+  /** A tombstone: `text` says the message was deleted. */
+  deleted?: boolean;
+  /** The "(edited)" mark ending the message's last line (not in `text`). */
+  edited?: string;
+  /** A reactions line: each count, the user's own marked. */
+  reactions?: {text: string; mine: boolean}[];
   time?: string;
   alias?: string;
   color?: string;
@@ -184,20 +192,43 @@ export const MIN_PANE_WIDTH = 12;
  * columns remain after the prefix, else 2 spaces (then the first line may hold little or no
  * text). Text is sanitized first; no line is wider than max(width, 12).
  */
-export function messageLines(m: MessageInfo, width: number, me: {username: string; alias: string}): PaneLine[] {
+export interface MessageMarks {
+  /** Shown instead of a deleted message's text. */
+  deleted: string;
+  /** Ends an edited message. */
+  edited: string;
+}
+
+export function messageLines(m: MessageInfo, width: number, me: {username: string; alias: string}, marks?: MessageMarks): PaneLine[] {
   const columns = Math.max(MIN_PANE_WIDTH, Math.floor(width) || 0);
   const fullAlias = m.alias === null ? DELETED_AUTHOR : sanitizeLine(m.alias);
   const alias = truncate(fullAlias, columns - TIME_WIDTH - 2);
   const prefix = TIME_WIDTH + 1 + displayWidth(alias) + 1;
   const indent = columns - prefix >= MIN_ALIGNED_TEXT ? prefix : NARROW_INDENT;
-  const text = sanitize(m.text);
+  const deleted = marks !== undefined && m.deletedAt !== undefined;
+  const edited = marks !== undefined && !deleted && m.editedAt !== undefined ? marks.edited : undefined;
+  const text = deleted ? marks.deleted : sanitize(m.text);
   const own = m.author !== null && m.author === me.username;
-  const mention = !own && mentions(text, me.alias, me.username);
+  const mention = !own && !deleted && mentions(text, me.alias, me.username);
   const color = m.alias === null ? undefined : aliasColor(fullAlias);
   const key = (index: number) => `${m.salon}:${m.seq}:${index}`;
-  return wrapLines(text, columns - prefix, columns - indent).map((chunk, index): PaneLine =>
-    index === 0
-      ? {kind: 'message', text: chunk, time: timeLabel(m.ts), alias, color, own, mention, key: key(0)}
-      : {kind: 'continuation', text: chunk === '' ? '' : ' '.repeat(indent) + chunk, own, mention, key: key(index)},
-  );
+  // The mark is wrapped with the text (one word: it stays whole), then kept apart to be drawn dim.
+  const chunks = wrapLines(edited ? `${text} ${edited}` : text, columns - prefix, columns - indent);
+  const last = chunks.length - 1;
+  return chunks.map((whole, index): PaneLine => {
+    const marked = edited !== undefined && index === last && whole.endsWith(edited);
+    const chunk = marked ? whole.slice(0, whole.length - edited.length).trimEnd() : whole;
+    const extra = {...(deleted ? {deleted} : {}), ...(marked ? {edited: chunk === '' ? edited : ` ${edited}`} : {})};
+    return index === 0
+      ? {kind: 'message', text: chunk, time: timeLabel(m.ts), alias, color, own, mention, key: key(0), ...extra}
+      : {kind: 'continuation', text: chunk === '' && !marked ? '' : ' '.repeat(indent) + chunk, own, mention, key: key(index), ...extra};
+  });
+}
+
+/** Where a message's text starts after its prefix, for lines drawn under it (reactions). */
+export function messageIndent(m: MessageInfo, width: number): number {
+  const columns = Math.max(MIN_PANE_WIDTH, Math.floor(width) || 0);
+  const alias = truncate(m.alias === null ? DELETED_AUTHOR : sanitizeLine(m.alias), columns - TIME_WIDTH - 2);
+  const prefix = TIME_WIDTH + 1 + displayWidth(alias) + 1;
+  return columns - prefix >= MIN_ALIGNED_TEXT ? prefix : NARROW_INDENT;
 }

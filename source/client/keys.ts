@@ -6,6 +6,7 @@
 import {foldName} from '../protocol/names.js';
 import {cursorIndex, listOrder, memberCursorIndex, memberOrder, switcherMatches} from './lists.js';
 import {type KeyPress, PasteCollector, editsInput, looksPasted, printable, splitBurst} from './key-input.js';
+import {reactionChoices} from './changes.js';
 import {commandNames} from './commands.js';
 import type {Controller} from './controller.js';
 import {type CompletionCycle, complete, wordBeforeCursor} from './editor.js';
@@ -41,6 +42,7 @@ export class KeyRouter {
     if (state.screen === 'login' || state.screen === 'register') return this.form(state.screen, input, key);
     if (state.screen !== 'main') return;
     if (state.modal) return this.modal(input, key);
+    if (state.selected && this.cursor(input, key)) return;
     if (this.global(input, key)) return;
     if (state.focus === 'salons') return this.salons(input, key);
     if (state.focus === 'messages') return this.messages(input, key);
@@ -139,6 +141,18 @@ export class KeyRouter {
         if (input === 'r' || input === 'R') return void this.app.answerRequest(false);
         return;
       }
+      case 'react': {
+        if (key.escape) return close();
+        if (key.return) return this.app.messages.chooseReaction();
+        const count = reactionChoices(modal.query).length;
+        if (key.upArrow || key.downArrow) {
+          const index = Math.max(0, Math.min(count - 1, modal.index + (key.upArrow ? -1 : 1)));
+          return this.app.dispatch({type: 'modal', modal: {...modal, index}});
+        }
+        if (key.backspace || key.delete) return this.app.dispatch({type: 'modal', modal: {...modal, query: [...modal.query].slice(0, -1).join(''), index: 0}});
+        if (printable(input, key)) this.app.dispatch({type: 'modal', modal: {...modal, query: (modal.query + input).slice(0, 32), index: 0}});
+        return;
+      }
       case 'help':
       case 'search': {
         if (key.escape || key.return || input === 'q') return close();
@@ -151,11 +165,31 @@ export class KeyRouter {
     }
   }
 
+  /**
+   * The message cursor's keys, before any other: true when used. Any other key leaves the
+   * cursor and does what it does without it (typing goes to the input).
+   */
+  private cursor(input: string, key: KeyPress): boolean {
+    const messages = this.app.messages;
+    if (key.upArrow || key.downArrow) return this.done(() => void messages.move(key.upArrow ? -1 : 1));
+    if (key.escape) return this.done(() => messages.leave());
+    if (key.return) return this.done(() => void messages.original());
+    if (!key.ctrl && !key.meta) {
+      if (input === 'e') return this.done(() => messages.edit());
+      if (input === 'd') return this.done(() => messages.askDelete());
+      if (input === 'r') return this.done(() => messages.reply());
+      if (input === '+') return this.done(() => messages.openPicker());
+    }
+    messages.leave();
+    return false;
+  }
+
   /** Bindings that work whatever pane has the focus. Returns true when it used the key. */
   private global(input: string, key: KeyPress): boolean {
     const state = this.app.getState();
     const height = layout(state).paneHeight;
     if (key.meta && /^[1-9]$/.test(input)) return this.done(() => this.app.openIndex(Number(input) - 1));
+    if (key.meta && (key.upArrow || key.downArrow)) return this.done(() => void this.app.messages.move(key.upArrow ? -1 : 1));
     if (key.ctrl && input === 'n') return this.done(() => this.app.step(1));
     if (key.ctrl && input === 'p') return this.done(() => this.app.step(-1));
     if (key.ctrl && input === 'k') return this.done(() => this.app.dispatch({type: 'modal', modal: {kind: 'switcher', query: '', index: 0}}));
@@ -267,7 +301,7 @@ export class KeyRouter {
       if (state.editor.text.trim() === '' && salon && salon.state === 'none') return app.open(salon.id);
       return app.submitInput();
     }
-    if (key.escape) return;
+    if (key.escape) return void app.messages.cancelCompose();
     if (key.backspace) return edit({type: 'editor', action: {type: key.meta ? 'killWordBack' : 'backspace'}});
     if (key.delete) return edit({type: 'editor', action: {type: key.meta ? 'killWordBack' : 'backspace'}});
     if (key.leftArrow) return edit({type: 'editor', action: {type: key.ctrl || key.meta ? 'wordLeft' : 'left'}});
@@ -277,6 +311,8 @@ export class KeyRouter {
     if (key.ctrl && input === 'w') return edit({type: 'editor', action: {type: 'killWordBack'}});
     if (key.ctrl && input === 'u') return edit({type: 'editor', action: {type: 'killToStart'}});
     if (key.ctrl && input === 'd') return edit({type: 'editor', action: {type: 'delete'}});
+    // An empty input has no line to go up in: ↑ goes up into the messages (the cursor).
+    if (key.upArrow && !key.ctrl && state.editor.text === '' && state.editor.historyIndex === null) return void app.messages.move(-1);
     if (key.upArrow) return edit({type: 'editor', action: {type: 'historyUp'}});
     if (key.downArrow) return edit({type: 'editor', action: {type: 'historyDown'}});
     if (key.meta && input === 'b') return edit({type: 'editor', action: {type: 'wordLeft'}});

@@ -3,10 +3,12 @@
  * it walks back from the anchor (or the newest entry) and stops once the pane is full. The
  * cost depends on the pane's height, never on how many messages the salon holds.
  */
-import type {UserInfo} from '../protocol/frames.js';
+import type {MessageInfo, UserInfo} from '../protocol/frames.js';
 import type {Lang} from '../i18n/index.js';
 import {clientTranslator} from '../i18n/client.js';
-import {type PaneLine, dayLabel, messageLines, sameDay, sanitize, wrap} from './format.js';
+import {quoteStart} from './changes.js';
+import {type PaneLine, dayLabel, displayWidth, messageIndent, messageLines, sameDay, sanitize, truncate, wrap} from './format.js';
+import {composeNotice, typingNotice} from './typing.js';
 import {inputHeight} from './input-view.js';
 import type {Anchor, AppState, Entry, Outgoing, SalonView} from './state.js';
 
@@ -35,6 +37,8 @@ export interface PaneRows {
   pending: readonly Outgoing[];
   /** Messages of the outbox left out for room, told in one line. */
   morePending: number;
+  /** Lines above the input: who is typing, what Enter will do (a reply, an edit). */
+  info: number;
 }
 
 /**
@@ -43,15 +47,20 @@ export interface PaneRows {
  * and the drawing both use this, so that the lines drawn are the lines that fit: a box
  * given more lines than rows lets Yoga shrink one to nothing and draw it over another.
  */
-export function paneRows(state: Pick<AppState, 'columns' | 'rows' | 'showMembers' | 'editor' | 'outbox'>, salon: SalonView): PaneRows {
+export function paneRows(state: PaneState, salon: SalonView): PaneRows {
   const {paneHeight} = layout(state);
-  const outbox = salon.anchor === null ? state.outbox.filter((o) => o.salonId === salon.id) : [];
+  // Changes to messages wait in the outbox too, but are not lines of their own.
+  const outbox = salon.anchor === null ? state.outbox.filter((o) => o.salonId === salon.id && !o.change) : [];
   const room = Math.max(1, Math.floor(paneHeight / 3));
   const pending = outbox.length > room ? outbox.slice(0, room - 1) : outbox;
   const morePending = outbox.length - pending.length;
-  const taken = pending.length + (morePending > 0 ? 1 : 0) + (salon.newBelow ? 1 : 0) + (salon.loadingOlder ? 1 : 0) + (salon.loadingNewer ? 1 : 0);
-  return {messages: Math.max(1, paneHeight - taken), pending, morePending};
+  const info = (typingNotice(state, salon.id) ? 1 : 0) + (composeNotice(state, salon.id) ? 1 : 0);
+  const taken = pending.length + (morePending > 0 ? 1 : 0) + (salon.newBelow ? 1 : 0) + (salon.loadingOlder ? 1 : 0) + (salon.loadingNewer ? 1 : 0) + info;
+  return {messages: Math.max(1, paneHeight - taken), pending, morePending, info};
 }
+
+/** What the pane's size depends on. */
+export type PaneState = Pick<AppState, 'columns' | 'rows' | 'showMembers' | 'editor' | 'outbox' | 'typing' | 'compose'>;
 
 /** What the message pane of a conversation can show: its columns, its rows and how they are shared. */
 export interface Viewport {
@@ -65,7 +74,7 @@ export interface Viewport {
  * controller, which hands it to the reducer's 'scroll') clamps against it, so that the lines
  * scrolled over are the lines drawn.
  */
-export function viewport(state: Pick<AppState, 'columns' | 'rows' | 'showMembers' | 'editor' | 'outbox'>, salon: SalonView): Viewport {
+export function viewport(state: PaneState, salon: SalonView): Viewport {
   return {width: layout(state).paneWidth, rows: paneRows(state, salon)};
 }
 
@@ -76,6 +85,8 @@ export interface PaneContext {
   me: Pick<UserInfo, 'username' | 'alias'>;
   lang: Lang;
   now: number;
+  /** The key of the message on the cursor, drawn highlighted. */
+  selected?: number | undefined;
 }
 
 const entryTs = (e: Entry) => (e.kind === 'message' ? e.message.ts : e.ts);
@@ -113,12 +124,67 @@ function entryLines(salon: SalonView, index: number, ctx: PaneContext, mark: num
     if (entry.key === mark) {
       lines.push({kind: 'unread', text: clientTranslator(ctx.lang)('messages.unread'), key: `unread:${entry.key}`});
     }
-    lines.push(...messageLines(entry.message, ctx.width, ctx.me));
+    lines.push(...changedMessageLines(salon, entry.message, ctx));
   } else {
     const text = sanitize(clientTranslator(ctx.lang)(entry.notice.key, entry.notice.params));
     wrap(text, ctx.width).forEach((part, i) => lines.push({kind: 'system', text: part, key: `sys:${entry.key}:${i}`}));
   }
   return lines;
+}
+
+/**
+ * A message with what changed it: the start of the message it answers above it, a
+ * tombstone or an "(edited)" mark, its reactions under it. Every line counts for scrolling.
+ */
+function changedMessageLines(salon: SalonView, m: MessageInfo, ctx: PaneContext): PaneLine[] {
+  const t = clientTranslator(ctx.lang);
+  const lines: PaneLine[] = [];
+  const base = `${m.salon}:${m.seq}`;
+  if (m.replyTo !== undefined) lines.push({kind: 'reply', text: truncate(replyQuote(salon, m, t), Math.max(1, ctx.width)), key: `${base}:reply`});
+  lines.push(...messageLines(m, ctx.width, ctx.me, {deleted: t('messages.deleted'), edited: t('messages.edited')}));
+  if (m.reactions && m.reactions.length > 0 && m.deletedAt === undefined) {
+    const indent = ' '.repeat(messageIndent(m, ctx.width));
+    const parts: {text: string; mine: boolean}[] = [];
+    let used = indent.length;
+    for (const r of m.reactions) {
+      const text = `${parts.length > 0 ? '  ' : ''}${sanitize(r.emoji)} ${r.count}`;
+      // One line: what does not fit is told with '…', so that the line count stays one.
+      if (used + displayWidth(text) > ctx.width - 2) {
+        parts.push({text: ' …', mine: false});
+        break;
+      }
+      parts.push({text, mine: r.mine === true});
+      used += displayWidth(text);
+    }
+    lines.push({kind: 'reactions', text: indent, reactions: parts, key: `${base}:reactions`});
+  }
+  return ctx.selected === m.seq ? lines.map((line) => ({...line, selected: true})) : lines;
+}
+
+/** "↳ Alice: start of it…": from the original held (live), else the page's preview. */
+function replyQuote(salon: SalonView, m: MessageInfo, t: ReturnType<typeof clientTranslator>): string {
+  const original = m.replyTo === undefined ? undefined : salon.entries.message(m.replyTo);
+  if (original) {
+    const alias = original.alias ?? '—';
+    return original.deletedAt !== undefined ? `↳ ${alias}: ${t('messages.deleted')}` : `↳ ${alias}: ${quoteStart(original.text)}`;
+  }
+  if (m.reply) {
+    const alias = m.reply.alias ?? '—';
+    return m.reply.deleted ? `↳ ${alias}: ${t('messages.deleted')}` : `↳ ${alias}: ${quoteStart(m.reply.text)}`;
+  }
+  return `↳ ${t('messages.replyUnknown')}`;
+}
+
+/**
+ * An anchor that shows the entry with this key, or the anchor as it is when the entry's
+ * first line is on screen already: the message cursor moves, the pane follows.
+ */
+export function revealAnchor(salon: SalonView, key: number, ctx: PaneContext): Anchor | null {
+  const view = paneView(salon, ctx.height ?? 1, ctx);
+  if (view.lines.some((line) => line.key === `${salon.id}:${key}:0`)) return salon.anchor;
+  const last = salon.entries.last();
+  if (last?.key === key && !salon.hasNewer) return null;
+  return scrollAnchor({...salon, anchor: {key, linesBelow: 0}}, 0, ctx);
 }
 
 // Entries are sorted by key: binary search keeps scrolling cheap in long salons.

@@ -3,14 +3,16 @@
  * no timers, no terminal. Side effects (requests, the bell) live in the controller.
  */
 import type {Event, JoinRequestInfo, MemberInfo, MessageInfo, SalonInfo, UserInfo} from '../protocol/frames.js';
+import {limits} from '../protocol/limits.js';
+import {applyChange, editMentions} from './changes.js';
 import {type EditorAction, type EditorState, editorReducer} from './editor.js';
 import {mentions} from './format.js';
 import {cleanEvent, cleanMember, cleanMessage, cleanRequest, cleanSalon, cleanUser} from './sanitize.js';
 import {Entries} from './entries.js';
 import {listOrder, memberOrder} from './lists.js';
-import {type Viewport, scrollAnchor} from './pane.js';
+import {type Viewport, revealAnchor, scrollAnchor} from './pane.js';
 import {trimToWindow} from './retention.js';
-import type {AppState, Focus, Link, Modal, Notice, Outgoing, SalonView} from './state.js';
+import type {AppState, Compose, Focus, Link, Modal, Notice, Outgoing, SalonView} from './state.js';
 
 export type Action =
   | {type: 'resize'; columns: number; rows: number}
@@ -41,6 +43,13 @@ export type Action =
   | {type: 'outgoingFailed'; clientMsgId: string; error: Notice}
   | {type: 'outgoingDropped'; clientMsgId: string}
   | {type: 'sent'; clientMsgId: string; message: MessageInfo}
+  /** The server's answer to a change from the outbox: the change row, or null when it changed nothing. */
+  | {type: 'changed'; clientMsgId: string; change: MessageInfo | null}
+  /** The message cursor to the message with this key (null: off), shown in the current viewport. */
+  | {type: 'select'; key: number | null; now?: number; viewport?: Viewport}
+  | {type: 'compose'; compose: Compose | null}
+  /** Forgets the typing notices that expired by `now`. */
+  | {type: 'typingExpire'; now: number}
   | {type: 'members'; salonId: number; members: MemberInfo[]}
   | {type: 'pendingList'; requests: JoinRequestInfo[]}
   | {type: 'ended'; notice: Notice}
@@ -90,6 +99,7 @@ function salonFrom(info: SalonInfo, previous?: SalonView): SalonView {
     loadingNewer: false,
     anchor: keep ? previous.anchor : null,
     newBelow: keep ? previous.newBelow : false,
+    changeSeq: keep ? previous.changeSeq : 0,
   };
 }
 
@@ -103,6 +113,23 @@ function addSystem(salon: SalonView, notice: Notice, now: number): SalonView {
   const last = salon.entries.last()?.key ?? 0;
   const key = Math.max(last, salon.lastSeq) + 0.001;
   return trimToWindow({...salon, entries: salon.entries.append({kind: 'system', key, notice, ts: now})});
+}
+
+/** Typing notices kept at most (all conversations): a screen shows a few names at most. */
+export const TYPING_MAX = 16;
+
+/** The message cursor moves; the pane follows it when it left the screen. */
+function select(state: AppState, action: Extract<Action, {type: 'select'}>): AppState {
+  if (action.key === null) return state.selected === null ? state : {...state, selected: null};
+  const salon = state.salons.find((s) => s.id === state.current);
+  if (!salon || !state.user || !salon.entries.message(action.key)) return state;
+  const selected = {salonId: salon.id, key: action.key};
+  // The status bar shows the cursor's keys in place of the last event.
+  if (!action.viewport) return {...state, selected, flash: state.selected ? state.flash : null};
+  const {width, rows} = action.viewport;
+  const ctx = {width, height: rows.messages, me: state.user, lang: state.lang, now: action.now ?? 0};
+  const anchor = revealAnchor(salon, action.key, ctx);
+  return withSalon({...state, selected, flash: state.selected ? state.flash : null}, salon.id, (s) => (anchor === s.anchor ? s : {...s, anchor, newBelow: anchor === null ? false : s.newBelow}));
 }
 
 export function reducer(state: AppState, action: Action): AppState {
@@ -163,7 +190,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'salons':
       return {...state, salons: action.salons.map(cleanSalon).map((info) => salonFrom(info, state.salons.find((s) => s.id === info.id)))};
     case 'page':
-      return withSalon(state, action.salonId, (s) => applyPage(s, action));
+      return withSalon(state, action.salonId, (s) => applyPage(s, action, state.user?.username));
     case 'loadingOlder':
       return withSalon(state, action.salonId, (s) => ({...s, loadingOlder: action.loading}));
     case 'conversation':
@@ -182,12 +209,25 @@ export function reducer(state: AppState, action: Action): AppState {
       const next = {...state, outbox: state.outbox.filter((o) => o.clientMsgId !== action.clientMsgId)};
       return applyMessage(next, cleanMessage(action.message), 0);
     }
+    case 'changed': {
+      const next = {...state, outbox: state.outbox.filter((o) => o.clientMsgId !== action.clientMsgId)};
+      // Its event came first on this connection: applied already, and changedSeq says so.
+      return action.change ? applyMessage(next, cleanMessage(action.change), 0) : next;
+    }
+    case 'select':
+      return select(state, action);
+    case 'compose':
+      return {...state, compose: action.compose};
+    case 'typingExpire': {
+      const typing = state.typing.filter((x) => x.until > action.now);
+      return typing.length === state.typing.length ? state : {...state, typing};
+    }
     case 'members':
       return action.salonId === state.current ? {...state, members: action.members.map(cleanMember), membersOf: action.salonId} : state;
     case 'pendingList':
       return {...state, pending: action.requests.map(cleanRequest)};
     case 'ended':
-      return {...state, ended: action.notice, screen: 'login', user: null, modal: null, outbox: [], pending: []};
+      return {...state, ended: action.notice, screen: 'login', user: null, modal: null, outbox: [], pending: [], selected: null, compose: null, typing: []};
     case 'editor':
       return {...state, editor: editorReducer(state.editor, action.action)};
     case 'editorState':
@@ -197,7 +237,9 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'open': {
       if (!state.salons.some((s) => s.id === action.salonId)) return state;
       if (action.salonId === state.current) return {...state, cursorId: action.salonId};
-      return {...state, current: action.salonId, cursorId: action.salonId, members: [], membersOf: null, memberCursor: null};
+      // A reply or an edit belongs to the conversation it was started in.
+      const compose = state.compose?.salonId === action.salonId ? state.compose : null;
+      return {...state, current: action.salonId, cursorId: action.salonId, members: [], membersOf: null, memberCursor: null, selected: null, compose};
     }
     case 'cursor': {
       const order = listOrder(state);
@@ -228,7 +270,7 @@ export function reducer(state: AppState, action: Action): AppState {
         ? state
         : withSalon(state, state.current, (s) =>
             s.hasNewer
-              ? {...s, anchor: null, newBelow: false, entries: Entries.empty, loaded: false, hasOlder: true, loadingOlder: false, hasNewer: false, loadingNewer: false}
+              ? {...s, anchor: null, newBelow: false, entries: Entries.empty, loaded: false, hasOlder: true, loadingOlder: false, hasNewer: false, loadingNewer: false, changeSeq: 0}
               : {...s, anchor: null, newBelow: false},
           );
     case 'modal': {
@@ -241,11 +283,22 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'flash':
       return {...state, flash: action.notice};
     case 'readLocal':
-      return withSalon(state, action.salonId, (s) => (action.seq > s.readSeq ? {...s, readSeq: action.seq, mentions: 0} : s));
+      // The server's read event brings the count (n) for a marker below the newest row.
+      return withSalon(state, action.salonId, (s) =>
+        action.seq > s.readSeq ? {...s, readSeq: action.seq, mentions: 0, ...(action.seq >= s.lastSeq && s.lastN !== undefined ? {readN: s.lastN} : {})} : s,
+      );
   }
 }
 
-function applyPage(s: SalonView, action: Extract<Action, {type: 'page'}>): SalonView {
+/** The held message a change is for, changed; the same list when it is not held. */
+function changeEntry(entries: Entries, change: MessageInfo, me: string | undefined): Entries {
+  const target = change.target === undefined ? undefined : entries.message(change.target);
+  if (!target) return entries;
+  const changed = applyChange(target, change, me);
+  return changed === target ? entries : entries.replace({kind: 'message', key: target.seq, message: changed});
+}
+
+function applyPage(s: SalonView, action: Extract<Action, {type: 'page'}>, me: string | undefined): SalonView {
   const lastSeq = action.messages.reduce((max, m) => Math.max(max, m.seq), s.lastSeq);
   // A page that no longer joins the window would leave a hole: not kept. A catch-up page
   // while the window lacks newer messages; an older or newer page asked for before End
@@ -253,9 +306,17 @@ function applyPage(s: SalonView, action: Extract<Action, {type: 'page'}>): Salon
   if (action.mode === 'after' && s.hasNewer) return {...s, lastSeq};
   if (action.mode === 'older' && !s.loaded) return {...s, lastSeq, loadingOlder: false};
   if (action.mode === 'newer' && !s.hasNewer) return {...s, lastSeq, loadingNewer: false};
+  const changes = action.messages.filter((m) => m.kind !== undefined);
+  // Messages come as they stand; the change rows among them bring what was changed since
+  // the messages held were read (catching up), each applied once (changedSeq).
+  let entries = mergeMessages(s.entries, action.messages.filter((m) => m.kind === undefined).map(cleanMessage));
+  for (const change of changes) entries = changeEntry(entries, cleanMessage(change), me);
+  const changeSeq = action.mode === 'older' ? s.changeSeq : changes.reduce((max, m) => Math.max(max, m.seq), s.changeSeq);
   return trimToWindow({
     ...s,
-    entries: mergeMessages(s.entries, action.messages.filter((m) => m.kind === undefined).map(cleanMessage)),
+    entries,
+    changeSeq,
+    lastN: Math.max(s.lastN ?? 0, ...action.messages.map((m) => m.n ?? 0)) || s.lastN,
     lastSeq,
     loaded: s.loaded || action.mode === 'latest',
     hasOlder: action.mode === 'older' || action.mode === 'latest' ? action.hasMore : s.hasOlder,
@@ -265,10 +326,31 @@ function applyPage(s: SalonView, action: Extract<Action, {type: 'page'}>): Salon
   });
 }
 
+/**
+ * A change to a message (edit, deletion, reaction): it takes a seq of the stream but is not
+ * a line of the conversation, nor unread, nor a mention, except an edit that newly
+ * mentions the user (changes.ts editMentions).
+ */
+function applyChangeRow(state: AppState, m: MessageInfo, bell: number): AppState {
+  const me = state.user;
+  const salon = state.salons.find((s) => s.id === m.salon);
+  if (!salon) return state;
+  const viewing = state.current === m.salon;
+  const target = m.target === undefined ? undefined : salon.entries.message(m.target);
+  const mentioned = me !== null && salon.state === 'member' && editMentions(target, m, me);
+  return withSalon({...state, bell: state.bell + (mentioned && !viewing ? bell : 0)}, m.salon, (s) => ({
+    ...s,
+    entries: changeEntry(s.entries, m, me?.username),
+    lastSeq: Math.max(s.lastSeq, m.seq),
+    lastN: m.n !== undefined ? Math.max(s.lastN ?? 0, m.n) : s.lastN,
+    // Not while the window lacks newer rows: the messages between would be skipped.
+    changeSeq: s.hasNewer ? s.changeSeq : Math.max(s.changeSeq, m.seq),
+    mentions: s.mentions + (mentioned && !(viewing && s.anchor === null) ? 1 : 0),
+  }));
+}
+
 function applyMessage(state: AppState, m: MessageInfo, bell: number): AppState {
-  // A change to a message (edit, deletion, reaction) takes a seq of the stream but is not a
-  // line of the conversation.
-  if (m.kind !== undefined) return withSalon(state, m.salon, (s) => ({...s, lastSeq: Math.max(s.lastSeq, m.seq)}));
+  if (m.kind !== undefined) return applyChangeRow(state, m, bell);
   const me = state.user;
   const viewing = state.current === m.salon;
   const own = me !== null && m.author === me.username;
@@ -285,6 +367,8 @@ function applyMessage(state: AppState, m: MessageInfo, bell: number): AppState {
       // fetches it with them.
       entries: s.hasNewer ? s.entries : mergeMessages(s.entries, [m]),
       lastSeq: Math.max(s.lastSeq, m.seq),
+      // Without n (an older server), unread counts fall back on seqs (state.ts unread).
+      lastN: m.n !== undefined ? Math.max(s.lastN ?? 0, m.n) : undefined,
       lastTs: Math.max(s.lastTs ?? 0, m.ts),
       mentions: s.mentions + (mentioned && !(viewing && s.anchor === null) ? 1 : 0),
       newBelow: s.newBelow || (viewing && s.anchor !== null),
@@ -297,7 +381,9 @@ function applyEvent(state: AppState, event: Event, now: number): AppState {
   switch (event.event) {
     case 'message': {
       const next = {...state, outbox: state.outbox.filter((o) => o.clientMsgId !== event.clientMsgId || event.author !== me?.username)};
-      return applyMessage(next, event, 1);
+      // Whoever sent a message has stopped typing it.
+      const typing = event.kind === undefined ? next.typing.filter((x) => !(x.salonId === event.salon && x.username === event.author)) : next.typing;
+      return applyMessage(typing.length === next.typing.length ? next : {...next, typing}, event, 1);
     }
     case 'conversation':
       return upsertSalon(state, cleanSalon(event.conversation), now);
@@ -341,14 +427,24 @@ function applyEvent(state: AppState, event: Event, now: number): AppState {
         members: state.members.map((m) => (m.username === event.username ? {...m, online: event.online} : m)),
       };
     case 'read':
-      return withSalon(state, event.salon, (s) => (event.seq > s.readSeq ? {...s, readSeq: event.seq, mentions: event.seq >= s.lastSeq ? 0 : s.mentions} : s));
+      return withSalon(state, event.salon, (s) =>
+        event.seq > s.readSeq || (event.n !== undefined && event.seq === s.readSeq && event.n !== s.readN)
+          ? {...s, readSeq: event.seq, readN: event.n ?? s.readN, mentions: event.seq >= s.lastSeq ? 0 : s.mentions}
+          : s,
+      );
     case 'kicked':
       return reducer(state, {type: 'ended', notice: {key: 'ended.kicked', params: {minutes: event.minutes}}});
     case 'banned':
       return reducer(state, {type: 'ended', notice: {key: 'ended.banned'}});
     case 'shutdown':
       return {...state, flash: {key: 'ended.shutdown'}};
-    case 'typing':
-      return state;
+    case 'typing': {
+      if (event.username === me?.username) return state;
+      // Bounded: expired notices go with every new one, and at most TYPING_MAX are kept.
+      const others = state.typing.filter((x) => x.until > now && !(x.salonId === event.salon && x.username === event.username));
+      if (!event.active) return others.length === state.typing.length ? state : {...state, typing: others};
+      const typist = {salonId: event.salon, username: event.username, alias: event.alias, until: now + limits.typingExpiryMs};
+      return {...state, typing: [...others, typist].slice(-TYPING_MAX)};
+    }
   }
 }

@@ -62,7 +62,13 @@ export function sanitizeLine(text: string): string {
 // Usernames are identifiers the server checks (ASCII) and the client sends back: kept as they
 // are, and cleaned where shown, with every other parameter of a notice (ui/theme.tsx).
 
-export const cleanMessage = <M extends MessageInfo>(m: M): M => ({...m, text: sanitize(m.text), alias: m.alias === null ? null : sanitizeLine(m.alias)});
+export const cleanMessage = <M extends MessageInfo>(m: M): M => ({
+  ...m,
+  text: sanitize(m.text),
+  alias: m.alias === null ? null : sanitizeLine(m.alias),
+  ...(m.reply ? {reply: {...m.reply, text: sanitizeLine(m.reply.text), alias: m.reply.alias === null ? null : sanitizeLine(m.reply.alias)}} : {}),
+  ...(m.reactions ? {reactions: m.reactions.map((r) => ({...r, emoji: sanitizeLine(r.emoji)}))} : {}),
+});
 export const cleanSalon = (s: SalonInfo): SalonInfo => ({
   ...s,
   name: sanitizeLine(s.name),

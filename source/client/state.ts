@@ -49,6 +49,11 @@ export interface SalonView extends SalonInfo {
   anchor: Anchor | null;
   /** A message arrived while the user was scrolled up. */
   newBelow: boolean;
+  /**
+   * The newest change row applied while the window held the newest rows: with the newest
+   * message held, where the stream is known up to (controller.ts knownSeq).
+   */
+  changeSeq: number;
 }
 
 export interface LoginForm {
@@ -73,7 +78,8 @@ export interface RegisterForm {
 /** What a y/n window asks before doing. */
 export type ConfirmAction =
   | {type: 'send'; salonId: number; text: string; lines: number; chars: number}
-  | {type: 'ban'; username: string};
+  | {type: 'ban'; username: string}
+  | {type: 'delete'; salonId: number; seq: number};
 
 export type Modal =
   | {kind: 'join'; salonId: number}
@@ -81,13 +87,45 @@ export type Modal =
   | {kind: 'switcher'; query: string; index: number}
   | {kind: 'pending'; index: number}
   | {kind: 'help'; offset?: number}
+  /** The reaction picker for the message at `seq`: `query` filters the shortcodes. */
+  | {kind: 'react'; salonId: number; seq: number; query: string; index: number}
   | {kind: 'search'; query: string; results: MessageInfo[] | null; error?: Notice | undefined; offset?: number};
+
+/** A change to a message, as the outbox sends it (edit, delete, react with on:false to take it back). */
+export type ChangeRequest =
+  | {type: 'edit'; seq: number; text: string}
+  | {type: 'delete'; seq: number}
+  | {type: 'react'; seq: number; emoji: string; on: boolean};
 
 export interface Outgoing {
   clientMsgId: string;
   salonId: number;
+  /** A message's text; '' for a change. */
   text: string;
+  /** A message answering the one at this seq. */
+  replyTo?: number | undefined;
+  /** Set for a change to a message rather than a new message. */
+  change?: ChangeRequest | undefined;
   error?: Notice | undefined;
+}
+
+/** The message the cursor is on (Alt+↑/↓): a seq of the current conversation. */
+export interface Selection {
+  salonId: number;
+  key: number;
+}
+
+/** What Enter does with the input instead of sending a new message. */
+export type Compose =
+  | {kind: 'edit'; salonId: number; seq: number; draft: string}
+  | {kind: 'reply'; salonId: number; seq: number; alias: string | null; text: string; deleted: boolean};
+
+/** Someone typing in a conversation, until `until` (ms). */
+export interface Typist {
+  salonId: number;
+  username: string;
+  alias: string;
+  until: number;
 }
 
 export interface AppState {
@@ -129,6 +167,11 @@ export interface AppState {
   flash: Notice | null;
   /** Increments when the terminal bell should ring (a mention in another salon). */
   bell: number;
+  /** The message cursor; null when it is not active. */
+  selected: Selection | null;
+  compose: Compose | null;
+  /** Typing notices received, at most TYPING_MAX (reducer.ts), expired ones pruned. */
+  typing: Typist[];
 }
 
 export function initialState(lang: Lang, server: string, username = '', columns = 80, rows = 24): AppState {
@@ -160,8 +203,18 @@ export function initialState(lang: Lang, server: string, username = '', columns 
     outbox: [],
     flash: null,
     bell: 0,
+    selected: null,
+    compose: null,
+    typing: [],
   };
 }
 
-export const unread = (s: SalonView) => (s.state === 'member' ? Math.max(0, s.lastSeq - s.readSeq) : 0);
+/**
+ * Unread messages: a difference of message counts (n), since changes to messages take seqs
+ * too; seqs only from a server that does not send the counts.
+ */
+export const unread = (s: SalonView) => {
+  if (s.state !== 'member' || s.readSeq >= s.lastSeq) return 0;
+  return Math.max(0, s.lastN !== undefined && s.readN !== undefined ? s.lastN - s.readN : s.lastSeq - s.readSeq);
+};
 export const currentSalon = (state: AppState) => state.salons.find((s) => s.id === state.current);

@@ -93,10 +93,35 @@ export const clientEn = {
     'Tab / Shift+Tab: move focus between salons, messages, input and members (when shown)\n' +
     'Alt+1…9, Ctrl+N / Ctrl+P: switch salon or direct message, as listed · Ctrl+K: go to a salon or a person · Alt+A: next one with activity\n' +
     'PgUp / PgDn: scroll messages (older pages load by themselves) · End: back to the newest\n' +
-    'Enter: send · Alt+Enter: new line · ↑/↓: input history · Tab: complete aliases and commands\n' +
+    'Alt+↑ / Alt+↓ (or ↑ in an empty input): message cursor; on a message e: edit, d: delete, r: reply, +: react, Enter: go to the message it answers, Esc: back\n' +
+    'Enter: send · Alt+Enter: new line · ↑/↓ (or Ctrl+↑/↓ in an empty input): input history · Tab: complete aliases and commands\n' +
     'Ctrl+A / Ctrl+E: line start / end · Ctrl+W: delete word · Ctrl+U: delete to line start\n' +
     'Alt+M: member list; Tab to it, ↑/↓ and Enter: direct message with that member, Esc: back\n' +
     'Alt+P: join requests (moderators) · Esc: close a window · Ctrl+C: quit',
+  'messages.deleted': 'message deleted',
+  'messages.edited': '(edited)',
+  'messages.replyUnknown': 'reply to an earlier message',
+  'typing.one': '{name} is typing…',
+  'typing.two': '{first} and {second} are typing…',
+  'typing.many': 'Several people are typing…',
+  'compose.reply': 'Replying to {alias}: {text} · Esc cancels',
+  'compose.replyDeleted': 'Replying to {alias}\u2019s deleted message · Esc cancels',
+  'compose.edit': 'Editing your message: Enter saves · Esc cancels',
+  'react.title': 'React: type to filter :shortcodes: · ↑↓ choose · Enter adds or takes back · Esc closes',
+  'react.none': 'No reaction matches; a :shortcode: of letters, digits, _ + - works too.',
+  'react.mine': 'yours: Enter takes it back',
+  'confirm.delete': 'Delete this message? (y/n)',
+  'confirm.deleteNote': 'Everyone sees “message deleted” in its place; its text is gone for good.',
+  'cursor.move': '↑↓: choose',
+  'cursor.edit': 'e: edit',
+  'cursor.delete': 'd: delete',
+  'cursor.reply': 'r: reply',
+  'cursor.react': '+: react',
+  'cursor.original': 'Enter: original',
+  'cursor.leave': 'Esc: back',
+  'reply.gone': 'The message it answers is no longer there.',
+  'reply.tooFar': 'The message it answers is too far back: PgUp to scroll to it.',
+  'cursor.none': 'No message to choose here.',
   'cmd.join': '/join SALON: open a salon, or ask to join it',
   'cmd.salon': '/salon create NAME [moderated], /salon archive NAME: salons made at run time (moderators)',
   'error.SALON_EXISTS': 'A salon with that name exists already.',

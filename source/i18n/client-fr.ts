@@ -95,10 +95,35 @@ export const clientFr: Record<ClientKey, string> = {
     'Tab / Maj+Tab : passer des salons aux messages, à la saisie et aux membres (s\u2019ils sont affichés)\n' +
     'Alt+1…9, Ctrl+N / Ctrl+P : changer de salon ou de message direct, dans l\u2019ordre de la liste · Ctrl+K : aller à un salon ou à une personne · Alt+A : suivant avec activité\n' +
     'PgUp / PgDn : faire défiler (les pages anciennes se chargent seules) · Fin : revenir aux derniers\n' +
-    'Entrée : envoyer · Alt+Entrée : nouvelle ligne · ↑/↓ : historique · Tab : compléter alias et commandes\n' +
+    'Alt+↑ / Alt+↓ (ou ↑ dans une saisie vide) : curseur de messages ; sur un message e : modifier, d : supprimer, r : répondre, + : réagir, Entrée : aller au message auquel il répond, Échap : retour\n' +
+    'Entrée : envoyer · Alt+Entrée : nouvelle ligne · ↑/↓ (ou Ctrl+↑/↓ dans une saisie vide) : historique · Tab : compléter alias et commandes\n' +
     'Ctrl+A / Ctrl+E : début / fin de ligne · Ctrl+W : effacer un mot · Ctrl+U : effacer jusqu\u2019au début\n' +
     'Alt+M : liste des membres ; Tab pour y aller, ↑/↓ et Entrée : message direct à ce membre, Échap : retour\n' +
     'Alt+P : demandes d\u2019adhésion (modérateurs) · Échap : fermer une fenêtre · Ctrl+C : quitter',
+  'messages.deleted': 'message supprimé',
+  'messages.edited': '(modifié)',
+  'messages.replyUnknown': 'réponse à un message plus ancien',
+  'typing.one': '{name} écrit…',
+  'typing.two': '{first} et {second} écrivent…',
+  'typing.many': 'Plusieurs personnes écrivent…',
+  'compose.reply': 'Réponse à {alias} : {text} · Échap annule',
+  'compose.replyDeleted': 'Réponse au message supprimé de {alias} · Échap annule',
+  'compose.edit': 'Modification de votre message : Entrée enregistre · Échap annule',
+  'react.title': 'Réagir : tapez pour filtrer les :codes: · ↑↓ choisir · Entrée ajoute ou retire · Échap ferme',
+  'react.none': 'Aucune réaction ne correspond ; un :code: de lettres, chiffres, _ + - convient aussi.',
+  'react.mine': 'la vôtre : Entrée la retire',
+  'confirm.delete': 'Supprimer ce message ? (o/n)',
+  'confirm.deleteNote': 'Tous verront « message supprimé » à sa place ; son texte disparaît pour de bon.',
+  'cursor.move': '↑↓ : choisir',
+  'cursor.edit': 'e : modifier',
+  'cursor.delete': 'd : supprimer',
+  'cursor.reply': 'r : répondre',
+  'cursor.react': '+ : réagir',
+  'cursor.original': 'Entrée : original',
+  'cursor.leave': 'Échap : retour',
+  'reply.gone': 'Le message auquel il répond n\u2019existe plus.',
+  'reply.tooFar': 'Le message auquel il répond est trop loin : PgUp pour y remonter.',
+  'cursor.none': 'Aucun message à choisir ici.',
   'cmd.join': '/join SALON : ouvrir un salon, ou demander à le rejoindre',
   'cmd.salon': '/salon create NOM [moderated], /salon archive NOM : créer ou archiver un salon (modérateurs)',
   'error.SALON_EXISTS': 'Un salon porte déjà ce nom.',

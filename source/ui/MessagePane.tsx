@@ -3,6 +3,7 @@ import type {ReactNode} from 'react';
 import {type PaneLine, sanitizeLine, wrap} from '../client/format.js';
 import {paneView, viewport} from '../client/pane.js';
 import {type AppState, currentSalon} from '../client/state.js';
+import {ChangeLine, InfoLines} from './ChangeLines.js';
 import {useTheme} from './theme.js';
 
 // Every line is cut, never wrapped: the pane counted one row per line (client/pane.ts).
@@ -17,19 +18,28 @@ function Line({line}: {readonly line: PaneLine}) {
       return <Text color={c('red')} wrap="truncate">{`── ${line.text} ──`}</Text>;
     case 'system':
       return <Text color={c('green')} italic wrap="truncate">{line.text}</Text>;
+    case 'reply':
+    case 'reactions':
+      return <ChangeLine line={line} />;
     case 'continuation':
-      return <Text bold={line.mention} color={c(line.mention ? 'magenta' : undefined)} wrap="truncate">{line.text}</Text>;
+      return (
+        <Text bold={line.mention} color={c(line.mention ? 'magenta' : undefined)} inverse={line.selected} dimColor={line.deleted} italic={line.deleted} wrap="truncate">
+          {line.text}
+          {line.edited ? <Text dimColor>{line.edited}</Text> : null}
+        </Text>
+      );
     case 'message':
       return (
-        <Text wrap="truncate">
+        <Text wrap="truncate" inverse={line.selected}>
           <Text dimColor>{line.time} </Text>
-          <Text color={c(line.color)} bold inverse={Boolean(line.own) && !color}>
+          <Text color={c(line.color)} bold inverse={Boolean(line.own) && !color && !line.selected}>
             {line.alias}
           </Text>
           <Text> </Text>
-          <Text bold={line.mention || line.own} color={c(line.mention ? 'magenta' : undefined)}>
+          <Text bold={line.mention || line.own} color={c(line.mention ? 'magenta' : undefined)} dimColor={line.deleted} italic={line.deleted}>
             {line.text}
           </Text>
+          {line.edited ? <Text dimColor>{line.edited}</Text> : null}
         </Text>
       );
   }
@@ -52,7 +62,8 @@ export function MessagePane({state, height, now}: {readonly state: AppState; rea
     ));
   } else {
     const {width, rows} = viewport(state, salon);
-    const view = paneView(salon, rows.messages, {width, me: state.user, lang: state.lang, now});
+    const selected = state.selected?.salonId === salon.id ? state.selected.key : undefined;
+    const view = paneView(salon, rows.messages, {width, me: state.user, lang: state.lang, now, selected});
     const empty = salon.loaded && !salon.hasOlder && view.lines.length === 0;
     body = (
       <>
@@ -69,6 +80,7 @@ export function MessagePane({state, height, now}: {readonly state: AppState; rea
         {salon.loadingNewer && <Text dimColor wrap="truncate">{t('messages.loadingNewer')}</Text>}
         {rows.morePending > 0 && <Text dimColor wrap="truncate">{t('messages.morePending', {count: rows.morePending})}</Text>}
         {salon.newBelow && <Text color={c('cyan')} bold wrap="truncate">{t('messages.newBelow')}</Text>}
+        <InfoLines state={state} salonId={salon.id} />
       </>
     );
   }

@@ -5,6 +5,7 @@ import {sanitizeLine} from '../client/format.js';
 import {isDirect, listOrder, switcherMatches} from '../client/lists.js';
 import type {AppState, Modal} from '../client/state.js';
 import {type Scrolled, bodyRows, helpLines, scrolled, searchLines, windowAround, windowTitle} from '../client/windows.js';
+import {ReactPicker} from './ReactPicker.js';
 import {useTheme} from './theme.js';
 
 function Window({title, children, width}: {readonly title: string; readonly children?: ReactNode; readonly width: number}) {
@@ -33,6 +34,13 @@ export function ModalView({state, modal, width, height}: {readonly state: AppSta
     }
     case 'confirm': {
       const action = modal.action;
+      if (action.type === 'delete') {
+        return (
+          <Window title={t('confirm.delete')} width={width}>
+            <Text>{t('confirm.deleteNote')}</Text>
+          </Window>
+        );
+      }
       if (action.type === 'ban') {
         return (
           <Window title={t('confirm.ban', {username: action.username})} width={width}>
@@ -88,6 +96,8 @@ export function ModalView({state, modal, width, height}: {readonly state: AppSta
         </Window>
       );
     }
+    case 'react':
+      return <ReactPicker state={state} modal={modal} width={width} height={height} />;
     case 'help': {
       const title = windowTitle(state, modal);
       const view = scrolled(helpLines(state), bodyRows(state, title), modal.offset ?? 0);

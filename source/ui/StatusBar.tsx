@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import type {AppState} from '../client/state.js';
+import {cursorHints} from '../client/message-actions.js';
 import {fitStatus} from '../client/status.js';
 import {useTheme} from './theme.js';
 
@@ -20,7 +21,8 @@ export function StatusBar({state}: {readonly state: AppState}) {
       server: state.server,
       pending: moderator && state.pending.length > 0 ? t('status.pending', {count: state.pending.length}) : '',
       flash: state.flash ? t(state.flash.key, state.flash.params) : null,
-      hints: t('status.hints'),
+      // While the message cursor is on: what may be done to the message it is on.
+      hints: state.selected ? cursorHints(state).map((key) => t(key)).join(' · ') : t('status.hints'),
     },
     state.columns,
   );

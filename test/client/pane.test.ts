@@ -12,7 +12,7 @@ function salonWith(count: number): SalonView {
     const message: MessageInfo = {id: i + 1, salon: 1, seq: i + 1, author: 'bob', alias: 'Bob', text: `message ${i + 1}`, ts: T0 + i};
     return {kind: 'message' as const, key: i + 1, message};
   });
-  return {id: 1, name: 'Général', moderated: false, state: 'member', lastSeq: count, readSeq: count, mentions: 0, entries: Entries.adopt(entries), loaded: true, hasOlder: false, loadingOlder: false, hasNewer: false, loadingNewer: false, anchor: null, newBelow: false};
+  return {id: 1, name: 'Général', moderated: false, state: 'member', lastSeq: count, readSeq: count, mentions: 0, entries: Entries.adopt(entries), loaded: true, hasOlder: false, loadingOlder: false, hasNewer: false, loadingNewer: false, anchor: null, newBelow: false, changeSeq: 0};
 }
 
 const ctx = {width: 60, height: 10, me, lang: 'en' as const, now: T0};
