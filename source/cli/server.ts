@@ -119,10 +119,25 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     bus = redis;
   }
 
+  // Listened for before the server starts: a service manager may stop it as soon as the
+  // listening line is out, before the code below has run.
+  let stopAsked = false;
+  let stopNow: (() => void) | undefined;
+  const onSignal = () => {
+    // A second signal while stopping: the operator wants out now.
+    if (stopAsked) process.exit(1);
+    stopAsked = true;
+    stopNow?.();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
   let server: ChatServer;
   try {
     server = await startServer({store, bus, host: flags.host, port: flags.port, tls, policy, notify});
   } catch (error) {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
     term.close();
     await bus?.close();
     await store.close();
@@ -141,8 +156,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       await store.close();
       resolve();
     };
-    process.once('SIGTERM', () => void kill());
-    process.once('SIGINT', () => void kill());
+    stopNow = () => void kill();
+    if (stopAsked) stopNow();
     term.onInterrupt(() => void kill());
     void (async () => {
       for await (const line of term.commands(t('console.prompt'))) {
@@ -151,5 +166,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     })();
   });
   await finished;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
   return 0;
 }

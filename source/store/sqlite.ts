@@ -11,6 +11,36 @@ import type {Store} from './types.js';
 
 const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|PROTOCOL|NOTADB|CORRUPT)/;
 
+/** Statements kept prepared: the shapes the server runs (a batch INSERT per batch size, reads, updates). */
+const CACHED_STATEMENTS = 256;
+
+/**
+ * Kysely's SQLite driver prepares every statement it runs, which was a sixth of the
+ * server's busy time under the dm benchmark (bench/README.md): the same few shapes,
+ * compiled again for each batch. Statements are kept here by their text instead, the
+ * least recently used dropped past CACHED_STATEMENTS. Safe because Kysely runs one
+ * statement at a time on this connection and never iterates one (no streaming).
+ */
+function withStatementCache(db: SQLite.Database): {prepare(sql: string): SQLite.Statement; close(): void} {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      const cached = cache.get(sql);
+      if (cached) {
+        // Most recently used last: Map keeps insertion order.
+        cache.delete(sql);
+        cache.set(sql, cached);
+        return cached;
+      }
+      const statement = db.prepare(sql);
+      cache.set(sql, statement);
+      if (cache.size > CACHED_STATEMENTS) cache.delete(cache.keys().next().value as string);
+      return statement;
+    },
+    close: () => db.close(),
+  };
+}
+
 export async function openSqlite(file: string): Promise<Store> {
   mkdirSync(dirname(file), {recursive: true});
   const db = new SQLite(file);
@@ -37,7 +67,7 @@ export async function openSqlite(file: string): Promise<Store> {
     db.close();
     throw error;
   }
-  const kysely = new Kysely<Database>({dialect: new SqliteDialect({database: db})});
+  const kysely = new Kysely<Database>({dialect: new SqliteDialect({database: withStatementCache(db)})});
   const reader = new SqliteReader(file);
   return new SqlStore(kysely, {
     kind: 'sqlite',
