@@ -93,6 +93,7 @@ export const clientEn = {
     'Alt+↑ / Alt+↓ (or ↑ in an empty input): message cursor; on a message e: edit, d: delete, r: reply, +: react, Enter: go to the message it answers, Esc: back\n' +
     'Enter: send · Alt+Enter: new line · ↑/↓ (or Ctrl+↑/↓ in an empty input): input history · Tab: complete aliases and commands\n' +
     'Ctrl+A / Ctrl+E: line start / end · Ctrl+W: delete word · Ctrl+U: delete to line start\n' +
+    '/search results: ↑↓ choose (the last one loads more) · Enter: go to the message · Esc on it: back to the results\n' +
     'Alt+M: member list; Tab to it, ↑/↓ and Enter: direct message with that member, Esc: back\n' +
     'Alt+P: join requests (moderators) · Esc: close a window · Ctrl+C: quit',
   'messages.deleted': 'message deleted',

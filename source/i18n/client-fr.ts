@@ -95,6 +95,7 @@ export const clientFr: Record<ClientKey, string> = {
     'Alt+↑ / Alt+↓ (ou ↑ dans une saisie vide) : curseur de messages ; sur un message e : modifier, d : supprimer, r : répondre, + : réagir, Entrée : aller au message auquel il répond, Échap : retour\n' +
     'Entrée : envoyer · Alt+Entrée : nouvelle ligne · ↑/↓ (ou Ctrl+↑/↓ dans une saisie vide) : historique · Tab : compléter alias et commandes\n' +
     'Ctrl+A / Ctrl+E : début / fin de ligne · Ctrl+W : effacer un mot · Ctrl+U : effacer jusqu\u2019au début\n' +
+    'Résultats de /search : ↑↓ choisir (le dernier charge la suite) · Entrée : aller au message · Échap sur celui-ci : retour aux résultats\n' +
     'Alt+M : liste des membres ; Tab pour y aller, ↑/↓ et Entrée : message direct à ce membre, Échap : retour\n' +
     'Alt+P : demandes d\u2019adhésion (modérateurs) · Échap : fermer une fenêtre · Ctrl+C : quitter',
   'messages.deleted': 'message supprimé',
