@@ -24,8 +24,8 @@ export interface CommandHost {
 
 export interface SlashCommand {
   name: string;
-  /** 'none': no argument; 'one': one word; 'rest': the rest of the line. */
-  arg: 'none' | 'one' | 'rest';
+  /** 'none': no argument; 'one': one word; 'rest': the rest of the line; 'optional': the rest, maybe nothing. */
+  arg: 'none' | 'one' | 'rest' | 'optional';
   usage: string;
   help: ClientKey;
   moderator?: boolean;
@@ -34,7 +34,7 @@ export interface SlashCommand {
 
 export const slashCommands: readonly SlashCommand[] = [
   {name: '/join', arg: 'rest', usage: '/join SALON', help: 'cmd.join', run: (h, a) => h.openByName(a)},
-  {name: '/search', arg: 'rest', usage: '/search TEXT', help: 'cmd.search', run: (h, a) => h.search(a)},
+  {name: '/search', arg: 'optional', usage: '/search TEXT', help: 'cmd.search', run: (h, a) => h.search(a)},
   {name: '/dm', arg: 'rest', usage: '/dm NAME [NAME…]', help: 'cmd.dm', run: (h, a) => h.openDirect(a.split(/\s+/u)).then(() => {})},
   {name: '/msg', arg: 'rest', usage: '/msg NAME TEXT', help: 'cmd.msg', run: (h, a) => msg(h, a)},
   {name: '/block', arg: 'one', usage: '/block NAME', help: 'cmd.block', run: (h, a) => h.setBlock(a, true)},
@@ -75,7 +75,7 @@ export function parseCommand(line: string, moderator: boolean): Parsed {
   const arg = rest.join(' ');
   const command = slashCommands.find((c) => c.name === word.toLowerCase() && (moderator || !c.moderator));
   if (!command) return {ok: false, error: {key: 'cmd.unknown', params: {command: word}}};
-  const fits = command.arg === 'none' ? arg === '' : command.arg === 'one' ? rest.length === 1 : arg !== '';
+  const fits = command.arg === 'none' ? arg === '' : command.arg === 'one' ? rest.length === 1 : command.arg === 'optional' || arg !== '';
   if (!fits) return {ok: false, error: {key: 'cmd.usage', params: {usage: command.usage}}};
   return {ok: true, command, arg};
 }

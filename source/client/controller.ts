@@ -12,6 +12,7 @@ import {noticeOf} from './notices.js';
 import {ConversationActions} from './conversation-actions.js';
 import {listOrder} from './lists.js';
 import {MessageActions} from './message-actions.js';
+import {SearchActions} from './search.js';
 import {Typing} from './typing.js';
 import {Outbox} from './outbox.js';
 import {paneView, viewport} from './pane.js';
@@ -58,6 +59,8 @@ export class Controller implements CommandHost {
   private readonly conversations: ConversationActions;
   /** The message cursor and the changes it makes (message-actions.ts). */
   readonly messages: MessageActions;
+  /** The search window and going to what it found (search.ts). */
+  readonly searches: SearchActions;
   private readonly typing: Typing;
   /** Membership events received: a salon list asked before one may be out of date. */
   private membershipEvents = 0;
@@ -83,6 +86,13 @@ export class Controller implements CommandHost {
       now: () => this.clock(),
     });
     this.messages = new MessageActions({session: this.session, outbox: this.outbox, state: this.getState, dispatch: (action) => this.dispatch(action), now: () => this.clock()});
+    this.searches = new SearchActions({
+      session: this.session,
+      state: this.getState,
+      dispatch: (action) => this.dispatch(action),
+      now: () => this.clock(),
+      open: (salonId, load) => this.open(salonId, load),
+    });
     this.typing = new Typing(
       (salon, active) => void this.session.request('typing', {salon, active}).catch(() => {}),
       (now) => this.dispatch({type: 'typingExpire', now}),
@@ -194,13 +204,16 @@ export class Controller implements CommandHost {
 
   // ---- salons ---------------------------------------------------------------------------
 
-  /** Opens a salon; one the user is not a member of asks first (the join modal). */
-  open(salonId: number): void {
+  /**
+   * Opens a salon; one the user is not a member of asks first (the join modal). Without
+   * `load`, its newest page is not fetched (a search result brings the page around it).
+   */
+  open(salonId: number, load = true): void {
     const salon = this.state.salons.find((s) => s.id === salonId);
     if (!salon) return;
     this.dispatch({type: 'open', salonId});
     if (salon.state === 'none') this.dispatch({type: 'modal', modal: {kind: 'join', salonId}});
-    this.ensureCurrentLoaded();
+    if (load) this.ensureCurrentLoaded();
     if (this.state.showMembers) this.refreshMembers();
   }
 
@@ -390,15 +403,7 @@ export class Controller implements CommandHost {
   createSalon = (name: string, moderated: boolean) => this.conversations.createSalon(name, moderated);
   archiveSalon = (name: string) => this.conversations.archiveSalon(name);
 
-  search(text: string): void {
-    const salon = currentSalon(this.state);
-    if (!salon) return;
-    this.dispatch({type: 'modal', modal: {kind: 'search', query: text, results: null}});
-    this.session.request('search', {salon: salon.id, text}).then(
-      (r) => this.dispatch({type: 'modal', modal: {kind: 'search', query: text, results: r.messages}}),
-      (error) => this.dispatch({type: 'modal', modal: {kind: 'search', query: text, results: [], error: noticeOf(error)}}),
-    );
-  }
+  search = (text: string) => this.searches.start(text);
 
   help(): void {
     this.dispatch({type: 'modal', modal: {kind: 'help'}});

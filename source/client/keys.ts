@@ -153,8 +153,17 @@ export class KeyRouter {
         if (printable(input, key)) this.app.dispatch({type: 'modal', modal: {...modal, query: (modal.query + input).slice(0, 32), index: 0}});
         return;
       }
-      case 'help':
       case 'search': {
+        const search = this.app.searches;
+        if (key.escape || input === 'q') return close();
+        if (key.return) return void search.open();
+        if (key.upArrow || key.downArrow) return search.move(key.upArrow ? -1 : 1);
+        if (key.pageUp || key.pageDown) return search.page(key.pageUp ? -1 : 1);
+        if (key.home) return search.select(0);
+        if (key.end) return search.select(Number.MAX_SAFE_INTEGER);
+        return;
+      }
+      case 'help': {
         if (key.escape || key.return || input === 'q') return close();
         const page = Math.max(1, layout(state).paneHeight - 3);
         const offset = modal.offset ?? 0;
@@ -172,7 +181,8 @@ export class KeyRouter {
   private cursor(input: string, key: KeyPress): boolean {
     const messages = this.app.messages;
     if (key.upArrow || key.downArrow) return this.done(() => void messages.move(key.upArrow ? -1 : 1));
-    if (key.escape) return this.done(() => messages.leave());
+    // On a message opened from the search results, Esc goes back to them.
+    if (key.escape) return this.done(() => this.app.searches.back() || messages.leave());
     if (key.return) return this.done(() => void messages.original());
     if (!key.ctrl && !key.meta) {
       if (input === 'e') return this.done(() => messages.edit());

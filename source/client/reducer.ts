@@ -31,9 +31,11 @@ export type Action =
   | {type: 'salons'; salons: SalonInfo[]}
   /**
    * latest: the newest page; older: scrolled back; after: catching up after a reconnect or
-   * a gap; newer: scrolling down towards messages the window had dropped.
+   * a gap; newer: scrolling down towards messages the window had dropped; around: a page
+   * that replaces the window, to show a message found by search (`newer`: rows newer than
+   * the page exist).
    */
-  | {type: 'page'; salonId: number; messages: MessageInfo[]; mode: 'latest' | 'older' | 'after' | 'newer'; hasMore: boolean}
+  | {type: 'page'; salonId: number; messages: MessageInfo[]; mode: 'latest' | 'older' | 'after' | 'newer' | 'around'; hasMore: boolean; newer?: boolean}
   | {type: 'loadingOlder'; salonId: number; loading: boolean}
   | {type: 'loadingNewer'; salonId: number; loading: boolean}
   | {type: 'event'; event: Event; now: number}
@@ -65,6 +67,11 @@ export type Action =
   | {type: 'scroll'; lines: number; now: number; viewport: Viewport}
   | {type: 'scrollBottom'}
   | {type: 'modal'; modal: Modal | null}
+  /** A further page of the search window's results, for the query it was asked with. */
+  | {type: 'searchPage'; query: string; messages: MessageInfo[]; hasMore: boolean}
+  /** The search window's cursor and first line shown. */
+  | {type: 'searchCursor'; index: number; offset: number}
+  | {type: 'searchBack'; on: boolean}
   | {type: 'toggleMembers'}
   | {type: 'flash'; notice: Notice | null}
   | {type: 'readLocal'; salonId: number; seq: number};
@@ -120,7 +127,7 @@ export const TYPING_MAX = 16;
 
 /** The message cursor moves; the pane follows it when it left the screen. */
 function select(state: AppState, action: Extract<Action, {type: 'select'}>): AppState {
-  if (action.key === null) return state.selected === null ? state : {...state, selected: null};
+  if (action.key === null) return state.selected === null && !state.searchBack ? state : {...state, selected: null, searchBack: false};
   const salon = state.salons.find((s) => s.id === state.current);
   if (!salon || !state.user || !salon.entries.message(action.key)) return state;
   const selected = {salonId: salon.id, key: action.key};
@@ -128,7 +135,10 @@ function select(state: AppState, action: Extract<Action, {type: 'select'}>): App
   if (!action.viewport) return {...state, selected, flash: state.selected ? state.flash : null};
   const {width, rows} = action.viewport;
   const ctx = {width, height: rows.messages, me: state.user, lang: state.lang, now: action.now ?? 0};
-  const anchor = revealAnchor(salon, action.key, ctx);
+  const revealed = revealAnchor(salon, action.key, ctx);
+  // Pinned to the bottom means the newest line: not while the window lacks newer rows.
+  const last = salon.entries.last();
+  const anchor = revealed === null && salon.hasNewer && last ? {key: last.key, linesBelow: 0} : revealed;
   return withSalon({...state, selected, flash: state.selected ? state.flash : null}, salon.id, (s) => (anchor === s.anchor ? s : {...s, anchor, newBelow: anchor === null ? false : s.newBelow}));
 }
 
@@ -227,7 +237,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'pendingList':
       return {...state, pending: action.requests.map(cleanRequest)};
     case 'ended':
-      return {...state, ended: action.notice, screen: 'login', user: null, modal: null, outbox: [], pending: [], selected: null, compose: null, typing: []};
+      return {...state, ended: action.notice, screen: 'login', user: null, modal: null, outbox: [], pending: [], selected: null, compose: null, typing: [], lastSearch: null, searchBack: false};
     case 'editor':
       return {...state, editor: editorReducer(state.editor, action.action)};
     case 'editorState':
@@ -239,7 +249,7 @@ export function reducer(state: AppState, action: Action): AppState {
       if (action.salonId === state.current) return {...state, cursorId: action.salonId};
       // A reply or an edit belongs to the conversation it was started in.
       const compose = state.compose?.salonId === action.salonId ? state.compose : null;
-      return {...state, current: action.salonId, cursorId: action.salonId, members: [], membersOf: null, memberCursor: null, selected: null, compose};
+      return {...state, current: action.salonId, cursorId: action.salonId, members: [], membersOf: null, memberCursor: null, selected: null, compose, searchBack: false};
     }
     case 'cursor': {
       const order = listOrder(state);
@@ -275,8 +285,21 @@ export function reducer(state: AppState, action: Action): AppState {
           );
     case 'modal': {
       const modal = action.modal;
-      return {...state, modal: modal?.kind === 'search' && modal.results ? {...modal, results: modal.results.map(cleanMessage)} : modal};
+      const open = modal?.kind === 'search' && modal.results ? {...modal, results: modal.results.map(cleanMessage)} : modal;
+      // Results closed (Esc, or Enter on one) are kept to go back to.
+      const closing = state.modal?.kind === 'search' && state.modal.results && open?.kind !== 'search' ? {...state.modal, loadingMore: false} : null;
+      return {...state, modal: open, lastSearch: closing ?? (open?.kind === 'search' ? null : state.lastSearch)};
     }
+    case 'searchPage': {
+      const modal = state.modal;
+      // An answer for a window since closed or replaced by another search is not kept.
+      if (modal?.kind !== 'search' || modal.query !== action.query || !modal.results || !modal.loadingMore) return state;
+      return {...state, modal: {...modal, results: [...modal.results, ...action.messages.map(cleanMessage)], hasMore: action.hasMore, loadingMore: false, error: undefined}};
+    }
+    case 'searchCursor':
+      return state.modal?.kind === 'search' ? {...state, modal: {...state.modal, index: action.index, offset: action.offset}} : state;
+    case 'searchBack':
+      return state.searchBack === action.on ? state : {...state, searchBack: action.on};
     case 'toggleMembers':
       // A hidden list cannot keep the keyboard.
       return {...state, showMembers: !state.showMembers, focus: state.focus === 'members' ? 'input' : state.focus};
@@ -306,6 +329,9 @@ function applyPage(s: SalonView, action: Extract<Action, {type: 'page'}>, me: st
   if (action.mode === 'after' && s.hasNewer) return {...s, lastSeq};
   if (action.mode === 'older' && !s.loaded) return {...s, lastSeq, loadingOlder: false};
   if (action.mode === 'newer' && !s.hasNewer) return {...s, lastSeq, loadingNewer: false};
+  // The newest page asked for before a search result replaced the window with an older one.
+  if (action.mode === 'latest' && s.hasNewer) return {...s, lastSeq, loadingOlder: false};
+  if (action.mode === 'around') return aroundPage(s, action, lastSeq, me);
   const changes = action.messages.filter((m) => m.kind !== undefined);
   // Messages come as they stand; the change rows among them bring what was changed since
   // the messages held were read (catching up), each applied once (changedSeq).
@@ -324,6 +350,30 @@ function applyPage(s: SalonView, action: Extract<Action, {type: 'page'}>, me: st
     hasNewer: action.mode === 'newer' ? action.hasMore : s.hasNewer,
     loadingNewer: action.mode === 'newer' ? false : s.loadingNewer,
   });
+}
+
+/** A page that replaces the window (search.ts opens a result with it), held up to its newest row. */
+function aroundPage(s: SalonView, action: Extract<Action, {type: 'page'}>, lastSeq: number, me: string | undefined): SalonView {
+  const changes = action.messages.filter((m) => m.kind !== undefined);
+  let entries = Entries.empty.merge(action.messages.filter((m) => m.kind === undefined).map(cleanMessage));
+  for (const change of changes) entries = changeEntry(entries, cleanMessage(change), me);
+  const hasNewer = action.newer === true;
+  const last = entries.last();
+  return {
+    ...s,
+    entries,
+    changeSeq: changes.reduce((max, m) => Math.max(max, m.seq), 0),
+    lastN: Math.max(s.lastN ?? 0, ...action.messages.map((m) => m.n ?? 0)) || s.lastN,
+    lastSeq,
+    loaded: true,
+    hasOlder: action.hasMore,
+    loadingOlder: false,
+    hasNewer,
+    loadingNewer: false,
+    // Not pinned to the bottom while newer rows exist: that would read as the newest line.
+    anchor: hasNewer && last ? {key: last.key, linesBelow: 0} : null,
+    newBelow: false,
+  };
 }
 
 /**

@@ -89,7 +89,26 @@ export type Modal =
   | {kind: 'help'; offset?: number}
   /** The reaction picker for the message at `seq`: `query` filters the shortcodes. */
   | {kind: 'react'; salonId: number; seq: number; query: string; index: number}
-  | {kind: 'search'; query: string; results: MessageInfo[] | null; error?: Notice | undefined; offset?: number};
+  | SearchWindow;
+
+/**
+ * The search results window (search.ts): results newest first, from every conversation the
+ * user reads, a cursor on one of them, paged by the last result's id.
+ */
+export interface SearchWindow {
+  kind: 'search';
+  query: string;
+  /** null: the first page is on its way. */
+  results: MessageInfo[] | null;
+  error?: Notice | undefined;
+  /** The result on the cursor. */
+  index?: number;
+  /** The first line of the window shown (search-view.ts keeps the cursor's result in view). */
+  offset?: number;
+  /** The last page was full: older matches may follow. */
+  hasMore?: boolean;
+  loadingMore?: boolean;
+}
 
 /** A change to a message, as the outbox sends it (edit, delete, react with on:false to take it back). */
 export type ChangeRequest =
@@ -172,6 +191,10 @@ export interface AppState {
   compose: Compose | null;
   /** Typing notices received, at most TYPING_MAX (reducer.ts), expired ones pruned. */
   typing: Typist[];
+  /** The search results last shown, kept when their window closes: `/search` alone reopens them. */
+  lastSearch: SearchWindow | null;
+  /** The message cursor is on a result opened from the search window: Esc goes back to it. */
+  searchBack: boolean;
 }
 
 export function initialState(lang: Lang, server: string, username = '', columns = 80, rows = 24): AppState {
@@ -206,6 +229,8 @@ export function initialState(lang: Lang, server: string, username = '', columns 
     selected: null,
     compose: null,
     typing: [],
+    lastSearch: null,
+    searchBack: false,
   };
 }
 

@@ -1,11 +1,11 @@
 /**
- * The windows that can hold more than the screen (help, search results, the salon switcher)
- * as lines, and how they scroll. Shared by the key router, which moves the offset, and the
+ * The windows that can hold more than the screen (help, the salon switcher; search results
+ * in search-view.ts) as lines, and how they scroll. Shared by the key router, which moves the offset, and the
  * Ink view, which draws the rows, so both agree on what fits. No Ink here.
  */
 import {clientTranslator} from '../i18n/client.js';
 import {slashCommands} from './commands.js';
-import {type PaneLine, messageLines, wrap} from './format.js';
+import {wrap} from './format.js';
 import {layout} from './pane.js';
 import type {AppState, Modal} from './state.js';
 
@@ -18,11 +18,8 @@ export const titleRows = (state: AppState, title: string) => wrap(title, textWid
 /** Rows for a window's body under its title: the pane's rows and borders, less the window's. */
 export const bodyRows = (state: AppState, title: string) => Math.max(2, layout(state).paneHeight - titleRows(state, title));
 
-export function windowTitle(state: AppState, modal: Modal & {kind: 'help' | 'search'}): string {
-  const t = clientTranslator(state.lang);
-  if (modal.kind === 'help') return t('help.title');
-  const salon = state.salons.find((s) => s.id === state.current);
-  return t('search.title', {query: modal.query, salon: salon?.name ?? ''});
+export function windowTitle(state: AppState, _modal: Modal & {kind: 'help'}): string {
+  return clientTranslator(state.lang)('help.title');
 }
 
 /** The help: the commands this user may run, a blank line, then the keys, wrapped to the window. */
@@ -31,10 +28,6 @@ export function helpLines(state: AppState): string[] {
   const commands = slashCommands.filter((cmd) => !cmd.moderator || state.user?.role === 'moderator').map((cmd) => t(cmd.help));
   const keys = t('help.keys').split('\n').flatMap((line) => wrap(line, textWidth(state)));
   return [...commands.flatMap((line) => wrap(line, textWidth(state))), '', ...keys];
-}
-
-export function searchLines(state: AppState, modal: Modal & {kind: 'search'}): PaneLine[] {
-  return (modal.results ?? []).flatMap((m) => messageLines(m, textWidth(state), state.user ?? {username: '', alias: ''}));
 }
 
 export interface Scrolled<T> {
@@ -54,9 +47,9 @@ export function scrolled<T>(lines: readonly T[], rows: number, offset: number): 
 /** The largest useful offset of the open window (0 when it fits), for the key router. */
 export function maxOffset(state: AppState): number {
   const modal = state.modal;
-  if (modal?.kind !== 'help' && modal?.kind !== 'search') return 0;
-  const count = modal.kind === 'help' ? helpLines(state).length : searchLines(state, modal).length;
-  const rows = bodyRows(state, windowTitle(state, modal)) - (modal.kind === 'search' && modal.error ? 1 : 0);
+  if (modal?.kind !== 'help') return 0;
+  const count = helpLines(state).length;
+  const rows = bodyRows(state, windowTitle(state, modal));
   return count <= rows ? 0 : count - Math.max(1, rows - 1);
 }
 

@@ -84,9 +84,6 @@ export const clientEn = {
   'pending.title': 'Join requests: ↑↓ choose · a accept · r reject · Esc close',
   'pending.empty': 'No request is waiting.',
   'pending.line': '{username} ({alias}) asks to join {salon}',
-  'search.title': 'Messages with “{query}” in {salon}: Esc closes',
-  'search.running': 'Searching…',
-  'search.none': 'No message contains “{query}”.',
   'window.position': 'lines {first}–{last} of {total} · ↑↓ PgUp PgDn Home End scroll',
   'help.title': 'Keys and commands: Esc closes',
   'help.keys':
@@ -96,6 +93,7 @@ export const clientEn = {
     'Alt+↑ / Alt+↓ (or ↑ in an empty input): message cursor; on a message e: edit, d: delete, r: reply, +: react, Enter: go to the message it answers, Esc: back\n' +
     'Enter: send · Alt+Enter: new line · ↑/↓ (or Ctrl+↑/↓ in an empty input): input history · Tab: complete aliases and commands\n' +
     'Ctrl+A / Ctrl+E: line start / end · Ctrl+W: delete word · Ctrl+U: delete to line start\n' +
+    '/search results: ↑↓ choose (the last one loads more) · Enter: go to the message · Esc on it: back to the results\n' +
     'Alt+M: member list; Tab to it, ↑/↓ and Enter: direct message with that member, Esc: back\n' +
     'Alt+P: join requests (moderators) · Esc: close a window · Ctrl+C: quit',
   'messages.deleted': 'message deleted',
@@ -138,7 +136,21 @@ export const clientEn = {
   'cmd.unblock': '/unblock NAME: let NAME message you directly again',
   'flash.blocked': '{name} can no longer message you directly.',
   'flash.unblocked': '{name} can message you directly again.',
-  'cmd.search': '/search TEXT: search the current salon',
+  'search.title': 'Search “{query}” in every conversation',
+  'search.keys': 'Enter opens · Esc closes',
+  'search.running': 'Searching…',
+  'search.none': 'No message matches “{query}”.',
+  'search.position': 'Result {n} of {count}',
+  'search.more': 'PgDn: more results',
+  'search.loadingMore': 'loading more…',
+  'search.noMore': 'no more results',
+  'search.problem.NO_WORDS': 'Search for at least one word of 3 letters or more.',
+  'search.problem.BAD_DATE': 'Write dates as YYYY-MM-DD, as in after:2026-03-01.',
+  'search.problem.TOO_MANY_TERMS': 'At most 8 words and "phrases" in one search.',
+  'search.tooFast': 'Searching too fast: wait {seconds} s.',
+  'search.gone': 'That message is no longer there.',
+  'search.noLast': 'No earlier search to show again: /search TEXT.',
+  'cmd.search': '/search TEXT: search every conversation: word beginnings, all required, "a phrase", from:NAME, in:SALON, after:/before:YYYY-MM-DD; /search alone: the last results',
   'cmd.members': '/members: show or hide the member list',
   'cmd.logout': '/logout: sign out',
   'cmd.quit': '/quit: leave the chat',

@@ -86,9 +86,6 @@ export const clientFr: Record<ClientKey, string> = {
   'pending.title': "Demandes d'adhésion : ↑↓ choisir · a accepter · r refuser · Échap fermer",
   'pending.empty': 'Aucune demande en attente.',
   'pending.line': '{username} ({alias}) demande à rejoindre {salon}',
-  'search.title': 'Messages contenant « {query} » dans {salon} : Échap ferme',
-  'search.running': 'Recherche…',
-  'search.none': 'Aucun message ne contient « {query} ».',
   'window.position': 'lignes {first} à {last} sur {total} · ↑↓ PgUp PgDn Début Fin pour défiler',
   'help.title': 'Touches et commandes : Échap ferme',
   'help.keys':
@@ -98,6 +95,7 @@ export const clientFr: Record<ClientKey, string> = {
     'Alt+↑ / Alt+↓ (ou ↑ dans une saisie vide) : curseur de messages ; sur un message e : modifier, d : supprimer, r : répondre, + : réagir, Entrée : aller au message auquel il répond, Échap : retour\n' +
     'Entrée : envoyer · Alt+Entrée : nouvelle ligne · ↑/↓ (ou Ctrl+↑/↓ dans une saisie vide) : historique · Tab : compléter alias et commandes\n' +
     'Ctrl+A / Ctrl+E : début / fin de ligne · Ctrl+W : effacer un mot · Ctrl+U : effacer jusqu\u2019au début\n' +
+    'Résultats de /search : ↑↓ choisir (le dernier charge la suite) · Entrée : aller au message · Échap sur celui-ci : retour aux résultats\n' +
     'Alt+M : liste des membres ; Tab pour y aller, ↑/↓ et Entrée : message direct à ce membre, Échap : retour\n' +
     'Alt+P : demandes d\u2019adhésion (modérateurs) · Échap : fermer une fenêtre · Ctrl+C : quitter',
   'messages.deleted': 'message supprimé',
@@ -140,7 +138,21 @@ export const clientFr: Record<ClientKey, string> = {
   'cmd.unblock': '/unblock NOM : NOM peut de nouveau vous écrire en direct',
   'flash.blocked': '{name} ne peut plus vous écrire en direct.',
   'flash.unblocked': '{name} peut de nouveau vous écrire en direct.',
-  'cmd.search': '/search TEXTE : chercher dans le salon courant',
+  'search.title': 'Recherche « {query} » dans toutes les conversations',
+  'search.keys': 'Entrée ouvre · Échap ferme',
+  'search.running': 'Recherche…',
+  'search.none': 'Aucun message ne correspond à « {query} ».',
+  'search.position': 'Résultat {n} sur {count}',
+  'search.more': 'PgDn : plus de résultats',
+  'search.loadingMore': 'chargement de la suite…',
+  'search.noMore': 'aucun autre résultat',
+  'search.problem.NO_WORDS': 'Cherchez au moins un mot de 3 lettres ou plus.',
+  'search.problem.BAD_DATE': 'Écrivez les dates en AAAA-MM-JJ, comme after:2026-03-01.',
+  'search.problem.TOO_MANY_TERMS': 'Au plus 8 mots et « expressions » par recherche.',
+  'search.tooFast': 'Recherches trop rapides : attendez {seconds} s.',
+  'search.gone': 'Ce message n’existe plus.',
+  'search.noLast': 'Aucune recherche précédente à réafficher : /search TEXTE.',
+  'cmd.search': '/search TEXTE : chercher dans toutes les conversations : débuts de mots, tous requis, "une expression", from:NOM, in:SALON, after:/before:AAAA-MM-JJ ; /search seul : les derniers résultats',
   'cmd.members': '/members : afficher ou masquer la liste des membres',
   'cmd.logout': '/logout : se déconnecter',
   'cmd.quit': '/quit : quitter',

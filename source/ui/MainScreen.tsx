@@ -16,7 +16,7 @@ export function MainScreen({state, now}: {readonly state: AppState; readonly now
         <SalonList state={state} width={listWidth} height={paneHeight} />
         {state.modal ? (
           <Box flexGrow={1} height={paneHeight + 2} flexDirection="column">
-            <ModalView state={state} modal={state.modal} width={paneWidth + 2} height={paneHeight} />
+            <ModalView state={state} modal={state.modal} width={paneWidth + 2} height={paneHeight} now={now} />
           </Box>
         ) : (
           <MessagePane state={state} height={paneHeight} now={now} />

@@ -4,11 +4,12 @@ import type {ReactNode} from 'react';
 import {sanitizeLine} from '../client/format.js';
 import {isDirect, listOrder, switcherMatches} from '../client/lists.js';
 import type {AppState, Modal} from '../client/state.js';
-import {type Scrolled, bodyRows, helpLines, scrolled, searchLines, windowAround, windowTitle} from '../client/windows.js';
+import {type Scrolled, bodyRows, helpLines, scrolled, windowAround, windowTitle} from '../client/windows.js';
 import {ReactPicker} from './ReactPicker.js';
+import {SearchResults} from './SearchResults.js';
 import {useTheme} from './theme.js';
 
-function Window({title, children, width}: {readonly title: string; readonly children?: ReactNode; readonly width: number}) {
+export function Window({title, children, width}: {readonly title: string; readonly children?: ReactNode; readonly width: number}) {
   const {c} = useTheme();
   return (
     <Box flexDirection="column" borderStyle="double" borderColor={c('yellow')} paddingX={1} width={width}>
@@ -20,7 +21,7 @@ function Window({title, children, width}: {readonly title: string; readonly chil
   );
 }
 
-export function ModalView({state, modal, width, height}: {readonly state: AppState; readonly modal: Modal; readonly width: number; readonly height: number}) {
+export function ModalView({state, modal, width, height, now = Date.now()}: {readonly state: AppState; readonly modal: Modal; readonly width: number; readonly height: number; readonly now?: number}) {
   const {t, c} = useTheme();
   const salonName = (id: number) => state.salons.find((s) => s.id === id)?.name ?? String(id);
   switch (modal.kind) {
@@ -112,26 +113,8 @@ export function ModalView({state, modal, width, height}: {readonly state: AppSta
         </Window>
       );
     }
-    case 'search': {
-      const title = windowTitle(state, modal);
-      const rows = bodyRows(state, title) - (modal.error ? 1 : 0);
-      const view = scrolled(searchLines(state, modal), rows, modal.offset ?? 0);
-      return (
-        <Window title={title} width={width}>
-          {modal.results === null ? <Text dimColor>{t('search.running')}</Text> : null}
-          {modal.error ? <Text color={c('red')} wrap="truncate">{t(modal.error.key, modal.error.params)}</Text> : null}
-          {modal.results?.length === 0 && !modal.error ? <Text dimColor>{t('search.none', {query: modal.query})}</Text> : null}
-          {view.shown.map((line) => (
-            <Text key={line.key} wrap="truncate">
-              {line.time ? <Text dimColor>{`${line.time} `}</Text> : null}
-              {line.alias ? <Text bold>{`${line.alias} `}</Text> : null}
-              {line.text}
-            </Text>
-          ))}
-          <Position position={view.position} />
-        </Window>
-      );
-    }
+    case 'search':
+      return <SearchResults state={state} modal={modal} width={width} now={now} />;
   }
 }
 

@@ -107,7 +107,7 @@ test('app: typed text shows in the input; /help opens the help, Esc closes it', 
   await press(instance, 'hello world');
   t.regex(frame(), /› hello world/);
   await press(instance, KEY.ctrl('u'), '/help', KEY.enter);
-  t.regex(frame(), /\/search TEXT: search the current salon/);
+  t.regex(frame(), /\/search TEXT: search every conversation/);
   await press(instance, KEY.escape);
   t.notRegex(frame(), /\/search TEXT/);
   t.regex(frame(), /› {3}Message Général/);

@@ -1,7 +1,8 @@
 /** The windows over the message pane: join, switcher, join requests, help, search. */
 import {NOW, T0, apply, isInverse, lines, mainState, mod, msg, plain, render, salonInfos, themed, type MainOptions} from './helpers.js';
 import test from 'ava';
-import type {AppState, Modal} from '../../source/client/state.js';
+import type {AppState, Modal, SearchWindow} from '../../source/client/state.js';
+import type {MessageInfo, SalonInfo} from '../../source/protocol/frames.js';
 import {MainScreen} from '../../source/ui/MainScreen.js';
 
 function show(t: {teardown(fn: () => void): void}, state: AppState, color = true) {
@@ -16,7 +17,7 @@ const inside = (frame: string) => lines(frame).flatMap((line) => /║(.*)║/.ex
 const request = (n: number, salon = 3, salonName = 'Comptabilité') => ({username: `user${n}`, alias: `User ${n}`, salon, salonName, ts: T0});
 const COMMANDS = [
   '/join SALON: open a salon, or ask to join it',
-  '/search TEXT: search the current salon',
+  '/search TEXT: search every conversation: word beginnings, all required, "a phrase", from:NAME, in:SALON, after:/before:YYYY-MM-DD; /search alone: the last results',
   '/members: show or hide the member list',
   '/logout: sign out',
   '/quit: leave the chat',
@@ -98,13 +99,13 @@ test('help: keys and the commands a user may use (tall terminal)', (t) => {
   const rows = inside(plain(show(t, withModal({kind: 'help'}, {rows: 40}))));
   t.is(rows[0], 'Keys and commands: Esc closes');
   t.true(rows.some((row) => row.startsWith('Tab / Shift+Tab: move focus')));
-  for (const command of COMMANDS) t.true(rows.includes(command), command);
+  for (const command of COMMANDS) t.true(rows.join(' ').includes(command), command);
   t.false(rows.some((row) => /\/kick|\/ban/.test(row)));
 });
 
 test('help: moderators also see /kick and /ban (tall terminal)', (t) => {
   const rows = inside(plain(show(t, withModal({kind: 'help'}, {user: mod, rows: 40}))));
-  for (const command of [...COMMANDS, ...MOD_COMMANDS]) t.true(rows.includes(command), command);
+  for (const command of [...COMMANDS, ...MOD_COMMANDS]) t.true(rows.join(' ').includes(command), command);
 });
 
 // Help fits a 24-row terminal: title and every command intact.
@@ -115,44 +116,103 @@ for (const [name, options, commands] of [
   test(`help: fits a standard 24-row terminal, title and every command intact (${name})`, (t) => {
     const rows = inside(plain(show(t, withModal({kind: 'help'}, options))));
     t.is(rows[0], 'Keys and commands: Esc closes');
-    for (const command of commands) t.true(rows.includes(command), command);
+    // A long help line wraps: whole words on each row.
+    for (const command of commands) t.true(rows.join(' ').includes(command), command);
   });
 }
 
 // ---- search ------------------------------------------------------------------------------
 
+const DAY = 86_400_000;
+/** Général (1), Blabla (2) and a direct message with Bob (6). */
+const withDirect = () => [...salonInfos(), {id: 6, name: 'Bob', moderated: false, state: 'member', lastSeq: 0, readSeq: 0, kind: 'dm', participants: [{username: 'alice', alias: 'Alice'}, {username: 'bob', alias: 'Bob'}]}] as SalonInfo[];
+const search = (results: MessageInfo[] | null, extra: Partial<SearchWindow> = {}, options: MainOptions = {}) =>
+  withModal({kind: 'search', query: 'budget', results, ...extra}, {salons: withDirect(), ...options});
+const TITLE = 'Search “budget” in every conversation';
+const KEYS = ' · Enter opens · Esc closes';
+const TWO = [msg(6, 4, 'bob', 'the Budget is late', T0), msg(1, 9, 'carla', 'budgétaire approved for 2026', T0 - DAY, 'Carla')];
+
 test('search: running', (t) => {
-  const rows = inside(plain(show(t, withModal({kind: 'search', query: 'budget', results: null}))));
-  t.deepEqual(rows, ['Messages with “budget” in Général: Esc closes', 'Searching…']);
+  t.deepEqual(inside(plain(show(t, search(null)))), [TITLE, 'Searching…']);
 });
 
 test('search: no result', (t) => {
-  const rows = inside(plain(show(t, withModal({kind: 'search', query: 'budget', results: []}))));
-  t.deepEqual(rows, ['Messages with “budget” in Général: Esc closes', 'No message contains “budget”.']);
+  t.deepEqual(inside(plain(show(t, search([])))), [TITLE, 'No message matches “budget”.', 'Enter opens · Esc closes']);
 });
 
-test('search: results with time, alias and text', (t) => {
-  const results = [msg(1, 3, 'bob', 'the budget is late', T0), msg(1, 9, 'carla', 'budget approved', T0 + 3_600_000)];
-  const rows = inside(plain(show(t, withModal({kind: 'search', query: 'budget', results}))));
-  t.deepEqual(rows, ['Messages with “budget” in Général: Esc closes', '09:30 Bob the budget is late', '10:30 Carla budget approved']);
+test('search: each result says where (salon or the other person), who and when (the date when not today), then its text', (t) => {
+  const rows = inside(plain(show(t, search(TWO, {hasMore: false}))));
+  t.deepEqual(rows, [TITLE, '› Bob · Bob · 09:30', 'the Budget is late', 'Général · Carla · 4 Jan 09:30', 'budgétaire approved for 2026', 'Result 1 of 2 · no more results' + KEYS]);
 });
 
-test('search: more results than fit are cut to the pane', (t) => {
-  const results = Array.from({length: 40}, (_, i) => msg(1, i + 1, 'bob', `budget ${i + 1}`, T0));
-  const frame = plain(show(t, withModal({kind: 'search', query: 'budget', results})));
+test('search: an older year is told too', (t) => {
+  const rows = inside(plain(show(t, search([msg(1, 1, 'bob', 'budget', T0 - 400 * DAY)]))));
+  t.is(rows[1], '› Général · Bob · 1 Dec 2024 09:30');
+});
+
+test('search: the matched words are marked, bold and underlined (with or without colour), accents and case aside', (t) => {
+  for (const color of [true, false]) {
+    const frame = show(t, search(TWO), color);
+    for (const word of ['Budget', 'budgétaire']) {
+      const at = frame.indexOf(word);
+      const before = frame.slice(frame.lastIndexOf('\n', at) + 1, at);
+      t.true(before.lastIndexOf('\u001b[1m') > before.lastIndexOf('\u001b[22m'), `${word} bold (colour: ${color})`);
+      t.true(before.lastIndexOf('\u001b[4m') > before.lastIndexOf('\u001b[24m'), `${word} underlined (colour: ${color})`);
+    }
+    // Not the words around them.
+    const late = frame.indexOf(' is late');
+    const before = frame.slice(frame.lastIndexOf('\n', late) + 1, late);
+    t.false(before.lastIndexOf('\u001b[4m') > before.lastIndexOf('\u001b[24m'));
+  }
+});
+
+test('search: the cursor is marked with › and its head line in inverse video', (t) => {
+  const frame = show(t, search(TWO, {index: 1}));
+  t.true(isInverse(frame, '4 Jan 09:30'));
+  t.false(isInverse(show(t, search(TWO, {index: 0})), '4 Jan 09:30'));
+  t.deepEqual(inside(plain(frame)).filter((row) => row.startsWith('›')), ['› Général · Carla · 4 Jan 09:30']);
+  t.is(inside(plain(frame)).at(-1), 'Result 2 of 2 · no more results' + KEYS);
+});
+
+test('search: the paging line says when more can be loaded, and while it loads', (t) => {
+  t.is(inside(plain(show(t, search(TWO, {hasMore: true})))).at(-1), 'Result 1 of 2 · PgDn: more results' + KEYS);
+  t.is(inside(plain(show(t, search(TWO, {hasMore: true, loadingMore: true})))).at(-1), 'Result 1 of 2 · loading more…' + KEYS);
+});
+
+test('search: a long text is cut to three lines, and starts near the match when it is far in', (t) => {
+  const long = `${'lorem ipsum dolor sit amet '.repeat(12)}and then the budget at last ${'et cetera '.repeat(30)}`;
+  const rows = inside(plain(show(t, search([msg(1, 1, 'bob', long, T0)]))));
+  const text = rows.slice(2, -1);
+  t.is(text.length, 3, rows.join('\n'));
+  t.true(text[0]!.startsWith('…'), text[0]);
+  t.true(text.join(' ').includes('the budget at last'));
+  t.true(text[2]!.endsWith('…'));
+});
+
+test('search: many results fit the pane, the cursor\u2019s result in view', (t) => {
+  const results = Array.from({length: 40}, (_, i) => msg(1, 40 - i, 'bob', `budget ${40 - i}`, T0));
+  const frame = plain(show(t, search(results, {index: 30, hasMore: true})));
   t.is(lines(frame).length, 24);
-  t.regex(frame, /Messages with “budget” in Général/);
-  t.regex(frame, /09:30 Bob budget 1\s/);
+  const rows = inside(frame);
+  t.is(rows[0], TITLE);
+  t.true(rows.includes('› Général · Bob · 09:30'));
+  t.is(rows[rows.indexOf('› Général · Bob · 09:30') + 1], 'budget 10');
+  t.is(rows.at(-1), 'Result 31 of 40 · PgDn: more results' + KEYS);
 });
 
-test('search: an error', (t) => {
-  const rows = inside(plain(show(t, withModal({kind: 'search', query: 'budget', results: [], error: {key: 'error.CONNECTION_CLOSED'}}))));
-  t.deepEqual(rows, ['Messages with “budget” in Général: Esc closes', 'The connection was lost.']);
+test('search: a refused search says what to change', (t) => {
+  const rows = inside(plain(show(t, search([], {error: {key: 'search.problem.NO_WORDS'}}))));
+  t.deepEqual(rows, [TITLE, 'Search for at least one word of 3 letters or more.', 'Enter opens · Esc closes']);
+  const fast = inside(plain(show(t, search(TWO, {hasMore: true, error: {key: 'search.tooFast', params: {seconds: 2}}}))));
+  t.deepEqual(fast.slice(-2), ['Searching too fast: wait 2 s.', 'Result 1 of 2 · PgDn: more results' + KEYS]);
 });
 
 test('search: in French', (t) => {
-  const rows = inside(plain(show(t, withModal({kind: 'search', query: 'budget', results: []}, {lang: 'fr'}))));
-  t.deepEqual(rows, ['Messages contenant « budget » dans Général : Échap ferme', 'Aucun message ne contient « budget ».']);
+  t.deepEqual(inside(plain(show(t, search([], {}, {lang: 'fr'})))), ['Recherche « budget » dans toutes les conversations', 'Aucun message ne correspond à « budget ».', 'Entrée ouvre · Échap ferme']);
+  const rows = inside(plain(show(t, search(TWO, {hasMore: true, loadingMore: true}, {lang: 'fr'}))));
+  t.deepEqual(rows.slice(1), ['› Bob · Bob · 09:30', 'the Budget is late', 'Général · Carla · 4 janv. 09:30', 'budgétaire approved for 2026', 'Résultat 1 sur 2 · chargement de la suite… · Entrée ouvre · Échap ferme']);
+  t.is(inside(plain(show(t, search(TWO, {}, {lang: 'fr'})))).at(-1), 'Résultat 1 sur 2 · aucun autre résultat · Entrée ouvre · Échap ferme');
+  t.is(inside(plain(show(t, search([], {error: {key: 'search.problem.BAD_DATE'}}, {lang: 'fr'})))).at(-2), 'Écrivez les dates en AAAA-MM-JJ, comme after:2026-03-01.');
 });
 
 test('confirm: /ban says what it deletes, in English and French', (t) => {
