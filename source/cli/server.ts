@@ -37,6 +37,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     idleTimeout: {type: 'number', default: Number(env.CHAT_IDLE_TIMEOUT) || defaultPolicy.idleTimeoutMs / 1000},
     loginsPerAddress: {type: 'number', default: Number(env.CHAT_LOGINS_PER_ADDRESS) || defaultPolicy.loginsPerAddressPerMinute},
     registrationsPerAddress: {type: 'number', default: Number(env.CHAT_REGISTRATIONS_PER_ADDRESS) || defaultPolicy.registrationsPerAddress},
+    httpPort: {type: 'number', default: envPort(env.CHAT_HTTP_PORT, 0)},
     editWindow: {type: 'number', default: Number(env.CHAT_EDIT_WINDOW) || 0},
     authorDelete: {type: 'boolean', default: !['0', 'false', 'no'].includes((env.CHAT_AUTHOR_DELETE ?? '').toLowerCase())},
     bus: {type: 'string', default: env.CHAT_BUS_URL || ''},
@@ -134,7 +135,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
 
   let server: ChatServer;
   try {
-    server = await startServer({store, bus, host: flags.host, port: flags.port, tls, policy, notify});
+    const http = flags.httpPort > 0 ? {port: flags.httpPort} : undefined;
+    server = await startServer({store, bus, host: flags.host, port: flags.port, tls, policy, notify, http});
   } catch (error) {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
@@ -146,6 +148,14 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     return 1;
   }
 
+  // The address a script reaches: the listening one, or this machine's name when it listens everywhere.
+  const hookUrl = server.http
+    ? (secret: string) => {
+        const at = server.http as NonNullable<ChatServer['http']>;
+        const host = ['0.0.0.0', '::'].includes(at.host) ? hostname() : at.host.includes(':') ? `[${at.host}]` : at.host;
+        return `${at.tls ? 'https' : 'http'}://${host}:${at.port}/hooks/${secret}`;
+      }
+    : undefined;
   const finished = new Promise<void>((resolve) => {
     let stopping = false;
     const kill = async () => {
@@ -161,7 +171,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     term.onInterrupt(() => void kill());
     void (async () => {
       for await (const line of term.commands(t('console.prompt'))) {
-        await runCommand({moderation: server.moderation, t, print: (l) => term.print(l), operator, kill}, line);
+        await runCommand({moderation: server.moderation, t, print: (l) => term.print(l), operator, kill, hookUrl}, line);
       }
     })();
   });

@@ -14,6 +14,8 @@ export interface ConsoleDeps {
   operator: string;
   /** Graceful stop of the whole server (KILL). */
   kill(): Promise<void>;
+  /** The URL a hook's secret is posted to; absent when the HTTP listener is off. */
+  hookUrl?: ((secret: string) => string) | undefined;
 }
 
 interface Command {
@@ -27,6 +29,36 @@ const commands: Record<string, Command> = {
   KICK: {args: ['username'], run: async ({moderation}, [username]) => void (await moderation.kick(username as string))},
   BAN: {args: ['username'], run: async ({moderation, operator}, [username]) => void (await moderation.ban(username as string, operator))},
   KILL: {args: [], run: ({kill}) => kill()},
+  HOOK: {
+    args: ['action'],
+    optional: ['salon', 'name'],
+    run: async ({moderation, t, print, operator, hookUrl}, [action, first, second]) => {
+      const verb = (action ?? '').toUpperCase();
+      if (verb === 'ADD' && first !== undefined && second !== undefined) {
+        if (!hookUrl) return print(t('console.hookNoHttp'));
+        const {secret, salon} = await moderation.createHook(first, second, operator);
+        print(t('console.hookAdded', {name: second, salon: salon.name}));
+        // Shown once: only its hash is kept.
+        print(`  ${hookUrl(secret)}`);
+        return;
+      }
+      if (verb === 'REVOKE' && first !== undefined && second === undefined) {
+        const count = await moderation.revokeHook(first);
+        return print(t(count > 0 ? 'console.hookRevoked' : 'console.hookUnknown', {name: first}));
+      }
+      throw new ChatError('BAD_REQUEST', 'HOOK:ADD:salon:name | HOOK:REVOKE:name');
+    },
+  },
+  HOOKS: {
+    args: [],
+    run: async ({moderation, t, print}) => {
+      const hooks = await moderation.hooks();
+      if (hooks.length === 0) return print(t('console.noHooks'));
+      for (const h of hooks) {
+        print(t(h.revoked ? 'console.hookLineRevoked' : 'console.hookLine', {name: h.name, salon: h.salon, time: new Date(h.createdAt).toLocaleString()}));
+      }
+    },
+  },
   CREATE: {
     args: ['salon'],
     optional: ['moderated'],
@@ -76,7 +108,10 @@ const usage = (name: string) => [name, ...(commands[name]?.args ?? []), ...(comm
 export async function runCommand(deps: ConsoleDeps, line: string): Promise<void> {
   const trimmed = line.trim();
   if (!trimmed) return;
-  const [word = '', ...args] = trimmed.includes(':') ? trimmed.split(':').map((s) => s.trim()) : trimmed.split(/\s+/);
+  const [head = '', ...rest] = trimmed.includes(':') ? trimmed.split(':').map((s) => s.trim()) : trimmed.split(/\s+/);
+  // `HOOK ADD:salon:name`: the words before the first ':' are arguments too.
+  const [word = '', ...more] = head.split(/\s+/);
+  const args = [...more, ...rest];
   const name = word.toUpperCase();
   const command = commands[name];
   if (!command) return deps.print(deps.t('console.unknownCommand', {command: word}));

@@ -11,6 +11,15 @@ export const en = {
   'console.helpTitle': 'Console commands (case does not matter):',
   'console.help.KICK': 'disconnect a user and refuse their reconnection for 5 minutes',
   'console.help.BAN': 'disconnect a user for good; the account is deleted and the name banned',
+  'console.help.HOOK': 'HOOK:ADD:salon:name makes a webhook posting into the salon and prints its URL once; HOOK:REVOKE:name revokes it',
+  'console.help.HOOKS': 'list the webhooks (without their secrets)',
+  'console.hookNoHttp': 'Webhooks need the HTTP listener: start chat-server with --http-port.',
+  'console.hookAdded': 'Webhook {name} posts into {salon}. Its URL, shown only now (keep it secret):',
+  'console.hookRevoked': 'Webhook {name} revoked.',
+  'console.hookUnknown': 'No live webhook named {name}.',
+  'console.noHooks': 'No webhook.',
+  'console.hookLine': '  {name} → {salon} (since {time})',
+  'console.hookLineRevoked': '  {name} → {salon} (since {time}, revoked)',
   'console.help.KILL': 'stop the server (clients are told, pending messages are stored)',
   'console.help.CREATE': 'create a salon; add :moderated for one that needs a moderator to join',
   'console.help.ARCHIVE': 'archive a salon: read-only, hidden from the list, history kept',
@@ -47,6 +56,7 @@ export const en = {
   'notice.accepted': 'User {username} added to salon {salonId}.',
   'notice.rejected': 'User {username} removed from salon {salonId}.',
   'notice.kicked': '{username} kicked: reconnection refused for {minutes} minutes.',
+  'notice.httpListening': 'Webhooks accepted at {url}/hooks/<secret>.',
   'notice.searchIndexStart': 'Indexing earlier messages for search; search finds them as it goes.',
   'notice.searchIndexProgress': 'Search index: {percent} % of earlier messages indexed.',
   'notice.searchIndexDone': 'Search index complete: every message can be found.',
@@ -107,6 +117,8 @@ export const en = {
                                                      [CHAT_LOGINS_PER_ADDRESS, default 60]
     --registrations-per-address N  accounts registered per hour from one IP address
                                                      [CHAT_REGISTRATIONS_PER_ADDRESS, default 10]
+    --http-port N      accept incoming webhooks over HTTP on this port (TLS with
+                       --tls-cert/--tls-key)        [CHAT_HTTP_PORT, default off]
     --edit-window M    authors may edit or delete a message for M minutes after
                        sending it (0: always)      [CHAT_EDIT_WINDOW, default 0]
     --no-author-delete only moderators delete messages (in salons)

@@ -13,6 +13,15 @@ export const fr: Record<MessageKey, string> = {
   'console.helpTitle': 'Commandes de la console (majuscules ou minuscules) :',
   'console.help.KICK': "déconnecter un utilisateur et refuser sa reconnexion pendant 5 minutes",
   'console.help.BAN': 'déconnecter un utilisateur définitivement ; son compte est supprimé et son nom banni',
+  'console.help.HOOK': 'HOOK:ADD:salon:nom crée un webhook qui écrit dans le salon et affiche son URL une seule fois ; HOOK:REVOKE:nom le révoque',
+  'console.help.HOOKS': 'lister les webhooks (sans leurs secrets)',
+  'console.hookNoHttp': "Les webhooks demandent l'écoute HTTP : démarrez chat-server avec --http-port.",
+  'console.hookAdded': 'Le webhook {name} écrit dans {salon}. Son URL, affichée maintenant seulement (gardez-la secrète) :',
+  'console.hookRevoked': 'Webhook {name} révoqué.',
+  'console.hookUnknown': 'Aucun webhook actif nommé {name}.',
+  'console.noHooks': 'Aucun webhook.',
+  'console.hookLine': '  {name} → {salon} (depuis le {time})',
+  'console.hookLineRevoked': '  {name} → {salon} (depuis le {time}, révoqué)',
   'console.help.KILL': 'arrêter le serveur (les clients sont prévenus, les messages en attente enregistrés)',
   'console.help.CREATE': 'créer un salon ; ajouter :moderated pour un salon qui demande un modérateur',
   'console.help.ARCHIVE': 'archiver un salon : lecture seule, retiré de la liste, historique gardé',
@@ -49,6 +58,7 @@ export const fr: Record<MessageKey, string> = {
   'notice.accepted': 'Utilisateur {username} ajouté au salon {salonId}.',
   'notice.rejected': 'Utilisateur {username} retiré du salon {salonId}.',
   'notice.kicked': '{username} expulsé : reconnexion refusée pendant {minutes} minutes.',
+  'notice.httpListening': 'Webhooks acceptés sur {url}/hooks/<secret>.',
   'notice.searchIndexStart': 'Indexation des messages antérieurs pour la recherche ; elle les trouve au fur et à mesure.',
   'notice.searchIndexProgress': 'Index de recherche : {percent} % des messages antérieurs indexés.',
   'notice.searchIndexDone': 'Index de recherche terminé : tous les messages peuvent être trouvés.',
@@ -109,6 +119,8 @@ export const fr: Record<MessageKey, string> = {
                                                      [CHAT_LOGINS_PER_ADDRESS, défaut 60]
     --registrations-per-address N  comptes créés par heure depuis une adresse IP
                                                      [CHAT_REGISTRATIONS_PER_ADDRESS, défaut 10]
+    --http-port N      accepter les webhooks entrants en HTTP sur ce port (TLS avec
+                       --tls-cert/--tls-key)        [CHAT_HTTP_PORT, défaut : éteint]
     --edit-window M    l'auteur peut modifier ou supprimer un message pendant M
                        minutes après l'envoi (0 : toujours) [CHAT_EDIT_WINDOW, défaut 0]
     --no-author-delete seuls les modérateurs suppriment des messages (dans les salons)

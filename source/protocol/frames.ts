@@ -217,6 +217,8 @@ export interface MessageInfo {
   changedSeq?: number;
   /** In pages: the reactions as they stand, most given first. */
   reactions?: ReactionCount[];
+  /** Posted by a bot (an incoming webhook): clients mark it. */
+  bot?: true;
 }
 
 export type ChangeKind = 'edit' | 'delete' | 'react' | 'unreact';

@@ -173,6 +173,11 @@ export class Hub {
     return salon && this.model.visibleTo(user, salon) ? salon : undefined;
   }
 
+  /** A conversation by id, whoever asks (for the server's own use: webhooks). */
+  conversation(id: number): SalonState | undefined {
+    return this.model.salons.get(id);
+  }
+
   /** A salon by name or number; direct messages and groups are not found this way. */
   namedSalon(ref: SalonRef): SalonState | undefined {
     const salon = this.model.salon(ref);

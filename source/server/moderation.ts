@@ -6,6 +6,7 @@ import {ChatError} from '../protocol/errors.js';
 import {type JoinRequestInfo, type SalonRef, requestSchemas} from '../protocol/frames.js';
 import {limits} from '../protocol/limits.js';
 import {ConflictError, type Store} from '../store/types.js';
+import {hashSecret, newSecret} from './http.js';
 import type {Hub, SalonState, UserState} from './hub.js';
 
 export interface OnlineUser {
@@ -64,6 +65,38 @@ export class Moderation {
   }
 
   /** A new salon, listed live to everyone on every node. */
+  /**
+   * A webhook posting into a salon under `name`: returns its secret, which is kept nowhere
+   * (only its hash is stored), to be shown once.
+   */
+  async createHook(salonRef: SalonRef, name: string, by: string): Promise<{secret: string; salon: SalonState}> {
+    const salon = this.hub.namedSalon(salonRef);
+    if (!salon || salon.archived) throw new ChatError('UNKNOWN_SALON', `No salon ${JSON.stringify(String(salonRef))}.`);
+    const checked = requestSchemas.register.shape.alias.safeParse(name);
+    if (!checked.success) throw new ChatError('BAD_REQUEST', `Invalid hook name ${JSON.stringify(name)}: ${checked.error.issues[0]?.message ?? ''}`);
+    const secret = newSecret();
+    try {
+      await this.store.createHook({name, salonId: salon.id, secretHash: hashSecret(secret), ts: this.clock(), by});
+    } catch (error) {
+      if (error instanceof ConflictError) throw new ChatError('ALIAS_TAKEN', `The name ${JSON.stringify(name)} is an account's alias already.`);
+      throw error;
+    }
+    return {secret, salon};
+  }
+
+  revokeHook(name: string): Promise<number> {
+    return this.store.revokeHook(name, this.clock());
+  }
+
+  async hooks(): Promise<{name: string; salon: string; createdAt: number; revoked: boolean}[]> {
+    return (await this.store.listHooks()).map((h) => ({
+      name: h.name,
+      salon: this.hub.conversation(h.salonId)?.name ?? String(h.salonId),
+      createdAt: h.createdAt,
+      revoked: h.revoked,
+    }));
+  }
+
   async createSalon(name: string, moderated: boolean): Promise<SalonState> {
     // The console's names obey the same rule as the protocol's.
     const checked = requestSchemas.salon_create.safeParse({name, moderated});

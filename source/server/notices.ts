@@ -4,6 +4,7 @@
  */
 export type Notice =
   | {kind: 'listening'; address: string; store: string}
+  | {kind: 'http_listening'; url: string}
   | {kind: 'registered'; username: string}
   | {kind: 'login'; username: string; remote: string}
   | {kind: 'logout'; username: string}

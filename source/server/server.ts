@@ -22,6 +22,7 @@ import {type Policy, defaultPolicy} from './policy.js';
 import {StatusWriter} from './status.js';
 import {Writer, changeRules} from './writer.js';
 import {type BackfillOptions, SearchBackfill, defaultBackfill} from './search-backfill.js';
+import {type HookRate, HookListener, defaultHookRate} from './http.js';
 
 export interface ServerOptions {
   store: Store;
@@ -37,6 +38,8 @@ export interface ServerOptions {
   writer?: {maxBatch?: number; maxQueue?: number; commitTimeoutMs?: number; concurrency?: number};
   sessionTtlMs?: number;
   policy?: Partial<Policy>;
+  /** The HTTP listener for incoming webhooks (off when absent); TLS as the chat port's. */
+  http?: {port: number; host?: string; rate?: Partial<HookRate>};
   /** How earlier messages are indexed for search (tests make it quick). */
   backfill?: Partial<BackfillOptions>;
   /** PEM certificate chain and key: the listener speaks TLS instead of plain TCP. */
@@ -51,6 +54,8 @@ export interface ChatServer {
   readonly connections: ReadonlySet<Connection>;
   /** The other nodes, when the bus is shared. */
   readonly cluster: Cluster | undefined;
+  /** Where the webhook listener listens, when it is on. */
+  readonly http: {host: string; port: number; tls: boolean} | undefined;
   /** Resolves once the messages stored before the search index existed are indexed. */
   searchIndexed(): Promise<void>;
   /** Graceful stop: refuse new work, store what was accepted, tell clients, close. */
@@ -171,6 +176,14 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   cluster?.start();
   const backfill = new SearchBackfill(store, notify, {...defaultBackfill, ...options.backfill});
   backfill.start();
+  let hooks: HookListener | undefined;
+  let http: ChatServer['http'];
+  if (options.http) {
+    hooks = new HookListener({store, writer, hub, clock, rate: {...defaultHookRate, ...options.http.rate}});
+    const at = await hooks.listen(options.http.host ?? options.host ?? 'localhost', options.http.port, options.tls);
+    http = {host: at.address, port: at.port, tls: options.tls !== undefined};
+    notify({kind: 'http_listening', url: `${options.tls ? 'https' : 'http'}://${at.address.includes(':') ? `[${at.address}]` : at.address}:${at.port}`});
+  }
 
   let stopped: Promise<void> | undefined;
   const stop = (reason = 'shutdown') =>
@@ -179,6 +192,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       services.stopping = true;
       clearInterval(idleSweep);
       await backfill.stop();
+      await hooks?.close();
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
       await writer.drain();
       await Promise.all([...connections].map((c) => c.chain.catch(() => {})));
@@ -191,5 +205,5 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       notify({kind: 'stopped'});
     })());
 
-  return {host: address.address, port: address.port, hub, moderation, connections, cluster, searchIndexed: () => backfill.done(), stop};
+  return {host: address.address, port: address.port, hub, moderation, connections, cluster, http, searchIndexed: () => backfill.done(), stop};
 }

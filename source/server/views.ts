@@ -31,6 +31,7 @@ interface WireNames {
   /** The store's word to delivery: this retry was delivered before. */
   replayed: null;
   reply: 'reply';
+  bot: 'bot';
 }
 
 /** `true` when A and B are the same set of names; else the names that differ, in the error. */
@@ -48,6 +49,7 @@ const toWire = (m: StoredMessage) => {
   if (m.target !== null) info.target = m.target;
   if (m.replyTo !== null) info.replyTo = m.replyTo;
   if (m.reply) info.reply = m.reply;
+  if (m.bot) info.bot = true;
   if (m.editedAt !== null) info.editedAt = m.editedAt;
   if (m.deletedAt !== null) info.deletedAt = m.deletedAt;
   if (m.deletedBy !== null) info.deletedBy = m.deletedBy;

@@ -144,6 +144,8 @@ const mapRow = new Function(
 const reads = readers.map(([, , read]) => read);
 
 /** A row read with SELECT_COLUMNS and the author's username, as the server holds it. */
-export function toMessage(row: MessageRow & {username: string | null}): StoredMessage {
-  return mapRow(reads, row as unknown as Record<string, unknown>);
+export function toMessage(row: MessageRow & {username: string | null; author_role?: string | null}): StoredMessage {
+  const message = mapRow(reads, row as unknown as Record<string, unknown>);
+  if (row.author_role === 'bot') message.bot = true;
+  return message;
 }

@@ -88,6 +88,7 @@ function finish(batch: readonly NewMessage[], {results, fresh, duplicateOf}: Pla
       deletedAt: null,
       deletedBy: null,
       changedSeq: 0,
+      ...(m.bot ? {bot: true as const} : {}),
     };
   });
   for (const [index, first] of duplicateOf) results[index] = {...(results[first] as StoredMessage), replayed: true};
@@ -300,5 +301,5 @@ export function messageQuery(db: Kysely<Database> | Transaction<Database>) {
   return db
     .selectFrom('messages as m')
     .leftJoin('clients as c', 'c.client_id', 'm.client_id')
-    .select([...selectColumns, 'c.username']);
+    .select([...selectColumns, 'c.username', 'c.role as author_role']);
 }

@@ -75,6 +75,17 @@ export interface SessionsTable {
   expires_at: TimeValue;
 }
 
+export interface HooksTable {
+  hook_id: Generated<number>;
+  name: string;
+  salon_id: number;
+  client_id: number;
+  secret_hash: string;
+  created_at: TimeValue;
+  created_by: string | null;
+  revoked_at: TimeValue | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   salons: SalonsTable;
@@ -89,4 +100,5 @@ export interface Database {
   sessions: SessionsTable;
   blocks: BlocksTable;
   reactions: ReactionsTable;
+  hooks: HooksTable;
 }

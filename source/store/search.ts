@@ -51,7 +51,7 @@ export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: S
   const match = matchExpression(kind, search);
   const query =
     kind === 'sqlite'
-      ? sql`SELECT ${COLUMNS}, c.username FROM message_search JOIN messages m ON m.message_id = message_search.rowid LEFT JOIN clients c ON c.client_id = m.client_id WHERE message_search MATCH ${match} AND ${where} ORDER BY message_search.rowid DESC LIMIT ${search.limit}`
-      : sql`SELECT ${COLUMNS}, c.username FROM messages m LEFT JOIN clients c ON c.client_id = m.client_id WHERE MATCH (m.search_words) AGAINST (${match} IN BOOLEAN MODE) AND ${where} ORDER BY m.message_id DESC LIMIT ${search.limit}`;
+      ? sql`SELECT ${COLUMNS}, c.username, c.role AS author_role FROM message_search JOIN messages m ON m.message_id = message_search.rowid LEFT JOIN clients c ON c.client_id = m.client_id WHERE message_search MATCH ${match} AND ${where} ORDER BY message_search.rowid DESC LIMIT ${search.limit}`
+      : sql`SELECT ${COLUMNS}, c.username, c.role AS author_role FROM messages m LEFT JOIN clients c ON c.client_id = m.client_id WHERE MATCH (m.search_words) AGAINST (${match} IN BOOLEAN MODE) AND ${where} ORDER BY m.message_id DESC LIMIT ${search.limit}`;
   return query.compile(db);
 }

@@ -6,6 +6,7 @@ import {type Kysely, type Transaction, sql} from 'kysely';
 import type {Role} from '../protocol/frames.js';
 import {type ChangeOutcome, type ChangeRules, type NewChange, applyChanges} from './changes.js';
 import {SALON_COLUMNS, createSalon, openConversation, toSalon} from './conversations.js';
+import {type HookRecord, createHook, findHook, listHooks, revokeHook} from './hooks.js';
 import {indexedText} from '../protocol/search.js';
 import {type StoreSearch, searchStatement} from './search.js';
 import type {SqliteReader} from './sqlite-reader.js';
@@ -136,7 +137,8 @@ export class SqlStore implements Store {
 
   findUser(username: string): Promise<UserRecord | undefined> {
     return this.run(async () => {
-      const row = await this.db.selectFrom('clients').select(USER_COLUMNS).where('username', '=', username).executeTakeFirst();
+      // Bot accounts (webhooks) are no one's to sign in as.
+      const row = await this.db.selectFrom('clients').select(USER_COLUMNS).where('username', '=', username).where('role', '!=', 'bot').executeTakeFirst();
       return row && toUser(row);
     });
   }
@@ -149,7 +151,7 @@ export class SqlStore implements Store {
   }
 
   listUsers(): Promise<UserRecord[]> {
-    return this.run(async () => (await this.db.selectFrom('clients').select(USER_COLUMNS).orderBy('client_id').execute()).map(toUser));
+    return this.run(async () => (await this.db.selectFrom('clients').select(USER_COLUMNS).where('role', '!=', 'bot').orderBy('client_id').execute()).map(toUser));
   }
 
   countModerators(): Promise<number> {
@@ -400,6 +402,22 @@ export class SqlStore implements Store {
     if (batch.length === 0) return Promise.resolve([]);
     if (this.flavor.append === 'one-trip') return this.run(() => this.db.connection().execute((db) => appendInOneTrip(db, this.flavor, batch)));
     return this.run(() => this.db.transaction().execute((trx) => appendInTransaction(trx, this.flavor, batch)));
+  }
+
+  createHook(hook: {name: string; salonId: number; secretHash: string; ts: number; by: string}): Promise<HookRecord> {
+    return this.run(() => createHook(this.db, this.flavor, hook));
+  }
+
+  findHook(secretHash: string): Promise<HookRecord | undefined> {
+    return this.run(() => findHook(this.db, secretHash, (v) => toMs(v as TimeValue | null)));
+  }
+
+  listHooks(): Promise<HookRecord[]> {
+    return this.run(() => listHooks(this.db, (v) => toMs(v as TimeValue | null)));
+  }
+
+  revokeHook(name: string, ts: number): Promise<number> {
+    return this.run(() => revokeHook(this.db, this.flavor, name, ts));
   }
 
   applyChanges(batch: readonly NewChange[], rules: ChangeRules): Promise<ChangeOutcome[]> {

@@ -63,6 +63,8 @@ export interface NewMessage {
   clientMsgId?: string | undefined;
   /** The seq of the message this one answers, in the same conversation. */
   replyTo?: number | undefined;
+  /** Posted by a bot account (a webhook). */
+  bot?: true;
 }
 
 /** A stored message: its fields, defined once in message-fields.ts, and its author's username. */
@@ -71,6 +73,8 @@ export interface StoredMessage extends MessageValues {
   username: string | null;
   /** Set when a retry returned a message stored earlier: it must not be delivered again. */
   replayed?: true;
+  /** Posted by a bot (a webhook): its author's account has the role 'bot' (not a column). */
+  bot?: true;
   /** A reply: the start of the message answered, read when it was sent (not a column). */
   reply?: ReplyPreview;
 }
@@ -99,6 +103,8 @@ export interface ReactionRecord {
 
 export type {ChangeOutcome, ChangeRules, NewChange} from './changes.js';
 export type {StoreSearch} from './search.js';
+export type {HookRecord} from './hooks.js';
+import type {HookRecord} from './hooks.js';
 import type {StoreSearch} from './search.js';
 import type {ChangeOutcome, ChangeRules, NewChange} from './changes.js';
 
@@ -184,6 +190,13 @@ export interface Store {
   reactions(salonId: number, seq: number): Promise<ReactionRecord[]>;
   /** Up to `limit` messages with seq < before (or the newest), oldest first. */
   history(salonId: number, before: number | undefined, limit: number): Promise<StoredMessage[]>;
+  /** Creates a webhook with its bot account. @throws ConflictError('alias') when the name is an account's alias. */
+  createHook(hook: {name: string; salonId: number; secretHash: string; ts: number; by: string}): Promise<HookRecord>;
+  /** The hook with this secret's hash, revoked or not. */
+  findHook(secretHash: string): Promise<HookRecord | undefined>;
+  listHooks(): Promise<HookRecord[]>;
+  /** Revokes the live hooks of that name; how many. */
+  revokeHook(name: string, ts: number): Promise<number>;
   /** Messages matching a search, newest first (see store/search.ts); off the server's thread on SQLite. */
   search(search: StoreSearch): Promise<StoredMessage[]>;
   /**

@@ -34,7 +34,7 @@ test('chat-server --tls-cert/--tls-key serves TLS; clients that trust the CA sig
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   try {
-    const port = Number(await eventually(async () => /127\.0\.0\.1:(\d+)/.exec(out)?.[1]));
+    const port = Number(await eventually(async () => /127\.0\.0\.1:(\d+)/.exec(out)?.[1], 30_000));
     const ca = readFileSync(cert);
 
     const secure = await ClientConnection.open({host: '127.0.0.1', port, tls: {ca}});
