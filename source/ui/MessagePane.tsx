@@ -3,34 +3,34 @@ import type {ReactNode} from 'react';
 import {type PaneLine, sanitizeLine, wrap} from '../client/format.js';
 import {paneRows, paneView} from '../client/pane.js';
 import {type AppState, currentSalon} from '../client/state.js';
+import {StyledLine} from './StyledLine.js';
 import {useTheme} from './theme.js';
 
 // Every line is cut, never wrapped: the pane counted one row per line (client/pane.ts).
-function Line({line}: {readonly line: PaneLine}) {
+function Line({line, width}: {readonly line: PaneLine; readonly width: number}) {
   const {c, color} = useTheme();
   switch (line.kind) {
     case 'start':
-      return <Text dimColor wrap="truncate">{line.text}</Text>;
+      return <StyledLine width={width} segments={[{text: line.text, dim: true}]} />;
     case 'day':
-      return <Text dimColor wrap="truncate">{`── ${line.text} ──`}</Text>;
+      return <StyledLine width={width} segments={[{text: `── ${line.text} ──`, dim: true}]} />;
     case 'unread':
-      return <Text color={c('red')} wrap="truncate">{`── ${line.text} ──`}</Text>;
+      return <StyledLine width={width} segments={[{text: `── ${line.text} ──`, color: c('red')}]} />;
     case 'system':
-      return <Text color={c('green')} italic wrap="truncate">{line.text}</Text>;
+      return <StyledLine width={width} segments={[{text: line.text, color: c('green'), italic: true}]} />;
     case 'continuation':
-      return <Text bold={line.mention} color={c(line.mention ? 'magenta' : undefined)} wrap="truncate">{line.text}</Text>;
+      return <StyledLine width={width} segments={[{text: line.text, bold: line.mention, color: c(line.mention ? 'magenta' : undefined)}]} />;
     case 'message':
       return (
-        <Text wrap="truncate">
-          <Text dimColor>{line.time} </Text>
-          <Text color={c(line.color)} bold inverse={Boolean(line.own) && !color}>
-            {line.alias}
-          </Text>
-          <Text> </Text>
-          <Text bold={line.mention || line.own} color={c(line.mention ? 'magenta' : undefined)}>
-            {line.text}
-          </Text>
-        </Text>
+        <StyledLine
+          width={width}
+          segments={[
+            {text: `${line.time} `, dim: true},
+            {text: line.alias ?? '', color: c(line.color), bold: true, inverse: Boolean(line.own) && !color},
+            {text: ' '},
+            {text: line.text, bold: line.mention || line.own, color: c(line.mention ? 'magenta' : undefined)},
+          ]}
+        />
       );
   }
 }
@@ -59,7 +59,7 @@ export function MessagePane({state, width, height, now}: {readonly state: AppSta
         {salon.loadingOlder && <Text dimColor>{t('messages.loadingOlder')}</Text>}
         {empty && <Text dimColor>{t('messages.empty')}</Text>}
         {view.lines.map((line) => (
-          <Line key={line.key} line={line} />
+          <Line key={line.key} line={line} width={width} />
         ))}
         {rows.pending.map((o) => (
           <Text key={o.clientMsgId} dimColor wrap="truncate">
