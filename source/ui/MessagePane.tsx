@@ -73,7 +73,7 @@ export function MessagePane({state, width, height, now}: {readonly state: AppSta
     );
   }
   return (
-    <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor={c(focused ? 'cyan' : 'gray')} paddingX={0} height={height + 2} overflow="hidden">
+    <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor={c(focused ? 'cyan' : 'gray')} paddingX={0} height={height + 2} overflowY="hidden">
       <Box flexDirection="column" justifyContent="flex-end" flexGrow={1}>
         {body}
       </Box>
