@@ -48,6 +48,7 @@ function paint(s: Segment): string {
 export function StyledLine({segments, width}: {readonly segments: readonly Segment[]; readonly width: number}) {
   let used = 0;
   let text = '';
+  let plain = '';
   for (const segment of segments) {
     const room = width - used;
     if (room <= 0) break;
@@ -55,7 +56,13 @@ export function StyledLine({segments, width}: {readonly segments: readonly Segme
     const shown = w <= room ? segment : {...segment, text: truncate(segment.text, room)};
     used += w <= room ? w : displayWidth(shown.text);
     text += paint(shown);
+    plain += shown.text;
   }
-  // An empty line keeps its row, as the pane counted it (client/pane.ts).
-  return <Transform transform={() => text}>{' '.repeat(Math.max(1, used))}</Transform>;
+  // An empty line keeps its row, as the pane counted it (client/pane.ts). Ink's screen
+  // reader mode reads the label, not the placeholder.
+  return (
+    <Transform transform={() => text} accessibilityLabel={plain}>
+      {' '.repeat(Math.max(1, used))}
+    </Transform>
+  );
 }
