@@ -10,6 +10,7 @@ import type {Lang} from '../i18n/index.js';
 import {type CommandHost, parseCommand} from './commands.js';
 import {noticeOf} from './notices.js';
 import {ConversationActions} from './conversation-actions.js';
+import {FramePacer} from './frames.js';
 import {listOrder} from './lists.js';
 import {MessageActions} from './message-actions.js';
 import {SearchActions} from './search.js';
@@ -37,21 +38,12 @@ export interface ControllerOptions extends SessionOptions {
  */
 export const LARGE_MESSAGE = {lines: 20, chars: 2000} as const;
 
-/**
- * What the network brings is drawn at most once per FRAME_MS: a frame costs the same
- * whatever changed (Ink lays out and re-encodes the whole screen, ~5-15 ms at 80x24), so a
- * busy salon (10 to 100 messages a second) costs a few frames a second, not one per
- * message. A change after a quiet spell, and whatever a key does (drawSoon), is drawn at
- * once: on the next turn of the event loop, so that the changes of one turn share a frame.
- */
-export const FRAME_MS = 250;
-
 export class Controller implements CommandHost {
   private state: AppState;
   private readonly listeners = new Set<() => void>();
   private readonly frameListeners = new Set<() => void>();
   private frameDue: NodeJS.Timeout | NodeJS.Immediate | null = null;
-  private lastFrame = 0;
+  private readonly pacer = new FramePacer();
   readonly session: ChatSession;
   private readonly clock: () => number;
   private readTimer: NodeJS.Timeout | null = null;
@@ -131,16 +123,16 @@ export class Controller implements CommandHost {
     clearTimeout(this.frameDue as NodeJS.Timeout);
     clearImmediate(this.frameDue as NodeJS.Immediate);
     this.frameDue = null;
-    this.lastFrame = 0;
+    this.pacer.hurry();
     this.scheduleFrame();
   };
 
   private scheduleFrame(): void {
     if (this.frameDue || this.frameListeners.size === 0) return;
-    const wait = this.lastFrame + FRAME_MS - performance.now();
+    const wait = this.pacer.delay();
     const draw = () => {
       this.frameDue = null;
-      this.lastFrame = performance.now();
+      this.pacer.drawn(wait > 0);
       for (const listener of this.frameListeners) listener();
     };
     this.frameDue = wait <= 0 ? setImmediate(draw) : setTimeout(draw, wait);

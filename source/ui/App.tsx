@@ -15,7 +15,7 @@ export interface AppProps {
 }
 
 export function App({controller, color = true, now = Date.now}: AppProps) {
-  // Redrawn once per frame, however many changes a burst brings (controller.ts FRAME_MS).
+  // Redrawn once per frame, however many changes a burst brings (client/frames.ts).
   const state = useSyncExternalStore(controller.subscribeFrames, controller.getState);
   const router = useMemo(() => new KeyRouter(controller), [controller]);
   const theme = useMemo(() => ({color, t: screenTranslator(state.lang)}), [color, state.lang]);

@@ -20,7 +20,7 @@ export function InputLine({state}: {readonly state: AppState}) {
   const after = sanitize(text.slice(cursor + (at?.length ?? 0), shown.end));
   const shownAt = at === undefined || at === '\n' ? ' ' : sanitize(at) || ' ';
   return (
-    <Box borderStyle="round" borderColor={c(focused ? 'cyan' : 'gray')} paddingX={1} height={height} overflow="hidden">
+    <Box borderStyle="round" borderColor={c(focused ? 'cyan' : 'gray')} paddingX={1} height={height} overflowY="hidden">
       <Box flexShrink={0} width={2} flexDirection="column" justifyContent="space-between">
         <Text color={c('cyan')}>{shown.hiddenAbove ? '↑' : '›'}</Text>
         {shown.hiddenBelow && height > 3 ? <Text color={c('cyan')}>↓</Text> : null}

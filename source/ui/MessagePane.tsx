@@ -3,44 +3,59 @@ import type {ReactNode} from 'react';
 import {type PaneLine, sanitizeLine, wrap} from '../client/format.js';
 import {paneView, viewport} from '../client/pane.js';
 import {type AppState, currentSalon} from '../client/state.js';
-import {ChangeLine, InfoLines} from './ChangeLines.js';
+import {InfoLines} from './ChangeLines.js';
+import {StyledLine} from './StyledLine.js';
 import {useTheme} from './theme.js';
 
 // Every line is cut, never wrapped: the pane counted one row per line (client/pane.ts).
-function Line({line}: {readonly line: PaneLine}) {
+function Line({line, width}: {readonly line: PaneLine; readonly width: number}) {
   const {c, color} = useTheme();
   switch (line.kind) {
     case 'start':
-      return <Text dimColor wrap="truncate">{line.text}</Text>;
+      return <StyledLine width={width} segments={[{text: line.text, dim: true}]} />;
     case 'day':
-      return <Text dimColor wrap="truncate">{`── ${line.text} ──`}</Text>;
+      return <StyledLine width={width} segments={[{text: `── ${line.text} ──`, dim: true}]} />;
     case 'unread':
-      return <Text color={c('red')} wrap="truncate">{`── ${line.text} ──`}</Text>;
+      return <StyledLine width={width} segments={[{text: `── ${line.text} ──`, color: c('red')}]} />;
     case 'system':
-      return <Text color={c('green')} italic wrap="truncate">{line.text}</Text>;
+      return <StyledLine width={width} segments={[{text: line.text, color: c('green'), italic: true, inverse: line.selected}]} />;
     case 'reply':
+      return <StyledLine width={width} segments={[{text: line.text, dim: true, inverse: line.selected}]} />;
     case 'reactions':
-      return <ChangeLine line={line} />;
+      // The user's own reactions highlighted (inverse where there is no colour).
+      return (
+        <StyledLine
+          width={width}
+          segments={[
+            {text: line.text, inverse: line.selected},
+            ...(line.reactions ?? []).map((r) =>
+              r.mine ? {text: r.text, color: c('cyan'), bold: true, inverse: line.selected ? true : !color} : {text: r.text, inverse: line.selected},
+            ),
+          ]}
+        />
+      );
     case 'continuation':
       return (
-        <Text bold={line.mention} color={c(line.mention ? 'magenta' : undefined)} inverse={line.selected} dimColor={line.deleted} italic={line.deleted} wrap="truncate">
-          {line.text}
-          {line.edited ? <Text dimColor>{line.edited}</Text> : null}
-        </Text>
+        <StyledLine
+          width={width}
+          segments={[
+            {text: line.text, bold: line.mention, color: c(line.mention ? 'magenta' : undefined), inverse: line.selected, dim: line.deleted, italic: line.deleted},
+            ...(line.edited ? [{text: line.edited, dim: true, inverse: line.selected}] : []),
+          ]}
+        />
       );
     case 'message':
       return (
-        <Text wrap="truncate" inverse={line.selected}>
-          <Text dimColor>{line.time} </Text>
-          <Text color={c(line.color)} bold inverse={Boolean(line.own) && !color && !line.selected}>
-            {line.alias}
-          </Text>
-          <Text> </Text>
-          <Text bold={line.mention || line.own} color={c(line.mention ? 'magenta' : undefined)} dimColor={line.deleted} italic={line.deleted}>
-            {line.text}
-          </Text>
-          {line.edited ? <Text dimColor>{line.edited}</Text> : null}
-        </Text>
+        <StyledLine
+          width={width}
+          segments={[
+            {text: `${line.time} `, dim: true, inverse: line.selected},
+            {text: line.alias ?? '', color: c(line.color), bold: true, inverse: line.selected || (Boolean(line.own) && !color)},
+            {text: ' ', inverse: line.selected},
+            {text: line.text, bold: line.mention || line.own, color: c(line.mention ? 'magenta' : undefined), inverse: line.selected, dim: line.deleted, italic: line.deleted},
+            ...(line.edited ? [{text: line.edited, dim: true, inverse: line.selected}] : []),
+          ]}
+        />
       );
   }
 }
@@ -70,7 +85,7 @@ export function MessagePane({state, height, now}: {readonly state: AppState; rea
         {salon.loadingOlder && <Text dimColor>{t('messages.loadingOlder')}</Text>}
         {empty && <Text dimColor>{t('messages.empty')}</Text>}
         {view.lines.map((line) => (
-          <Line key={line.key} line={line} />
+          <Line key={line.key} line={line} width={width} />
         ))}
         {rows.pending.map((o) => (
           <Text key={o.clientMsgId} dimColor wrap="truncate">
@@ -85,7 +100,7 @@ export function MessagePane({state, height, now}: {readonly state: AppState; rea
     );
   }
   return (
-    <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor={c(focused ? 'cyan' : 'gray')} paddingX={0} height={height + 2} overflow="hidden">
+    <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor={c(focused ? 'cyan' : 'gray')} paddingX={0} height={height + 2} overflowY="hidden">
       <Box flexDirection="column" justifyContent="flex-end" flexGrow={1}>
         {body}
       </Box>

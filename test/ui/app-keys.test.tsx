@@ -118,7 +118,7 @@ test('app: Alt+M shows and hides the member list', async (t) => {
   t.notRegex(frame(), /Members/);
   await press(instance, KEY.alt('m'));
   ctl.dispatch({type: 'members', salonId: 1, members: [{username: 'bob', alias: 'Bob', online: true}]});
-  // An answer from the server is drawn with the next frame (controller.ts FRAME_MS).
+  // An answer from the server is drawn with the next frame (client/frames.ts).
   await until(() => /Members \(1\/1\)/.test(frame()));
   t.regex(frame(), /Members \(1\/1\)/);
   t.regex(frame(), /● Bob/);
