@@ -13,6 +13,7 @@ import {App} from '../ui/App.js';
 import {colorEnabled} from '../ui/theme.js';
 import {envPort, flagList, peekFlag, unknownFlags} from './env.js';
 import {probeTerminal} from './probe.js';
+import {login, send} from './send.js';
 
 const ALT_SCREEN_ON = '\u001b[?1049h\u001b[H';
 const ALT_SCREEN_OFF = '\u001b[?1049l';
@@ -28,6 +29,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     lang: {type: 'string', default: lang},
     tls: {type: 'boolean', default: ['1', 'true', 'yes'].includes((env.CHAT_TLS ?? '').toLowerCase())},
     ca: {type: 'string', default: env.CHAT_CA || ''},
+    salon: {type: 'string', default: ''},
   } as const;
   const unknown = unknownFlags(argv, flags);
   if (unknown.length > 0) {
@@ -43,6 +45,16 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       console.error(clientTranslator(lang)('error.caFile', {message: error instanceof Error ? error.message : String(error)}));
       return 1;
     }
+  }
+  // The commands for scripts: no screen, an exit code.
+  const [command, ...words] = cli.input;
+  if (command === 'login' || command === 'send') {
+    const options = {host: cli.flags.host, port: cli.flags.port, tls, lang, env, stdin: process.stdin, print: (l: string) => console.log(l), error: (l: string) => console.error(l)};
+    return command === 'login' ? login(options, cli.flags.user) : send(options, cli.flags.salon, words);
+  }
+  if (command !== undefined) {
+    console.error(clientTranslator(lang)('cli.unknownCommand', {command}));
+    return 2;
   }
   const {stdout} = process;
   const fullScreen = Boolean(stdout.isTTY);

@@ -169,6 +169,16 @@ export const clientEn = {
   'ended.shutdown': 'The server is shutting down. Reconnecting when it is back…',
   'ended.loggedOut': 'Signed out.',
   'cli.unknownFlag': 'Unknown option {flags}. Valid options: {valid}.',
+  'script.loginUsage': 'Usage: chat login --user NAME (the password is read from the first line of stdin).',
+  'script.passwordPrompt': 'Password (then Enter):',
+  'script.loggedIn': 'Signed in as {username}; the session is kept in {file} for chat send.',
+  'script.sendUsage': 'Usage: chat send --salon NAME TEXT… (or the text on stdin).',
+  'script.sendEmpty': 'Nothing to send: give the text as arguments or on stdin.',
+  'script.noToken': 'Not signed in: run chat login --user NAME first (no session in {file}), or set CHAT_TOKEN.',
+  'script.tokenRefused': 'The session token was refused (expired or revoked): run chat login again, or set a new CHAT_TOKEN.',
+  'script.sent': 'Stored (seq {seq}).',
+  'script.connectFailed': 'Cannot reach the server: {message}',
+  'cli.unknownCommand': 'Unknown command {command}: chat, chat login or chat send (chat --help).',
   'cli.chatHelp': `
   Usage
     $ chat [options]
@@ -183,6 +193,12 @@ export const clientEn = {
     --tls           connect with TLS          [CHAT_TLS=1]
     --ca FILE       trust this CA (PEM) instead of the system's  [CHAT_CA]
     --help, --version
+
+  For scripts
+    $ chat login --user NAME      sign in once (password on stdin); the session is
+                                  kept in $XDG_CONFIG_HOME/salons-chat/session.json
+    $ chat send --salon NAME TEXT send one message (or the text on stdin); exits 0
+                                  once it is stored      [CHAT_TOKEN: a session token]
 
   Colours follow NO_COLOR. Inside, /help lists keys and commands.
 `,

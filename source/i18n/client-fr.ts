@@ -171,6 +171,16 @@ export const clientFr: Record<ClientKey, string> = {
   'ended.shutdown': "Le serveur s'arrête. Reconnexion dès son retour…",
   'ended.loggedOut': 'Déconnecté.',
   'cli.unknownFlag': 'Option inconnue {flags}. Options valables : {valid}.',
+  'script.loginUsage': "Usage : chat login --user NOM (le mot de passe est lu sur la première ligne de l'entrée standard).",
+  'script.passwordPrompt': 'Mot de passe (puis Entrée) :',
+  'script.loggedIn': 'Connecté en tant que {username} ; la session est gardée dans {file} pour chat send.',
+  'script.sendUsage': "Usage : chat send --salon NOM TEXTE… (ou le texte sur l'entrée standard).",
+  'script.sendEmpty': "Rien à envoyer : donnez le texte en arguments ou sur l'entrée standard.",
+  'script.noToken': "Pas de session : lancez d'abord chat login --user NOM (aucune session dans {file}), ou définissez CHAT_TOKEN.",
+  'script.tokenRefused': 'Le jeton de session a été refusé (expiré ou révoqué) : relancez chat login, ou définissez un nouveau CHAT_TOKEN.',
+  'script.sent': 'Enregistré (seq {seq}).',
+  'script.connectFailed': 'Impossible de joindre le serveur : {message}',
+  'cli.unknownCommand': 'Commande inconnue {command} : chat, chat login ou chat send (chat --help).',
   'cli.chatHelp': `
   Usage
     $ chat [options]
@@ -185,6 +195,14 @@ export const clientFr: Record<ClientKey, string> = {
     --tls           se connecter en TLS       [CHAT_TLS=1]
     --ca FICHIER    faire confiance à cette autorité (PEM)  [CHAT_CA]
     --help, --version
+
+  Pour les scripts
+    $ chat login --user NOM       se connecter une fois (mot de passe sur l'entrée
+                                  standard) ; la session est gardée dans
+                                  $XDG_CONFIG_HOME/salons-chat/session.json
+    $ chat send --salon NOM TEXTE envoyer un message (ou le texte sur l'entrée
+                                  standard) ; sort avec 0 une fois enregistré
+                                  [CHAT_TOKEN : un jeton de session]
 
   Les couleurs respectent NO_COLOR. Dans le client, /help liste touches et commandes.
 `,
