@@ -6,6 +6,8 @@ import {readFileSync, writeSync} from 'node:fs';
 import {render} from 'ink';
 import meow from 'meow';
 import {Controller} from '../client/controller.js';
+import {NOTIFY_CHOICES, Notifier, parseNotifyChoice, planNotifications} from '../client/notify.js';
+import {CommandRunner} from '../client/on-mention.js';
 import {setTerminalProfile} from '../client/width.js';
 import {clientTranslator} from '../i18n/client.js';
 import {detectLang} from '../i18n/index.js';
@@ -28,6 +30,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     lang: {type: 'string', default: lang},
     tls: {type: 'boolean', default: ['1', 'true', 'yes'].includes((env.CHAT_TLS ?? '').toLowerCase())},
     ca: {type: 'string', default: env.CHAT_CA || ''},
+    notify: {type: 'string', default: env.CHAT_NOTIFY || ''},
+    onMention: {type: 'string', default: env.CHAT_ON_MENTION || ''},
   } as const;
   const unknown = unknownFlags(argv, flags);
   if (unknown.length > 0) {
@@ -35,6 +39,11 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     return 2;
   }
   const cli = meow(clientTranslator(lang)('cli.chatHelp'), {importMeta: import.meta, argv, flags});
+  const notifyChoice = parseNotifyChoice(cli.flags.notify);
+  if (notifyChoice === null) {
+    console.error(clientTranslator(lang)('cli.badNotify', {value: cli.flags.notify, valid: NOTIFY_CHOICES.join(', ')}));
+    return 2;
+  }
   let tls: {ca?: Buffer} | undefined;
   if (cli.flags.tls || cli.flags.ca) {
     try {
@@ -48,6 +57,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   const fullScreen = Boolean(stdout.isTTY);
   let exit: () => void = () => {};
   const exited = new Promise<void>((resolve) => (exit = resolve));
+  let notifier: Notifier | null = null;
   const controller = new Controller({
     host: cli.flags.host,
     port: cli.flags.port,
@@ -57,7 +67,11 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     columns: stdout.columns || 80,
     rows: stdout.rows || 24,
     onExit: () => exit(),
+    onAlert: (alert) => notifier?.alert(alert),
   });
+  const command = cli.flags.onMention.trim() ? new CommandRunner({command: cli.flags.onMention, env, report: (notice) => controller.dispatch({type: 'flash', notice})}) : undefined;
+  // Written past Ink: a sequence that draws nothing does not disturb what Ink drew.
+  notifier = new Notifier({plan: planNotifications(notifyChoice, env), write: (bytes) => void stdout.write(bytes), command});
   // The terminal is put back as it was however the process ends, a crash included.
   let restored = !fullScreen;
   const restore = () => {
@@ -73,7 +87,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     // Pastes come bracketed, so that their line breaks are text, not Enter (client/keys.ts).
     stdout.write(PASTE_ON);
   }
-  const instance = render(<App controller={controller} color={colorEnabled(env)} />, {exitOnCtrlC: false});
+  const instance = render(<App controller={controller} color={colorEnabled(env)} bell={false} />, {exitOnCtrlC: false});
   controller.start();
   const quit = () => void controller.quit();
   process.once('SIGTERM', quit);
