@@ -6,6 +6,8 @@ import {readFileSync, writeSync} from 'node:fs';
 import {render} from 'ink';
 import meow from 'meow';
 import {Controller} from '../client/controller.js';
+import {NOTIFY_CHOICES, Notifier, parseNotifyChoice, planNotifications} from '../client/notify.js';
+import {CommandRunner} from '../client/on-mention.js';
 import {setTerminalProfile} from '../client/width.js';
 import {clientTranslator} from '../i18n/client.js';
 import {detectLang} from '../i18n/index.js';
@@ -29,6 +31,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     lang: {type: 'string', default: lang},
     tls: {type: 'boolean', default: ['1', 'true', 'yes'].includes((env.CHAT_TLS ?? '').toLowerCase())},
     ca: {type: 'string', default: env.CHAT_CA || ''},
+    notify: {type: 'string', default: env.CHAT_NOTIFY || ''},
+    onMention: {type: 'string', default: env.CHAT_ON_MENTION || ''},
     salon: {type: 'string', default: ''},
   } as const;
   const unknown = unknownFlags(argv, flags);
@@ -37,6 +41,11 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     return 2;
   }
   const cli = meow(clientTranslator(lang)('cli.chatHelp'), {importMeta: import.meta, argv, flags});
+  const notifyChoice = parseNotifyChoice(cli.flags.notify);
+  if (notifyChoice === null) {
+    console.error(clientTranslator(lang)('cli.badNotify', {value: cli.flags.notify, valid: NOTIFY_CHOICES.join(', ')}));
+    return 2;
+  }
   let tls: {ca?: Buffer} | undefined;
   if (cli.flags.tls || cli.flags.ca) {
     try {
@@ -47,19 +56,20 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     }
   }
   // The commands for scripts: no screen, an exit code.
-  const [command, ...words] = cli.input;
-  if (command === 'login' || command === 'send') {
+  const [subcommand, ...words] = cli.input;
+  if (subcommand === 'login' || subcommand === 'send') {
     const options = {host: cli.flags.host, port: cli.flags.port, tls, lang, env, stdin: process.stdin, print: (l: string) => console.log(l), error: (l: string) => console.error(l)};
-    return command === 'login' ? login(options, cli.flags.user) : send(options, cli.flags.salon, words);
+    return subcommand === 'login' ? login(options, cli.flags.user) : send(options, cli.flags.salon, words);
   }
-  if (command !== undefined) {
-    console.error(clientTranslator(lang)('cli.unknownCommand', {command}));
+  if (subcommand !== undefined) {
+    console.error(clientTranslator(lang)('cli.unknownCommand', {command: subcommand}));
     return 2;
   }
   const {stdout} = process;
   const fullScreen = Boolean(stdout.isTTY);
   let exit: () => void = () => {};
   const exited = new Promise<void>((resolve) => (exit = resolve));
+  let notifier: Notifier | null = null;
   const controller = new Controller({
     host: cli.flags.host,
     port: cli.flags.port,
@@ -69,7 +79,11 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     columns: stdout.columns || 80,
     rows: stdout.rows || 24,
     onExit: () => exit(),
+    onAlert: (alert) => notifier?.alert(alert),
   });
+  const command = cli.flags.onMention.trim() ? new CommandRunner({command: cli.flags.onMention, env, report: (notice) => controller.dispatch({type: 'flash', notice})}) : undefined;
+  // Written past Ink: a sequence that draws nothing does not disturb what Ink drew.
+  notifier = new Notifier({plan: planNotifications(notifyChoice, env), write: (bytes) => void stdout.write(bytes), command});
   // The terminal is put back as it was however the process ends, a crash included.
   let restored = !fullScreen;
   const restore = () => {
@@ -85,7 +99,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     // Pastes come bracketed, so that their line breaks are text, not Enter (client/keys.ts).
     stdout.write(PASTE_ON);
   }
-  const instance = render(<App controller={controller} color={colorEnabled(env)} />, {exitOnCtrlC: false});
+  const instance = render(<App controller={controller} color={colorEnabled(env)} bell={false} />, {exitOnCtrlC: false});
   controller.start();
   const quit = () => void controller.quit();
   process.once('SIGTERM', quit);

@@ -7,8 +7,10 @@ import type {Event, LoginResult, MessageInfo} from '../protocol/frames.js';
 import {limits} from '../protocol/limits.js';
 import {foldName} from '../protocol/names.js';
 import type {Lang} from '../i18n/index.js';
+import {clientTranslator} from '../i18n/client.js';
 import {type CommandHost, parseCommand} from './commands.js';
 import {noticeOf} from './notices.js';
+import {type Alert, alertOf} from './notify.js';
 import {ConversationActions} from './conversation-actions.js';
 import {FramePacer} from './frames.js';
 import {listOrder} from './lists.js';
@@ -30,6 +32,8 @@ export interface ControllerOptions extends SessionOptions {
   clock?: () => number;
   /** Called when the user quits (/quit, Ctrl+C), after the server saw the logout. */
   onExit?: () => void;
+  /** A mention, a direct message or a join request the user is not looking at (notify.ts). */
+  onAlert?: (alert: Alert) => void;
 }
 
 /**
@@ -180,7 +184,10 @@ export class Controller implements CommandHost {
     if (event.event === 'membership') this.membershipEvents++;
     // The server revoked the token; the next connection shows the sign-in form.
     if (event.event === 'banned' || event.event === 'kicked') this.session.forget();
+    const before = this.state;
     this.dispatch({type: 'event', event, now: this.clock()});
+    const alert = this.options.onAlert && alertOf(before, this.state, event, clientTranslator(this.state.lang));
+    if (alert) this.options.onAlert?.(alert);
     if (event.event === 'membership' && event.state === 'member' && event.salon === this.state.current) this.ensureCurrentLoaded();
   }
 

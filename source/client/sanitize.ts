@@ -9,7 +9,7 @@ import {fitToTerminal} from './width.js';
 
 // Whole escape sequences go, not just their ESC, else "[2J" or an OSC's payload would show.
 // Unterminated strings (OSC, DCS, APC…) run to the end of the text, as a terminal would eat them.
-const ESCAPE_SEQUENCES = new RegExp(
+export const ESCAPE_SEQUENCES = new RegExp(
   [
     String.raw`(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[^]*?(?:\u0007|\u001b\\|\u009c|$)`,
     String.raw`(?:\u001b\[|\u009b)[\u0030-\u003f]*[\u0020-\u002f]*[\u0040-\u007e]?`,
@@ -27,12 +27,12 @@ const LINE_BREAKS = /[\u0085\u2028\u2029]/gu;
  * make two aliases look alike. Variation selectors stay (emoji need VS16), and so does a ZWJ,
  * judged apart below.
  */
-const INVISIBLE = new RegExp(String.raw`[[\p{Cf}\p{Default_Ignorable_Code_Point}]--[\p{Variation_Selector}\u200D]]`, 'gv');
+export const INVISIBLE = new RegExp(String.raw`[[\p{Cf}\p{Default_Ignorable_Code_Point}]--[\p{Variation_Selector}\u200D]]`, 'gv');
 /** A ZWJ joins the pictographs of one emoji ("👩‍👩‍👧"); anywhere else it only hides something. */
-const STRAY_ZWJ = /(?<!\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
+export const STRAY_ZWJ = /(?<!\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
 /** More marks than any script puts on one letter: the rest would climb over other lines. */
 export const MAX_MARKS = 4;
-const MARK_PILE = new RegExp(String.raw`(\p{M}{${MAX_MARKS}})\p{M}+`, 'gu');
+export const MARK_PILE = new RegExp(String.raw`(\p{M}{${MAX_MARKS}})\p{M}+`, 'gu');
 
 /**
  * Text made safe to draw: escape sequences, C0 (but '\n') and C1 controls, format and other

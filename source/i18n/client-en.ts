@@ -179,6 +179,9 @@ export const clientEn = {
   'script.sent': 'Stored (seq {seq}).',
   'script.connectFailed': 'Cannot reach the server: {message}',
   'cli.unknownCommand': 'Unknown command {command}: chat, chat login or chat send (chat --help).',
+  'cli.badNotify': 'Unknown --notify value {value}. Valid values: {valid}.',
+  'notify.joinRequest': '{alias} asks to join {salon}',
+  'notify.commandFailed': 'The --on-mention command {command} failed ({reason}); it is still tried for each notification.',
   'cli.chatHelp': `
   Usage
     $ chat [options]
@@ -192,6 +195,12 @@ export const clientEn = {
     --lang en|fr    interface language        [CHAT_LANG, else the locale]
     --tls           connect with TLS          [CHAT_TLS=1]
     --ca FILE       trust this CA (PEM) instead of the system's  [CHAT_CA]
+    --notify MODE   desktop notifications for mentions, direct messages and
+                    join requests: osc, bell or off (osc9, osc99, osc777 force
+                    a sequence)   [CHAT_NOTIFY, default: chosen for the terminal]
+    --on-mention CMD  also run CMD for each (no shell: split on spaces), with
+                    CHAT_KIND, CHAT_CONVERSATION, CHAT_SENDER, CHAT_TEXT set
+                    [CHAT_ON_MENTION]
     --help, --version
 
   For scripts

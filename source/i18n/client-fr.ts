@@ -181,6 +181,9 @@ export const clientFr: Record<ClientKey, string> = {
   'script.sent': 'Enregistré (seq {seq}).',
   'script.connectFailed': 'Impossible de joindre le serveur : {message}',
   'cli.unknownCommand': 'Commande inconnue {command} : chat, chat login ou chat send (chat --help).',
+  'cli.badNotify': 'Valeur de --notify inconnue {value}. Valeurs valables : {valid}.',
+  'notify.joinRequest': '{alias} demande à entrer dans {salon}',
+  'notify.commandFailed': 'La commande --on-mention {command} a échoué ({reason}) ; elle reste essayée à chaque notification.',
   'cli.chatHelp': `
   Usage
     $ chat [options]
@@ -194,6 +197,13 @@ export const clientFr: Record<ClientKey, string> = {
     --lang en|fr    langue de l'interface     [CHAT_LANG, sinon la locale]
     --tls           se connecter en TLS       [CHAT_TLS=1]
     --ca FICHIER    faire confiance à cette autorité (PEM)  [CHAT_CA]
+    --notify MODE   notifications de bureau pour les mentions, les messages
+                    directs et les demandes d'entrée : osc, bell ou off (osc9,
+                    osc99, osc777 imposent une séquence)
+                    [CHAT_NOTIFY, défaut : choisi selon le terminal]
+    --on-mention CMD  lancer aussi CMD pour chacune (sans shell : découpée aux
+                    espaces), avec CHAT_KIND, CHAT_CONVERSATION, CHAT_SENDER,
+                    CHAT_TEXT définies   [CHAT_ON_MENTION]
     --help, --version
 
   Pour les scripts

@@ -12,9 +12,11 @@ export interface AppProps {
   readonly controller: Controller;
   readonly color?: boolean;
   readonly now?: () => number;
+  /** false: the bell is rung elsewhere (client/notify.ts), or not at all. */
+  readonly bell?: boolean;
 }
 
-export function App({controller, color = true, now = Date.now}: AppProps) {
+export function App({controller, color = true, now = Date.now, bell = true}: AppProps) {
   // Redrawn once per frame, however many changes a burst brings (client/frames.ts).
   const state = useSyncExternalStore(controller.subscribeFrames, controller.getState);
   const router = useMemo(() => new KeyRouter(controller), [controller]);
@@ -39,8 +41,8 @@ export function App({controller, color = true, now = Date.now}: AppProps) {
   }, [controller, stdout]);
 
   useEffect(() => {
-    if (state.bell > 0) stdout.write('\u0007');
-  }, [state.bell, stdout]);
+    if (bell && state.bell > 0) stdout.write('\u0007');
+  }, [bell, state.bell, stdout]);
 
   return (
     <ThemeContext.Provider value={theme}>

@@ -18,6 +18,27 @@ test('chat --hots foo stops with the list of valid flags, in French with --lang 
   t.regex(client.output(), /Option inconnue --hots\. Options valables : .*--host/);
 });
 
+test('chat --notify loud stops with the valid values, in both languages; CHAT_NOTIFY is checked the same', async (t) => {
+  const en = run(CLIENT_BIN, ['--notify', 'loud', '--lang', 'en']);
+  t.is(await en.exit, 2);
+  t.regex(en.output(), /Unknown --notify value loud\. Valid values: auto, osc, osc9, osc99, osc777, bell, off\./);
+  const fr = run(CLIENT_BIN, ['--lang', 'fr'], {CHAT_NOTIFY: 'fort'});
+  t.is(await fr.exit, 2);
+  t.regex(fr.output(), /Valeur de --notify inconnue fort\. Valeurs valables : auto, osc/);
+});
+
+test('chat --help tells --notify and --on-mention, in both languages', async (t) => {
+  // meow answers --help only when it is the sole argument: the language comes from the environment.
+  const en = run(CLIENT_BIN, ['--help'], {CHAT_LANG: 'en'});
+  t.is(await en.exit, 0);
+  t.regex(en.output(), /--notify MODE +desktop notifications/);
+  t.regex(en.output(), /--on-mention CMD +also run CMD/);
+  const fr = run(CLIENT_BIN, ['--help'], {CHAT_LANG: 'fr'});
+  t.is(await fr.exit, 0);
+  t.regex(fr.output(), /--notify MODE +notifications de bureau/);
+  t.regex(fr.output(), /--on-mention CMD +lancer aussi CMD/);
+});
+
 test('known flags in every form still work (--no-console, --port=N), and the registration limit comes from its flag', async (t) => {
   const db = await backends[0]!.create();
   try {

@@ -57,6 +57,10 @@ export interface OpenOptions {
   rows?: number;
   lang?: 'en' | 'fr';
   user?: string;
+  /** More flags for the client. */
+  args?: readonly string[];
+  /** More environment for the client, as its terminal would have set it. */
+  env?: Readonly<Record<string, string>>;
 }
 
 export class Terminals {
@@ -68,9 +72,11 @@ export class Terminals {
   }
 
   /** Opens a terminal named `name` (100x30 unless told) running the chat client. */
-  async open(name: string, port: number, {columns = 100, rows = 30, lang = 'en', user}: OpenOptions = {}): Promise<void> {
-    const client = ['env', 'LANG=C.UTF-8', 'TERM=xterm-256color', process.execPath, CLIENT_BIN, '--host', '127.0.0.1', '--port', String(port), '--lang', lang];
+  async open(name: string, port: number, {columns = 100, rows = 30, lang = 'en', user, args = [], env = {}}: OpenOptions = {}): Promise<void> {
+    const vars = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    const client = ['env', 'LANG=C.UTF-8', 'TERM=xterm-256color', ...vars, process.execPath, CLIENT_BIN, '--host', '127.0.0.1', '--port', String(port), '--lang', lang];
     if (user) client.push('--user', user);
+    client.push(...args);
     // A client that crashes leaves its last words on screen instead of taking the pane away.
     const keep = this.started ? [] : [';', 'set-option', '-g', 'remain-on-exit', 'on'];
     await this.tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), client.map(quote).join(' '), ...keep);
