@@ -445,7 +445,10 @@ export interface Cluster {
  * creates the schema and the moderator; the others start once it listens, unless
  * `together` (then all start at once on the empty database).
  */
-export async function startCluster(t: ExecutionContext, {nodes = 3, together = false}: {nodes?: number; together?: boolean} = {}): Promise<Cluster> {
+export async function startCluster(
+  t: ExecutionContext,
+  {nodes = 3, together = false, nodeArgs}: {nodes?: number; together?: boolean; nodeArgs?: (id: string) => string[]} = {},
+): Promise<Cluster> {
   const cleanups: (() => Promise<void> | void)[] = [];
   const all: ChatNode[] = [];
   t.teardown(async () => {
@@ -470,7 +473,7 @@ export async function startCluster(t: ExecutionContext, {nodes = 3, together = f
 
   let counter = 0;
   const spawnOne = (id = `n${++counter}`) => {
-    const node = spawnNode({id, dbUrl: db.url as string, busUrl: redis.url});
+    const node = spawnNode({id, dbUrl: db.url as string, busUrl: redis.url, args: nodeArgs?.(id) ?? []});
     all.push(node);
     cleanups.push(async () => {
       if (node.running) node.child.kill('SIGCONT');
