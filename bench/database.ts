@@ -38,12 +38,6 @@ export interface BenchDatabase {
    * Com_commit, Com_insert, ...), to tell how many statements and commits a run cost.
    */
   statusCounters?(): Promise<Record<string, number>>;
-  /**
-   * Runs `fill` (bulk inserts into messages) with the full-text index built afterwards in
-   * one go (MySQL: the FULLTEXT key dropped, then added again as its migration adds it),
-   * or (SQLite) kept by its triggers row by row, as the server keeps it.
-   */
-  withSearchIndexAfter(fill: () => Promise<void>): Promise<void>;
   /** What the messages and their full-text index take on disk, MB. */
   searchSizes(): Promise<SearchSizes>;
   drop(): Promise<void>;
@@ -113,9 +107,6 @@ function sqliteDatabase(workDir: string): BenchDatabase {
     },
     async count(sql) {
       return withDb((db) => Number(Object.values(db.prepare(sql).get() as object)[0]));
-    },
-    async withSearchIndexAfter(fill) {
-      await fill();
     },
     async searchSizes() {
       return withDb((db) => {
@@ -210,15 +201,6 @@ function mysqlDatabase(adminUrl: string, workDir: string): BenchDatabase {
       return withConn(async (conn) => {
         const [rows] = await conn.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_commit', 'Com_begin', 'Com_select', 'Com_insert', 'Com_update', 'Innodb_data_fsyncs', 'Innodb_log_writes')");
         return Object.fromEntries((rows as {Variable_name: string; Value: string}[]).map((r) => [r.Variable_name, Number(r.Value)]));
-      });
-    },
-    async withSearchIndexAfter(fill) {
-      await withConn((conn) => conn.query('ALTER TABLE messages DROP INDEX ft_messages_search'));
-      await fill();
-      await withConn(async (conn) => {
-        // As sql/mysql/005_search.sql creates it: no stopwords (read when the index is made).
-        await conn.query('SET SESSION innodb_ft_enable_stopword = OFF');
-        await conn.query('ALTER TABLE messages ADD FULLTEXT KEY ft_messages_search (search_words)');
       });
     },
     async searchSizes() {

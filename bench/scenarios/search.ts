@@ -51,9 +51,12 @@ export const search: Scenario = {
     const {messages, clients} = session.opts;
     const authors = Math.min(clients, 1000);
     const now = Date.now();
-    session.progress(`seeding ${messages.toLocaleString('en-US')} messages with their search words (${session.db.kind === 'mysql' ? 'FULLTEXT index built afterwards' : 'FTS5 kept by its triggers'})`);
+    session.progress(`seeding ${messages.toLocaleString('en-US')} messages with their search words (${session.db.kind === 'mysql' ? 'InnoDB FULLTEXT' : 'FTS5 triggers'} indexing each row)`);
     const start = Date.now();
-    await session.db.withSearchIndexAfter(() => seedCorpus(session.db, 1, messages, authors, now));
+    // The index is kept row by row as the server keeps it (FTS5 triggers, InnoDB). Dropping
+    // the FULLTEXT key for the bulk insert and adding it again afterwards was tried: on
+    // MariaDB 10.11 the index built that way matched nothing (bench/README.md).
+    await seedCorpus(session.db, 1, messages, authors, now);
     seeded = {ms: Date.now() - start, now, authors};
     session.progress(`seeded in ${(seeded.ms / 1000).toFixed(1)} s`);
   },
