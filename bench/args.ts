@@ -1,7 +1,7 @@
 /** The bench's command line: node:util parseArgs, each scenario's defaults, usage text. */
 import {parseArgs} from 'node:util';
 
-export const SCENARIOS = ['fanout', 'salons', 'throughput', 'idle', 'storm', 'history', 'client', 'dm'] as const;
+export const SCENARIOS = ['fanout', 'salons', 'throughput', 'idle', 'storm', 'history', 'client', 'dm', 'search'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface Options {
@@ -24,6 +24,10 @@ export interface Options {
   concurrency: number;
   /** Clients that also ask for their salon's member list (and so get its presence events). */
   watchers: number;
+  /** fanout, salons: the share of sends made an edit of one's own message or a reaction (0..1). */
+  changes: number;
+  /** search: clients searching in the phases with searches (0: none searches). */
+  searchers: number;
   json: boolean;
   /** Directory for a V8 CPU profile of the server (node --cpu-prof). */
   profile: string | undefined;
@@ -53,6 +57,7 @@ export const DEFAULTS: Record<ScenarioName, Defaults> = {
   history: {clients: 1, senders: 0, rate: 0, duration: 0, messages: 1_000_000, pages: 50},
   client: {clients: 3, senders: 2, rate: 10, duration: 60, messages: 0, pages: 0},
   dm: {clients: 2000, senders: 2000, rate: 2000, duration: 20, messages: 0, pages: 0},
+  search: {clients: 1000, senders: 10, rate: 1000, duration: 20, messages: 1_000_000, pages: 0},
 };
 
 export const USAGE = `Usage: npm run bench -- --scenario NAME [options]
@@ -77,6 +82,10 @@ Scenarios (defaults):
               with the protocol's dm request); everyone sends, 2000 msgs/s in all,
               20 s; latency to the other participant, each message checked received
               exactly once, server memory per idle direct message (after GC)
+  search      1,000,000 messages in Général, indexed; fanout at 1000 msgs/s to 1000
+              clients in 4 phases of 20 s, in the 2nd and 4th 10 clients search
+              (one search each per 2.1 s); delivery latency by phase, search
+              latency by kind of query, the full-text index's size on disk
 
 Options:
   --scenario NAME     one of ${SCENARIOS.join(', ')} (required)
@@ -91,12 +100,19 @@ Options:
   --window N          throughput, closed loop: sends each sender keeps unacknowledged
                       (default 100)
   --duration S        seconds of traffic (idle: seconds held)
-  --messages N        history: messages seeded; storm: messages missed during the restart;
-                      throughput: earlier messages of the senders, seeded (default 0)
+  --messages N        history, search: messages seeded; storm: messages missed during the
+                      restart; throughput: earlier messages of the senders, seeded
+                      (default 0)
+  --searchers N       search: clients that search in the phases with searches (the
+                      last N; default 10; 0: no phase searches)
   --pages N           history: older pages requested
   --concurrency N     connections opened at once while setting up (default 200)
   --watchers N        the first N clients also send \`members\` after resume, as a client
                       showing the member list does, and so receive presence events
+                      (default 0)
+  --changes F         fanout, salons: the share F (0-1) of sends that are instead an edit
+                      of the sender's newest message or a reaction to the salon's newest
+                      message (alternately), through the edit and react requests
                       (default 0)
   --profile DIR       write a V8 CPU profile of the server (node --cpu-prof) into DIR
   --nodes N           fanout, salons: N chat-server nodes on the throwaway MySQL database
@@ -129,6 +145,13 @@ const positive = (name: string, raw: string | undefined, fallback: number, min =
   return value;
 };
 
+const share = (raw: string | undefined): number => {
+  if (raw === undefined) return 0;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new UsageError(`--changes must be a number from 0 to 1, not ${JSON.stringify(raw)}`);
+  return value;
+};
+
 /** Returns the options, or 'help'. Throws UsageError on bad input. */
 export function parseOptions(argv: string[]): Options | 'help' {
   let values;
@@ -148,6 +171,8 @@ export function parseOptions(argv: string[]): Options | 'help' {
         pages: {type: 'string'},
         concurrency: {type: 'string'},
         watchers: {type: 'string'},
+        changes: {type: 'string'},
+        searchers: {type: 'string'},
         window: {type: 'string'},
         profile: {type: 'string'},
         nodes: {type: 'string'},
@@ -186,6 +211,8 @@ export function parseOptions(argv: string[]): Options | 'help' {
     pages: positive('pages', values.pages, d.pages, 0),
     concurrency: positive('concurrency', values.concurrency, 200),
     watchers: positive('watchers', values.watchers, 0, 0),
+    changes: share(values.changes),
+    searchers: positive('searchers', values.searchers, 10, 0),
     window: positive('window', values.window, 100),
     json: values.json ?? false,
     profile: values.profile,
@@ -203,11 +230,16 @@ export function parseOptions(argv: string[]): Options | 'help' {
   if (options.nodes > 1 && scenario !== 'fanout' && scenario !== 'salons') throw new UsageError('--nodes applies to the fanout and salons scenarios only');
   if (options.nodes > 1 && !db) throw new UsageError('--nodes needs --db mysql://user:pass@host:port/ (several nodes share one MySQL/MariaDB database; SQLite serves one node)');
   if (options.killNode && options.nodes < 2) throw new UsageError('--kill-node needs --nodes 2 or more (and --db mysql://...)');
-  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'throughput' || scenario === 'storm' || scenario === 'client' || scenario === 'dm') && options.senders < 1) throw new UsageError('--senders must be >= 1');
+  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'throughput' || scenario === 'storm' || scenario === 'client' || scenario === 'dm' || scenario === 'search') && options.senders < 1) throw new UsageError('--senders must be >= 1');
+  if (options.changes > 0 && scenario !== 'fanout' && scenario !== 'salons') throw new UsageError('--changes applies to the fanout and salons scenarios only');
+  if (options.changes > 0 && options.nodes > 1) throw new UsageError('--changes does not combine with --nodes');
+  if (values.searchers !== undefined && scenario !== 'search') throw new UsageError('--searchers applies to the search scenario only');
+  if (scenario === 'search' && options.searchers + options.senders > options.clients) throw new UsageError(`search: --searchers (${options.searchers}) and --senders (${options.senders}) must be different clients, within --clients (${options.clients})`);
+  if (scenario === 'search' && options.messages < 1) throw new UsageError('--messages must be >= 1 for search');
   if (options.watchers > options.clients) throw new UsageError(`--watchers (${options.watchers}) cannot exceed --clients (${options.clients})`);
   if (options.senders > options.clients) throw new UsageError(`--senders (${options.senders}) cannot exceed --clients (${options.clients})`);
   if (scenario === 'dm' && (options.clients < 2 || options.clients % 2 !== 0)) throw new UsageError(`dm: --clients must be an even number >= 2 (pairs), not ${options.clients}`);
-  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'client' || scenario === 'dm') && (options.rate <= 0 || options.duration <= 0)) {
+  if ((scenario === 'fanout' || scenario === 'salons' || scenario === 'client' || scenario === 'dm' || scenario === 'search') && (options.rate <= 0 || options.duration <= 0)) {
     throw new UsageError('--rate and --duration must be > 0');
   }
   if (scenario === 'throughput' && options.duration <= 0) throw new UsageError('--duration must be > 0');

@@ -244,7 +244,7 @@ export async function measureCluster(session: Session): Promise<Partial<Result>>
   let report;
   try {
     report = await load.run(
-      {cmd: 'traffic', senders, rate, window: 0, durationMs, tag: session.tag, ...drain, ...(victim === undefined ? {} : {failover: {killedNode: victim, timeoutMs: 60_000 + durationMs}})},
+      {cmd: 'traffic', senders, rate, window: 0, changes: 0, durationMs, tag: session.tag, ...drain, ...(victim === undefined ? {} : {failover: {killedNode: victim, timeoutMs: 60_000 + durationMs}})},
       'traffic',
     );
   } finally {

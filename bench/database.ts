@@ -5,7 +5,7 @@
  * and a COUNT. The schema itself always comes from the product's own migrations.
  */
 import {randomBytes} from 'node:crypto';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -38,8 +38,25 @@ export interface BenchDatabase {
    * Com_commit, Com_insert, ...), to tell how many statements and commits a run cost.
    */
   statusCounters?(): Promise<Record<string, number>>;
+  /** What the messages and their full-text index take on disk, MB. */
+  searchSizes(): Promise<SearchSizes>;
   drop(): Promise<void>;
 }
+
+export interface SearchSizes {
+  /** The messages table (its rows and search_words included), without its secondary indexes. */
+  messagesMB: number;
+  /** Its other indexes (MySQL: index_length; SQLite: every index of the table). */
+  messageIndexesMB: number;
+  /** The full-text index: FTS5's shadow tables (SQLite), InnoDB's FTS auxiliary tables (MySQL). */
+  searchIndexMB: number;
+  /** SQLite: the database file and its WAL; MySQL: messages' tablespace file (.ibd). */
+  fileMB: number;
+  /** The index's parts, MB. */
+  parts: Record<string, number>;
+}
+
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 export async function createBenchDatabase(dbUrl: string | undefined): Promise<BenchDatabase> {
   const workDir = mkdtempSync(join(tmpdir(), 'chat-bench-'));
@@ -90,6 +107,26 @@ function sqliteDatabase(workDir: string): BenchDatabase {
     },
     async count(sql) {
       return withDb((db) => Number(Object.values(db.prepare(sql).get() as object)[0]));
+    },
+    async searchSizes() {
+      return withDb((db) => {
+        // dbstat: every page of the file by table or index.
+        const pages = db.prepare("SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name").all() as {name: string; bytes: number}[];
+        const indexes = new Set((db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'messages'").all() as {name: string}[]).map((r) => r.name));
+        const parts: Record<string, number> = {};
+        let searchIndex = 0;
+        let messageIndexes = 0;
+        let messages = 0;
+        for (const p of pages) {
+          if (p.name.startsWith('message_search')) {
+            searchIndex += p.bytes;
+            parts[p.name] = mb(p.bytes);
+          } else if (p.name === 'messages') messages = p.bytes;
+          else if (indexes.has(p.name)) messageIndexes += p.bytes;
+        }
+        const size = (f: string) => (existsSync(f) ? statSync(f).size : 0);
+        return {messagesMB: mb(messages), messageIndexesMB: mb(messageIndexes), searchIndexMB: mb(searchIndex), fileMB: mb(size(file) + size(`${file}-wal`)), parts};
+      });
     },
     async drop() {
       rmSync(workDir, {recursive: true, force: true});
@@ -164,6 +201,32 @@ function mysqlDatabase(adminUrl: string, workDir: string): BenchDatabase {
       return withConn(async (conn) => {
         const [rows] = await conn.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_commit', 'Com_begin', 'Com_select', 'Com_insert', 'Com_update', 'Innodb_data_fsyncs', 'Innodb_log_writes')");
         return Object.fromEntries((rows as {Variable_name: string; Value: string}[]).map((r) => [r.Variable_name, Number(r.Value)]));
+      });
+    },
+    async searchSizes() {
+      return withConn(async (conn) => {
+        await conn.query('ANALYZE TABLE messages');
+        const [tables] = await conn.query('SELECT data_length, index_length FROM information_schema.TABLES WHERE table_schema = ? AND table_name = ?', [name, 'messages']);
+        const t = (tables as {data_length: number; index_length: number}[])[0];
+        // InnoDB keeps a FULLTEXT index in auxiliary tables of their own, FTS_<table id>_...
+        const [spaces] = await conn.query(
+          `SELECT s.NAME AS name, s.ALLOCATED_SIZE AS bytes FROM information_schema.INNODB_SYS_TABLESPACES s WHERE s.NAME LIKE ? OR s.NAME = ?`,
+          [`${name}/FTS\\_%`, `${name}/messages`],
+        );
+        const parts: Record<string, number> = {};
+        let searchIndex = 0;
+        let file = 0;
+        for (const sp of spaces as {name: string; bytes: number}[]) {
+          const short = sp.name.slice(name.length + 1);
+          if (short === 'messages') file = Number(sp.bytes);
+          else {
+            searchIndex += Number(sp.bytes);
+            // FTS_<table>_<index>_INDEX_1..6 hold the words; the others are per table.
+            const kind = short.replace(/^FTS_[0-9a-f]+_(?:[0-9a-f]+_)?/u, '');
+            parts[kind] = mb((parts[kind] ?? 0) * 2 ** 20 + Number(sp.bytes));
+          }
+        }
+        return {messagesMB: mb(Number(t?.data_length ?? 0)), messageIndexesMB: mb(Number(t?.index_length ?? 0)), searchIndexMB: mb(searchIndex), fileMB: mb(file), parts};
       });
     },
     async drop() {

@@ -7,6 +7,7 @@ import {fileURLToPath} from 'node:url';
 import type {ClusterTrafficReport} from './cluster-load.js';
 import type {DmOpenReport, DmTrafficReport} from './dm-load.js';
 import type {Layout} from './layout.js';
+import type {SearchPlan, SearchReport} from './search-load.js';
 import type {Summary} from './stats.js';
 
 export type Command =
@@ -16,7 +17,21 @@ export type Command =
    * rate > 0: open loop at `rate` msgs/s. rate 0: closed loop, each sender keeps `window`
    * sends unacknowledged until durationMs is over.
    */
-  | {cmd: 'traffic'; senders: number; rate: number; window: number; durationMs: number; tag: string; drainIdleMs: number; drainMaxMs: number; failover?: {killedNode: number; timeoutMs: number}}
+  /** changes: the share of open-loop sends written as an edit or a reaction instead (0: none). */
+  | {
+      cmd: 'traffic';
+      senders: number;
+      rate: number;
+      window: number;
+      changes: number;
+      durationMs: number;
+      tag: string;
+      drainIdleMs: number;
+      drainMaxMs: number;
+      failover?: {killedNode: number; timeoutMs: number};
+      /** search: clients searching while the traffic runs (search-load.ts); runIndex varies their queries. */
+      search?: SearchPlan & {runIndex: number};
+    }
   /** The server is about to stop: the closes that follow are expected. Answered at once. */
   | {cmd: 'expect-close'}
   /** Answered once every connection is closed (or after timeoutMs). */
@@ -66,6 +81,19 @@ export interface TrafficReport {
   cluster?: ClusterTrafficReport;
   /** dm: each message checked against the other participant's receipts (dm-load.ts). */
   dm?: DmTrafficReport;
+  /** --changes: edits and reactions (their acknowledged rows are in acknowledged and deliveries). */
+  changes?: ChangesReport;
+  /** search: the searches made during the traffic. */
+  search?: SearchReport;
+}
+
+export interface ChangesReport {
+  edits: {sent: number; acknowledged: number};
+  reactions: {sent: number; acknowledged: number};
+  /** Answered `{"change":null}`: nothing stored (never expected: every edit's text and reaction is new). */
+  unchanged: number;
+  /** Send to receipt of the change rows alone (they are in the delivery latency too). */
+  latency: Summary;
 }
 
 export interface ClosedReport {

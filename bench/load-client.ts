@@ -32,7 +32,26 @@ export const counters = {
   /** Date.now() of the first send of the traffic run, and acknowledgements per second from it. */
   trafficStart: 0,
   acksPerSecond: [] as number[],
+  /**
+   * --changes: edits and reactions written, acknowledged with a change row, answered
+   * `{"change":null}` (nothing stored, nothing delivered), and their rows' delivery latency.
+   */
+  editsSent: 0,
+  reactsSent: 0,
+  editsAcked: 0,
+  reactsAcked: 0,
+  unchanged: 0,
+  changeLatency: new Histogram(1, 120_000),
+  /** Per salon: the newest seq acknowledged as a message (a change cannot be reacted to). */
+  newestMessage: [0, 0, 0, 0, 0, 0],
 };
+
+/**
+ * Set while a traffic run mixes changes in: acknowledgements of sends are then read for
+ * their seq (the targets of later edits and reactions). Off, a send's answer is not read.
+ */
+let changeMix = false;
+export const setChangeMix = (on: boolean) => void (changeMix = on);
 
 /**
  * Closed loop: called once per read that answered some of a client's sends, with how many
@@ -43,9 +62,12 @@ export const setOnAnswered = (hook: typeof onAnswered) => void (onAnswered = hoo
 
 export function resetTrafficCounters(): void {
   Object.assign(counters, {deliveries: 0, lastDeliveryAt: 0, gaps: 0, duplicates: 0, acks: 0, lastAckAt: 0, errors: {}, unexpectedCloses: 0, trafficStart: 0, acksPerSecond: []});
+  Object.assign(counters, {editsSent: 0, reactsSent: 0, editsAcked: 0, reactsAcked: 0, unchanged: 0});
   counters.latency.reset();
   counters.ackLatency.reset();
+  counters.changeLatency.reset();
   counters.ackedBySalon.fill(0);
+  counters.newestMessage.fill(0);
 }
 
 const countError = (code: string) => void (counters.errors[code] = (counters.errors[code] ?? 0) + 1);
@@ -66,6 +88,11 @@ const S = 0x73;
 const C = 0x63; // {"event":"conversation"
 const ZERO = 0x30;
 const TEXT_KEY = Buffer.from('"text":"');
+const SEQ_KEY = Buffer.from('"seq":');
+const NULL_CHANGE = Buffer.from('"change":null');
+const COLON = 0x3a;
+const QUOTE = 0x22;
+const UNDERSCORE = 0x5f;
 const CODE_KEY = Buffer.from('"code":"');
 const MESSAGE_PREFIX = '{"event":"message","id":'.length;
 
@@ -95,6 +122,12 @@ export class Client {
   readonly lastSeq = [0, 0, 0, 0, 0, 0];
   /** Pending sends: request id -> performance.now() at sending. */
   readonly sends = new Map<number, number>();
+  /** Pending edits (1) and reactions (2) among `sends`, by request id. */
+  private readonly changes = new Map<number, 1 | 2>();
+  /** --changes: the seq of this client's newest acknowledged message (what it edits), 0: none yet. */
+  ownNewest = 0;
+  /** --changes: the newest seq this client reacted to (it reacts to each message once at most). */
+  reactedTo = 0;
   private readonly waiters = new Map<number, {resolve(r: Response): void; reject(e: Error): void}>();
   private rest: Buffer | null = null;
   private nextId = 1;
@@ -168,6 +201,30 @@ export class Client {
   }
 
   /**
+   * A timed edit of the message at `seq` (the new text a benchmark text marked `:e` at its
+   * end) or reaction to it (a shortcode unique to this reaction, so it is never one already
+   * given and a message's reactions stay under the 20 allowed: each sender reacts to a
+   * message once). Both are change rows delivered as `message` events, timed like sends.
+   */
+  change(kind: 'edit' | 'react', salon: number, seq: number, n: number, clientMsgId: string): number {
+    if (!this.sock || !this.connected) return 0;
+    const id = this.nextId++;
+    const now = Date.now();
+    this.sends.set(id, performance.now());
+    if (kind === 'edit') {
+      this.changes.set(id, 1);
+      counters.editsSent++;
+      this.sock.write(`{"id":${id},"type":"edit","salon":${salon},"seq":${seq},"text":"${messageText(this.index, n, now)}:e","clientMsgId":"${clientMsgId}"}\n`);
+    } else {
+      this.changes.set(id, 2);
+      counters.reactsSent++;
+      this.reactedTo = seq;
+      this.sock.write(`{"id":${id},"type":"react","salon":${salon},"seq":${seq},"emoji":":${this.index}_${n}_${now}:","clientMsgId":"${clientMsgId}"}\n`);
+    }
+    return id;
+  }
+
+  /**
    * `count` timed sends to the client's own salon in one write (closed loop). Returns how
    * many were written.
    */
@@ -200,6 +257,7 @@ export class Client {
     for (const w of this.waiters.values()) w.reject(why);
     this.waiters.clear();
     this.sends.clear();
+    this.changes.clear();
   }
 
   /** Always true: keep reading. */
@@ -253,13 +311,19 @@ export class Client {
     }
     const t = buf.indexOf(TEXT_KEY, intEnd);
     if (t === -1 || t > nl) return;
-    const start = t + TEXT_KEY.length;
+    // A send `<sender>:<n>:<ms>`, an edit `<sender>:<n>:<ms>:e`, a reaction `:<sender>_<n>_<ms>:`.
+    let start = t + TEXT_KEY.length;
+    const reaction = buf[start] === COLON;
+    if (reaction) start++;
+    const separator = reaction ? UNDERSCORE : COLON;
     const sender = readInt(buf, start);
-    if (intEnd === start || buf[intEnd] !== 0x3a) return; // not a benchmark text
+    if (intEnd === start || buf[intEnd] !== separator) return; // not a benchmark text
     const n = readInt(buf, intEnd + 1);
-    if (buf[intEnd] !== 0x3a) return;
+    if (buf[intEnd] !== separator) return;
     const sentAt = readInt(buf, intEnd + 1);
-    if (buf[intEnd] !== 0x22) return;
+    const change = reaction || buf[intEnd] === COLON;
+    if (buf[change ? intEnd + (reaction ? 1 : 2) : intEnd] !== QUOTE) return;
+    if (change) counters.changeLatency.add(now - sentAt);
     // dm: only the other participant's receipt is the delivery latency of record.
     if (!dmTracker || dmTracker.delivered(this, salon, seq, sender, n, now - sentAt)) counters.latency.add(now - sentAt);
     tracker?.latency(sender, this, now - sentAt);
@@ -289,7 +353,9 @@ export class Client {
         }
         counters.ackLatency.add(performance.now() - sentAt);
         counters.ackedBySalon[this.salon]!++;
+        if (changeMix) this.changeAnswered(id, buf, pos, nl);
       } else {
+        this.changes.delete(id);
         countError(this.codeOf(buf, pos, nl));
       }
       tracker?.answered(this, id, ok, buf, pos, nl);
@@ -304,6 +370,29 @@ export class Client {
     } catch (error) {
       waiter.reject(error as Error);
     }
+  }
+
+  /**
+   * --changes: an acknowledged send's seq is a message others may react to and this client
+   * may edit; a change answered `{"change":null}` stored nothing and is delivered to no one.
+   */
+  private changeAnswered(id: number, buf: Buffer, pos: number, nl: number): void {
+    const change = this.changes.get(id);
+    if (change !== undefined) {
+      this.changes.delete(id);
+      const k = buf.indexOf(NULL_CHANGE, pos);
+      if (k !== -1 && k < nl) {
+        counters.unchanged++;
+        counters.ackedBySalon[this.salon]!--;
+      } else if (change === 1) counters.editsAcked++;
+      else counters.reactsAcked++;
+      return;
+    }
+    const k = buf.indexOf(SEQ_KEY, pos);
+    if (k === -1 || k > nl) return;
+    const seq = readInt(buf, k + SEQ_KEY.length);
+    if (seq > this.ownNewest) this.ownNewest = seq;
+    if (seq > (counters.newestMessage[this.salon] as number)) counters.newestMessage[this.salon] = seq;
   }
 
   private codeOf(buf: Buffer, pos: number, nl: number): string {

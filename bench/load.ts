@@ -7,7 +7,8 @@ import type {Command, Message, Report} from './ipc.js';
 import {homeSalonOf, messageText, tokenOf} from './layout.js';
 import {Tracker, setTracker, tracker} from './cluster-load.js';
 import {dmTracker, openPairs, setDmTracker} from './dm-load.js';
-import {Client, counters, resetTrafficCounters, setOnAnswered} from './load-client.js';
+import {Client, counters, resetTrafficCounters, setChangeMix, setOnAnswered} from './load-client.js';
+import {Searches} from './search-load.js';
 import {summarize} from './stats.js';
 
 let clients: Client[] = [];
@@ -53,6 +54,10 @@ async function openLoop(c: Extract<Command, {cmd: 'traffic'}>, senders: Client[]
   const total = Math.round((c.rate * c.durationMs) / 1000);
   let sent = 0;
   let turn = 0;
+  // --changes: the share of due sends written as a change instead, spread evenly (every
+  // 10th at 0.1), edits and reactions in turn.
+  let changeCredit = 0;
+  let nextChange: 'edit' | 'react' = 'edit';
   const start = counters.trafficStart;
   await new Promise<void>((resolve) => {
     const tick = () => {
@@ -61,7 +66,14 @@ async function openLoop(c: Extract<Command, {cmd: 'traffic'}>, senders: Client[]
       while (sent < due) {
         const sender = senders[turn++ % senders.length] as Client;
         const n = ++sender.sent;
-        const id = sender.send(dmTracker ? dmTracker.target(sender) : sender.salon, messageText(sender.index, n, Date.now()), `${c.tag}-${sender.index}-${n}`);
+        changeCredit += c.changes;
+        let id = 0;
+        if (changeCredit >= 1) {
+          changeCredit -= 1;
+          id = change(sender, nextChange, n, `${c.tag}-${sender.index}-${n}`);
+          nextChange = nextChange === 'edit' ? 'react' : 'edit';
+        }
+        if (id === 0) id = sender.send(dmTracker ? dmTracker.target(sender) : sender.salon, messageText(sender.index, n, Date.now()), `${c.tag}-${sender.index}-${n}`);
         if (id) {
           sent++;
           dmTracker?.sent(sender, id, n);
@@ -75,6 +87,16 @@ async function openLoop(c: Extract<Command, {cmd: 'traffic'}>, senders: Client[]
     const timer = setInterval(tick, 10);
   });
   return sent;
+}
+
+/**
+ * An edit of the sender's newest acknowledged message, or a reaction to the salon's newest
+ * message the sender has not reacted to yet. 0 when there is none yet (a plain send then).
+ */
+function change(sender: Client, kind: 'edit' | 'react', n: number, clientMsgId: string): number {
+  if (kind === 'edit') return sender.ownNewest > 0 ? sender.change('edit', sender.salon, sender.ownNewest, n, clientMsgId) : 0;
+  const newest = counters.newestMessage[sender.salon] as number;
+  return newest > sender.reactedTo ? sender.change('react', sender.salon, newest, n, clientMsgId) : 0;
 }
 
 /**
@@ -99,6 +121,7 @@ async function closedLoop(c: Extract<Command, {cmd: 'traffic'}>, senders: Client
 
 async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
   resetTrafficCounters();
+  setChangeMix(c.changes > 0);
   // A saturated load process delays what it times: its own event-loop delay tells.
   const lag = monitorEventLoopDelay({resolution: 10});
   lag.enable();
@@ -109,7 +132,10 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
   dmTracker?.start();
   const start = Date.now();
   counters.trafficStart = start;
+  const searches = c.search ? new Searches(c.search) : undefined;
+  searches?.start(clients, c.search?.runIndex ?? 0);
   const sent = c.rate > 0 ? await openLoop(c, senders) : await closedLoop(c, senders);
+  searches?.stop();
   const sendEndAt = Date.now();
   const expected = () => (dmTracker ? dmTracker.expected(clients) : counters.ackedBySalon.reduce((sum, acked, salon) => sum + acked * (members[salon] ?? 0), 0));
   const errorCount = () => Object.values(counters.errors).reduce((a, b) => a + b, 0);
@@ -126,7 +152,9 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
     if (!clients.some((x) => x.connected)) break;
     await sleep(20);
   }
+  await searches?.settle(Math.max(0, c.drainIdleMs - (Date.now() - sendEndAt)));
   lag.disable();
+  setChangeMix(false);
   const cluster = tracker?.finish(clients);
   const dm = dmTracker?.finish();
   return {
@@ -151,6 +179,17 @@ async function traffic(c: Extract<Command, {cmd: 'traffic'}>): Promise<Report> {
     lastAckAt: counters.lastAckAt,
     lastDeliveryAt: counters.lastDeliveryAt,
     acksPerSecond: [...counters.acksPerSecond],
+    ...(searches ? {search: searches.report()} : {}),
+    ...(c.changes > 0
+      ? {
+          changes: {
+            edits: {sent: counters.editsSent, acknowledged: counters.editsAcked},
+            reactions: {sent: counters.reactsSent, acknowledged: counters.reactsAcked},
+            unchanged: counters.unchanged,
+            latency: counters.changeLatency.summary(),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 /** The result of a run: one object, printed as JSON (--json) or as a table of its fields. */
 import {cpus, totalmem} from 'node:os';
 import {type ClusterResult, clusterRows} from './cluster.js';
+import type {ChangesReport} from './ipc.js';
+import type {SearchResult} from './scenarios/search.js';
 import type {Summary} from './stats.js';
 
 export interface Result {
@@ -13,7 +15,7 @@ export interface Result {
   /** git commit of the checkout (+: source/ or bin/ modified), when known. */
   commit?: string | undefined;
   /** window: throughput in closed loop, the sends each sender keeps unacknowledged (else 0). */
-  config: {clients: number; senders: number; rate: number; durationS: number; messages: number; pages: number; watchers: number; window: number};
+  config: {clients: number; senders: number; rate: number; durationS: number; messages: number; pages: number; watchers: number; window: number; changes?: number; searchers?: number};
   /** Clients connected and logged in (resume) when the measurement started. */
   connections: number;
   /** framesWhileConnecting: what the clients received while connecting (presence events mostly). */
@@ -30,6 +32,12 @@ export interface Result {
   ackLatencyMs?: Summary;
   messages?: {sent: number; acknowledged: number; stored: number; unanswered: number; errors: Record<string, number>};
   deliveries?: {received: number; expected: number; lost: number; gaps: number; duplicates: number; unexpectedCloses: number};
+  /**
+   * --changes: edits and reactions sent and acknowledged with a change row (counted in
+   * messages and deliveries too), answered {"change":null}, and the delivery latency of
+   * the change rows alone.
+   */
+  changes?: ChangesReport;
   server: {peakRssMB: number; rssMB: number; cpuPercent: number; peakCpuPercent: number};
   /**
    * Traffic scenarios: CPU the rest of the machine used meanwhile (busy time from /proc/stat
@@ -121,6 +129,8 @@ export interface Result {
       perConversationAfterTrafficKB: {heapUsed: number; rss: number};
     };
   };
+  /** search: seeding, the index's size, and each phase (with and without searches). */
+  search?: SearchResult;
   /** --nodes: per node, Redis, same/cross-node latency, lost/duplicated by seq, --kill-node (cluster.ts). */
   cluster?: ClusterResult;
   warnings: string[];
@@ -168,6 +178,11 @@ export function table(r: Result): string {
     const d = r.deliveries;
     add('deliveries', `${n(d.received)} of ${n(d.expected)} expected (lost ${n(d.lost)}, gaps ${n(d.gaps)}, duplicates ${n(d.duplicates)}, dropped connections ${n(d.unexpectedCloses)})`);
   }
+  if (r.changes) {
+    const c = r.changes;
+    add('changes', `edits ${n(c.edits.acknowledged)} of ${n(c.edits.sent)}, reactions ${n(c.reactions.acknowledged)} of ${n(c.reactions.sent)} acknowledged with a change row (in messages and deliveries above)${c.unchanged ? `, ${n(c.unchanged)} answered change null` : ''}`);
+    add('change latency ms', ms(c.latency));
+  }
   if (r.idle) {
     const i = r.idle;
     add('server RSS', `${n(i.rssBeforeMB)} MB before clients, ${n(i.rssAfterMB)} MB with all in (${n(i.rssPerConnectionKB)} KB per connection)`);
@@ -204,6 +219,20 @@ export function table(r: Result): string {
     const mem = (x: DmMemory) => `heap ${n(x.heapUsedMB)} MB, RSS ${n(x.rssMB)} MB`;
     add('server after GC', `clients in: ${mem(m.connected)}; direct messages idle: ${mem(m.idle)}; after the traffic: ${mem(m.afterTraffic)}`);
     add('per direct message', `idle: heap ${n(m.perIdleConversationKB.heapUsed)} KB, RSS ${n(m.perIdleConversationKB.rss)} KB; after the traffic: heap ${n(m.perConversationAfterTrafficKB.heapUsed)} KB, RSS ${n(m.perConversationAfterTrafficKB.rss)} KB`);
+  }
+  if (r.search) {
+    const s = r.search;
+    const size = (z: SearchResult['sizes']) => `full-text index ${n(z.searchIndexMB)} MB, messages ${n(z.messagesMB)} MB (+ ${n(z.messageIndexesMB)} MB of other indexes), file ${n(z.fileMB)} MB`;
+    add('search seeding', `${n(s.seeded)} messages by ${n(s.authors)} authors in ${n(s.seedMs)} ms`);
+    add('index on disk', `${size(s.sizes)}; after the run: ${n(s.sizesAfter.searchIndexMB)} MB`);
+    s.phases.forEach((p, k) => {
+      add(`phase ${k + 1} ${p.searching ? 'searching' : 'no search'}`, `latency ${ms(p.latencyMs)}; ack p50 ${n(p.ackLatencyMs.p50)} p99 ${n(p.ackLatencyMs.p99)}; ${n(p.achievedMsgsPerSec)} msgs/s; lost ${n(p.lost)}; server ${n(p.serverCpuPercent)} %${p.databaseCpuPercent === undefined ? '' : `, database ${n(p.databaseCpuPercent)} %`}, other ${n(p.otherCpuPercent)} %, load delay p99 ${n(p.loadEventLoopDelayP99Ms)} ms`);
+      if (p.search) {
+        const q = p.search;
+        add(`  searches`, `${n(q.searches)} by ${q.searchers} clients: ${ms(q.latency)}${Object.keys(q.errors).length ? `; refused ${JSON.stringify(q.errors)}` : ''}${q.unanswered ? `; unanswered ${q.unanswered}` : ''}`);
+        for (const [kind, v] of Object.entries(q.byKind)) add(`    ${kind}`, `p50 ${n(v.latency.p50)}  p99 ${n(v.latency.p99)}  max ${n(v.latency.max)} ms (n=${v.count}), hits p50 ${n(v.hits.p50)}`);
+      }
+    });
   }
   if (r.cluster) clusterRows(r.cluster, add);
   add('server', `peak RSS ${n(r.server.peakRssMB)} MB, CPU ${n(r.server.cpuPercent)} % (peak ${n(r.server.peakCpuPercent)} %) of one core`);

@@ -14,12 +14,13 @@ import {client} from './scenarios/client.js';
 import {dm} from './scenarios/dm.js';
 import {history} from './scenarios/history.js';
 import {idle} from './scenarios/idle.js';
+import {search} from './scenarios/search.js';
 import type {Scenario, Setup} from './scenarios/scenario.js';
 import {storm} from './scenarios/storm.js';
 import {throughput} from './scenarios/throughput.js';
 import {fanout, salons} from './scenarios/traffic.js';
 
-const SCENARIOS: Record<Options['scenario'], Scenario> = {fanout, salons, throughput, idle, storm, history, client, dm};
+const SCENARIOS: Record<Options['scenario'], Scenario> = {fanout, salons, throughput, idle, storm, history, client, dm, search};
 
 /** The soft limit on open files (ulimit -n), from /proc; undefined when unknown. */
 function openFileLimit(): number | undefined {
@@ -104,7 +105,7 @@ async function bench(opts: Options, session: Session): Promise<Result> {
     date: new Date().toISOString(),
     machine: machine(),
     commit: commit(),
-    config: {clients: opts.clients, senders: opts.senders, rate: opts.rate, durationS: opts.duration, messages: opts.messages, pages: opts.pages, watchers: opts.watchers, window: opts.scenario === 'throughput' && opts.rate === 0 ? opts.window : 0},
+    config: {clients: opts.clients, senders: opts.senders, rate: opts.rate, durationS: opts.duration, messages: opts.messages, pages: opts.pages, watchers: opts.watchers, window: opts.scenario === 'throughput' && opts.rate === 0 ? opts.window : 0, ...(opts.changes > 0 ? {changes: opts.changes} : {}), ...(opts.scenario === 'search' ? {searchers: opts.searchers} : {})},
     connections: connected.connected,
     setup: {seedMs, serverStartMs, connectMs: connected.ms, connectsPerSec: connected.ms > 0 ? Math.round(connected.connected / (connected.ms / 1000)) : 0, framesWhileConnecting: connected.framesIn},
     ...measured,

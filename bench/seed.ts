@@ -5,8 +5,10 @@
  * load process derives from the run's secret and sends with `resume` (cheap).
  */
 import {randomBytes} from 'node:crypto';
+import {indexedText} from '../source/protocol/search.js';
 import {hashPassword, hashToken} from '../source/store/password.js';
 import type {BenchDatabase} from './database.js';
+import {SEEDED_DAYS, messageTextOf} from './search-corpus.js';
 import {type Layout, SALON_IDS, SESSION_TTL_MS, aliasOf, homeSalonOf, tokenOf, usernameOf} from './layout.js';
 
 export const BENCH_PASSWORD = 'bench password, never used';
@@ -47,6 +49,17 @@ export async function seedAccounts(db: BenchDatabase, count: number, layout: Lay
 }
 
 /**
+ * The columns every seeded message fills as a send would: its count `n` (every seeded row
+ * is a message, so n = seq) and `search_words`, what the full-text index holds, computed
+ * by the server's own function. Left NULL, the server would index them itself after it
+ * starts, in the middle of the measurement.
+ */
+const MESSAGE_COLUMNS = ['client_id', 'salon_id', 'contenu', 'timestamp', 'seq', 'n', 'client_msg_id', 'author_alias', 'search_words'];
+
+/** Sets a salon's counters (seq and msgs: every seeded row is a message). */
+const setCounters = (db: BenchDatabase, salonId: number, seq: number) => db.run('UPDATE salons SET seq = ?, msgs = ? WHERE salon_id = ?', [seq, seq, salonId]);
+
+/**
  * Appends `count` messages to a salon, written by account 0, with the next sequence numbers,
  * and advances the salon's counter as the server would. Their client_msg_id is NULL (the
  * final count only counts clientMsgIds with the run's tag).
@@ -55,13 +68,11 @@ export async function seedMessages(db: BenchDatabase, salonId: number, count: nu
   const start = await db.count(`SELECT seq FROM salons WHERE salon_id = ${Number(salonId)}`);
   const base = Date.now() - count; // one ms apart, the newest just now
   const alias = aliasOf(0);
-  await db.bulkInsert(
-    'messages',
-    ['client_id', 'salon_id', 'contenu', 'timestamp', 'seq', 'client_msg_id', 'author_alias'],
-    count,
-    (i) => [clientIdOf(0), salonId, `seeded message ${start + i + 1}`, db.time(base + i), start + i + 1, null, alias],
-  );
-  await db.run('UPDATE salons SET seq = ? WHERE salon_id = ?', [start + count, salonId]);
+  await db.bulkInsert('messages', MESSAGE_COLUMNS, count, (i) => {
+    const text = `seeded message ${start + i + 1}`;
+    return [clientIdOf(0), salonId, text, db.time(base + i), start + i + 1, start + i + 1, null, alias, indexedText(text)];
+  });
+  await setCounters(db, salonId, start + count);
   return {first: start + 1, last: start + count};
 }
 
@@ -75,14 +86,32 @@ export async function seedSenderHistory(db: BenchDatabase, layout: Layout, sende
   const seqs = new Map<number, number>();
   for (const id of SALON_IDS) seqs.set(id, await db.count(`SELECT seq FROM salons WHERE salon_id = ${id}`));
   const base = Date.now() - count;
-  await db.bulkInsert('messages', ['client_id', 'salon_id', 'contenu', 'timestamp', 'seq', 'client_msg_id', 'author_alias'], count, (k) => {
+  await db.bulkInsert('messages', MESSAGE_COLUMNS, count, (k) => {
     const sender = k % senders;
     const salonId = homeSalonOf(layout, sender);
     const seq = (seqs.get(salonId) ?? 0) + 1;
     seqs.set(salonId, seq);
-    return [clientIdOf(sender), salonId, `seeded message ${k}`, db.time(base + k), seq, `seed-${sender}-${k}`, aliasOf(sender)];
+    const text = `seeded message ${k}`;
+    return [clientIdOf(sender), salonId, text, db.time(base + k), seq, seq, `seed-${sender}-${k}`, aliasOf(sender), indexedText(text)];
   });
-  for (const [salonId, seq] of seqs) await db.run('UPDATE salons SET seq = ? WHERE salon_id = ?', [seq, salonId]);
+  for (const [salonId, seq] of seqs) await setCounters(db, salonId, seq);
+}
+
+/**
+ * search: `count` messages in a salon from search-corpus.ts, message i by account i mod
+ * `authors`, spread evenly over the last SEEDED_DAYS days (the newest now), indexed as the
+ * server would index them.
+ */
+export async function seedCorpus(db: BenchDatabase, salonId: number, count: number, authors: number, now: number): Promise<void> {
+  const start = await db.count(`SELECT seq FROM salons WHERE salon_id = ${Number(salonId)}`);
+  const step = (SEEDED_DAYS * 86_400_000) / Math.max(1, count);
+  await db.bulkInsert('messages', MESSAGE_COLUMNS, count, (i) => {
+    const text = messageTextOf(i);
+    const author = i % authors;
+    const seq = start + i + 1;
+    return [clientIdOf(author), salonId, text, db.time(Math.round(now - (count - 1 - i) * step)), seq, seq, null, aliasOf(author), indexedText(text)];
+  });
+  await setCounters(db, salonId, start + count);
 }
 
 /** Messages sent through the server during the run: their clientMsgId starts with the run's tag. */

@@ -11,11 +11,14 @@ import {type Scenario, drainFor} from './scenario.js';
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const perSecond = (count: number, from: number, to: number) => (to > from ? Math.round((count / ((to - from) / 1000)) * 10) / 10 : 0);
 
-/** rate 0: closed loop, each sender keeping `window` sends unacknowledged. */
-export async function runTraffic(session: Session, senders: number, rate: number, durationS: number, window = 0): Promise<TrafficReport> {
+/**
+ * rate 0: closed loop, each sender keeping `window` sends unacknowledged. changes: the share
+ * of (open-loop) sends made an edit or a reaction instead.
+ */
+export async function runTraffic(session: Session, senders: number, rate: number, durationS: number, window = 0, changes = 0): Promise<TrafficReport> {
   const load = session.load;
   if (!load) throw new Error('no load process');
-  return load.run({cmd: 'traffic', senders, rate, window, durationMs: Math.round(durationS * 1000), tag: session.tag, ...drainFor(durationS)}, 'traffic');
+  return load.run({cmd: 'traffic', senders, rate, window, changes, durationMs: Math.round(durationS * 1000), tag: session.tag, ...drainFor(durationS)}, 'traffic');
 }
 
 /** The result fields every traffic run reports (stored is filled in after the server stops). */
@@ -26,6 +29,7 @@ export function trafficFields(session: Session, t: TrafficReport, rate: number):
   const database = session.databaseUsage(t.firstSendAt, end);
   if (t.unexpectedCloses > 0) session.warn(`${t.unexpectedCloses} client connections were closed by the server during the run (slow reader dropped at 4 MiB unread?)`);
   if (t.deliveries < t.expectedDeliveries) session.warn(`${t.expectedDeliveries - t.deliveries} deliveries missing when the drain ended`);
+  if (t.changes && t.changes.unchanged > 0) session.warn(`${t.changes.unchanged} edits or reactions were answered {"change":null} (nothing stored)`);
   return {
     throughput: {
       mode: rate > 0 ? 'open' : 'closed',
@@ -48,6 +52,7 @@ export function trafficFields(session: Session, t: TrafficReport, rate: number):
     server: {peakRssMB: server.peakRssMB, rssMB: server.lastRssMB, cpuPercent: server.cpuPercent, peakCpuPercent: server.peakCpuPercent},
     otherCpuPercent: session.otherCpuPercent(t.firstSendAt, end),
     ...(database ? {database: {cpuPercent: database.cpuPercent, peakCpuPercent: database.peakCpuPercent, peakRssMB: database.peakRssMB}} : {}),
+    ...(t.changes ? {changes: t.changes} : {}),
     load: {
       cpuPercent: load.cpuPercent,
       peakCpuPercent: load.peakCpuPercent,
@@ -81,9 +86,9 @@ export function statementFields(before: Record<string, number> | undefined, afte
 const traffic = (layout: Layout): Scenario => ({
   layout,
   async measure(session) {
-    const {senders, rate, duration} = session.opts;
-    session.progress(`sending ${rate} msgs/s from ${senders} senders for ${duration} s`);
-    const report = await runTraffic(session, senders, rate, duration);
+    const {senders, rate, duration, changes} = session.opts;
+    session.progress(`sending ${rate} msgs/s from ${senders} senders for ${duration} s${changes > 0 ? `, ${Math.round(changes * 100)} % of them edits and reactions` : ''}`);
+    const report = await runTraffic(session, senders, rate, duration, 0, changes);
     return trafficFields(session, report, rate);
   },
 });

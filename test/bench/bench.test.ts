@@ -76,6 +76,25 @@ test.serial('fanout: every message reaches every client of Général', async (t)
   t.truthy(r.load.eventLoopDelayMs, 'the load process reports how late it was');
 });
 
+test.serial('fanout with --changes: edits and reactions are stored, delivered and counted like sends', async (t) => {
+  const r = await bench(t, ['--scenario', 'fanout', '--clients', '20', '--senders', '2', '--rate', '50', '--duration', '2', '--changes', '0.2']);
+  const c = r.changes;
+  if (!c) return void t.fail('changes missing');
+  t.is(r.config.changes, 0.2);
+  t.is(r.messages?.sent, 100, 'a change takes the place of a send');
+  // The first sends of each sender have nothing to change yet: a little under 20.
+  t.true(c.edits.sent + c.reactions.sent >= 12 && c.edits.sent + c.reactions.sent <= 20, JSON.stringify(c));
+  t.true(c.edits.sent > 0 && c.reactions.sent > 0, 'both kinds');
+  t.is(c.edits.acknowledged, c.edits.sent);
+  t.is(c.reactions.acknowledged, c.reactions.sent);
+  t.is(c.unchanged, 0);
+  nothingLost(t, r, 20);
+  t.is(c.latency.count, (c.edits.acknowledged + c.reactions.acknowledged) * 20, 'every change row timed at every member');
+  const bad = await cli(['--scenario', 'dm', '--clients', '20', '--changes', '0.1']);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /--changes applies to the fanout and salons/);
+});
+
 test.serial('salons: messages reach the members of their salon only', async (t) => {
   const r = await bench(t, ['--scenario', 'salons', '--clients', '25', '--senders', '5', '--rate', '50', '--duration', '2']);
   t.is(r.connections, 25);
@@ -202,6 +221,33 @@ test.serial('dm: pairs open their direct message with dm; each message reaches t
   sane(t, d.openLatencyMs, 10, 'dm request');
   for (const phase of [d.memory.connected, d.memory.idle, d.memory.afterTraffic]) t.true(phase.heapUsedMB > 0 && phase.rssMB > 0, 'memory after GC read from the server');
   t.is(typeof d.memory.perIdleConversationKB.heapUsed, 'number');
+});
+
+test.serial('search: the seeded messages are indexed; searches run in every other phase, none refused', async (t) => {
+  const r = await bench(t, ['--scenario', 'search', '--clients', '20', '--senders', '2', '--searchers', '3', '--rate', '20', '--duration', '2.5', '--messages', '3000']);
+  const s = r.search;
+  if (!s || !r.messages || !r.deliveries) return void t.fail('search fields missing');
+  t.is(s.seeded, 3000);
+  t.true(s.sizes.searchIndexMB > 0 && s.sizes.messagesMB > 0, `sizes: ${JSON.stringify(s.sizes)}`);
+  t.deepEqual(s.phases.map((p) => p.searching), [false, true, false, true]);
+  t.is(r.messages.sent, 4 * 50, 'rate × duration in each of the 4 phases');
+  t.is(r.messages.stored, r.messages.sent);
+  t.is(r.messages.acknowledged, r.messages.sent);
+  t.is(r.deliveries.received, r.deliveries.expected);
+  t.is(r.deliveries.expected, r.messages.sent * 20);
+  for (const p of s.phases) {
+    t.is(p.lost, 0);
+    sane(t, p.latencyMs, 50 * 20, 'phase latency');
+    if (!p.searching) continue;
+    const q = p.search;
+    if (!q) return void t.fail('a searching phase without searches');
+    t.is(q.searchers, 3);
+    t.true(q.searches >= 3, `every searcher searched: ${q.searches}`);
+    t.deepEqual(q.errors, {}, 'under the allowance: nothing refused');
+    t.is(q.unanswered, 0);
+  }
+  const hits = s.phases.flatMap((p) => Object.entries(p.search?.byKind ?? {}));
+  t.true(hits.some(([kind, v]) => kind === 'common' && v.hits.max > 0) || hits.length < 12, 'a common word is found');
 });
 
 test.serial('dm: an odd number of clients is refused', async (t) => {
