@@ -23,6 +23,8 @@ export interface Services {
   registrations: RegistrationGuard;
   /** Set once a graceful stop begins: new requests are refused. */
   stopping: boolean;
+  /** Searches this node has running (policy.maxConcurrentSearches bounds it). */
+  searching: number;
 }
 
 export interface Context {

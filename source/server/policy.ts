@@ -45,6 +45,12 @@ export interface Policy {
   /** Token bucket per connection for `search`: sustained rate (per second) and burst. */
   searchesPerSecond: number;
   searchBurst: number;
+  /**
+   * Searches running at once on a node, whoever asks: a search for a common word can cost
+   * the database seconds at a million messages (bench/README.md, the search scenario), and
+   * a few at once must not starve the writer. Past it, RATE_LIMITED.
+   */
+  maxConcurrentSearches: number;
 }
 
 export const defaultPolicy: Policy = {
@@ -70,4 +76,5 @@ export const defaultPolicy: Policy = {
   typingIntervalMs: 3_000,
   searchesPerSecond: 0.5,
   searchBurst: 5,
+  maxConcurrentSearches: 2,
 };

@@ -115,6 +115,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     notify,
     sessionTtlMs: options.sessionTtlMs ?? 30 * 24 * 3600_000,
     stopping: false,
+    searching: 0,
     statuses,
     policy,
     logins: new LoginGuard(policy),

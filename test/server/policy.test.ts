@@ -29,6 +29,7 @@ test('defaultPolicy is pinned to the documented values', (t) => {
     typingIntervalMs: 3_000,
     searchesPerSecond: 0.5,
     searchBurst: 5,
+    maxConcurrentSearches: 2,
   });
 });
 

@@ -6,6 +6,7 @@
  * expected hits, the same on both backends.
  */
 import type {MessageInfo} from '../../source/protocol/frames.js';
+import {mysqlAdmin} from '../helpers/backends.js';
 import {eachBackend} from '../helpers/each-backend.js';
 import {PASSWORD, refusal, startTestServer} from '../helpers/server.js';
 
@@ -173,6 +174,37 @@ eachBackend('messages stored before the index existed are indexed after start, i
     t.is(notices.at(-1), 100);
     t.true(notices.length >= 3, `progress reported along the way: ${notices.join(', ')}`);
   } finally {
+    await srv.stop();
+  }
+});
+
+eachBackend('searches running at once on a node are bounded, whoever asks: past the bound, RATE_LIMITED at once', async (t, db, backend) => {
+  if (backend.name !== 'mysql') {
+    t.pass('the database is held busy through a MariaDB table lock');
+    return;
+  }
+  const srv = await startTestServer(db, {policy: {maxConcurrentSearches: 1}});
+  const admin = await mysqlAdmin();
+  try {
+    const alice = await srv.user('alice');
+    const bob = await srv.user('bob');
+    await alice.request('send', {salon: 1, text: 'budget annuel'});
+    await admin.changeUser({database: new URL(db.url!).pathname.slice(1)});
+    // A write lock holds every read of messages: alice's search stays running.
+    await admin.query('LOCK TABLES messages WRITE');
+    const running = alice.request('search', {text: 'budget'});
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const refused = await bob.request('search', {text: 'budget'}).then(
+      () => 'ok',
+      (e: {code?: string; details?: {retryAfterMs?: number}}) => `${e.code} ${e.details?.retryAfterMs}`,
+    );
+    t.is(refused, 'RATE_LIMITED 1000');
+    await admin.query('UNLOCK TABLES');
+    t.is((await running).messages.length, 1);
+    t.is((await bob.request('search', {text: 'budget'})).messages.length, 1, 'free again once it ended');
+  } finally {
+    await admin.query('UNLOCK TABLES').catch(() => {});
+    await admin.end();
     await srv.stop();
   }
 });

@@ -104,8 +104,16 @@ export async function search(ctx: UserContext, req: RequestParams<'search'>) {
     authorId = author.id;
   }
   // A `before` seq (the older cursor, with a salon) stands for the id of the message there.
-  const beforeId = req.beforeId ?? (one && req.before !== undefined ? await idAt(ctx, one.id, req.before) : undefined);
-  const found = await store.search({salonIds, prefixes: query.prefixes, phrases: query.phrases, authorId, after: query.after, before: query.before, beforeId, limit});
+  const {services} = ctx;
+  if (services.searching >= policy.maxConcurrentSearches) throw new ChatError('RATE_LIMITED', 'Too many searches running on the server; retry shortly.', {retryAfterMs: 1000});
+  services.searching += 1;
+  let found: StoredMessage[];
+  try {
+    const beforeId = req.beforeId ?? (one && req.before !== undefined ? await idAt(ctx, one.id, req.before) : undefined);
+    found = await store.search({salonIds, prefixes: query.prefixes, phrases: query.phrases, authorId, after: query.after, before: query.before, beforeId, limit});
+  } finally {
+    services.searching -= 1;
+  }
   return {...(one ? {salon: one.id} : {}), messages: await asTheyStand(ctx, found), hasMore: found.length === limit};
 }
 
