@@ -4,30 +4,13 @@
  * signs in afterwards shows the final state.
  */
 import test from 'ava';
-import {ClientConnection} from '../../source/client/connection.js';
-import {backends} from '../helpers/backends.js';
-import {Terminals, hasTmux, startServerProcess} from '../helpers/tmux.js';
+import {USER_PASSWORD, skipWithoutTmux, terminalSession} from '../helpers/tmux.js';
 
-const PASSWORD = 'a long enough password';
+const PASSWORD = USER_PASSWORD;
 
 test('edit, react and delete from the keyboard: the other terminal sees each change live, a later one the final state', async (t) => {
-  if (!hasTmux()) {
-    if (process.env.CI === 'true') return t.fail('tmux is not installed; .ci/run installs it.');
-    console.log('NOTICE: skipping a terminal end-to-end test: tmux is not installed');
-    return t.pass();
-  }
-  const db = await backends[0]!.create();
-  const server = startServerProcess(db.dataDir);
-  const term = new Terminals();
-  t.teardown(async () => {
-    await term.close();
-    server.child.kill('SIGKILL');
-    await db.drop();
-  });
-  const port = await server.port();
-  const conn = await ClientConnection.open({host: '127.0.0.1', port});
-  for (const alias of ['Alice', 'Bob']) await conn.request('register', {username: alias.toLowerCase(), alias, password: PASSWORD});
-  await conn.close();
+  if (skipWithoutTmux(t)) return;
+  const {term, port} = await terminalSession(t, ['Alice', 'Bob']);
   for (const name of ['alice', 'bob']) await term.open(name, port, {user: name});
   for (const name of ['alice', 'bob']) {
     await term.waitForScreen(name, 'Password');

@@ -4,30 +4,13 @@
  * third (a moderator) sees nothing of it and creates a salon that appears at once for the others.
  */
 import test from 'ava';
-import {ClientConnection} from '../../source/client/connection.js';
-import {backends} from '../helpers/backends.js';
-import {ADMIN_PASSWORD, Terminals, hasTmux, startServerProcess} from '../helpers/tmux.js';
+import {ADMIN_PASSWORD, USER_PASSWORD, skipWithoutTmux, terminalSession} from '../helpers/tmux.js';
 
-const PASSWORD = 'a long enough password';
+const PASSWORD = USER_PASSWORD;
 
 test('a direct message in three terminals: both people see it live in their Direct section, the third nothing; a new salon appears live', async (t) => {
-  if (!hasTmux()) {
-    if (process.env.CI === 'true') return t.fail('tmux is not installed; .ci/run installs it.');
-    console.log('NOTICE: skipping a terminal end-to-end test: tmux is not installed');
-    return t.pass();
-  }
-  const db = await backends[0]!.create();
-  const server = startServerProcess(db.dataDir);
-  const term = new Terminals();
-  t.teardown(async () => {
-    await term.close();
-    server.child.kill('SIGKILL');
-    await db.drop();
-  });
-  const port = await server.port();
-  const conn = await ClientConnection.open({host: '127.0.0.1', port});
-  for (const alias of ['Alice', 'Bob']) await conn.request('register', {username: alias.toLowerCase(), alias, password: PASSWORD});
-  await conn.close();
+  if (skipWithoutTmux(t)) return;
+  const {term, port} = await terminalSession(t, ['Alice', 'Bob']);
   // Signed in side by side: each terminal starts while the others wait for their password.
   const people = [['alice', PASSWORD], ['bob', PASSWORD], ['admin', ADMIN_PASSWORD]] as const;
   for (const [name] of people) await term.open(name, port, {user: name});

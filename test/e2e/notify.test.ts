@@ -9,10 +9,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {ClientConnection} from '../../source/client/connection.js';
-import {backends} from '../helpers/backends.js';
-import {Terminals, hasTmux, pause, startServerProcess} from '../helpers/tmux.js';
+import {USER_PASSWORD, pause, skipWithoutTmux, terminalSession} from '../helpers/tmux.js';
 
-const PASSWORD = 'a long enough password';
+const PASSWORD = USER_PASSWORD;
 const ESC = '\u001b';
 const BEL = '\u0007';
 const ST = `${ESC}\\`;
@@ -28,22 +27,10 @@ async function waitForFile(path: string, expected: string, timeoutMs = 15_000): 
 }
 
 test('a mention in another salon: OSC 777 (unknown terminal, with the bell), kitty OSC 99, OSC 9, each wrapped for tmux; --on-mention runs; nothing for the salon on screen', async (t) => {
-  if (!hasTmux()) {
-    if (process.env.CI === 'true') return t.fail('tmux is not installed; .ci/run installs it.');
-    console.log('NOTICE: skipping a terminal end-to-end test: tmux is not installed');
-    return t.pass();
-  }
-  const db = await backends[0]!.create();
-  const server = startServerProcess(db.dataDir);
-  const term = new Terminals();
+  if (skipWithoutTmux(t)) return;
+  const {term, port, onTeardown} = await terminalSession(t, []);
   const dir = mkdtempSync(join(tmpdir(), 'chat-notify-e2e-'));
-  t.teardown(async () => {
-    await term.close();
-    server.child.kill('SIGKILL');
-    await db.drop();
-    rmSync(dir, {recursive: true, force: true});
-  });
-  const port = await server.port();
+  onTeardown(() => rmSync(dir, {recursive: true, force: true}));
   const people = ['alice', 'carol', 'dave'];
   // Everyone in Blabla too; the clients open on Général, the first salon.
   for (const name of [...people, 'bob']) {

@@ -3,28 +3,11 @@
  * Accounts are made over the protocol; everything after that goes through the keyboard.
  */
 import test, {type ExecutionContext} from 'ava';
-import {ClientConnection} from '../../source/client/connection.js';
-import {backends} from '../helpers/backends.js';
-import {Terminals, hasTmux, startServerProcess} from '../helpers/tmux.js';
+import {Terminals, USER_PASSWORD, skipWithoutTmux, terminalSession} from '../helpers/tmux.js';
 
-const PASSWORD = 'a long enough password';
+const PASSWORD = USER_PASSWORD;
 
-/** A server with the given accounts (username = lowercase alias), and a tmux server; torn down after. */
-async function setup(t: ExecutionContext, aliases: string[]) {
-  const db = await backends[0]!.create();
-  const server = startServerProcess(db.dataDir);
-  const term = new Terminals();
-  t.teardown(async () => {
-    await term.close();
-    server.child.kill('SIGKILL');
-    await db.drop();
-  });
-  const port = await server.port();
-  const conn = await ClientConnection.open({host: '127.0.0.1', port});
-  for (const alias of aliases) await conn.request('register', {username: alias.toLowerCase(), alias, password: PASSWORD});
-  await conn.close();
-  return {server, term, port, db};
-}
+const setup = (t: ExecutionContext, aliases: string[]) => terminalSession(t, aliases);
 
 async function signIn(term: Terminals, name: string, port: number, options: {columns?: number; rows?: number; lang?: 'en' | 'fr'} = {}) {
   await term.open(name, port, {user: name, ...options});
@@ -32,16 +15,6 @@ async function signIn(term: Terminals, name: string, port: number, options: {col
   await term.type(name, PASSWORD);
   await term.press(name, 'Enter');
   await term.waitForScreen(name, /● (connected|connecté)/);
-}
-
-function skipWithoutTmux(t: ExecutionContext): boolean {
-  if (hasTmux()) return false;
-  if (process.env.CI === 'true') t.fail('tmux is not installed; .ci/run installs it.');
-  else {
-    console.log('NOTICE: skipping a terminal end-to-end test: tmux is not installed');
-    t.pass();
-  }
-  return true;
 }
 
 test('emoji, flags and CJK in a message: every border stays in its column in a real terminal', async (t) => {

@@ -10,6 +10,9 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
+import type {ExecutionContext} from 'ava';
+import {ClientConnection} from '../../source/client/connection.js';
+import {backends} from './backends.js';
 
 const run = promisify(execFile);
 const SERVER_BIN = fileURLToPath(new URL('../../../bin/chat-server.js', import.meta.url));
@@ -149,4 +152,44 @@ export class Terminals {
     await this.tmux('kill-server').catch(() => {});
     if (path) rmSync(path, {force: true});
   }
+}
+
+/** The password of the accounts `terminalSession` registers. */
+export const USER_PASSWORD = 'a long enough password';
+
+/**
+ * Without tmux: fails under CI (.ci/run installs it), else passes with a notice. True when
+ * the test must stop there.
+ */
+export function skipWithoutTmux(t: ExecutionContext): boolean {
+  if (hasTmux()) return false;
+  if (process.env.CI === 'true') t.fail('tmux is not installed; .ci/run installs it.');
+  else {
+    console.log('NOTICE: skipping a terminal end-to-end test: tmux is not installed');
+    t.pass();
+  }
+  return true;
+}
+
+/**
+ * A chat-server process on a fresh SQLite database with these accounts (username: the
+ * alias in lower case, password USER_PASSWORD), and a tmux server for the terminals; all
+ * torn down after the test.
+ */
+export async function terminalSession(t: ExecutionContext, aliases: readonly string[], lang: 'en' | 'fr' = 'fr') {
+  const db = await backends[0]!.create();
+  const server = startServerProcess(db.dataDir, lang);
+  const term = new Terminals();
+  const cleanups: (() => void)[] = [];
+  t.teardown(async () => {
+    await term.close();
+    server.child.kill('SIGKILL');
+    await db.drop();
+    for (const fn of cleanups) fn();
+  });
+  const port = await server.port();
+  const conn = await ClientConnection.open({host: '127.0.0.1', port});
+  for (const alias of aliases) await conn.request('register', {username: alias.toLowerCase(), alias, password: USER_PASSWORD});
+  await conn.close();
+  return {server, term, port, db, onTeardown: (fn: () => void) => void cleanups.push(fn)};
 }
