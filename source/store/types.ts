@@ -3,7 +3,7 @@
  * SQLite and MySQL backends implement it and pass one conformance suite (test/store/).
  * Times are milliseconds since the epoch, UTC.
  */
-import type {Role} from '../protocol/frames.js';
+import type {ReactionCount, ReplyPreview, Role} from '../protocol/frames.js';
 import type {MessageValues} from './message-fields.js';
 
 export interface UserRecord {
@@ -79,20 +79,8 @@ export interface StoredMessage extends MessageValues {
   reply?: ReplyPreview;
 }
 
-/** The start of a message answered by a reply, as it stands. */
-export interface ReplyPreview {
-  seq: number;
-  alias: string | null;
-  text: string;
-  deleted?: true;
-}
-
-/** A message's reactions as they stand, for one reader. */
-export interface ReactionCount {
-  emoji: string;
-  count: number;
-  mine?: true;
-}
+/** A reply's preview and a message's reaction counts are kept as the wire shows them. */
+export type {ReactionCount, ReplyPreview};
 
 /** Who reacted to a message with what. */
 export interface ReactionRecord {
