@@ -3,46 +3,13 @@
  * would see, read from the controller's state, without a terminal.
  */
 import {Controller} from '../../source/client/controller.js';
-import type {AppState} from '../../source/client/state.js';
 import {eachBackend} from '../helpers/each-backend.js';
-import {PASSWORD, type TestServer, eventually, startTestServer} from '../helpers/server.js';
+import {signIn, startClient, texts, untilState} from '../helpers/controller.js';
+import {PASSWORD, eventually, startTestServer} from '../helpers/server.js';
 
-function client(srv: TestServer, username = ''): Controller {
-  const controller = new Controller({host: '127.0.0.1', port: srv.server.port, lang: 'en', username, backoff: {initial: 30, max: 200}});
-  controller.start();
-  return controller;
-}
-
-/**
- * Waits for a state that passes the check, looking at every state the controller goes
- * through: a poll could miss a short one (a reconnection that completes in a few ms).
- */
-const until = (controller: Controller, check: (state: AppState) => boolean, timeoutMs = 5000) =>
-  new Promise<void>((resolve, reject) => {
-    if (check(controller.getState())) return resolve();
-    const timer = setTimeout(() => {
-      stop();
-      reject(new Error('condition not met in time'));
-    }, timeoutMs);
-    const stop = controller.subscribe(() => {
-      if (!check(controller.getState())) return;
-      clearTimeout(timer);
-      stop();
-      resolve();
-    });
-  });
-
-async function signIn(controller: Controller, username: string, password = PASSWORD): Promise<void> {
-  await until(controller, (s) => s.screen === 'login');
-  controller.dispatch({type: 'formInput', form: 'login', value: username});
-  controller.dispatch({type: 'formNext', form: 'login', delta: 1});
-  controller.dispatch({type: 'formInput', form: 'login', value: password});
-  await controller.submitLogin();
-  await until(controller, (s) => s.screen === 'main');
-}
-
-const texts = (state: AppState, salonId: number) =>
-  state.salons.find((s) => s.id === salonId)?.entries.flatMap((e) => (e.kind === 'message' ? [e.message.text] : [])) ?? [];
+// The shared helpers under the names this file has always used.
+const client = startClient;
+const until = untilState;
 
 function type(controller: Controller, text: string): void {
   controller.dispatch({type: 'editor', action: {type: 'insert', text}});

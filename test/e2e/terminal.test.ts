@@ -4,122 +4,16 @@
  * private tmux server, driven with send-keys and read back with capture-pane, as two
  * people at their keyboards would use them.
  */
-import {type ChildProcessWithoutNullStreams, execFile, spawn, spawnSync} from 'node:child_process';
-import {randomBytes} from 'node:crypto';
-import {rmSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
-import {promisify} from 'node:util';
 import test from 'ava';
 import {backends} from '../helpers/backends.js';
-
-const run = promisify(execFile);
-const SERVER_BIN = fileURLToPath(new URL('../../../bin/chat-server.js', import.meta.url));
-const CLIENT_BIN = fileURLToPath(new URL('../../../bin/chat.js', import.meta.url));
-const BASE_ENV = {PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp'};
-const ADMIN_PASSWORD = 'moderator secret 42';
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-const hasTmux = () => spawnSync('tmux', ['-V']).status === 0;
-
-// ---- the server, with its console on a pipe ---------------------------------------------
-
-interface Server {
-  child: ChildProcessWithoutNullStreams;
-  output(): string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  type(line: string): void;
-}
-
-function startServer(dataDir: string): Server {
-  const args = [SERVER_BIN, '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, '--lang', 'fr'];
-  const child = spawn(process.execPath, args, {env: {...BASE_ENV, CHAT_ADMIN_USER: 'admin', CHAT_ADMIN_PASSWORD: ADMIN_PASSWORD}});
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  return {
-    child,
-    output: () => out,
-    type: (line) => child.stdin.write(line + '\n'),
-    async waitFor(pattern, timeoutMs = 10_000) {
-      for (const deadline = Date.now() + timeoutMs; ; await pause(20)) {
-        const match = out.match(pattern);
-        if (match) return match;
-        if (Date.now() > deadline) throw new Error(`server console never printed ${pattern}\n--- console ---\n${out}`);
-      }
-    },
-  };
-}
-
-// ---- the terminals: a private tmux server ----------------------------------------------
-
-class Terminals {
-  readonly socket = `chat-e2e-${process.pid}-${randomBytes(4).toString('hex')}`;
-  private started = false;
-
-  tmux(...args: string[]) {
-    return run('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], {env: {...BASE_ENV, LANG: 'C.UTF-8'}});
-  }
-
-  /** Opens a 100x30 terminal named `name` running the chat client. */
-  async open(name: string, port: number): Promise<void> {
-    const client = ['env', 'LANG=C.UTF-8', 'TERM=xterm-256color', process.execPath, CLIENT_BIN, '--host', '127.0.0.1', '--port', String(port), '--lang', 'en'];
-    // A client that crashes leaves its last words on screen instead of taking the pane away.
-    const keep = this.started ? [] : [';', 'set-option', '-g', 'remain-on-exit', 'on'];
-    await this.tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', client.map(quote).join(' '), ...keep);
-    this.started = true;
-  }
-
-  screen(target: string): Promise<string> {
-    return this.tmux('capture-pane', '-p', '-t', target).then((r) => r.stdout);
-  }
-
-  /** Types text as a person would, then lets the client read it before the next key. */
-  async type(target: string, text: string): Promise<void> {
-    await this.tmux('send-keys', '-t', target, '-l', text);
-    await pause(60);
-  }
-
-  /** Presses named keys one at a time: Enter, Tab, C-r, M-2, y... */
-  async press(target: string, ...keys: string[]): Promise<void> {
-    for (const key of keys) {
-      await this.tmux('send-keys', '-t', target, key);
-      await pause(60);
-    }
-  }
-
-  /** Polls the screen until it matches; on timeout, fails with what the screen last showed. */
-  async waitForScreen(target: string, expected: RegExp | string | ((screen: string) => boolean), timeoutMs = 20_000): Promise<string> {
-    const matches = (s: string) => (typeof expected === 'string' ? s.includes(expected) : expected instanceof RegExp ? expected.test(s) : expected(s));
-    let last = '';
-    for (const deadline = Date.now() + timeoutMs; ; await pause(100)) {
-      last = await this.screen(target).catch((error: Error) => `(capture-pane failed: ${error.message})`);
-      if (matches(last)) return last;
-      if (Date.now() > deadline) {
-        const what = typeof expected === 'function' ? expected.toString() : String(expected);
-        throw new Error(`${target}'s screen never showed ${what} within ${timeoutMs} ms\n--- ${target}'s screen ---\n${last}`);
-      }
-    }
-  }
-
-  /** Stops the tmux server and removes its socket, which tmux leaves behind. */
-  async close(): Promise<void> {
-    const path = await this.tmux('display-message', '-p', '#{socket_path}').then((r) => r.stdout.trim(), () => '');
-    await this.tmux('kill-server').catch(() => {});
-    if (path) rmSync(path, {force: true});
-  }
-}
+import {Terminals, pause, skipWithoutTmux, startServerProcess} from '../helpers/tmux.js';
 
 // ---- the story ----------------------------------------------------------------------------
 
 test('two people sign up, talk, join salons; the operator accepts a request and kicks, live', async (t) => {
-  if (!hasTmux()) {
-    if (process.env.CI === 'true') return t.fail('tmux is not installed; .ci/run installs it.');
-    console.log('NOTICE: skipping the terminal end-to-end test: tmux is not installed');
-    return t.pass();
-  }
+  if (skipWithoutTmux(t)) return;
   const db = await backends[0]!.create();
-  const server = startServer(db.dataDir);
+  const server = startServerProcess(db.dataDir);
   const term = new Terminals();
   try {
     const [, port] = await server.waitFor(/127\.0\.0\.1:(\d+)/);
