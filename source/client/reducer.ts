@@ -234,8 +234,13 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'members':
       return action.salonId === state.current ? {...state, members: action.members.map(cleanMember), membersOf: action.salonId} : state;
-    case 'pendingList':
-      return {...state, pending: action.requests.map(cleanRequest)};
+    case 'pendingList': {
+      // A request announced live while the list was on its way is kept: the answer may have
+      // been read on the server before it (seen at sign-in).
+      const listed = action.requests.map(cleanRequest);
+      const live = state.pending.filter((r) => !listed.some((l) => l.username === r.username && l.salon === r.salon));
+      return {...state, pending: [...listed, ...live]};
+    }
     case 'ended':
       return {...state, ended: action.notice, screen: 'login', user: null, modal: null, outbox: [], pending: [], selected: null, compose: null, typing: [], lastSearch: null, searchBack: false};
     case 'editor':

@@ -147,6 +147,15 @@ test("a moderator's list of join requests: added once, removed when closed", (t)
   t.deepEqual(state.pending, []);
 });
 
+test("the moderator's list fetched at sign-in keeps a request announced live before the answer, once", (t) => {
+  const live = {username: 'bob', alias: 'Bob', salon: 3, salonName: 'Comptabilité', ts: 2};
+  const listed = {username: 'cid', alias: 'Cid', salon: 3, salonName: 'Comptabilité', ts: 1};
+  const state = run(signedIn(), event({event: 'join_request', ...live} as Event), {type: 'pendingList', requests: [listed, live]});
+  t.deepEqual(state.pending.map((r) => r.username), ['cid', 'bob'], 'bob once, though both told of him');
+  const racing = run(signedIn(), event({event: 'join_request', ...live} as Event), {type: 'pendingList', requests: [listed]});
+  t.deepEqual(racing.pending.map((r) => r.username), ['cid', 'bob'], 'the answer read before bob asked does not drop him');
+});
+
 test('kicked or banned: back to the sign-in form with the reason, nothing left to send; shutdown only flashes', (t) => {
   const before = run(signedIn(), {type: 'outgoing', item: {clientMsgId: 'c1', salonId: 1, text: 'x'}});
   const kicked = run(before, event({event: 'kicked', minutes: 5, until: 0} as Event));
