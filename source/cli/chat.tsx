@@ -41,6 +41,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     return 2;
   }
   const cli = meow(clientTranslator(lang)('cli.chatHelp'), {importMeta: import.meta, argv, flags});
+  // meow answers --help and --version only when alone: `--help --lang fr` must answer too.
+  if (argv.includes('--help')) cli.showHelp(0);
+  if (argv.includes('--version')) cli.showVersion();
   const notifyChoice = parseNotifyChoice(cli.flags.notify);
   if (notifyChoice === null) {
     console.error(clientTranslator(lang)('cli.badNotify', {value: cli.flags.notify, valid: NOTIFY_CHOICES.join(', ')}));

@@ -49,6 +49,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     return 2;
   }
   const cli = meow(t('cli.serverHelp'), {importMeta: import.meta, argv, flags: definition});
+  // meow answers --help and --version only when alone: `--help --lang fr` must answer too.
+  if (argv.includes('--help')) cli.showHelp(0);
+  if (argv.includes('--version')) cli.showVersion();
   const {flags} = cli;
   // Without a console, nothing is read from stdin: a service manager's stdin may be anything.
   const input = flags.console ? process.stdin : Readable.from([]);

@@ -28,7 +28,6 @@ test('chat --notify loud stops with the valid values, in both languages; CHAT_NO
 });
 
 test('chat --help tells --notify and --on-mention, in both languages', async (t) => {
-  // meow answers --help only when it is the sole argument: the language comes from the environment.
   const en = run(CLIENT_BIN, ['--help'], {CHAT_LANG: 'en'});
   t.is(await en.exit, 0);
   t.regex(en.output(), /--notify MODE +desktop notifications/);
@@ -37,6 +36,18 @@ test('chat --help tells --notify and --on-mention, in both languages', async (t)
   t.is(await fr.exit, 0);
   t.regex(fr.output(), /--notify MODE +notifications de bureau/);
   t.regex(fr.output(), /--on-mention CMD +lancer aussi CMD/);
+});
+
+test('--help answers beside other flags, in the language they ask for, for both binaries, and starts nothing', async (t) => {
+  for (const [bin, args, words] of [
+    [CLIENT_BIN, ['--help', '--lang', 'fr'], /Le client terminal de salons-chat/],
+    [CLIENT_BIN, ['--lang', 'en', '--port', '6001', '--help'], /The terminal client of salons-chat/],
+    [SERVER_BIN, ['--lang', 'fr', '--no-console', '--help'], /Démarre le serveur de discussion/],
+  ] as const) {
+    const child = run(bin, [...args]);
+    t.is(await child.exit, 0, args.join(' '));
+    t.regex(child.output(), words);
+  }
 });
 
 test('known flags in every form still work (--no-console, --port=N), and the registration limit comes from its flag', async (t) => {
