@@ -18,6 +18,14 @@ export function noticeText(t: Translate, notice: Notice): string {
       return t(`notice.${notice.kind}`, {username: notice.username, salonId: notice.salonId, salonName: notice.salonName});
     case 'join_request':
       return t('notice.join_request', {username: notice.username, salonName: notice.salonName});
+    case 'directory_account':
+      return t(notice.moderator ? 'notice.directoryAccountModerator' : 'notice.directoryAccount', {username: notice.username});
+    case 'directory_disabled':
+      return t('notice.directoryDisabled', {username: notice.username});
+    case 'directory_unavailable':
+      return t('notice.directoryUnavailable', {detail: notice.detail});
+    case 'directory_sync':
+      return t('notice.directorySync', {checked: notice.checked, updated: notice.updated, disabled: notice.disabled});
     case 'kicked':
       return t('notice.kicked', {username: notice.username, minutes: notice.minutes});
     case 'salon_created':

@@ -266,6 +266,8 @@ export type Event =
   | {event: 'typing'; salon: number; username: string; alias: string; active: boolean}
   | {event: 'kicked'; minutes: number; until: number}
   | {event: 'banned'}
+  /** The company directory disabled the account (or it left the directory): the session is over. */
+  | {event: 'disabled'}
   /** A direct message or group the user takes part in, new to this connection (opened by anyone). */
   | {event: 'conversation'; conversation: SalonInfo}
   /** A salon created (or archived: `archived` true) while the user is connected. */

@@ -8,7 +8,7 @@
  * The bus is the fast path, never the record: an event it loses is made good from the
  * database (cluster.ts), so nothing that is only on the bus may be needed to be correct.
  */
-import type {MembershipReason, MembershipState} from '../protocol/frames.js';
+import type {MembershipReason, MembershipState, Role} from '../protocol/frames.js';
 import type {SalonRecord, StoredMessage, UserRecord} from '../store/types.js';
 
 export type HubEvent =
@@ -21,6 +21,8 @@ export type HubEvent =
   | {kind: 'read'; username: string; salonId: number; seq: number; n: number}
   | {kind: 'kick'; username: string; until: number; minutes: number}
   | {kind: 'ban'; username: string}
+  /** What the company directory says of an account now (directory-login.ts, directory-sync.ts). */
+  | {kind: 'account'; username: string; alias: string; role: Role; disabled: boolean}
   /** A direct message or group opened (or found by a node that did not know it). */
   | {kind: 'conversation'; record: SalonRecord; usernames: string[]}
   | {kind: 'block'; username: string; blockedId: number; blocked: boolean}

@@ -1,6 +1,7 @@
 /** What a request handler is given: its connection and the server's services. */
 import type {Store} from '../store/types.js';
 import type {Connection} from './connection.js';
+import type {DirectoryServices} from './directory-login.js';
 import type {Hub, UserState} from './hub.js';
 import type {Moderation} from './moderation.js';
 import type {Notify} from './notices.js';
@@ -21,6 +22,8 @@ export interface Services {
   policy: Policy;
   logins: LoginGuard;
   registrations: RegistrationGuard;
+  /** Sign-in with the company directory, when configured (directory-login.ts). */
+  directory?: DirectoryServices | undefined;
   /** Set once a graceful stop begins: new requests are refused. */
   stopping: boolean;
   /** Searches this node has running (policy.maxConcurrentSearches bounds it). */

@@ -304,6 +304,16 @@ export class Hub {
       }
       case 'ban':
         return this.removeUser(event.username);
+      case 'account': {
+        const user = this.user(event.username);
+        if (!user) return;
+        const was = user.disabled;
+        this.model.updateUser(user, event);
+        // As a kick does, on every node: the store deleted the sessions, this ends the connections.
+        if (event.disabled) for (const peer of [...user.peers]) peer.close({event: 'disabled'});
+        if (event.disabled && !was) this.notify({kind: 'directory_disabled', username: user.username});
+        return;
+      }
       case 'conversation':
         return this.openConversation(event.record, event.usernames);
       case 'salon': {

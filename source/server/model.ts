@@ -16,6 +16,8 @@ export interface UserState {
   role: 'user' | 'moderator';
   /** Logins are refused until then (ms); what every node has heard of KICKs. */
   kickedUntil: number | null;
+  /** The company directory disabled the account: no sign-in, no resume. */
+  disabled: boolean;
   peers: Set<Peer>;
   /** Other nodes (bus instances) where the user has a connection. */
   remote: Set<string>;
@@ -188,6 +190,7 @@ export class LiveModel {
       alias: record.alias,
       role: record.role,
       kickedUntil: record.kickedUntil,
+      disabled: record.disabled ?? false,
       peers: new Set(),
       remote: new Set(),
       salons: new Map(),
@@ -198,6 +201,23 @@ export class LiveModel {
     this.users.set(userKey(user.username), user);
     for (const key of aliasKeys(user.alias)) this.aliases.set(key, (this.aliases.get(key) ?? 0) + 1);
     return user;
+  }
+
+  /** A directory account's new alias, role or state (its connections are the caller's). */
+  updateUser(user: UserState, change: {alias: string; role: 'user' | 'moderator'; disabled: boolean}): void {
+    for (const key of aliasKeys(user.alias)) {
+      const left = (this.aliases.get(key) ?? 1) - 1;
+      if (left > 0) this.aliases.set(key, left);
+      else this.aliases.delete(key);
+    }
+    user.alias = change.alias;
+    for (const key of aliasKeys(user.alias)) this.aliases.set(key, (this.aliases.get(key) ?? 0) + 1);
+    user.role = change.role;
+    for (const peer of user.peers) {
+      if (user.role === 'moderator') this.moderatorPeers.add(peer);
+      else this.moderatorPeers.delete(peer);
+    }
+    user.disabled = change.disabled;
   }
 
   /** The account is gone: its name and alias are free again. Memberships are the caller's. */

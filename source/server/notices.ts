@@ -14,6 +14,13 @@ export type Notice =
   | {kind: 'rejected'; username: string; salonId: number; salonName: string}
   | {kind: 'kicked'; username: string; minutes: number}
   | {kind: 'banned'; username: string}
+  /** A person's first sign-in with the company directory made their account. */
+  | {kind: 'directory_account'; username: string; moderator: boolean}
+  /** The directory sync found the person gone or disabled: the account's sessions ended. */
+  | {kind: 'directory_disabled'; username: string}
+  | {kind: 'directory_unavailable'; detail: string}
+  /** A directory sync ran: accounts checked, brought up to date, disabled. */
+  | {kind: 'directory_sync'; checked: number; updated: number; disabled: number}
   | {kind: 'salon_created'; salonName: string; moderated: boolean}
   | {kind: 'salon_archived'; salonName: string}
   | {kind: 'store_unavailable'; detail: string}

@@ -109,6 +109,10 @@ export function applyDifferences(hub: HubView, before: ReadonlySet<string>, {sal
     if (user && record.kickedUntil !== null && record.kickedUntil > now && (user.peers.size > 0 || user.kickedUntil !== record.kickedUntil)) {
       hub.apply({kind: 'kick', username: user.username, until: record.kickedUntil, minutes: limits.kickMinutes});
     }
+    // A directory change this node missed (disabled by the sync, a new alias or role).
+    if (user && record.directoryId && (user.disabled !== (record.disabled ?? false) || user.alias !== record.alias || user.role !== record.role || (record.disabled && user.peers.size > 0))) {
+      hub.apply({kind: 'account', username: user.username, alias: record.alias, role: record.role, disabled: record.disabled ?? false});
+    }
   }
 
   const member = new Map<UserState, Map<number, number>>();

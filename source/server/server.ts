@@ -23,6 +23,8 @@ import {StatusWriter} from './status.js';
 import {Writer, changeRules} from './writer.js';
 import {type BackfillOptions, SearchBackfill, defaultBackfill} from './search-backfill.js';
 import {type HookRate, HookListener, defaultHookRate} from './http.js';
+import type {Directory} from './directory.js';
+import {DirectorySync} from './directory-sync.js';
 
 export interface ServerOptions {
   store: Store;
@@ -44,6 +46,11 @@ export interface ServerOptions {
   backfill?: Partial<BackfillOptions>;
   /** PEM certificate chain and key: the listener speaks TLS instead of plain TCP. */
   tls?: {cert: string | Buffer; key: string | Buffer};
+  /**
+   * Sign-in with the company directory (directory-login.ts): whether registration stays
+   * open beside it (default closed), and how often the sync runs (ms; 0: never).
+   */
+  directory?: {directory: Directory; allowRegister?: boolean; syncIntervalMs?: number};
 }
 
 export interface ChatServer {
@@ -56,6 +63,8 @@ export interface ChatServer {
   readonly cluster: Cluster | undefined;
   /** Where the webhook listener listens, when it is on. */
   readonly http: {host: string; port: number; tls: boolean} | undefined;
+  /** The directory sync, when a directory is configured (tests and the console run it at will). */
+  readonly directorySync: DirectorySync | undefined;
   /** Resolves once the messages stored before the search index existed are indexed. */
   searchIndexed(): Promise<void>;
   /** Graceful stop: refuse new work, store what was accepted, tell clients, close. */
@@ -120,6 +129,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     policy,
     logins: new LoginGuard(policy),
     registrations: new RegistrationGuard(policy),
+    directory: options.directory && {directory: options.directory.directory, allowRegister: options.directory.allowRegister ?? false},
   };
   const connectionLimits: ConnectionLimits = {...defaultConnectionLimits, maxQueuedRequests: policy.maxQueuedRequests, ...options.connection};
   const connections = new Set<Connection>();
@@ -177,6 +187,8 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   cluster?.start();
   const backfill = new SearchBackfill(store, notify, {...defaultBackfill, ...options.backfill});
   backfill.start();
+  const directorySync = options.directory && new DirectorySync(options.directory.directory, store, hub, notify, clock);
+  directorySync?.start(options.directory?.syncIntervalMs ?? 3600_000);
   let hooks: HookListener | undefined;
   let http: ChatServer['http'];
   if (options.http) {
@@ -193,6 +205,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       services.stopping = true;
       clearInterval(idleSweep);
       await backfill.stop();
+      await directorySync?.stop();
       await hooks?.close();
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
       await writer.drain();
@@ -206,5 +219,5 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       notify({kind: 'stopped'});
     })());
 
-  return {host: address.address, port: address.port, hub, moderation, connections, cluster, http, searchIndexed: () => backfill.done(), stop};
+  return {host: address.address, port: address.port, hub, moderation, connections, cluster, http, directorySync, searchIndexed: () => backfill.done(), stop};
 }

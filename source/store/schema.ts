@@ -17,6 +17,10 @@ export interface ClientsTable {
   role: string;
   kicked_until: TimeValue | null;
   created_at: TimeValue | null;
+  /** The directory's stable id of the person (migration 9 on MySQL, 8 on SQLite); null: a local account. */
+  directory_id: Generated<string | null>;
+  /** Set when the directory sync found the person gone or disabled: no sign-in. */
+  disabled_at: Generated<TimeValue | null>;
 }
 
 export interface SalonsTable {

@@ -7,6 +7,7 @@ import type {Role} from '../protocol/frames.js';
 import {type ChangeOutcome, type ChangeRules, type NewChange, applyChanges} from './changes.js';
 import {SALON_COLUMNS, createSalon, openConversation, toSalon} from './conversations.js';
 import {type HookRecord, createHook, findHook, listHooks, revokeHook} from './hooks.js';
+import {updateDirectoryUser} from './directory.js';
 import {indexedText} from '../protocol/search.js';
 import {type StoreSearch, searchStatement} from './search.js';
 import type {SqliteReader} from './sqlite-reader.js';
@@ -59,6 +60,8 @@ type UserRow = {
   role: string;
   password_hash: string;
   kicked_until: TimeValue | null;
+  directory_id: string | null;
+  disabled_at: TimeValue | null;
 };
 
 const toUser = (row: UserRow): UserRecord => ({
@@ -68,12 +71,14 @@ const toUser = (row: UserRow): UserRecord => ({
   role: row.role === 'moderator' ? 'moderator' : 'user',
   passwordHash: row.password_hash,
   kickedUntil: toMs(row.kicked_until),
+  directoryId: row.directory_id,
+  disabled: row.disabled_at !== null,
 });
 
 /** How long a busy database is retried before the caller hears STORE_UNAVAILABLE. */
 const BUSY_RETRY_MS = 2000;
 
-const USER_COLUMNS = ['client_id', 'username', 'alias', 'role', 'password_hash', 'kicked_until'] as const;
+const USER_COLUMNS = ['client_id', 'username', 'alias', 'role', 'password_hash', 'kicked_until', 'directory_id', 'disabled_at'] as const;
 
 export class SqlStore implements Store {
   readonly kind: StoreKind;
@@ -124,6 +129,7 @@ export class SqlStore implements Store {
             status: 'disconnected',
             role: user.role,
             created_at: this.flavor.time(user.ts),
+            ...(user.directoryId === undefined ? {} : {directory_id: user.directoryId}),
           })
           .executeTakeFirstOrThrow();
         // Every account is a member of the first salon (Général) from registration on.
@@ -131,7 +137,7 @@ export class SqlStore implements Store {
         if (first) await trx.insertInto('salons_adheres').values({username: user.username, salon_id: first.salon_id}).execute();
         return Number(inserted.insertId);
       });
-      return {id: general, username: user.username, alias: user.alias, role: user.role, passwordHash: user.passwordHash, kickedUntil: null};
+      return {id: general, username: user.username, alias: user.alias, role: user.role, passwordHash: user.passwordHash, kickedUntil: null, directoryId: user.directoryId ?? null, disabled: false};
     });
   }
 
@@ -206,6 +212,21 @@ export class SqlStore implements Store {
         if (!banned) await trx.insertInto('bans').values({username, banned_at: this.flavor.time(ts), banned_by: by}).execute();
       });
     });
+  }
+
+  findUserByDirectoryId(directoryId: string): Promise<UserRecord | undefined> {
+    return this.run(async () => {
+      const row = await this.db.selectFrom('clients').select(USER_COLUMNS).where('directory_id', '=', directoryId).executeTakeFirst();
+      return row && toUser(row);
+    });
+  }
+
+  listDirectoryUsers(): Promise<UserRecord[]> {
+    return this.run(async () => (await this.db.selectFrom('clients').select(USER_COLUMNS).where('directory_id', 'is not', null).orderBy('client_id').execute()).map(toUser));
+  }
+
+  updateDirectoryUser(clientId: number, change: {alias: string; role: Role; disabled: boolean}, ts: number): Promise<void> {
+    return this.run(() => updateDirectoryUser(this.db, this.flavor, clientId, change, ts));
   }
 
   isBanned(username: string): Promise<boolean> {
@@ -350,6 +371,8 @@ export class SqlStore implements Store {
             .selectFrom('clients')
             .select([eb.val(tokenHash).as('token_hash'), 'client_id', eb.val(now).as('created_at'), eb.val(this.flavor.time(expiresAt)).as('expires_at')])
             .where('client_id', '=', clientId)
+            // A directory account disabled by the sync gets no session, even if it was read before.
+            .where('disabled_at', 'is', null)
             .where((w) => w.or([w('kicked_until', 'is', null), w('kicked_until', '<=', now)])),
         )
         .executeTakeFirst();

@@ -13,6 +13,10 @@ export interface UserRecord {
   role: Role;
   passwordHash: string;
   kickedUntil: number | null;
+  /** The directory's stable id (entryUUID, objectGUID) of an account made by directory sign-in; absent or null: local. */
+  directoryId?: string | null;
+  /** The directory sync found the person gone or disabled: no sign-in, no resume. */
+  disabled?: boolean;
 }
 
 /** A salon (named, listed to everyone), a direct message between two accounts, or a group of 3 to 8. */
@@ -102,6 +106,8 @@ export interface NewUser {
   passwordHash: string;
   role: Role;
   ts: number;
+  /** Set for an account made at a person's first directory sign-in (see store/directory.ts). */
+  directoryId?: string;
 }
 
 export type StoreKind = 'sqlite' | 'mysql';
@@ -126,6 +132,16 @@ export interface Store {
   /** Deletes the account with its memberships, requests and sessions, and bans the name. */
   banUser(clientId: number, username: string, by: string, ts: number): Promise<void>;
   isBanned(username: string): Promise<boolean>;
+  /** The account made for this directory person (see store/directory.ts), disabled or not. */
+  findUserByDirectoryId(directoryId: string): Promise<UserRecord | undefined>;
+  /** Every account made by directory sign-in, disabled or not, for the directory sync. */
+  listDirectoryUsers(): Promise<UserRecord[]>;
+  /**
+   * What the directory says of a directory account now: its alias, its role, and whether it
+   * is disabled. Disabling deletes its sessions in the same transaction (nobody resumes).
+   * @throws ConflictError('alias') when the alias is another account's.
+   */
+  updateDirectoryUser(clientId: number, change: {alias: string; role: Role; disabled: boolean}, ts: number): Promise<void>;
 
   listSalons(): Promise<SalonRecord[]>;
   /**

@@ -6,6 +6,7 @@ import {hashPassword, hashToken, newSessionToken, verifyPassword} from '../../st
 import {ConflictError, type UserRecord} from '../../store/types.js';
 import {PACKAGE_NAME, VERSION} from '../../version.js';
 import type {Context, UserContext} from '../context.js';
+import {directoryLogin, isLocalAccount, refuseRegistration} from '../directory-login.js';
 import {userInfo} from '../views.js';
 
 // {"id":1,"type":"hello","version":1}
@@ -25,12 +26,14 @@ export function ping(ctx: Context) {
 // {"id":3,"type":"register","username":"exemple","alias":"Exemple","password":"..."}
 export async function register(ctx: Context, req: RequestParams<'register'>) {
   const {store, hub, clock, notify, registrations} = ctx.services;
+  if (ctx.services.directory && !ctx.services.directory.allowRegister) throw new ChatError('REGISTRATION_CLOSED');
   // Cheap refusals first, then the attempt is counted before anything is awaited: attempts
   // sent at once are counted as surely as attempts sent one after another.
   if (hub.user(req.username)) throw new ChatError('USERNAME_TAKEN');
   if (hub.aliasTaken(req.alias)) throw new ChatError('ALIAS_TAKEN');
   registrations.take(ctx.conn.address, clock());
   if (await store.isBanned(req.username)) throw new ChatError('USERNAME_BANNED');
+  await refuseRegistration(ctx, req.username);
   const passwordHash = await hashPassword(req.password);
   // Another registration may have taken the name or alias during the hash.
   if (hub.user(req.username)) throw new ChatError('USERNAME_TAKEN');
@@ -60,15 +63,27 @@ export async function login(ctx: Context, req: RequestParams<'login'>): Promise<
     // The hub knows every account by its exact name, ignoring case only; MySQL's collation
     // would also ignore accents and trailing spaces ("alïce " finding alice).
     const known = await ctx.services.hub.findUser(req.username);
-    const record = known ? await store.findUser(known.username) : undefined;
-    // An unknown name costs the same hash as a known one, so timing does not tell them apart.
-    let check: Awaited<ReturnType<typeof verifyPassword>>;
-    try {
-      check = await verifyPassword(req.password, record?.passwordHash ?? DUMMY_HASH);
-    } finally {
-      attempt.hashed();
+    const local = known ? await store.findUser(known.username) : undefined;
+    const directory = ctx.services.directory?.directory;
+    let record: UserRecord;
+    let check: Awaited<ReturnType<typeof verifyPassword>> = {ok: true, needsUpgrade: false};
+    if (directory && !isLocalAccount(local)) {
+      // Not a local account: the directory decides, behind the same guards (directory-login.ts).
+      try {
+        record = await directoryLogin(ctx, directory, req.username, req.password);
+      } finally {
+        attempt.hashed();
+      }
+    } else {
+      // An unknown name costs the same hash as a known one, so timing does not tell them apart.
+      try {
+        check = await verifyPassword(req.password, local?.passwordHash ?? DUMMY_HASH);
+      } finally {
+        attempt.hashed();
+      }
+      if (!local || !check.ok) throw new ChatError('INVALID_CREDENTIALS');
+      record = local;
     }
-    if (!record || !check.ok) throw new ChatError('INVALID_CREDENTIALS');
     attempt.succeeded(clock());
     refuseIfKicked(record, clock());
     // The original's unsalted SHA-256 is replaced the first time its owner proves the password.
@@ -81,6 +96,7 @@ export async function login(ctx: Context, req: RequestParams<'login'>): Promise<
     if (!(await store.createSession(hashToken(token), record.id, now, now + ctx.services.sessionTtlMs, policy.maxSessionsPerAccount))) {
       const current = await store.findUserById(record.id);
       if (!current) throw new ChatError('BANNED');
+      if (current.disabled) throw new ChatError('ACCOUNT_DISABLED');
       refuseIfKicked(current, clock());
       throw new ChatError('BANNED');
     }
@@ -133,6 +149,7 @@ async function startSession(ctx: Context, record: UserRecord, token: string): Pr
   // From here to attach nothing is awaited: a KICK or BAN this node has heard of is seen
   // here, and one it hears of later finds the connection attached and closes it.
   if (!user || user.id !== record.id) throw new ChatError('BANNED');
+  if (record.disabled || user.disabled) throw new ChatError('ACCOUNT_DISABLED');
   if (user.kickedUntil !== null) refuseIfKicked({...record, kickedUntil: user.kickedUntil}, clock());
   // The peer may have gone while the password was checked: attaching it would leave a
   // connection that nobody reads shown online.
