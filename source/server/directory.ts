@@ -5,6 +5,7 @@
  * values, or throws DirectoryUnavailableError when the directory cannot answer, so that a
  * directory that is down is never mistaken for a wrong password.
  */
+import {isIP} from 'node:net';
 import {Client, type Entry, Filter, FilterParser, InvalidCredentialsError} from 'ldapts';
 
 export interface DirectoryOptions {
@@ -129,12 +130,15 @@ export class Directory {
 
   private client(): Client {
     const timeout = this.options.timeoutMs ?? 5000;
-    return new Client({url: this.options.url, timeout, connectTimeout: timeout, tlsOptions: this.tlsOptions(), strictDN: false});
+    // ldapts speaks TLS from the first byte whenever tlsOptions are given: only ldaps:// gets them.
+    const ldaps = this.options.url.toLowerCase().startsWith('ldaps://');
+    return new Client({url: this.options.url, timeout, connectTimeout: timeout, strictDN: false, ...(ldaps ? {tlsOptions: this.tlsOptions()} : {})});
   }
 
+  /** Certificates are checked (never rejectUnauthorized: false): against the CA file when given. */
   private tlsOptions() {
-    const host = new URL(this.options.url).hostname;
-    return {minVersion: 'TLSv1.2' as const, servername: host, ...(this.options.ca ? {ca: this.options.ca} : {})};
+    const host = new URL(this.options.url).hostname.replace(/^\[|\]$/g, '');
+    return {minVersion: 'TLSv1.2' as const, ...(isIP(host) ? {} : {servername: host}), ...(this.options.ca ? {ca: this.options.ca} : {})};
   }
 
   private async secure(client: Client): Promise<void> {
