@@ -57,7 +57,7 @@ directoryTest('members of the moderator group are moderators from their first si
   t.is(jean.user.role, 'user');
 });
 
-directoryTest('a display name that is already an alias gets a number; a local account's name stays local (its own password, never the directory's)', {mysql: true}, async (t, {srv}) => {
+directoryTest("a display name that is already an alias gets a number; a local account's name stays local (its own password, never the directory's)", {mysql: true}, async (t, {srv}) => {
   // A local account took the alias "Jean Dupont" (case and accents ignored) and the name mmartin.
   await srv.moderator('mmartin');
   await srv.store.createUser({username: 'other', alias: 'JEAN DUPONT', passwordHash: 'x', role: 'user', ts: Date.now()});
