@@ -19,6 +19,7 @@ import {type ChatServer, startServer} from '../server/server.js';
 import {openStore} from '../store/open.js';
 import type {Store} from '../store/types.js';
 import {defaultDataDir, envPort, flagList, peekFlag, unknownFlags} from './env.js';
+import {LdapConfigError, directoryFromFlags, ldapFlags} from './ldap.js';
 
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
   const lang = detectLang(peekFlag(argv, 'lang') ?? env.CHAT_LANG, env);
@@ -42,6 +43,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     authorDelete: {type: 'boolean', default: !['0', 'false', 'no'].includes((env.CHAT_AUTHOR_DELETE ?? '').toLowerCase())},
     bus: {type: 'string', default: env.CHAT_BUS_URL || ''},
     nodeId: {type: 'string', default: env.CHAT_NODE_ID || ''},
+    ...ldapFlags(env),
   } as const;
   const unknown = unknownFlags(argv, definition);
   if (unknown.length > 0) {
@@ -90,6 +92,16 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     return 1;
   }
 
+  let directory: ReturnType<typeof directoryFromFlags>;
+  try {
+    directory = directoryFromFlags(flags);
+  } catch (error) {
+    term.close();
+    if (!(error instanceof LdapConfigError)) throw error;
+    console.error(t(error.key, error.params));
+    return 1;
+  }
+
   let store: Store;
   try {
     store = await openStore({dbUrl: flags.db, dataDir: flags.dataDir});
@@ -112,6 +124,11 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   term.print(t('console.authOk', {username: operator}));
 
   const notify = (notice: Notice) => term.print(noticeText(t, notice));
+  if (directory) {
+    const registration = t(directory.allowRegister ? 'server.ldapRegistrationOpen' : 'server.ldapRegistrationClosed');
+    term.print(t('server.ldapOn', {url: flags.ldapUrl, registration, interval: directory.syncIntervalMs > 0 ? flags.ldapSyncInterval : t('server.ldapSyncOff')}));
+    if (directory.plain) term.print(t('server.ldapPlain'));
+  }
   let bus: Bus | undefined;
   if (flags.bus) {
     const nodeId = flags.nodeId || `${hostname()}-${process.pid}`;
@@ -139,7 +156,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   let server: ChatServer;
   try {
     const http = flags.httpPort > 0 ? {port: flags.httpPort} : undefined;
-    server = await startServer({store, bus, host: flags.host, port: flags.port, tls, policy, notify, http});
+    server = await startServer({store, bus, host: flags.host, port: flags.port, tls, policy, notify, http, directory});
   } catch (error) {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

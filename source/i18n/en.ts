@@ -80,6 +80,17 @@ export const en = {
   'notice.node_lost': 'Node {node} stopped answering: its users are shown offline.',
   'notice.node_left': 'Node {node} stopped.',
   'server.sqliteSingleNode': 'SQLite serves one node only: --bus (CHAT_BUS_URL) needs a shared MySQL or MariaDB database (--db mysql://...).',
+  'server.ldapUrl': 'Invalid directory URL {url}: expected ldap://host or ldaps://host.',
+  'server.ldapBaseDn': 'With --ldap-url, give the base DN to search under (--ldap-base-dn).',
+  'server.ldapBindPassword': 'The directory service account has no password: give --ldap-bind-password-file (or CHAT_LDAP_BIND_PASSWORD).',
+  'server.ldapInterval': 'Invalid directory sync interval {value}: expected e.g. 90s, 15m, 1h, 1d, or 0 for none.',
+  'server.ldapFile': 'Cannot read {file}: {message}',
+  'server.ldapFilter': 'Invalid directory user filter {filter}: it must be an LDAP filter containing {username}, e.g. (uid={username}).',
+  'server.ldapPlain': 'Warning: the directory is reached over plain ldap:// without --ldap-starttls: employees\' passwords cross the network in clear.',
+  'server.ldapOn': 'Directory sign-in: {url} (registration {registration}; sync every {interval}).',
+  'server.ldapRegistrationOpen': 'open',
+  'server.ldapRegistrationClosed': 'closed',
+  'server.ldapSyncOff': 'never',
   'server.busUrl': 'Invalid bus URL {url}: expected redis://host:port.',
   'notice.stopping': 'Stopping: clients are told, pending messages stored…',
   'notice.stopped': 'Server stopped.',
@@ -132,6 +143,32 @@ export const en = {
                        database (several nodes behind a load balancer) [CHAT_BUS_URL]
     --node-id NAME     this node's name in logs       [CHAT_NODE_ID, default host-pid]
     --help, --version
+
+  Sign-in with the company directory (LDAP / Active Directory; docs/OPERATIONS.md)
+    --ldap-url URL     ldap://host or ldaps://host: turns directory sign-in on [CHAT_LDAP_URL]
+    --ldap-bind-dn DN  the service account that searches [CHAT_LDAP_BIND_DN]
+    --ldap-bind-password-file FILE  its password, read from a file
+                                      [CHAT_LDAP_BIND_PASSWORD_FILE]
+    --ldap-bind-password PW  the same on the command line (seen in ps: prefer the file)
+                                      [CHAT_LDAP_BIND_PASSWORD]
+    --ldap-base-dn DN  where people are searched      [CHAT_LDAP_BASE_DN]
+    --ldap-user-filter F  finds a person by the typed name, escaped
+                       [CHAT_LDAP_USER_FILTER, default (uid={username});
+                       AD: (&(objectClass=user)(sAMAccountName={username}))]
+    --ldap-alias-attribute A,B  display name attributes, first present wins
+                                      [CHAT_LDAP_ALIAS_ATTRIBUTE, default displayName,cn]
+    --ldap-id-attribute A  stable id: entryUUID, or objectGUID for AD
+                                      [CHAT_LDAP_ID_ATTRIBUTE, default entryUUID]
+    --ldap-moderator-group DN  direct members of this group are moderators
+                                      [CHAT_LDAP_MODERATOR_GROUP]
+    --ldap-starttls    upgrade ldap:// with StartTLS  [CHAT_LDAP_STARTTLS=1]
+    --ldap-ca-file FILE  PEM CA the directory's certificate must chain to
+                                      [CHAT_LDAP_CA_FILE, default the system's]
+    --ldap-sync-interval T  disable people gone or disabled in the directory,
+                       follow names and the group (90s, 15m, 1h; 0: never)
+                                      [CHAT_LDAP_SYNC_INTERVAL, default 1h]
+    --ldap-register    keep self-registration open beside the directory
+                                      [CHAT_LDAP_REGISTER=1, default closed]
 
   The console asks for a moderator's username and password at start. The first start
   creates the first moderator account (from the prompt, or CHAT_ADMIN_USER and

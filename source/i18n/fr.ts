@@ -82,6 +82,17 @@ export const fr: Record<MessageKey, string> = {
   'notice.node_lost': 'Le nœud {node} ne répond plus : ses utilisateurs apparaissent déconnectés.',
   'notice.node_left': 'Le nœud {node} s’est arrêté.',
   'server.sqliteSingleNode': 'SQLite ne sert qu’un seul nœud : --bus (CHAT_BUS_URL) demande une base MySQL ou MariaDB partagée (--db mysql://...).',
+  'server.ldapUrl': "Adresse d'annuaire invalide {url} : attendu ldap://hôte ou ldaps://hôte.",
+  'server.ldapBaseDn': 'Avec --ldap-url, donnez le DN de base sous lequel chercher (--ldap-base-dn).',
+  'server.ldapBindPassword': "Le compte de service de l'annuaire n'a pas de mot de passe : donnez --ldap-bind-password-file (ou CHAT_LDAP_BIND_PASSWORD).",
+  'server.ldapInterval': "Intervalle de synchronisation de l'annuaire invalide {value} : attendu par exemple 90s, 15m, 1h, 1d, ou 0 pour aucune.",
+  'server.ldapFile': 'Impossible de lire {file} : {message}',
+  'server.ldapFilter': "Filtre d'utilisateur invalide {filter} : il faut un filtre LDAP contenant {username}, par exemple (uid={username}).",
+  'server.ldapPlain': "Attention : l'annuaire est joint en ldap:// sans --ldap-starttls : les mots de passe des employés passent en clair sur le réseau.",
+  'server.ldapOn': "Connexion par l'annuaire : {url} (inscription {registration} ; synchronisation toutes les {interval}).",
+  'server.ldapRegistrationOpen': 'ouverte',
+  'server.ldapRegistrationClosed': 'fermée',
+  'server.ldapSyncOff': 'jamais',
   'server.busUrl': 'Adresse de bus invalide {url} : attendu redis://hôte:port.',
   'notice.stopping': 'Arrêt : les clients sont prévenus, les messages en attente enregistrés…',
   'notice.stopped': 'Serveur arrêté.',
@@ -134,6 +145,33 @@ export const fr: Record<MessageKey, string> = {
                        MySQL (plusieurs nœuds derrière un répartiteur) [CHAT_BUS_URL]
     --node-id NOM      nom de ce nœud dans les journaux [CHAT_NODE_ID, défaut hôte-pid]
     --help, --version
+
+  Connexion par l'annuaire de l'entreprise (LDAP / Active Directory ; docs/OPERATIONS.md)
+    --ldap-url URL     ldap://hôte ou ldaps://hôte : active la connexion par l'annuaire
+                                      [CHAT_LDAP_URL]
+    --ldap-bind-dn DN  le compte de service qui cherche [CHAT_LDAP_BIND_DN]
+    --ldap-bind-password-file FICHIER  son mot de passe, lu dans un fichier
+                                      [CHAT_LDAP_BIND_PASSWORD_FILE]
+    --ldap-bind-password MDP  le même en ligne de commande (visible dans ps : préférez
+                       le fichier)                  [CHAT_LDAP_BIND_PASSWORD]
+    --ldap-base-dn DN  où chercher les personnes      [CHAT_LDAP_BASE_DN]
+    --ldap-user-filter F  trouve une personne par le nom tapé, échappé
+                       [CHAT_LDAP_USER_FILTER, défaut (uid={username}) ;
+                       AD : (&(objectClass=user)(sAMAccountName={username}))]
+    --ldap-alias-attribute A,B  attributs du nom affiché, le premier présent l'emporte
+                                      [CHAT_LDAP_ALIAS_ATTRIBUTE, défaut displayName,cn]
+    --ldap-id-attribute A  identifiant stable : entryUUID, ou objectGUID pour AD
+                                      [CHAT_LDAP_ID_ATTRIBUTE, défaut entryUUID]
+    --ldap-moderator-group DN  les membres directs de ce groupe sont modérateurs
+                                      [CHAT_LDAP_MODERATOR_GROUP]
+    --ldap-starttls    passer ldap:// en TLS par StartTLS [CHAT_LDAP_STARTTLS=1]
+    --ldap-ca-file FICHIER  CA (PEM) à laquelle le certificat de l'annuaire doit
+                       remonter                     [CHAT_LDAP_CA_FILE, défaut : celles du système]
+    --ldap-sync-interval T  désactiver les personnes parties ou désactivées dans
+                       l'annuaire, suivre les noms et le groupe (90s, 15m, 1h ; 0 : jamais)
+                                      [CHAT_LDAP_SYNC_INTERVAL, défaut 1h]
+    --ldap-register    laisser l'inscription ouverte à côté de l'annuaire
+                                      [CHAT_LDAP_REGISTER=1, défaut : fermée]
 
   La console demande au démarrage le nom et le mot de passe d'un modérateur. Le premier
   démarrage crée le premier compte modérateur (par l'invite, ou par CHAT_ADMIN_USER et
