@@ -1,0 +1,38 @@
+/**
+ * The store's side of directory accounts, on SQLite and MariaDB: keyed on the directory's
+ * id (unique, compared exactly), listed for the sync, disabled without being deleted, and
+ * a disabled account gets no session.
+ */
+import {eachBackend} from '../helpers/each-backend.js';
+import {DIRECTORY_PASSWORD} from '../../source/store/directory.js';
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+
+eachBackend('directory accounts are found by their id, listed, disabled without deletion, and get no session while disabled', async (t, db) => {
+  const store = await db.open();
+  try {
+    const id = '0b6a3e2c-1f00-4c8e-9d55-7b3e2f1a9c01';
+    const made = await store.createUser({username: 'jdupont', alias: 'Jean Dupont', passwordHash: DIRECTORY_PASSWORD, role: 'user', ts: T0, directoryId: id});
+    t.is(made.directoryId, id);
+    await store.createUser({username: 'local', alias: 'Local', passwordHash: 'f'.repeat(64), role: 'user', ts: T0});
+    t.is((await store.findUserByDirectoryId(id))?.username, 'jdupont');
+    t.is(await store.findUserByDirectoryId(id.toUpperCase()), undefined, 'ids are compared exactly');
+    t.is((await store.findUser('local'))?.directoryId, null);
+    t.deepEqual((await store.listDirectoryUsers()).map((u) => u.username), ['jdupont']);
+    const other = store.createUser({username: 'jdupont2', alias: 'Other', passwordHash: DIRECTORY_PASSWORD, role: 'user', ts: T0, directoryId: id});
+    t.is(await other.then(() => 'stored', () => 'refused'), 'refused', 'one account per directory person');
+
+    t.true(await store.createSession('a'.repeat(64), made.id, T0, T0 + 1000_000, 20));
+    await store.updateDirectoryUser(made.id, {alias: 'Jean Dupont-Durand', role: 'moderator', disabled: true}, T0 + 1);
+    const disabled = await store.findUser('jdupont');
+    t.like(disabled, {alias: 'Jean Dupont-Durand', role: 'moderator', disabled: true});
+    t.is(await store.findSession('a'.repeat(64), T0 + 2), undefined, 'its sessions went with the disabling');
+    t.false(await store.createSession('b'.repeat(64), made.id, T0 + 3, T0 + 1000_000, 20), 'no new session while disabled');
+
+    await store.updateDirectoryUser(made.id, {alias: 'Jean Dupont-Durand', role: 'moderator', disabled: false}, T0 + 4);
+    t.false((await store.findUser('jdupont'))?.disabled);
+    t.true(await store.createSession('c'.repeat(64), made.id, T0 + 5, T0 + 1000_000, 20), 'enabled again');
+  } finally {
+    await store.close();
+  }
+});
