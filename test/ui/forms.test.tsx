@@ -170,3 +170,21 @@ test('register: busy, then the error goes away when the user types', (t) => {
   const state = registerState({type: 'formError', form: 'register', error: {key: 'form.required'}}, {type: 'formInput', form: 'register', value: 'z'});
   t.notRegex(show(t, <RegisterForm state={state} />), /Fill in every field/);
 });
+
+test('login with the company directory: "directory unavailable" is not "wrong password", registration closed and a disabled account say why, in English and in French', (t) => {
+  for (const [lang, error, text] of [
+    ['en', 'error.DIRECTORY_UNAVAILABLE', /The company directory is unavailable; try again in a moment\./],
+    ['fr', 'error.DIRECTORY_UNAVAILABLE', /L'annuaire de l'entreprise est indisponible ; réessayez dans un instant\./],
+    ['en', 'error.REGISTRATION_CLOSED', /Accounts come from the company directory/],
+    ['fr', 'error.REGISTRATION_CLOSED', /Les comptes viennent de l'annuaire de l'entreprise/],
+    ['en', 'error.ACCOUNT_DISABLED', /This account is disabled in the company directory\./],
+    ['fr', 'error.ACCOUNT_DISABLED', /Ce compte est désactivé dans l'annuaire de l'entreprise\./],
+  ] as const) {
+    const frame = show(t, <LoginForm state={loginState(lang, {type: 'formError', form: 'login', error: {key: error}})} />, lang);
+    t.regex(frame, text);
+    t.notRegex(frame, /Wrong username or password|mot de passe incorrect/);
+  }
+  const disabled = apply(initialState('fr', SERVER), {type: 'loggedIn', user: {id: 1, username: 'a', alias: 'A', role: 'user'}, salons: []}, {type: 'event', event: {event: 'disabled'}, now: 0});
+  t.is(disabled.screen, 'login');
+  t.regex(show(t, <LoginForm state={disabled} />, 'fr'), /Ce compte a été désactivé dans l'annuaire de l'entreprise ; vos messages restent\./);
+});
