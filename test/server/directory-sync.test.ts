@@ -6,10 +6,14 @@
  * an OpenLDAP stand-in, and LDAPS and StartTLS with a test CA.
  */
 import {randomBytes} from 'node:crypto';
-import {guidText} from '../../source/server/directory.js';
-import {directoryTest} from '../helpers/directory.js';
-import {BASE_DN, PEOPLE, PEOPLE_DN, type Person} from '../helpers/slapd.js';
-import {refusal} from '../helpers/server.js';
+import test from 'ava';
+import {Directory, guidText} from '../../source/server/directory.js';
+import {RedisBus} from '../../source/server/redis-bus.js';
+import {backends} from '../helpers/backends.js';
+import {RedisServer, clusterRequirements} from '../helpers/cluster.js';
+import {directoryTest, openLdapOptions} from '../helpers/directory.js';
+import {BASE_DN, PEOPLE, PEOPLE_DN, type Person, slapdAvailable, startSlapd} from '../helpers/slapd.js';
+import {type TestServer, eventually, refusal, startTestServer} from '../helpers/server.js';
 
 directoryTest('a person gone from the directory: the sync disables the account, ends the live session, the token no longer resumes, the messages stay', {mysql: true}, async (t, {slapd, srv, db}) => {
   const jean = await srv.connect();
@@ -102,4 +106,42 @@ directoryTest('LDAPS with the company CA signs in; without the CA the certificat
 
 directoryTest('StartTLS on ldap:// with the company CA signs in', {directory: (s) => ({url: s.url.replace('127.0.0.1', 'localhost'), startTls: true, ca: s.ca})}, async (t, {srv}) => {
   t.is((await (await srv.connect()).request('login', {username: 'mmartin', password: 'marie password'})).user.username, 'mmartin');
+});
+
+test.serial('two nodes on one MariaDB and Redis: the sync on one node ends the disabled person\'s session on the other', async (t) => {
+  const can = slapdAvailable();
+  if (!can.run) {
+    console.log(`NOTICE: skipping: ${can.reason}`);
+    t.pass();
+    return;
+  }
+  if (!(await clusterRequirements(t))) return;
+  const slapd = await startSlapd();
+  const db = await backends.find((b) => b.name === 'mysql')!.create();
+  const redis = await RedisServer.start();
+  t.teardown(async () => {
+    await redis.close();
+    await db.drop();
+    await slapd.stop();
+  });
+  const nodes: TestServer[] = [];
+  for (const nodeId of ['n1', 'n2']) {
+    const store = await db.open();
+    const bus = new RedisBus({url: `redis://127.0.0.1:${redis.port}`, namespace: store.location, nodeId});
+    await store.close();
+    await bus.connect();
+    nodes.push(await startTestServer(db, {bus, cluster: {heartbeatMs: 100, nodeTtlMs: 1000, echoTimeoutMs: 400, catchUpMs: 500, degradedCatchUpMs: 200}, directory: {directory: new Directory(openLdapOptions(slapd)), syncIntervalMs: 0}}));
+  }
+  t.teardown(() => Promise.all(nodes.map((n) => n.stop())).then(() => {}));
+  const [a, b] = nodes as [TestServer, TestServer];
+  const jean = await b.connect();
+  await jean.request('login', {username: 'jdupont', password: 'jean password'});
+  await eventually(async () => a.server.hub.user('jdupont'));
+
+  await slapd.remove(`uid=jdupont,${PEOPLE_DN}`);
+  t.deepEqual(await a.server.directorySync?.run(), {checked: 1, updated: 0, disabled: 1});
+  await jean.waitFor('disabled');
+  await jean.closed;
+  t.true(b.server.hub.user('jdupont')?.disabled, 'the other node knows');
+  t.true(b.notices.some((n) => n.kind === 'directory_disabled'), "and says so on its console");
 });
