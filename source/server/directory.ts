@@ -6,7 +6,7 @@
  * directory that is down is never mistaken for a wrong password.
  */
 import {isIP} from 'node:net';
-import {Client, type Entry, Filter, FilterParser, InvalidCredentialsError} from 'ldapts';
+import {Client, type Entry, Filter, FilterParser, InvalidCredentialsError, SizeLimitExceededError} from 'ldapts';
 
 export interface DirectoryOptions {
   /** ldap://host[:port] or ldaps://host[:port]. */
@@ -40,7 +40,7 @@ export interface DirectoryPerson {
   /** The display name, or the username when the entry has none. */
   displayName: string;
   moderator: boolean;
-  /** Active Directory's ACCOUNTDISABLE flag, or OpenLDAP's ppolicy lock. */
+  /** Active Directory's ACCOUNTDISABLE flag, or OpenLDAP's ppolicy administrative lock. */
   disabled: boolean;
 }
 
@@ -54,6 +54,13 @@ export class DirectoryUnavailableError extends Error {
 
 /** userAccountControl's ACCOUNTDISABLE bit (Active Directory). */
 const AD_ACCOUNT_DISABLED = 0x2;
+/**
+ * ppolicy's pwdAccountLockedTime when an administrator locked the account for good. Any
+ * other value is a lockout after failed binds, which ends by itself: the person's bind is
+ * refused meanwhile, and the sync must not disable the account (and end their sessions)
+ * because someone mistyped their password.
+ */
+const PPOLICY_PERMANENT_LOCK = '000001010000Z';
 const BINARY_IDS = new Set(['objectguid']);
 
 export class Directory {
@@ -78,8 +85,12 @@ export class Directory {
     // many servers answer with success: it must never reach a bind.
     if (password === '') return null;
     return this.session(async (client) => {
-      const entries = await this.search(client, this.filterFor(username), 2);
       // Two entries for one name is a directory mistake; guessing which one would be worse.
+      // (A server stops at the size limit with an error: that is "several" too, not "down".)
+      const entries = await this.search(client, this.filterFor(username), 2).catch((error: unknown) => {
+        if (error instanceof SizeLimitExceededError) return [];
+        throw error;
+      });
       if (entries.length !== 1) return null;
       const entry = entries[0] as Entry;
       const person = this.person(entry);
@@ -209,8 +220,8 @@ export class Directory {
       if (displayName.trim()) break;
     }
     const control = Number(first(attr(entry, 'userAccountControl')) ?? 0);
-    const locked = first(attr(entry, 'pwdAccountLockedTime'));
-    return {id, dn: entry.dn, username, displayName: displayName.trim() || username, moderator: false, disabled: (control & AD_ACCOUNT_DISABLED) !== 0 || locked !== undefined};
+    const locked = first(attr(entry, 'pwdAccountLockedTime')) === PPOLICY_PERMANENT_LOCK;
+    return {id, dn: entry.dn, username, displayName: displayName.trim() || username, moderator: false, disabled: (control & AD_ACCOUNT_DISABLED) !== 0 || locked};
   }
 }
 

@@ -23,7 +23,7 @@ test("objectGUID is written as Active Directory shows it (the first three groups
   t.is(guidText(bytes), '4d3a2b1c-6f5e-8170-9293-a4b5c6d7e8f9');
 });
 
-test("an entry's name comes from the filter's attribute, its alias from the first display attribute present, and AD's or OpenLDAP's lock disables it", (t) => {
+test("an entry's name comes from the filter's attribute, its alias from the first display attribute present, and AD's disabled flag or OpenLDAP's administrative lock disables it", (t) => {
   const directory = new Directory(options);
   t.is(directory.usernameAttribute, 'sAMAccountName');
   const guid = Buffer.alloc(16, 1);
@@ -31,7 +31,8 @@ test("an entry's name comes from the filter's attribute, its alias from the firs
   t.like(directory.person(entry), {username: 'jdupont', displayName: 'Jean D.', disabled: false, id: guidText(guid)});
   t.true(directory.person({...entry, userAccountControl: '514'})?.disabled, 'ACCOUNTDISABLE (0x2)');
   t.false(directory.person({...entry, userAccountControl: '66048'})?.disabled, 'DONT_EXPIRE_PASSWORD | NORMAL_ACCOUNT');
-  t.true(directory.person({...entry, pwdAccountLockedTime: '000001010000Z'})?.disabled, "OpenLDAP's ppolicy lock");
+  t.true(directory.person({...entry, pwdAccountLockedTime: '000001010000Z'})?.disabled, "OpenLDAP's ppolicy administrative lock");
+  t.false(directory.person({...entry, pwdAccountLockedTime: '20260105090000Z'})?.disabled, 'a lockout after failed binds ends by itself: not a disabling');
   t.is(directory.person({dn: entry.dn, samaccountname: 'x'}), undefined, 'no stable id: no account can be keyed on it');
 });
 

@@ -108,3 +108,12 @@ directoryTest('the same person signing in twice at once gets one account', {mysq
 directoryTest('a service account with a wrong password reads as DIRECTORY_UNAVAILABLE, not as the user\'s wrong password', {directory: () => ({bindPassword: 'not the reader password'})}, async (t, {srv}) => {
   t.is(await refusal((await srv.connect()).request('login', {username: 'jdupont', password: 'jean password'})), 'DIRECTORY_UNAVAILABLE');
 });
+
+directoryTest('a name that matches several entries signs nobody in (a directory mistake, not an outage)', {directory: () => ({userFilter: '(&(objectClass=inetOrgPerson)(sn={username}))'})}, async (t, {slapd, srv}) => {
+  t.is((await (await srv.connect()).request('login', {username: 'Martin', password: 'marie password'})).user.username, 'Martin', 'one entry: signed in');
+  await slapd.addPerson({uid: 'jadupont', cn: 'Jacques Dupont', password: 'jacques password'});
+  const client = await srv.connect();
+  t.is(await refusal(client.request('login', {username: 'Dupont', password: 'jean password'})), 'INVALID_CREDENTIALS', 'two entries');
+  await slapd.addPerson({uid: 'jodupont', cn: 'Josiane Dupont', password: 'josiane password'});
+  t.is(await refusal(client.request('login', {username: 'Dupont', password: 'jean password'})), 'INVALID_CREDENTIALS', 'three: past the size limit');
+});
