@@ -89,6 +89,19 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+let certificates: Promise<string> | undefined;
+
+/** The test CA and slapd's certificate, made once per test process (RSA keys are slow to make). */
+function sharedCertificates(): Promise<string> {
+  certificates ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chat-slapd-tls-'));
+    process.once('exit', () => rmSync(dir, {recursive: true, force: true}));
+    await makeCertificates(dir);
+    return dir;
+  })();
+  return certificates;
+}
+
 async function makeCertificates(dir: string): Promise<void> {
   const o = (...args: string[]) => run('openssl', args, {cwd: dir});
   await o('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Chat Test CA', '-keyout', 'ca.key', '-out', 'ca.crt');
@@ -100,7 +113,7 @@ async function makeCertificates(dir: string): Promise<void> {
 export async function startSlapd(people: readonly Person[] = PEOPLE): Promise<Slapd> {
   const dir = mkdtempSync(join(tmpdir(), 'chat-slapd-'));
   mkdirSync(join(dir, 'db'));
-  await makeCertificates(dir);
+  const tls = await sharedCertificates();
   writeFileSync(join(dir, 'ad-standin.schema'), SCHEMA);
   writeFileSync(
     join(dir, 'slapd.conf'),
@@ -111,9 +124,9 @@ include ${join(dir, 'ad-standin.schema')}
 modulepath /usr/lib/ldap
 moduleload back_mdb
 pidfile ${join(dir, 'slapd.pid')}
-TLSCACertificateFile ${join(dir, 'ca.crt')}
-TLSCertificateFile ${join(dir, 'server.crt')}
-TLSCertificateKeyFile ${join(dir, 'server.key')}
+TLSCACertificateFile ${join(tls, 'ca.crt')}
+TLSCertificateFile ${join(tls, 'server.crt')}
+TLSCertificateKeyFile ${join(tls, 'server.key')}
 database mdb
 maxsize 33554432
 suffix "${BASE_DN}"
@@ -178,7 +191,7 @@ access to * by * read
   return {
     url,
     ldapsUrl,
-    ca: readFileSync(join(dir, 'ca.crt')),
+    ca: readFileSync(join(tls, 'ca.crt')),
     dir,
     addPerson,
     modify: (dn, attribute, values) => admin((c) => c.modify(dn, new Change({operation: 'replace', modification: new Attribute({type: attribute, values})}))),
