@@ -22,12 +22,12 @@ test('a wrong directory setting stops the start with a clear line, in English an
     [['--ldap-url', 'ldap://dc1', '--ldap-base-dn', 'dc=x', '--ldap-bind-dn', 'cn=reader'], /has no password/, /n'a pas de mot de passe/],
     [['--ldap-url', 'ldap://dc1', '--ldap-base-dn', 'dc=x', '--ldap-bind-dn', 'cn=reader', '--ldap-bind-password-file', '/nonexistent'], /Cannot read \/nonexistent/, /Impossible de lire \/nonexistent/],
   ];
-  for (const [args, en, fr] of cases) {
-    for (const [lang, pattern] of [['en', en], ['fr', fr]] as const) {
-      const server = run(SERVER_BIN, ['--no-console', '--lang', lang, ...args], {CHAT_ADMIN_PASSWORD: PASSWORD});
-      t.is(await server.exit, 1, args.join(' '));
-      t.regex(server.output(), pattern);
-    }
+  // Every case in English, two in French (the catalogs' parity is checked by the compiler);
+  // at once, since each is a Node start.
+  const runs = cases.flatMap(([args, en, fr], i) => [['en', en] as const, ...(i < 2 ? [['fr', fr] as const] : [])].map(([lang, pattern]) => ({args, pattern, server: run(SERVER_BIN, ['--no-console', '--lang', lang, ...args], {CHAT_ADMIN_PASSWORD: PASSWORD})})));
+  for (const {args, pattern, server} of runs) {
+    t.is(await server.exit, 1, args.join(' '));
+    t.regex(server.output(), pattern);
   }
 });
 
