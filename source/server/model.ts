@@ -5,7 +5,7 @@
  * read it without importing each other.
  */
 import {aliasKeys, foldName} from '../protocol/names.js';
-import type {JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
+import type {JoinRequestInfo, MemberInfo, Role, SalonInfo, SalonRef} from '../protocol/frames.js';
 import type {ConversationKind, SalonRecord, UserRecord} from '../store/types.js';
 import type {Peer} from './peer.js';
 
@@ -13,9 +13,11 @@ export interface UserState {
   id: number;
   username: string;
   alias: string;
-  role: 'user' | 'moderator';
+  role: Role;
   /** Logins are refused until then (ms); what every node has heard of KICKs. */
   kickedUntil: number | null;
+  /** Why, shown to the user when a login is refused. */
+  kickReason?: string | null;
   peers: Set<Peer>;
   /** Other nodes (bus instances) where the user has a connection. */
   remote: Set<string>;
@@ -155,6 +157,11 @@ export class LiveModel {
   }
 
   /** Users with a connection on any node. */
+  /** Users whose kick has not ended at `now`. */
+  kickedUsers(now: number): UserState[] {
+    return [...this.users.values()].filter((u) => u.kickedUntil !== null && u.kickedUntil > now);
+  }
+
   onlineUsers(): UserState[] {
     return [...this.users.values()].filter((u) => this.isOnline(u));
   }
@@ -188,6 +195,7 @@ export class LiveModel {
       alias: record.alias,
       role: record.role,
       kickedUntil: record.kickedUntil,
+      kickReason: record.kickReason ?? null,
       peers: new Set(),
       remote: new Set(),
       salons: new Map(),

@@ -4,6 +4,7 @@
  */
 import {type AddressInfo, type Server, type Socket, createServer} from 'node:net';
 import {createServer as createTlsServer} from 'node:tls';
+import {hostname} from 'node:os';
 import {encodeFrame} from '../protocol/codec.js';
 import {ChatError} from '../protocol/errors.js';
 import {limits} from '../protocol/limits.js';
@@ -30,6 +31,8 @@ export interface ServerOptions {
   port?: number;
   clock?: () => number;
   notify?: Notify;
+  /** This node's name in the audit log (default: the host name). */
+  node?: string;
   /** Several nodes on one database share a bus (RedisBus); alone, LocalBus. */
   bus?: Bus;
   /** Liveness and catch-up timing on a shared bus (tests shorten it). */
@@ -105,7 +108,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     onRecovery: () => notify({kind: 'store_recovered'}),
     changeRules: changeRules(policy),
   });
-  const moderation = new Moderation(store, hub, clock);
+  const moderation = new Moderation(store, hub, clock, options.node ?? hostname());
   const services: Services = {
     store,
     hub,

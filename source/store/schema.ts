@@ -17,6 +17,9 @@ export interface ClientsTable {
   role: string;
   kicked_until: TimeValue | null;
   created_at: TimeValue | null;
+  /** A revoked bot: the account stays for its messages' author (migration 7 on MySQL, 6 on SQLite). */
+  disabled_at: TimeValue | null;
+  kick_reason: string | null;
 }
 
 export interface SalonsTable {
@@ -66,6 +69,7 @@ export interface BansTable {
   username: string;
   banned_at: TimeValue;
   banned_by: string | null;
+  reason: string | null;
 }
 
 export interface SessionsTable {
@@ -86,6 +90,27 @@ export interface HooksTable {
   revoked_at: TimeValue | null;
 }
 
+export interface BotTokensTable {
+  client_id: number;
+  token_hash: string;
+  created_at: TimeValue;
+  created_by: string | null;
+}
+
+export interface AuditLogTable {
+  audit_id: Generated<number>;
+  at: TimeValue;
+  actor: string;
+  via: string;
+  node: string;
+  action: string;
+  target_user: string | null;
+  target_salon: string | null;
+  reason: string | null;
+  outcome: string;
+  detail: string | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   salons: SalonsTable;
@@ -101,4 +126,6 @@ export interface Database {
   blocks: BlocksTable;
   reactions: ReactionsTable;
   hooks: HooksTable;
+  bot_tokens: BotTokensTable;
+  audit_log: AuditLogTable;
 }
