@@ -62,7 +62,7 @@ const commands: Record<string, Command> = {
       if (second !== undefined && duration === undefined && rest.length > 0) throw new ChatError('BAD_REQUEST', deps.t('console.badDuration', {duration: second}));
       const reason = duration === undefined && second !== undefined ? [second, ...rest].join(':') : rest.join(':') || undefined;
       const r = await deps.moderation.kick(username as string, {durationMs: duration, reason}, by(deps));
-      deps.print(deps.t('console.kicked', {username: r.username, time: time(r.until), left: timeLeft(r.until - Date.now())}));
+      deps.print(deps.t('console.kicked', {username: r.username, time: time(r.until), left: timeLeft(r.until - deps.moderation.now())}));
     },
   },
   BAN: {
@@ -83,7 +83,7 @@ const commands: Record<string, Command> = {
     run: async ({moderation, t, print}) => {
       const blocks = await moderation.blocks();
       if (blocks.length === 0) return print(t('console.noBlocks'));
-      const now = Date.now();
+      const now = moderation.now();
       for (const b of blocks) {
         const reason = b.reason ? ` "${b.reason}"` : '';
         print(b.until === null ? t('console.banLine', {username: b.username, reason}) : t('console.kickLine', {username: b.username, left: timeLeft(b.until - now), time: time(b.until), reason}));

@@ -46,9 +46,10 @@ export class Hub {
     private readonly bus: Bus,
     private readonly notify: Notify,
     private readonly listeners: HubListeners,
+    clock: () => number,
   ) {
     this.delivery = new Delivery(store, (id) => this.model.salons.get(id));
-    this.blockTimers = new BlockTimers(Date.now, (user) => this.notify({kind: 'block_ended', username: user.username, early: false}));
+    this.blockTimers = new BlockTimers(clock, (user) => this.notify({kind: 'block_ended', username: user.username, early: false}));
     this.remote = new RemotePresence(this.model, (user, online) => this.presence(user, online));
     this.reconciler = new Reconciler(store, {
       users: this.model.users,
@@ -62,8 +63,8 @@ export class Hub {
     bus.subscribe((event, origin) => (isNodeEvent(event) ? this.listeners.nodeEvent?.(event, origin) : this.apply(event)));
   }
 
-  static async load(store: Store, bus: Bus, notify: Notify, listeners: HubListeners = {}): Promise<Hub> {
-    const hub = new Hub(store, bus, notify, listeners);
+  static async load(store: Store, bus: Bus, notify: Notify, listeners: HubListeners = {}, clock: () => number = Date.now): Promise<Hub> {
+    const hub = new Hub(store, bus, notify, listeners, clock);
     const [salons, users, memberships, requests, blocks] = await Promise.all([
       store.listSalons(),
       store.listUsers(),

@@ -72,6 +72,11 @@ export class Moderation {
     private readonly node: string,
   ) {}
 
+  /** The server's clock, for the time left of blocks. */
+  now(): number {
+    return this.clock();
+  }
+
   pending(): JoinRequestInfo[] {
     return this.hub.pendingRequests();
   }

@@ -90,7 +90,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     nodeEvent: (event, origin) => cluster?.receive(event, origin),
     localPresence: (user, online) => cluster?.localPresence(user, online),
     presence: (user, online) => statuses.set(user.id, online ? 'connected' : 'disconnected'),
-  });
+  }, clock);
   if (bus.shared) cluster = new Cluster(bus, hub, notify, {...defaultClusterTiming, ...options.cluster});
   const policy: Policy = {...defaultPolicy, ...options.policy};
   const writer = new Writer(store, {

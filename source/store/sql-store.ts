@@ -148,7 +148,7 @@ export class SqlStore implements Store {
         if (first) await trx.insertInto('salons_adheres').values({username: user.username, salon_id: first.salon_id}).execute();
         return Number(inserted.insertId);
       });
-      return {id: general, username: user.username, alias: user.alias, role: user.role, passwordHash: user.passwordHash, kickedUntil: null};
+      return {id: general, username: user.username, alias: user.alias, role: user.role, passwordHash: user.passwordHash, kickedUntil: null, kickReason: null};
     });
   }
 

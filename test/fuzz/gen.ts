@@ -649,7 +649,10 @@ export function requestViolations(request: Record<string, unknown>): string[] {
       break;
     case 'kick':
     case 'ban':
+    case 'lift':
       check(isPlain(p.username, 255), `${type}.username`);
+      if (p.reason !== undefined) check(isPlain(p.reason, 300), `${type}.reason`);
+      if (p.seconds !== undefined) check(Number.isInteger(p.seconds) && (p.seconds as number) >= 1 && (p.seconds as number) <= 366 * 24 * 3600, `${type}.seconds`);
       break;
     default:
       break;

@@ -43,8 +43,8 @@ eachBackend('a hook posts into its salon as a bot, once per sendId, and every me
         ['disk 91 % full', 'monitoring', true],
       ],
     );
-    // The bot account is nobody's to sign in as, and is in nobody's way.
-    const [row] = await db.query<{username: string}>("SELECT username FROM clients WHERE role = 'bot'");
+    // The webhook's account is nobody's to sign in as, and is in nobody's way.
+    const [row] = await db.query<{username: string}>("SELECT username FROM clients WHERE role = 'hook'");
     const guest = await srv.connect();
     t.is(await refusal(guest.request('login', {username: row!.username, password: PASSWORD})), 'INVALID_CREDENTIALS');
     t.false((await alice.request('members', {salon: 1})).members.some((m) => m.alias === 'CI'));

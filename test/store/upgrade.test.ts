@@ -16,7 +16,7 @@ const SQL = new URL('../../../sql/', import.meta.url);
 /** The SQL files of the release before conversations, message changes, search and webhooks, in order. */
 async function previousRelease(kind: 'sqlite' | 'mysql'): Promise<string[]> {
   const dir = new URL(`${kind}/`, SQL);
-  const files = (await readdir(dir)).filter((f) => /^\d{3}_.*\.sql$/.test(f) && !/conversations|message_changes|search|hooks/.test(f)).sort();
+  const files = (await readdir(dir)).filter((f) => /^\d{3}_.*\.sql$/.test(f) && !/conversations|message_changes|search|hooks|operator/.test(f)).sort();
   return Promise.all(files.map((f) => readFile(new URL(f, dir), 'utf8')));
 }
 
