@@ -211,14 +211,21 @@ const usage = (name: string) => [name, ...(commands[name]?.args ?? []), ...(comm
 export async function runCommand(deps: ConsoleDeps, line: string): Promise<void> {
   const trimmed = line.trim();
   if (!trimmed) return;
-  const [head = '', ...rest] = trimmed.includes(':') ? trimmed.split(':').map((s) => s.trim()) : trimmed.split(/\s+/);
+  const colons = trimmed.includes(':');
+  const [head = '', ...rest] = colons ? trimmed.split(':').map((s) => s.trim()) : trimmed.split(/\s+/);
   // `HOOK ADD:salon:name`: the words before the first ':' are arguments too.
   const [word = '', ...more] = head.split(/\s+/);
-  const args = [...more, ...rest];
+  let args = [...more, ...rest];
   const name = word.toUpperCase();
   const command = commands[name];
   if (!command) return deps.print(deps.t('console.unknownCommand', {command: word}));
-  const most = command.rest ? Infinity : command.args.length + (command.optional?.length ?? 0);
+  const declared = command.args.length + (command.optional?.length ?? 0);
+  if (command.rest && colons && args.length > declared) {
+    // A reason keeps its own colons and spaces: the last argument is the raw rest of the line.
+    const tail = trimmed.split(':').slice(1 + declared - 1 - more.length).join(':').trim();
+    args = [...args.slice(0, declared - 1), tail];
+  }
+  const most = command.rest ? Infinity : declared;
   if (args.length < command.args.length || args.length > most || args.slice(0, command.args.length).some((a) => a === '')) {
     return deps.print(deps.t('console.usage', {usage: usage(name)}));
   }

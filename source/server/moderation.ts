@@ -64,6 +64,12 @@ const reasonSchema = (reason: string | undefined): string | null => {
 };
 
 export class Moderation {
+  /**
+   * Acts on one account take turns on this node: two kicks sent at once must not leave the
+   * store holding one and the live model the other.
+   */
+  private readonly turns = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: Store,
     private readonly hub: Hub,
@@ -237,7 +243,7 @@ export class Moderation {
    * the original); persisted, so a restart keeps it, and the reason is shown to the user.
    */
   kick(username: string, options: {durationMs?: number | undefined; reason?: string | undefined}, actor: Actor): Promise<{username: string; minutes: number; until: number; reason: string | null}> {
-    return this.audited(actor, 'kick', {targetUser: username, reason: options.reason}, async () => {
+    return this.audited(actor, 'kick', {targetUser: username, reason: options.reason}, () => this.inTurn(username, async () => {
       const user = this.requireUser(username);
       const reason = reasonSchema(options.reason);
       const durationMs = options.durationMs ?? limits.kickMinutes * 60_000;
@@ -248,25 +254,25 @@ export class Moderation {
       await this.store.deleteSessionsOf(user.id);
       this.hub.publish({kind: 'kick', username: user.username, until, minutes, reason});
       return {username: user.username, minutes, until, reason};
-    }, undefined, (r) => ({until: r.until}));
+    }), undefined, (r) => ({until: r.until}));
   }
 
   /** Disconnects the user for good: the account goes, the name stays banned. */
   ban(username: string, reason: string | undefined, actor: Actor): Promise<{username: string; reason: string | null}> {
-    return this.audited(actor, 'ban', {targetUser: username, reason}, async () => {
+    return this.audited(actor, 'ban', {targetUser: username, reason}, () => this.inTurn(username, async () => {
       const user = this.requireUser(username);
       const why = reasonSchema(reason);
       await this.store.banUser(user.id, user.username, actor.username, this.clock(), why);
       this.hub.publish({kind: 'ban', username: user.username, reason: why});
       return {username: user.username, reason: why};
-    });
+    }));
   }
 
   /** Ends a kick early, or lifts a ban (the name may be registered again). */
   unblock(username: string, actor: Actor): Promise<{username: string; was: 'kick' | 'ban'}> {
     const user = this.hub.user(username);
     const kicked = user?.kickedUntil !== null && user?.kickedUntil !== undefined && user.kickedUntil > this.clock();
-    return this.audited(actor, kicked ? 'unblock' : 'unban', {targetUser: username}, async () => {
+    return this.audited(actor, kicked ? 'unblock' : 'unban', {targetUser: username}, () => this.inTurn(username, async () => {
       if (user && kicked) {
         await this.store.setKickedUntil(user.id, null);
         this.hub.publish({kind: 'unblock', username: user.username});
@@ -274,7 +280,7 @@ export class Moderation {
       }
       if (await this.store.unban(username)) return {username, was: 'ban' as const};
       throw new ChatError('UNKNOWN_USER', `${JSON.stringify(username)} is neither kicked nor banned.`, {username});
-    });
+    }));
   }
 
   /** Current kicks (with their end) and bans, kicks first, soonest end first. */
@@ -316,6 +322,21 @@ export class Moderation {
     }
     const extra = detail?.(result);
     await this.record(actor, action, extra ? {...facts, detail: {...facts.detail, ...extra}} : facts, judge?.(result) ?? 'ok');
+    return result;
+  }
+
+  private inTurn<T>(username: string, act: () => Promise<T>): Promise<T> {
+    const key = username.toLowerCase();
+    const result = (this.turns.get(key) ?? Promise.resolve()).then(act, act);
+    const settled = result.then(
+      () => {},
+      () => {},
+    );
+    this.turns.set(key, settled);
+    // Forgotten once its last act is done: the map holds only accounts being acted on.
+    void settled.then(() => {
+      if (this.turns.get(key) === settled) this.turns.delete(key);
+    });
     return result;
   }
 

@@ -107,8 +107,11 @@ export function applyDifferences(hub: HubView, before: ReadonlySet<string>, {sal
     const user = hub.user(record.username);
     // A kick this node missed: its connections go, and its logins are refused from now on.
     if (user && record.kickedUntil !== null && record.kickedUntil > now && (user.peers.size > 0 || user.kickedUntil !== record.kickedUntil)) {
-      hub.apply({kind: 'kick', username: user.username, until: record.kickedUntil, minutes: limits.kickMinutes});
+      const minutes = Math.ceil((record.kickedUntil - now) / 60_000);
+      hub.apply({kind: 'kick', username: user.username, until: record.kickedUntil, minutes, reason: record.kickReason ?? null});
     }
+    // A kick ended early on another node while this one was not listening.
+    if (user && record.kickedUntil === null && user.kickedUntil !== null && user.kickedUntil > now) hub.apply({kind: 'unblock', username: user.username});
   }
 
   const member = new Map<UserState, Map<number, number>>();
