@@ -170,14 +170,14 @@ export class Moderation {
         if (!salon || salon.archived) throw new ChatError('UNKNOWN_SALON', `No salon ${JSON.stringify(ref)}.`, {salon: ref});
         return salon;
       });
-      if (this.hub.user(name) || this.hub.aliasTaken(name)) throw new ChatError('USERNAME_TAKEN', `An account named ${JSON.stringify(name)} exists already.`);
+      if (this.hub.user(name) || this.hub.aliasTaken(name)) throw new ChatError('USERNAME_TAKEN', `An account named ${JSON.stringify(name)} exists already.`, {username: name});
       const token = `bot_${randomBytes(32).toString('base64url')}`;
       const ts = this.clock();
       let id: number;
       try {
         id = await this.store.createBot({name, salonIds: [...new Set(salons.map((s) => s.id))], tokenHash: hashToken(token), ts, by: actor.username});
       } catch (error) {
-        if (error instanceof ConflictError) throw new ChatError('USERNAME_TAKEN', `An account named ${JSON.stringify(name)} exists already.`);
+        if (error instanceof ConflictError) throw new ChatError('USERNAME_TAKEN', `An account named ${JSON.stringify(name)} exists already.`, {username: name});
         throw error;
       }
       this.hub.publish({kind: 'user_added', user: {id, username: name, alias: name, role: 'bot', kickedUntil: null}, salonIds: salons.map((s) => s.id)});
