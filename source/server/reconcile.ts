@@ -4,7 +4,6 @@
  * difference is applied as the event that would have brought it, so that connected users
  * see it live, as if nothing had been lost.
  */
-import {limits} from '../protocol/limits.js';
 import type {BlockRecord, JoinRequestRecord, MembershipRecord, SalonRecord, Store, UserRecord} from '../store/types.js';
 import type {HubEvent} from './bus.js';
 import type {SalonState, UserState} from './model.js';
