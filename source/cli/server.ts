@@ -130,8 +130,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     if (directory.plain) term.print(t('server.ldapPlain'));
   }
   let bus: Bus | undefined;
+  const nodeId = flags.nodeId || (flags.bus ? `${hostname()}-${process.pid}` : hostname());
   if (flags.bus) {
-    const nodeId = flags.nodeId || `${hostname()}-${process.pid}`;
     const redis = new RedisBus({url: flags.bus, namespace: store.location, nodeId});
     // Not fatal: the node serves its own clients and catches up from the database until
     // Redis answers (ioredis keeps trying); the console says when the bus is down.
@@ -156,7 +156,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   let server: ChatServer;
   try {
     const http = flags.httpPort > 0 ? {port: flags.httpPort} : undefined;
-    server = await startServer({store, bus, host: flags.host, port: flags.port, tls, policy, notify, http, directory});
+    server = await startServer({store, bus, host: flags.host, port: flags.port, tls, policy, notify, http, node: nodeId, directory});
   } catch (error) {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

@@ -27,7 +27,10 @@ export function noticeText(t: Translate, notice: Notice): string {
     case 'directory_sync':
       return t('notice.directorySync', {checked: notice.checked, updated: notice.updated, disabled: notice.disabled});
     case 'kicked':
+      if (notice.reason && notice.until) return t('notice.kickedReason', {username: notice.username, time: new Date(notice.until).toLocaleString(), reason: notice.reason});
       return t('notice.kicked', {username: notice.username, minutes: notice.minutes});
+    case 'block_ended':
+      return t(notice.early ? 'notice.blockLifted' : 'notice.blockEnded', {username: notice.username});
     case 'salon_created':
       return t(notice.moderated ? 'notice.salonCreatedModerated' : 'notice.salonCreated', {salon: notice.salonName});
     case 'http_listening':

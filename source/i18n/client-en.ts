@@ -37,6 +37,7 @@ export const clientEn = {
   'error.ALREADY_PENDING': 'Your request for that salon is already waiting for a moderator.',
   'error.NO_PENDING_REQUEST': 'That request is no longer waiting.',
   'error.FORBIDDEN': 'Only moderators may do that.',
+  'error.BOT_FORBIDDEN': 'A bot account may only read and write in its salons.',
   'error.STORE_UNAVAILABLE': 'The server cannot store right now; retrying.',
   'error.OVERLOADED': 'The server is busy; retrying.',
   'error.RATE_LIMITED': 'Slow down a little.',

@@ -39,6 +39,7 @@ export const clientFr: Record<ClientKey, string> = {
   'error.ALREADY_PENDING': 'Votre demande pour ce salon attend déjà un modérateur.',
   'error.NO_PENDING_REQUEST': "Cette demande n'est plus en attente.",
   'error.FORBIDDEN': 'Seuls les modérateurs peuvent faire cela.',
+  'error.BOT_FORBIDDEN': 'Un compte robot ne peut que lire et écrire dans ses salons.',
   'error.STORE_UNAVAILABLE': 'Le serveur ne peut pas enregistrer pour le moment ; nouvel essai.',
   'error.OVERLOADED': 'Le serveur est occupé ; nouvel essai.',
   'error.RATE_LIMITED': 'Ralentissez un peu.',

@@ -37,6 +37,7 @@ export const errorMessages = {
   ALREADY_PENDING: 'A join request for that salon is already waiting for a moderator.',
   NO_PENDING_REQUEST: 'There is no pending join request for that user and salon.',
   FORBIDDEN: 'Only moderators may do that.',
+  BOT_FORBIDDEN: 'A bot account may only read and write in its salons.',
   RATE_LIMITED: 'Too many requests; slow down.',
   TOO_MANY_CONNECTIONS: 'Too many connections from your address.',
   IDLE_TIMEOUT: 'Nothing received for too long; the connection is closed.',

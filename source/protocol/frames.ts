@@ -109,8 +109,17 @@ export const requestSchemas = {
   pending: empty,
   accept: z.object({username: anyUsername, salon: salonRef}),
   reject: z.object({username: anyUsername, salon: salonRef}),
-  kick: z.object({username: anyUsername}),
-  ban: z.object({username: anyUsername}),
+  /** `seconds`: how long logins are refused (default limits.kickMinutes); `reason`: shown to the user. */
+  kick: z.object({
+    username: anyUsername,
+    seconds: z.number().int().min(1).max(366 * 24 * 3600).optional(),
+    reason: plainLine(limits.maxReasonLength).optional(),
+  }),
+  ban: z.object({username: anyUsername, reason: plainLine(limits.maxReasonLength).optional()}),
+  /** Current kicks and bans. */
+  blocks: empty,
+  /** Ends a kick early, or lifts a ban on a name. */
+  lift: z.object({username: anyUsername}),
   dm: z.object({with: z.array(anyUsername).min(1).max(limits.groupMaxParticipants - 1)}),
   salon_create: z.object({
     name: plainLine(limits.salonNameMax)
@@ -123,6 +132,14 @@ export const requestSchemas = {
 } as const;
 
 export type RequestType = keyof typeof requestSchemas;
+
+/** A kick (until when) or a ban (until: null), as moderators see them. */
+export interface BlockInfo {
+  username: string;
+  kind: 'kick' | 'ban';
+  until: number | null;
+  reason: string | null;
+}
 export type RequestId = z.infer<typeof requestId>;
 export type SalonRef = z.infer<typeof salonRef>;
 export type RequestParams<T extends RequestType> = z.infer<(typeof requestSchemas)[T]>;
@@ -132,7 +149,7 @@ export const requestIdSchema = requestId;
 
 // ---- what the server sends ------------------------------------------------------------
 
-export type Role = 'user' | 'moderator';
+export type Role = 'user' | 'moderator' | 'bot';
 export type MembershipState = 'member' | 'pending' | 'none';
 
 export interface UserInfo {
@@ -264,8 +281,8 @@ export type Event =
   | {event: 'read'; salon: number; seq: number; n?: number}
   /** Someone else is typing in a conversation (never stored; forget it after limits.typingExpiryMs). */
   | {event: 'typing'; salon: number; username: string; alias: string; active: boolean}
-  | {event: 'kicked'; minutes: number; until: number}
-  | {event: 'banned'}
+  | {event: 'kicked'; minutes: number; until: number; reason?: string}
+  | {event: 'banned'; reason?: string}
   /** The company directory disabled the account (or it left the directory): the session is over. */
   | {event: 'disabled'}
   /** A direct message or group the user takes part in, new to this connection (opened by anyone). */
@@ -314,8 +331,10 @@ export interface ResponseMap {
   pending: {requests: JoinRequestInfo[]};
   accept: {username: string; salon: number};
   reject: {username: string; salon: number};
-  kick: {username: string; minutes: number; until: number};
-  ban: {username: string};
+  kick: {username: string; minutes: number; until: number; reason: string | null};
+  ban: {username: string; reason: string | null};
+  blocks: {blocks: BlockInfo[]; now: number};
+  lift: {username: string; was: 'kick' | 'ban'};
   dm: {salon: SalonInfo};
   salon_create: {salon: SalonInfo};
   salon_archive: {salon: number};

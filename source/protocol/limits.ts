@@ -37,6 +37,8 @@ export const limits = {
   typingIntervalMs: 3000,
   /** ...and forgets one it received after this time. */
   typingExpiryMs: 6000,
-  /** Minutes a KICK refuses reconnection for. */
+  /** Minutes a KICK refuses reconnection for when no duration is given (as the original). */
   kickMinutes: 5,
+  /** Characters in the reason of a kick or a ban. */
+  maxReasonLength: 300,
 } as const;

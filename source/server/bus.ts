@@ -13,14 +13,18 @@ import type {SalonRecord, StoredMessage, UserRecord} from '../store/types.js';
 
 export type HubEvent =
   | {kind: 'messages'; messages: StoredMessage[]}
-  | {kind: 'user_added'; user: Omit<UserRecord, 'passwordHash'>}
+  /** A new account; a bot comes with its salons (others join the first salon, Général). */
+  | {kind: 'user_added'; user: Omit<UserRecord, 'passwordHash'>; salonIds?: number[]}
   | {kind: 'membership'; username: string; salonId: number; state: MembershipState; reason: MembershipReason}
   | {kind: 'join_request'; username: string; salonId: number; ts: number}
   | {kind: 'request_closed'; username: string; salonId: number; outcome: 'accepted' | 'rejected' | 'withdrawn'}
   /** `n`: the messages counted up to the marker's row, for unread counts. */
   | {kind: 'read'; username: string; salonId: number; seq: number; n: number}
-  | {kind: 'kick'; username: string; until: number; minutes: number}
-  | {kind: 'ban'; username: string}
+  | {kind: 'kick'; username: string; until: number; minutes: number; reason?: string | null}
+  /** A kick ended early by a moderator. */
+  | {kind: 'unblock'; username: string}
+  /** The account is gone from the live model: banned, or a bot revoked. */
+  | {kind: 'ban'; username: string; reason?: string | null}
   /** What the company directory says of an account now (directory-login.ts, directory-sync.ts). */
   | {kind: 'account'; username: string; alias: string; role: Role; disabled: boolean}
   /** A direct message or group opened (or found by a node that did not know it). */

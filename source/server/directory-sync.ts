@@ -17,6 +17,9 @@ export interface SyncOutcome {
   disabled: number;
 }
 
+/** Writes an act of the sync to the audit log (moderation.ts: Moderation.record). */
+export type SyncAudit = (action: 'directory_disable' | 'directory_enable', username: string, detail: Record<string, unknown>) => Promise<void>;
+
 export class DirectorySync {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<SyncOutcome | undefined> | undefined;
@@ -27,6 +30,7 @@ export class DirectorySync {
     private readonly hub: Hub,
     private readonly notify: Notify,
     private readonly clock: () => number,
+    private readonly audit: SyncAudit = async () => {},
   ) {}
 
   /** Runs every `intervalMs` (the first run one interval after start: sign-in keeps accounts fresh meanwhile). */
@@ -76,7 +80,7 @@ export class DirectorySync {
       if (disabled) {
         if (account.disabled) continue;
         await this.store.updateDirectoryUser(account.id, {alias: account.alias, role: account.role, disabled: true}, this.clock());
-        // audit: directory_disable
+        await this.audit('directory_disable', account.username, {directoryId: account.directoryId, why: person ? 'disabled' : 'gone'});
         this.hub.publish({kind: 'account', username: account.username, alias: account.alias, role: account.role, disabled: true});
         outcome.disabled++;
         continue;
@@ -91,6 +95,7 @@ export class DirectorySync {
         this.notify({kind: 'internal_error', context: `directory sync of ${account.username}`, detail: error instanceof Error ? error.message : String(error)});
         continue;
       }
+      if (account.disabled) await this.audit('directory_enable', account.username, {directoryId: account.directoryId});
       this.hub.publish({kind: 'account', username: account.username, alias, role, disabled: false});
       outcome.updated++;
     }

@@ -37,6 +37,7 @@ function checkGate(conn: Connection, gate: Gate): void {
   }
   if (conn.stage !== 'user' || !conn.session) throw new ChatError('NOT_AUTHENTICATED');
   if (gate === 'moderator' && conn.session.user.role !== 'moderator') throw new ChatError('FORBIDDEN');
+  if (gate === 'person' && conn.session.user.role === 'bot') throw new ChatError('BOT_FORBIDDEN');
 }
 
 /** Internal errors are logged with context and answered with a generic code. */

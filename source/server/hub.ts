@@ -10,6 +10,7 @@ import {encodeFrame} from '../protocol/codec.js';
 import type {Event, JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
 import type {SalonRecord, Store, StoredMessage} from '../store/types.js';
 import {type Bus, type HubEvent, type NodeEvent, isNodeEvent} from './bus.js';
+import {BlockTimers} from './block-timers.js';
 import {Delivery} from './delivery.js';
 import {LiveModel, type SalonState, type UserState, salonKey, userKey} from './model.js';
 import type {Notify} from './notices.js';
@@ -38,14 +39,17 @@ export class Hub {
   private readonly reconciler: Reconciler;
   /** Other nodes' connections, as the cluster hears of them. */
   readonly remote: RemotePresence;
+  private readonly blockTimers: BlockTimers;
 
   private constructor(
     private readonly store: Store,
     private readonly bus: Bus,
     private readonly notify: Notify,
     private readonly listeners: HubListeners,
+    clock: () => number,
   ) {
     this.delivery = new Delivery(store, (id) => this.model.salons.get(id));
+    this.blockTimers = new BlockTimers(clock, (user) => this.notify({kind: 'block_ended', username: user.username, early: false}));
     this.remote = new RemotePresence(this.model, (user, online) => this.presence(user, online));
     this.reconciler = new Reconciler(store, {
       users: this.model.users,
@@ -59,8 +63,8 @@ export class Hub {
     bus.subscribe((event, origin) => (isNodeEvent(event) ? this.listeners.nodeEvent?.(event, origin) : this.apply(event)));
   }
 
-  static async load(store: Store, bus: Bus, notify: Notify, listeners: HubListeners = {}): Promise<Hub> {
-    const hub = new Hub(store, bus, notify, listeners);
+  static async load(store: Store, bus: Bus, notify: Notify, listeners: HubListeners = {}, clock: () => number = Date.now): Promise<Hub> {
+    const hub = new Hub(store, bus, notify, listeners, clock);
     const [salons, users, memberships, requests, blocks] = await Promise.all([
       store.listSalons(),
       store.listUsers(),
@@ -72,7 +76,7 @@ export class Hub {
       hub.model.addSalon(salon);
       hub.delivery.startAt(salon.id, salon.seq, salon.lastTs, salon.msgs);
     }
-    for (const user of users) hub.model.addUser(user);
+    for (const user of users) hub.blockTimers.schedule(hub.model.addUser(user));
     for (const m of memberships) hub.model.linkMember(hub.model.user(m.username), m.salonId, m.lastReadSeq, m.readN);
     for (const r of requests) hub.model.user(r.username)?.pending.set(r.salonId, r.ts);
     const byId = new Map([...hub.model.users.values()].map((u) => [u.id, u]));
@@ -215,6 +219,11 @@ export class Hub {
     return this.model.pendingRequests();
   }
 
+  /** Users whose kick has not ended at `now`. */
+  kickedUsers(now: number): UserState[] {
+    return this.model.kickedUsers(now);
+  }
+
   /** Users with a connection on any node. */
   onlineUsers(): UserState[] {
     return this.model.onlineUsers();
@@ -265,7 +274,8 @@ export class Hub {
       case 'user_added': {
         const user = this.model.addUser(event.user);
         const first = this.model.firstSalon;
-        if (first) this.model.linkMember(user, first.id, 0);
+        if (event.salonIds) for (const id of event.salonIds) this.model.linkMember(user, id, 0);
+        else if (first) this.model.linkMember(user, first.id, 0);
         return;
       }
       case 'membership':
@@ -298,12 +308,24 @@ export class Hub {
         const user = this.user(event.username);
         if (!user) return;
         user.kickedUntil = event.until;
-        for (const peer of [...user.peers]) peer.close({event: 'kicked', minutes: event.minutes, until: event.until});
-        this.notify({kind: 'kicked', username: user.username, minutes: event.minutes});
+        user.kickReason = event.reason ?? null;
+        const reason = event.reason ? {reason: event.reason} : {};
+        for (const peer of [...user.peers]) peer.close({event: 'kicked', minutes: event.minutes, until: event.until, ...reason});
+        this.notify({kind: 'kicked', username: user.username, minutes: event.minutes, until: event.until, ...reason});
+        this.blockTimers.schedule(user);
+        return;
+      }
+      case 'unblock': {
+        const user = this.user(event.username);
+        if (!user || user.kickedUntil === null) return;
+        user.kickedUntil = null;
+        user.kickReason = null;
+        this.blockTimers.cancel(user);
+        this.notify({kind: 'block_ended', username: user.username, early: true});
         return;
       }
       case 'ban':
-        return this.removeUser(event.username);
+        return this.removeUser(event.username, event.reason ?? null);
       case 'account': {
         const user = this.user(event.username);
         if (!user) return;
@@ -381,10 +403,11 @@ export class Hub {
     if (event.reason === 'rejected') this.notify({kind: 'rejected', username: user.username, salonId: salon.id, salonName: salon.name});
   }
 
-  private removeUser(username: string): void {
+  private removeUser(username: string, reason: string | null): void {
     const user = this.user(username);
     if (!user) return;
-    for (const peer of [...user.peers]) peer.close({event: 'banned'});
+    this.blockTimers.cancel(user);
+    for (const peer of [...user.peers]) peer.close(reason ? {event: 'banned', reason} : {event: 'banned'});
     for (const salonId of [...user.salons.keys()]) {
       const salon = this.model.salons.get(salonId);
       if (!salon) continue;

@@ -5,7 +5,7 @@
  * read it without importing each other.
  */
 import {aliasKeys, foldName} from '../protocol/names.js';
-import type {JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
+import type {JoinRequestInfo, MemberInfo, Role, SalonInfo, SalonRef} from '../protocol/frames.js';
 import type {ConversationKind, SalonRecord, UserRecord} from '../store/types.js';
 import type {Peer} from './peer.js';
 
@@ -13,9 +13,11 @@ export interface UserState {
   id: number;
   username: string;
   alias: string;
-  role: 'user' | 'moderator';
+  role: Role;
   /** Logins are refused until then (ms); what every node has heard of KICKs. */
   kickedUntil: number | null;
+  /** Why, shown to the user when a login is refused. */
+  kickReason?: string | null;
   /** The company directory disabled the account: no sign-in, no resume. */
   disabled: boolean;
   peers: Set<Peer>;
@@ -157,6 +159,11 @@ export class LiveModel {
   }
 
   /** Users with a connection on any node. */
+  /** Users whose kick has not ended at `now`. */
+  kickedUsers(now: number): UserState[] {
+    return [...this.users.values()].filter((u) => u.kickedUntil !== null && u.kickedUntil > now);
+  }
+
   onlineUsers(): UserState[] {
     return [...this.users.values()].filter((u) => this.isOnline(u));
   }
@@ -190,6 +197,7 @@ export class LiveModel {
       alias: record.alias,
       role: record.role,
       kickedUntil: record.kickedUntil,
+      kickReason: record.kickReason ?? null,
       disabled: record.disabled ?? false,
       peers: new Set(),
       remote: new Set(),
@@ -204,7 +212,7 @@ export class LiveModel {
   }
 
   /** A directory account's new alias, role or state (its connections are the caller's). */
-  updateUser(user: UserState, change: {alias: string; role: 'user' | 'moderator'; disabled: boolean}): void {
+  updateUser(user: UserState, change: {alias: string; role: UserState['role']; disabled: boolean}): void {
     for (const key of aliasKeys(user.alias)) {
       const left = (this.aliases.get(key) ?? 1) - 1;
       if (left > 0) this.aliases.set(key, left);

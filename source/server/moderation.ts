@@ -1,11 +1,14 @@
 /**
- * Moderation, in one place for both doors to it: the server console and moderator accounts
- * in the terminal client. Each action changes the record first, then publishes the change.
+ * Moderation, in one place for every door to it: the server console, moderator accounts in
+ * the terminal client, and the server's own jobs. Each act changes the record first, then
+ * publishes the change, and leaves a record in the audit log whether it succeeded or not.
  */
+import {randomBytes} from 'node:crypto';
 import {ChatError} from '../protocol/errors.js';
 import {type JoinRequestInfo, type SalonRef, requestSchemas} from '../protocol/frames.js';
 import {limits} from '../protocol/limits.js';
-import {ConflictError, type Store} from '../store/types.js';
+import {hashToken} from '../store/password.js';
+import {type AuditQuery, type AuditRecord, type AuditVia, ConflictError, type Store} from '../store/types.js';
 import {hashSecret, newSecret} from './http.js';
 import type {Hub, SalonState, UserState} from './hub.js';
 
@@ -17,12 +20,68 @@ export interface OnlineUser {
   sessions: number;
 }
 
+/** Who acts: an account from a client, the operator signed in at a console, or the server. */
+export interface Actor {
+  username: string;
+  via: AuditVia;
+}
+
+export interface Block {
+  username: string;
+  kind: 'kick' | 'ban';
+  /** When a kick ends (ms); null for a ban. */
+  until: number | null;
+  reason: string | null;
+}
+
+/** What an audit record says besides its actor, action and outcome. */
+interface AuditFacts {
+  targetUser?: string | undefined;
+  targetSalon?: string | undefined;
+  reason?: string | null | undefined;
+  detail?: Record<string, unknown> | undefined;
+}
+
+/** The longest kick: beyond it, BAN says what is meant. */
+export const MAX_KICK_MS = 366 * 24 * 3600_000;
+
+/**
+ * `30m`, `2h`, `1d`, `90s`, `1w`, or a number of minutes, as operators type them; undefined
+ * when it is none of these or out of range (zero, over a year).
+ */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d{1,6})\s*(s|m|min|h|d|j|w)?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const unit = {s: 1000, m: 60_000, min: 60_000, h: 3600_000, d: 86_400_000, j: 86_400_000, w: 7 * 86_400_000}[(match[2] ?? 'm').toLowerCase() as 's'];
+  const ms = Number(match[1]) * unit;
+  return ms > 0 && ms <= MAX_KICK_MS ? ms : undefined;
+}
+
+const reasonSchema = (reason: string | undefined): string | null => {
+  const trimmed = reason?.trim() ?? '';
+  if (trimmed.length > limits.maxReasonLength) throw new ChatError('BAD_REQUEST', `A reason is at most ${limits.maxReasonLength} characters.`);
+  return trimmed === '' ? null : trimmed;
+};
+
 export class Moderation {
+  /**
+   * Acts on one account take turns on this node: two kicks sent at once must not leave the
+   * store holding one and the live model the other.
+   */
+  private readonly turns = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly store: Store,
     private readonly hub: Hub,
     private readonly clock: () => number,
+    /** This node's name, in the audit log. */
+    private readonly node: string,
   ) {}
+
+  /** The server's clock, for the time left of blocks. */
+  now(): number {
+    return this.clock();
+  }
 
   pending(): JoinRequestInfo[] {
     return this.hub.pendingRequests();
@@ -35,12 +94,12 @@ export class Moderation {
       .sort((a, b) => a.username.localeCompare(b.username));
   }
 
-  accept(username: string, salonRef: SalonRef): Promise<{user: UserState; salon: SalonState}> {
-    return this.answer(username, salonRef, true);
+  accept(username: string, salonRef: SalonRef, actor: Actor): Promise<{user: UserState; salon: SalonState}> {
+    return this.audited(actor, 'accept', {targetUser: username, targetSalon: String(salonRef)}, () => this.answer(username, salonRef, true));
   }
 
-  reject(username: string, salonRef: SalonRef): Promise<{user: UserState; salon: SalonState}> {
-    return this.answer(username, salonRef, false);
+  reject(username: string, salonRef: SalonRef, actor: Actor): Promise<{user: UserState; salon: SalonState}> {
+    return this.audited(actor, 'reject', {targetUser: username, targetSalon: String(salonRef)}, () => this.answer(username, salonRef, false));
   }
 
   private async answer(username: string, salonRef: SalonRef, accept: boolean) {
@@ -64,28 +123,29 @@ export class Moderation {
     return {user, salon};
   }
 
-  /** A new salon, listed live to everyone on every node. */
   /**
    * A webhook posting into a salon under `name`: returns its secret, which is kept nowhere
    * (only its hash is stored), to be shown once.
    */
-  async createHook(salonRef: SalonRef, name: string, by: string): Promise<{secret: string; salon: SalonState}> {
-    const salon = this.hub.namedSalon(salonRef);
-    if (!salon || salon.archived) throw new ChatError('UNKNOWN_SALON', `No salon ${JSON.stringify(String(salonRef))}.`);
-    const checked = requestSchemas.register.shape.alias.safeParse(name);
-    if (!checked.success) throw new ChatError('BAD_REQUEST', `Invalid hook name ${JSON.stringify(name)}: ${checked.error.issues[0]?.message ?? ''}`);
-    const secret = newSecret();
-    try {
-      await this.store.createHook({name, salonId: salon.id, secretHash: hashSecret(secret), ts: this.clock(), by});
-    } catch (error) {
-      if (error instanceof ConflictError) throw new ChatError('ALIAS_TAKEN', `The name ${JSON.stringify(name)} is an account's alias already.`);
-      throw error;
-    }
-    return {secret, salon};
+  createHook(salonRef: SalonRef, name: string, actor: Actor): Promise<{secret: string; salon: SalonState}> {
+    return this.audited(actor, 'hook_add', {targetUser: name, targetSalon: String(salonRef)}, async () => {
+      const salon = this.hub.namedSalon(salonRef);
+      if (!salon || salon.archived) throw new ChatError('UNKNOWN_SALON', `No salon ${JSON.stringify(String(salonRef))}.`, {salon: String(salonRef)});
+      const checked = requestSchemas.register.shape.alias.safeParse(name);
+      if (!checked.success) throw new ChatError('BAD_REQUEST', `Invalid hook name ${JSON.stringify(name)}: ${checked.error.issues[0]?.message ?? ''}`);
+      const secret = newSecret();
+      try {
+        await this.store.createHook({name, salonId: salon.id, secretHash: hashSecret(secret), ts: this.clock(), by: actor.username});
+      } catch (error) {
+        if (error instanceof ConflictError) throw new ChatError('ALIAS_TAKEN', `The name ${JSON.stringify(name)} is an account's alias already.`);
+        throw error;
+      }
+      return {secret, salon};
+    });
   }
 
-  revokeHook(name: string): Promise<number> {
-    return this.store.revokeHook(name, this.clock());
+  revokeHook(name: string, actor: Actor): Promise<number> {
+    return this.audited(actor, 'hook_revoke', {targetUser: name}, () => this.store.revokeHook(name, this.clock()), (count) => (count > 0 ? 'ok' : 'UNKNOWN_HOOK'));
   }
 
   async hooks(): Promise<{name: string; salon: string; createdAt: number; revoked: boolean}[]> {
@@ -97,47 +157,187 @@ export class Moderation {
     }));
   }
 
-  async createSalon(name: string, moderated: boolean): Promise<SalonState> {
-    // The console's names obey the same rule as the protocol's.
-    const checked = requestSchemas.salon_create.safeParse({name, moderated});
-    if (!checked.success) throw new ChatError('BAD_REQUEST', `Invalid salon name ${JSON.stringify(name)}: ${checked.error.issues[0]?.message ?? ''}`);
-    let record;
-    try {
-      record = await this.store.createSalon(name, moderated, this.clock());
-    } catch (error) {
-      if (error instanceof ConflictError) throw new ChatError('SALON_EXISTS', `A salon named ${JSON.stringify(name)} exists already.`, {salon: name});
-      throw error;
-    }
-    this.hub.publish({kind: 'salon', record});
-    return this.hub.namedSalon(record.id) as SalonState;
+  /**
+   * A bot account that signs in with the returned token (kept nowhere: only its hash is
+   * stored) and is a member of exactly these salons.
+   */
+  createBot(name: string, salonRefs: readonly string[], actor: Actor): Promise<{token: string; salons: SalonState[]}> {
+    return this.audited(actor, 'bot_add', {targetUser: name, targetSalon: salonRefs.join(',')}, async () => {
+      const checked = requestSchemas.register.shape.username.safeParse(name);
+      if (!checked.success) throw new ChatError('BAD_REQUEST', `Invalid bot name ${JSON.stringify(name)}: ${checked.error.issues[0]?.message ?? ''}`);
+      const salons = salonRefs.map((ref) => {
+        const salon = this.hub.namedSalon(ref);
+        if (!salon || salon.archived) throw new ChatError('UNKNOWN_SALON', `No salon ${JSON.stringify(ref)}.`, {salon: ref});
+        return salon;
+      });
+      if (this.hub.user(name) || this.hub.aliasTaken(name)) throw new ChatError('USERNAME_TAKEN', `An account named ${JSON.stringify(name)} exists already.`, {username: name});
+      const token = `bot_${randomBytes(32).toString('base64url')}`;
+      const ts = this.clock();
+      let id: number;
+      try {
+        id = await this.store.createBot({name, salonIds: [...new Set(salons.map((s) => s.id))], tokenHash: hashToken(token), ts, by: actor.username});
+      } catch (error) {
+        if (error instanceof ConflictError) throw new ChatError('USERNAME_TAKEN', `An account named ${JSON.stringify(name)} exists already.`, {username: name});
+        throw error;
+      }
+      this.hub.publish({kind: 'user_added', user: {id, username: name, alias: name, role: 'bot', kickedUntil: null}, salonIds: salons.map((s) => s.id)});
+      return {token, salons};
+    });
+  }
+
+  /** The bot's token stops working and its connections end on every node; its messages stay. */
+  revokeBot(name: string, actor: Actor): Promise<boolean> {
+    return this.audited(
+      actor,
+      'bot_revoke',
+      {targetUser: name},
+      async () => {
+        const revoked = await this.store.revokeBot(name, this.clock());
+        if (revoked) this.hub.publish({kind: 'ban', username: name});
+        return revoked;
+      },
+      (revoked) => (revoked ? 'ok' : 'UNKNOWN_USER'),
+    );
+  }
+
+  async bots(): Promise<{name: string; salons: string[]; createdAt: number; revoked: boolean}[]> {
+    return (await this.store.listBots()).map((b) => ({
+      name: b.name,
+      salons: b.salonIds.map((id) => this.hub.conversation(id)?.name ?? String(id)),
+      createdAt: b.createdAt,
+      revoked: b.revoked,
+    }));
+  }
+
+  /** A new salon, listed live to everyone on every node. */
+  createSalon(name: string, moderated: boolean, actor: Actor): Promise<SalonState> {
+    return this.audited(actor, 'salon_create', {targetSalon: name, detail: {moderated}}, async () => {
+      // The console's names obey the same rule as the protocol's.
+      const checked = requestSchemas.salon_create.safeParse({name, moderated});
+      if (!checked.success) throw new ChatError('BAD_REQUEST', `Invalid salon name ${JSON.stringify(name)}: ${checked.error.issues[0]?.message ?? ''}`);
+      let record;
+      try {
+        record = await this.store.createSalon(name, moderated, this.clock());
+      } catch (error) {
+        if (error instanceof ConflictError) throw new ChatError('SALON_EXISTS', `A salon named ${JSON.stringify(name)} exists already.`, {salon: name});
+        throw error;
+      }
+      this.hub.publish({kind: 'salon', record});
+      return this.hub.namedSalon(record.id) as SalonState;
+    });
   }
 
   /** Read-only from now on and gone from the lists; its history stays. */
-  async archiveSalon(salonRef: SalonRef): Promise<SalonState> {
-    const salon = this.hub.namedSalon(salonRef);
-    if (!salon || salon.archived) throw new ChatError('UNKNOWN_SALON', `No salon named ${JSON.stringify(String(salonRef))}.`, {salon: String(salonRef)});
-    await this.store.setArchived(salon.id, true);
-    this.hub.publish({kind: 'salon', record: {id: salon.id, name: salon.name, moderated: salon.moderated, kind: 'salon', archived: true, seq: this.hub.lastSeq(salon.id)}});
-    return salon;
+  archiveSalon(salonRef: SalonRef, actor: Actor): Promise<SalonState> {
+    return this.audited(actor, 'salon_archive', {targetSalon: String(salonRef)}, async () => {
+      const salon = this.hub.namedSalon(salonRef);
+      if (!salon || salon.archived) throw new ChatError('UNKNOWN_SALON', `No salon named ${JSON.stringify(String(salonRef))}.`, {salon: String(salonRef)});
+      await this.store.setArchived(salon.id, true);
+      this.hub.publish({kind: 'salon', record: {id: salon.id, name: salon.name, moderated: salon.moderated, kind: 'salon', archived: true, seq: this.hub.lastSeq(salon.id)}});
+      return salon;
+    });
   }
 
-  /** Disconnects the user and refuses logins for limits.kickMinutes; persisted. */
-  async kick(username: string): Promise<{username: string; minutes: number; until: number}> {
-    const user = this.requireUser(username);
-    const minutes = limits.kickMinutes;
-    const until = this.clock() + minutes * 60_000;
-    await this.store.setKickedUntil(user.id, until);
-    await this.store.deleteSessionsOf(user.id);
-    this.hub.publish({kind: 'kick', username: user.username, until, minutes});
-    return {username: user.username, minutes, until};
+  /**
+   * Disconnects the user and refuses logins for `durationMs` (default limits.kickMinutes, as
+   * the original); persisted, so a restart keeps it, and the reason is shown to the user.
+   */
+  kick(username: string, options: {durationMs?: number | undefined; reason?: string | undefined}, actor: Actor): Promise<{username: string; minutes: number; until: number; reason: string | null}> {
+    return this.audited(actor, 'kick', {targetUser: username, reason: options.reason}, () => this.inTurn(username, async () => {
+      const user = this.requireUser(username);
+      const reason = reasonSchema(options.reason);
+      const durationMs = options.durationMs ?? limits.kickMinutes * 60_000;
+      if (!(durationMs > 0 && durationMs <= MAX_KICK_MS)) throw new ChatError('BAD_REQUEST', 'A kick lasts from one second to a year.');
+      const until = this.clock() + durationMs;
+      const minutes = Math.ceil(durationMs / 60_000);
+      await this.store.setKickedUntil(user.id, until, reason);
+      await this.store.deleteSessionsOf(user.id);
+      this.hub.publish({kind: 'kick', username: user.username, until, minutes, reason});
+      return {username: user.username, minutes, until, reason};
+    }), undefined, (r) => ({until: r.until}));
   }
 
   /** Disconnects the user for good: the account goes, the name stays banned. */
-  async ban(username: string, by: string): Promise<{username: string}> {
-    const user = this.requireUser(username);
-    await this.store.banUser(user.id, user.username, by, this.clock());
-    this.hub.publish({kind: 'ban', username: user.username});
-    return {username: user.username};
+  ban(username: string, reason: string | undefined, actor: Actor): Promise<{username: string; reason: string | null}> {
+    return this.audited(actor, 'ban', {targetUser: username, reason}, () => this.inTurn(username, async () => {
+      const user = this.requireUser(username);
+      const why = reasonSchema(reason);
+      await this.store.banUser(user.id, user.username, actor.username, this.clock(), why);
+      this.hub.publish({kind: 'ban', username: user.username, reason: why});
+      return {username: user.username, reason: why};
+    }));
+  }
+
+  /** Ends a kick early, or lifts a ban (the name may be registered again). */
+  unblock(username: string, actor: Actor): Promise<{username: string; was: 'kick' | 'ban'}> {
+    const user = this.hub.user(username);
+    const kicked = user?.kickedUntil !== null && user?.kickedUntil !== undefined && user.kickedUntil > this.clock();
+    return this.audited(actor, kicked ? 'unblock' : 'unban', {targetUser: username}, () => this.inTurn(username, async () => {
+      if (user && kicked) {
+        await this.store.setKickedUntil(user.id, null);
+        this.hub.publish({kind: 'unblock', username: user.username});
+        return {username: user.username, was: 'kick' as const};
+      }
+      if (await this.store.unban(username)) return {username, was: 'ban' as const};
+      throw new ChatError('UNKNOWN_USER', `${JSON.stringify(username)} is neither kicked nor banned.`, {username});
+    }));
+  }
+
+  /** Current kicks (with their end) and bans, kicks first, soonest end first. */
+  async blocks(): Promise<Block[]> {
+    const now = this.clock();
+    const kicks: Block[] = this.hub
+      .kickedUsers(now)
+      .map((u) => ({username: u.username, kind: 'kick' as const, until: u.kickedUntil, reason: u.kickReason ?? null}))
+      .sort((a, b) => (a.until ?? 0) - (b.until ?? 0));
+    const bans: Block[] = (await this.store.listBans()).map((b) => ({username: b.username, kind: 'ban' as const, until: null, reason: b.reason}));
+    return [...kicks, ...bans];
+  }
+
+  audit(query: AuditQuery): Promise<AuditRecord[]> {
+    return this.store.listAudit(query);
+  }
+
+  /** Records an act done elsewhere (a moderator's deletion goes through the writer). */
+  async record(actor: Actor, action: string, facts: AuditFacts, outcome = 'ok'): Promise<void> {
+    try {
+      await this.store.appendAudit({at: this.clock(), actor: actor.username, via: actor.via, node: this.node, action, outcome, ...facts});
+    } catch {
+      // The act stands whether or not its record could be written (the database may have
+      // gone between the two); the console already says the store is unavailable.
+    }
+  }
+
+  /**
+   * Runs the act and records it with its outcome: 'ok', the code it was refused with, or
+   * what `judge` makes of its result. The record is written before the act's answer goes.
+   */
+  private async audited<T>(actor: Actor, action: string, facts: AuditFacts, act: () => Promise<T>, judge?: (result: T) => string, detail?: (result: T) => Record<string, unknown>): Promise<T> {
+    let result: T;
+    try {
+      result = await act();
+    } catch (error) {
+      await this.record(actor, action, facts, error instanceof ChatError ? error.code : error instanceof Error && error.name === 'StoreUnavailableError' ? 'STORE_UNAVAILABLE' : 'INTERNAL');
+      throw error;
+    }
+    const extra = detail?.(result);
+    await this.record(actor, action, extra ? {...facts, detail: {...facts.detail, ...extra}} : facts, judge?.(result) ?? 'ok');
+    return result;
+  }
+
+  private inTurn<T>(username: string, act: () => Promise<T>): Promise<T> {
+    const key = username.toLowerCase();
+    const result = (this.turns.get(key) ?? Promise.resolve()).then(act, act);
+    const settled = result.then(
+      () => {},
+      () => {},
+    );
+    this.turns.set(key, settled);
+    // Forgotten once its last act is done: the map holds only accounts being acted on.
+    void settled.then(() => {
+      if (this.turns.get(key) === settled) this.turns.delete(key);
+    });
+    return result;
   }
 
   private requireUser(username: string): UserState {

@@ -12,7 +12,9 @@ export type Notice =
   | {kind: 'join_request'; username: string; salonName: string}
   | {kind: 'accepted'; username: string; salonId: number; salonName: string}
   | {kind: 'rejected'; username: string; salonId: number; salonName: string}
-  | {kind: 'kicked'; username: string; minutes: number}
+  | {kind: 'kicked'; username: string; minutes: number; until?: number; reason?: string}
+  /** A kick ended: its time ran out, or a moderator ended it early. */
+  | {kind: 'block_ended'; username: string; early: boolean}
   | {kind: 'banned'; username: string}
   /** A person's first sign-in with the company directory made their account. */
   | {kind: 'directory_account'; username: string; moderator: boolean}

@@ -4,7 +4,6 @@
  * difference is applied as the event that would have brought it, so that connected users
  * see it live, as if nothing had been lost.
  */
-import {limits} from '../protocol/limits.js';
 import type {BlockRecord, JoinRequestRecord, MembershipRecord, SalonRecord, Store, UserRecord} from '../store/types.js';
 import type {HubEvent} from './bus.js';
 import type {SalonState, UserState} from './model.js';
@@ -107,8 +106,11 @@ export function applyDifferences(hub: HubView, before: ReadonlySet<string>, {sal
     const user = hub.user(record.username);
     // A kick this node missed: its connections go, and its logins are refused from now on.
     if (user && record.kickedUntil !== null && record.kickedUntil > now && (user.peers.size > 0 || user.kickedUntil !== record.kickedUntil)) {
-      hub.apply({kind: 'kick', username: user.username, until: record.kickedUntil, minutes: limits.kickMinutes});
+      const minutes = Math.ceil((record.kickedUntil - now) / 60_000);
+      hub.apply({kind: 'kick', username: user.username, until: record.kickedUntil, minutes, reason: record.kickReason ?? null});
     }
+    // A kick ended early on another node while this one was not listening.
+    if (user && record.kickedUntil === null && user.kickedUntil !== null && user.kickedUntil > now) hub.apply({kind: 'unblock', username: user.username});
     // A directory change this node missed (disabled by the sync, a new alias or role).
     if (user && record.directoryId && (user.disabled !== (record.disabled ?? false) || user.alias !== record.alias || user.role !== record.role || (record.disabled && user.peers.size > 0))) {
       hub.apply({kind: 'account', username: user.username, alias: record.alias, role: record.role, disabled: record.disabled ?? false});

@@ -4,6 +4,7 @@
  */
 import {type AddressInfo, type Server, type Socket, createServer} from 'node:net';
 import {createServer as createTlsServer} from 'node:tls';
+import {hostname} from 'node:os';
 import {encodeFrame} from '../protocol/codec.js';
 import {ChatError} from '../protocol/errors.js';
 import {limits} from '../protocol/limits.js';
@@ -32,6 +33,8 @@ export interface ServerOptions {
   port?: number;
   clock?: () => number;
   notify?: Notify;
+  /** This node's name in the audit log (default: the host name). */
+  node?: string;
   /** Several nodes on one database share a bus (RedisBus); alone, LocalBus. */
   bus?: Bus;
   /** Liveness and catch-up timing on a shared bus (tests shorten it). */
@@ -96,7 +99,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     nodeEvent: (event, origin) => cluster?.receive(event, origin),
     localPresence: (user, online) => cluster?.localPresence(user, online),
     presence: (user, online) => statuses.set(user.id, online ? 'connected' : 'disconnected'),
-  });
+  }, clock);
   if (bus.shared) cluster = new Cluster(bus, hub, notify, {...defaultClusterTiming, ...options.cluster});
   const policy: Policy = {...defaultPolicy, ...options.policy};
   const writer = new Writer(store, {
@@ -114,7 +117,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     onRecovery: () => notify({kind: 'store_recovered'}),
     changeRules: changeRules(policy),
   });
-  const moderation = new Moderation(store, hub, clock);
+  const moderation = new Moderation(store, hub, clock, options.node ?? hostname());
   const services: Services = {
     store,
     hub,
@@ -187,7 +190,12 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   cluster?.start();
   const backfill = new SearchBackfill(store, notify, {...defaultBackfill, ...options.backfill});
   backfill.start();
-  const directorySync = options.directory && new DirectorySync(options.directory.directory, store, hub, notify, clock);
+  // The sync's acts are the server's own: recorded as the 'system' acting through 'directory-sync'.
+  const directorySync =
+    options.directory &&
+    new DirectorySync(options.directory.directory, store, hub, notify, clock, (action, username, detail) =>
+      moderation.record({username: 'directory-sync', via: 'system'}, action, {targetUser: username, detail}),
+    );
   directorySync?.start(options.directory?.syncIntervalMs ?? 3600_000);
   let hooks: HookListener | undefined;
   let http: ChatServer['http'];

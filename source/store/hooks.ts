@@ -1,6 +1,6 @@
 /**
  * Incoming webhooks (see sql/sqlite/005_hooks.sql, sql/mysql/006_hooks.sql): each posts into
- * one salon as an account of its own with the role 'bot', which nobody can sign in as.
+ * one salon as an account of its own with the role 'hook', which nobody can sign in as.
  */
 import {randomBytes} from 'node:crypto';
 import type {Kysely} from 'kysely';
@@ -27,7 +27,7 @@ export async function createHook(db: Kysely<Database>, flavor: Flavor, hook: {na
     const username = `bot.${randomBytes(6).toString('hex')}`;
     const client = await trx
       .insertInto('clients')
-      .values({username, alias: hook.name, password_hash: NO_PASSWORD, status: 'disconnected', role: 'bot', created_at: flavor.time(hook.ts)})
+      .values({username, alias: hook.name, password_hash: NO_PASSWORD, status: 'disconnected', role: 'hook', created_at: flavor.time(hook.ts)})
       .executeTakeFirstOrThrow();
     const clientId = Number(client.insertId);
     const inserted = await trx

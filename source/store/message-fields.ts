@@ -146,6 +146,6 @@ const reads = readers.map(([, , read]) => read);
 /** A row read with SELECT_COLUMNS and the author's username, as the server holds it. */
 export function toMessage(row: MessageRow & {username: string | null; author_role?: string | null}): StoredMessage {
   const message = mapRow(reads, row as unknown as Record<string, unknown>);
-  if (row.author_role === 'bot') message.bot = true;
+  if (row.author_role === 'hook' || row.author_role === 'bot') message.bot = true;
   return message;
 }

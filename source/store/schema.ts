@@ -17,10 +17,14 @@ export interface ClientsTable {
   role: string;
   kicked_until: TimeValue | null;
   created_at: TimeValue | null;
+  /**
+   * Set for a revoked bot (migration 7 on MySQL, 6 on SQLite), and for a directory account
+   * the directory sync found gone or disabled: no sign-in; the account stays for its messages.
+   */
+  disabled_at: TimeValue | null;
+  kick_reason: string | null;
   /** The directory's stable id of the person (migration 9 on MySQL, 8 on SQLite); null: a local account. */
   directory_id: Generated<string | null>;
-  /** Set when the directory sync found the person gone or disabled: no sign-in. */
-  disabled_at: Generated<TimeValue | null>;
 }
 
 export interface SalonsTable {
@@ -70,6 +74,7 @@ export interface BansTable {
   username: string;
   banned_at: TimeValue;
   banned_by: string | null;
+  reason: string | null;
 }
 
 export interface SessionsTable {
@@ -90,6 +95,27 @@ export interface HooksTable {
   revoked_at: TimeValue | null;
 }
 
+export interface BotTokensTable {
+  client_id: number;
+  token_hash: string;
+  created_at: TimeValue;
+  created_by: string | null;
+}
+
+export interface AuditLogTable {
+  audit_id: Generated<number>;
+  at: TimeValue;
+  actor: string;
+  via: string;
+  node: string;
+  action: string;
+  target_user: string | null;
+  target_salon: string | null;
+  reason: string | null;
+  outcome: string;
+  detail: string | null;
+}
+
 export interface Database {
   clients: ClientsTable;
   salons: SalonsTable;
@@ -105,4 +131,6 @@ export interface Database {
   blocks: BlocksTable;
   reactions: ReactionsTable;
   hooks: HooksTable;
+  bot_tokens: BotTokensTable;
+  audit_log: AuditLogTable;
 }

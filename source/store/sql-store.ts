@@ -9,6 +9,21 @@ import {SALON_COLUMNS, createSalon, openConversation, toSalon} from './conversat
 import {type HookRecord, createHook, findHook, listHooks, revokeHook} from './hooks.js';
 import {updateDirectoryUser} from './directory.js';
 import {indexedText} from '../protocol/search.js';
+import {
+  type AuditQuery,
+  type AuditRecord,
+  type BanRecord,
+  type BotRecord,
+  type NewAuditRecord,
+  appendAudit,
+  createBot,
+  findBotByToken,
+  listAudit,
+  listBans,
+  listBots,
+  revokeBot,
+  unban,
+} from './operator.js';
 import {type StoreSearch, searchStatement} from './search.js';
 import type {SqliteReader} from './sqlite-reader.js';
 import {appendInOneTrip, appendInTransaction, messageQuery, toMessage} from './messages.js';
@@ -60,6 +75,7 @@ type UserRow = {
   role: string;
   password_hash: string;
   kicked_until: TimeValue | null;
+  kick_reason: string | null;
   directory_id: string | null;
   disabled_at: TimeValue | null;
 };
@@ -68,9 +84,10 @@ const toUser = (row: UserRow): UserRecord => ({
   id: row.client_id,
   username: row.username,
   alias: row.alias,
-  role: row.role === 'moderator' ? 'moderator' : 'user',
+  role: row.role === 'moderator' || row.role === 'bot' ? row.role : 'user',
   passwordHash: row.password_hash,
   kickedUntil: toMs(row.kicked_until),
+  kickReason: row.kick_reason,
   directoryId: row.directory_id,
   disabled: row.disabled_at !== null,
 });
@@ -78,7 +95,7 @@ const toUser = (row: UserRow): UserRecord => ({
 /** How long a busy database is retried before the caller hears STORE_UNAVAILABLE. */
 const BUSY_RETRY_MS = 2000;
 
-const USER_COLUMNS = ['client_id', 'username', 'alias', 'role', 'password_hash', 'kicked_until', 'directory_id', 'disabled_at'] as const;
+const USER_COLUMNS = ['client_id', 'username', 'alias', 'role', 'password_hash', 'kicked_until', 'kick_reason', 'directory_id', 'disabled_at'] as const;
 
 export class SqlStore implements Store {
   readonly kind: StoreKind;
@@ -137,27 +154,39 @@ export class SqlStore implements Store {
         if (first) await trx.insertInto('salons_adheres').values({username: user.username, salon_id: first.salon_id}).execute();
         return Number(inserted.insertId);
       });
-      return {id: general, username: user.username, alias: user.alias, role: user.role, passwordHash: user.passwordHash, kickedUntil: null, directoryId: user.directoryId ?? null, disabled: false};
+      return {id: general, username: user.username, alias: user.alias, role: user.role, passwordHash: user.passwordHash, kickedUntil: null, kickReason: null, directoryId: user.directoryId ?? null, disabled: false};
     });
   }
 
   findUser(username: string): Promise<UserRecord | undefined> {
     return this.run(async () => {
-      // Bot accounts (webhooks) are no one's to sign in as.
-      const row = await this.db.selectFrom('clients').select(USER_COLUMNS).where('username', '=', username).where('role', '!=', 'bot').executeTakeFirst();
+      // Webhook accounts are no one's to sign in as; a disabled account is no one's any more.
+      const row = await this.db.selectFrom('clients').select(USER_COLUMNS).where('username', '=', username).where('role', '!=', 'hook').where('disabled_at', 'is', null).executeTakeFirst();
       return row && toUser(row);
     });
   }
 
   findUserById(id: number): Promise<UserRecord | undefined> {
     return this.run(async () => {
-      const row = await this.db.selectFrom('clients').select(USER_COLUMNS).where('client_id', '=', id).executeTakeFirst();
+      const row = await this.db.selectFrom('clients').select(USER_COLUMNS).where('client_id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
       return row && toUser(row);
     });
   }
 
   listUsers(): Promise<UserRecord[]> {
-    return this.run(async () => (await this.db.selectFrom('clients').select(USER_COLUMNS).where('role', '!=', 'bot').orderBy('client_id').execute()).map(toUser));
+    return this.run(async () =>
+      (
+        await this.db
+          .selectFrom('clients')
+          .select(USER_COLUMNS)
+          .where('role', '!=', 'hook')
+          // A disabled directory account stays in the live model, marked disabled: it holds its
+          // alias and memberships for the day the directory enables the person again.
+          .where((w) => w.or([w('disabled_at', 'is', null), w('directory_id', 'is not', null)]))
+          .orderBy('client_id')
+          .execute()
+      ).map(toUser),
+    );
   }
 
   countModerators(): Promise<number> {
@@ -191,17 +220,17 @@ export class SqlStore implements Store {
     });
   }
 
-  setKickedUntil(clientId: number, until: number | null): Promise<void> {
+  setKickedUntil(clientId: number, until: number | null, reason: string | null = null): Promise<void> {
     return this.run(async () => {
       await this.db
         .updateTable('clients')
-        .set({kicked_until: until === null ? null : this.flavor.time(until)})
+        .set({kicked_until: until === null ? null : this.flavor.time(until), kick_reason: until === null ? null : reason})
         .where('client_id', '=', clientId)
         .execute();
     });
   }
 
-  banUser(clientId: number, username: string, by: string, ts: number): Promise<void> {
+  banUser(clientId: number, username: string, by: string, ts: number, reason: string | null = null): Promise<void> {
     return this.run(async () => {
       await this.db.transaction().execute(async (trx) => {
         // Foreign keys cascade to memberships, requests and sessions; messages keep their
@@ -209,7 +238,7 @@ export class SqlStore implements Store {
         await trx.deleteFrom('salons_adheres').where('username', '=', username).execute();
         await trx.deleteFrom('clients').where('client_id', '=', clientId).execute();
         const banned = await trx.selectFrom('bans').select('username').where('username', '=', username).executeTakeFirst();
-        if (!banned) await trx.insertInto('bans').values({username, banned_at: this.flavor.time(ts), banned_by: by}).execute();
+        if (!banned) await trx.insertInto('bans').values({username, banned_at: this.flavor.time(ts), banned_by: by, reason}).execute();
       });
     });
   }
@@ -441,6 +470,38 @@ export class SqlStore implements Store {
 
   revokeHook(name: string, ts: number): Promise<number> {
     return this.run(() => revokeHook(this.db, this.flavor, name, ts));
+  }
+
+  createBot(bot: {name: string; salonIds: readonly number[]; tokenHash: string; ts: number; by: string}): Promise<number> {
+    return this.run(() => createBot(this.db, this.flavor, bot));
+  }
+
+  revokeBot(name: string, ts: number): Promise<boolean> {
+    return this.run(() => revokeBot(this.db, this.flavor, name, ts));
+  }
+
+  listBots(): Promise<BotRecord[]> {
+    return this.run(() => listBots(this.db));
+  }
+
+  findBotByToken(tokenHash: string): Promise<number | undefined> {
+    return this.run(() => findBotByToken(this.db, tokenHash));
+  }
+
+  listBans(): Promise<BanRecord[]> {
+    return this.run(() => listBans(this.db));
+  }
+
+  unban(username: string): Promise<boolean> {
+    return this.run(() => unban(this.db, username));
+  }
+
+  appendAudit(record: NewAuditRecord): Promise<void> {
+    return this.run(() => appendAudit(this.db, this.flavor, record));
+  }
+
+  listAudit(query: AuditQuery): Promise<AuditRecord[]> {
+    return this.run(() => listAudit(this.db, this.flavor, query));
   }
 
   applyChanges(batch: readonly NewChange[], rules: ChangeRules): Promise<ChangeOutcome[]> {

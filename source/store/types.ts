@@ -13,6 +13,8 @@ export interface UserRecord {
   role: Role;
   passwordHash: string;
   kickedUntil: number | null;
+  /** Why the account was kicked, shown to its owner until the kick ends. */
+  kickReason?: string | null;
   /** The directory's stable id (entryUUID, objectGUID) of an account made by directory sign-in; absent or null: local. */
   directoryId?: string | null;
   /** The directory sync found the person gone or disabled: no sign-in, no resume. */
@@ -96,6 +98,8 @@ export interface ReactionRecord {
 export type {ChangeOutcome, ChangeRules, NewChange} from './changes.js';
 export type {StoreSearch} from './search.js';
 export type {HookRecord} from './hooks.js';
+export type {AuditQuery, AuditRecord, AuditVia, BanRecord, BotRecord, NewAuditRecord} from './operator.js';
+import type {AuditQuery, AuditRecord, BanRecord, BotRecord, NewAuditRecord} from './operator.js';
 import type {HookRecord} from './hooks.js';
 import type {StoreSearch} from './search.js';
 import type {ChangeOutcome, ChangeRules, NewChange} from './changes.js';
@@ -128,10 +132,25 @@ export interface Store {
   setStatus(clientIds: readonly number[], status: 'connected' | 'disconnected'): Promise<void>;
   /** Marks every account disconnected (at start: nobody is connected to a fresh process). */
   resetStatuses(): Promise<number>;
-  setKickedUntil(clientId: number, until: number | null): Promise<void>;
+  setKickedUntil(clientId: number, until: number | null, reason?: string | null): Promise<void>;
   /** Deletes the account with its memberships, requests and sessions, and bans the name. */
-  banUser(clientId: number, username: string, by: string, ts: number): Promise<void>;
+  banUser(clientId: number, username: string, by: string, ts: number, reason?: string | null): Promise<void>;
   isBanned(username: string): Promise<boolean>;
+  listBans(): Promise<BanRecord[]>;
+  /** Lifts the ban on a name; false when it was not banned. */
+  unban(username: string): Promise<boolean>;
+
+  /** @throws ConflictError when an account has that name (as username or alias). */
+  createBot(bot: {name: string; salonIds: readonly number[]; tokenHash: string; ts: number; by: string}): Promise<number>;
+  /** Disables a live bot: token, memberships and sessions gone, account kept; false when none. */
+  revokeBot(name: string, ts: number): Promise<boolean>;
+  listBots(): Promise<BotRecord[]>;
+  /** The client id of the live bot holding this token. */
+  findBotByToken(tokenHash: string): Promise<number | undefined>;
+
+  /** Append-only: there is no way to change or delete a record. */
+  appendAudit(record: NewAuditRecord): Promise<void>;
+  listAudit(query: AuditQuery): Promise<AuditRecord[]>;
   /** The account made for this directory person (see store/directory.ts), disabled or not. */
   findUserByDirectoryId(directoryId: string): Promise<UserRecord | undefined>;
   /** Every account made by directory sign-in, disabled or not, for the directory sync. */

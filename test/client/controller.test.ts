@@ -5,7 +5,7 @@
 import {Controller} from '../../source/client/controller.js';
 import {eachBackend} from '../helpers/each-backend.js';
 import {signIn, startClient, texts, untilState} from '../helpers/controller.js';
-import {PASSWORD, eventually, startTestServer} from '../helpers/server.js';
+import {OPERATOR, PASSWORD, eventually, startTestServer} from '../helpers/server.js';
 
 // The shared helpers under the names this file has always used.
 const client = startClient;
@@ -164,10 +164,10 @@ eachBackend('a moderated join is answered live, and a kick is told plainly', asy
     t.deepEqual(jade.getState().modal, {kind: 'join', salonId: 3});
     await jade.answerJoin(true);
     await until(jade, (s) => s.salons[2]?.state === 'pending');
-    await srv.server.moderation.accept('jade', 'Comptabilité');
+    await srv.server.moderation.accept('jade', 'Comptabilité', OPERATOR);
     await until(jade, (s) => s.salons[2]?.state === 'member');
     t.is(jade.getState().flash?.key, 'system.joined');
-    await srv.server.moderation.kick('jade');
+    await srv.server.moderation.kick('jade', {}, OPERATOR);
     await until(jade, (s) => s.screen === 'login' && s.ended?.key === 'ended.kicked');
     t.is(jade.getState().ended?.params?.minutes, 5);
   } finally {

@@ -29,3 +29,20 @@ test('a hook post on one node reaches members on another, once, marked as a bot'
   t.is(ben.events.filter((e) => e.event === 'message' && (e as {text?: string}).text === 'v2.3 deployed').length, 1, 'posted once');
   await n1.command('HOOKS', /Deploy → Général/);
 });
+
+test('a bot made on one node signs in on another, posts to members of both, and BOT REVOKE on the first ends its session on the second', async (t) => {
+  if (!(await clusterRequirements(t))) return;
+  const cluster = await startCluster(t, {nodes: 2});
+  const [n1, n2] = cluster.nodes as [ChatNode, ChatNode];
+  const ann = await n1.user('ann');
+  const [, token] = await n1.command('BOT ADD:ci:Général', /^\s+(bot_\S+)$/m);
+  const bot = await n2.connect();
+  const login = await bot.request('resume', {token: token as string});
+  t.is(login.user.role, 'bot');
+  await bot.request('send', {salon: 'Général', text: 'nightly ok'});
+  t.like(await ann.waitFor('message', (e) => e.text === 'nightly ok', 10_000), {author: 'ci', bot: true});
+  await n1.command('BOT REVOKE:ci', /revoked/);
+  await bot.waitFor('banned', undefined, 10_000);
+  const again = await n2.connect();
+  t.is(await again.request('resume', {token: token as string}).then(() => 'ok', (e: {code: string}) => e.code), 'INVALID_TOKEN');
+});

@@ -158,8 +158,10 @@ export const corpus: Record<RequestType, Record<string, unknown>[]> = {
   pending: [{}],
   accept: [{username: 'alice', salon: 3}],
   reject: [{username: 'alice', salon: 'Comptabilité'}],
-  kick: [{username: 'bob'}],
-  ban: [{username: 'bob'}],
+  kick: [{username: 'bob'}, {username: 'bob', seconds: 1800, reason: 'flood'}],
+  ban: [{username: 'bob'}, {username: 'bob', reason: 'spam'}],
+  blocks: [{}],
+  lift: [{username: 'bob'}],
   dm: [{with: ['nobody']}, {with: ['Nobody Here', 'someone']}],
   block: [{username: 'nobody'}],
   unblock: [{username: 'nobody'}],
@@ -207,8 +209,10 @@ export const fields: Record<RequestType, {name: string; required: boolean; boole
   pending: [],
   accept: [{name: 'username', required: true}, {name: 'salon', required: true}],
   reject: [{name: 'username', required: true}, {name: 'salon', required: true}],
-  kick: [{name: 'username', required: true}],
-  ban: [{name: 'username', required: true}],
+  kick: [{name: 'username', required: true}, {name: 'seconds', required: false}, {name: 'reason', required: false}],
+  ban: [{name: 'username', required: true}, {name: 'reason', required: false}],
+  blocks: [],
+  lift: [{name: 'username', required: true}],
   dm: [{name: 'with', required: true}],
   block: [{name: 'username', required: true}],
   unblock: [{name: 'username', required: true}],
@@ -645,7 +649,10 @@ export function requestViolations(request: Record<string, unknown>): string[] {
       break;
     case 'kick':
     case 'ban':
+    case 'lift':
       check(isPlain(p.username, 255), `${type}.username`);
+      if (p.reason !== undefined) check(isPlain(p.reason, 300), `${type}.reason`);
+      if (p.seconds !== undefined) check(Number.isInteger(p.seconds) && (p.seconds as number) >= 1 && (p.seconds as number) <= 366 * 24 * 3600, `${type}.seconds`);
       break;
     default:
       break;

@@ -130,7 +130,7 @@ interface Plan {
 }
 
 const USER_GATED = new Set<RequestType>(['logout', 'salons', 'join', 'members', 'read', 'history', 'search', 'send', 'dm', 'block', 'unblock', 'edit', 'delete', 'react', 'reactions', 'typing']);
-const MODERATOR_GATED = new Set<RequestType>(['pending', 'accept', 'reject', 'kick', 'ban', 'salon_create', 'salon_archive']);
+const MODERATOR_GATED = new Set<RequestType>(['pending', 'accept', 'reject', 'kick', 'ban', 'salon_create', 'salon_archive', 'blocks', 'lift']);
 
 /** Requests a stage must not run for real: they would change the stage or trip abuse guards. */
 function replaced(stage: Stage, type: RequestType): boolean {

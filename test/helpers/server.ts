@@ -9,6 +9,9 @@ import type {Database} from './backends.js';
 
 export const PASSWORD = 'correct horse battery';
 
+/** The operator at the console, as tests act through the Moderation service. */
+export const OPERATOR = {username: 'admin', via: 'console'} as const;
+
 export interface TestServer {
   server: ChatServer;
   store: Store;

@@ -1,7 +1,7 @@
 /** Every refusal of the gates and of membership, request by request. */
 import type {RequestParams, RequestType} from '../../source/protocol/frames.js';
 import {eachBackend} from '../helpers/each-backend.js';
-import {PASSWORD, refusal, startTestServer} from '../helpers/server.js';
+import {OPERATOR, PASSWORD, refusal, startTestServer} from '../helpers/server.js';
 
 const memberOnly: [RequestType, Record<string, unknown>][] = [
   ['history', {salon: 2}],
@@ -59,8 +59,8 @@ eachBackend('a kicked user and a banned name can neither come back nor post', as
   try {
     const kicked = await srv.user('kicked');
     const banned = await srv.user('banned');
-    await srv.server.moderation.kick('kicked');
-    await srv.server.moderation.ban('banned', 'admin');
+    await srv.server.moderation.kick('kicked', {}, OPERATOR);
+    await srv.server.moderation.ban('banned', undefined, OPERATOR);
     await kicked.closed;
     await banned.closed;
     const again = await srv.connect();

@@ -27,6 +27,8 @@ directoryTest('a person gone from the directory: the sync disables the account, 
   await jean.waitFor('disabled');
   await jean.closed;
   t.true(srv.notices.some((n) => n.kind === 'directory_disabled' && n.username === 'jdupont'), 'said on the console');
+  const audit = await db.query<{actor: string; via: string; action: string; target_user: string; outcome: string}>("SELECT actor, via, action, target_user, outcome FROM audit_log WHERE action = 'directory_disable'");
+  t.deepEqual(audit.map((r) => ({...r})), [{actor: 'directory-sync', via: 'system', action: 'directory_disable', target_user: 'jdupont', outcome: 'ok'}], 'recorded in the audit log');
 
   t.is(await refusal((await srv.connect()).request('resume', {token})), 'INVALID_TOKEN', 'the token is void');
   t.is(await refusal((await srv.connect()).request('login', {username: 'jdupont', password: 'jean password'})), 'INVALID_CREDENTIALS', 'gone from the directory');

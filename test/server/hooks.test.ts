@@ -8,7 +8,7 @@ import test from 'ava';
 import SQLite from 'better-sqlite3';
 import {backends} from '../helpers/backends.js';
 import {eachBackend} from '../helpers/each-backend.js';
-import {PASSWORD, refusal, startTestServer} from '../helpers/server.js';
+import {OPERATOR, PASSWORD, refusal, startTestServer} from '../helpers/server.js';
 
 async function post(url: string, body: string, headers: Record<string, string> = {'Content-Type': 'application/json'}) {
   const res = await fetch(url, {method: 'POST', body, headers});
@@ -19,7 +19,7 @@ eachBackend('a hook posts into its salon as a bot, once per sendId, and every me
   const srv = await startTestServer(db, {http: {port: 0}});
   try {
     const alice = await srv.user('alice');
-    const {secret} = await srv.server.moderation.createHook('Général', 'CI', 'admin');
+    const {secret} = await srv.server.moderation.createHook('Général', 'CI', OPERATOR);
     const url = `http://127.0.0.1:${srv.server.http?.port}/hooks/${secret}`;
 
     const ok = await post(url, JSON.stringify({text: 'Build 42 passed', sendId: 'build-42'}));
@@ -43,8 +43,8 @@ eachBackend('a hook posts into its salon as a bot, once per sendId, and every me
         ['disk 91 % full', 'monitoring', true],
       ],
     );
-    // The bot account is nobody's to sign in as, and is in nobody's way.
-    const [row] = await db.query<{username: string}>("SELECT username FROM clients WHERE role = 'bot'");
+    // The webhook's account is nobody's to sign in as, and is in nobody's way.
+    const [row] = await db.query<{username: string}>("SELECT username FROM clients WHERE role = 'hook'");
     const guest = await srv.connect();
     t.is(await refusal(guest.request('login', {username: row!.username, password: PASSWORD})), 'INVALID_CREDENTIALS');
     t.false((await alice.request('members', {salon: 1})).members.some((m) => m.alias === 'CI'));
@@ -56,7 +56,7 @@ eachBackend('a hook posts into its salon as a bot, once per sendId, and every me
 eachBackend('a hook answers 400, 404, 405, 413 and 429 with a reason, and stores nothing then', async (t, db) => {
   const srv = await startTestServer(db, {http: {port: 0, rate: {perSecond: 0.001, burst: 4}}});
   try {
-    const {secret} = await srv.server.moderation.createHook('Blabla', 'Cron', 'admin');
+    const {secret} = await srv.server.moderation.createHook('Blabla', 'Cron', OPERATOR);
     const base = `http://127.0.0.1:${srv.server.http?.port}/hooks`;
     const url = `${base}/${secret}`;
     t.is((await post(`${base}/not-a-secret`, '{"text":"x"}')).status, 404);
@@ -74,7 +74,7 @@ eachBackend('a hook answers 400, 404, 405, 413 and 429 with a reason, and stores
     t.deepEqual(answers.map((a) => a.status).sort(), [400, 400, 429]);
     t.truthy(answers.find((a) => a.status === 429)?.retryAfter, 'Retry-After');
     t.is((await db.query<{n: number}>('SELECT COUNT(*) AS n FROM messages')).map((r) => Number(r.n))[0], 0);
-    t.is(await srv.server.moderation.revokeHook('Cron'), 1);
+    t.is(await srv.server.moderation.revokeHook('Cron', OPERATOR), 1);
     t.deepEqual(await post(url, JSON.stringify({text: 'late'})), {status: 404, body: {error: 'not found'}, retryAfter: null}, 'revoked: as unknown');
     t.deepEqual((await srv.server.moderation.hooks()).map((h) => [h.name, h.salon, h.revoked]), [['Cron', 'Blabla', true]]);
   } finally {
@@ -85,7 +85,7 @@ eachBackend('a hook answers 400, 404, 405, 413 and 429 with a reason, and stores
 eachBackend('a hook\'s text follows the send rules: empty, control characters and too long are 400', async (t, db) => {
   const srv = await startTestServer(db, {http: {port: 0}});
   try {
-    const {secret} = await srv.server.moderation.createHook('Général', 'Bot', 'admin');
+    const {secret} = await srv.server.moderation.createHook('Général', 'Bot', OPERATOR);
     const url = `http://127.0.0.1:${srv.server.http?.port}/hooks/${secret}`;
     for (const text of ['', '   ', 'bip\u0007', 'x'.repeat(4001)]) t.is((await post(url, JSON.stringify({text}))).status, 400, JSON.stringify(text.slice(0, 10)));
     t.is((await post(url, JSON.stringify({text: 'ok', sendId: 'a\u0000b'}))).status, 400);
@@ -101,7 +101,7 @@ test('a hook answers 503 while the database is unavailable, and the post stored 
   const srv = await startTestServer(db, {http: {port: 0}});
   const locker = new SQLite(join(db.dataDir, 'chat.sqlite'));
   try {
-    const {secret} = await srv.server.moderation.createHook('Général', 'CI', 'admin');
+    const {secret} = await srv.server.moderation.createHook('Général', 'CI', OPERATOR);
     const url = `http://127.0.0.1:${srv.server.http?.port}/hooks/${secret}`;
     // Another process holds the write lock for longer than the server waits for it (2 s).
     locker.exec('BEGIN EXCLUSIVE');

@@ -1,5 +1,5 @@
 import {eachBackend} from '../helpers/each-backend.js';
-import {PASSWORD, refusal, startTestServer} from '../helpers/server.js';
+import {OPERATOR, PASSWORD, refusal, startTestServer} from '../helpers/server.js';
 
 eachBackend('KICK disconnects the user, tells them for how long, and refuses them for 5 minutes', async (t, db) => {
   let now = Date.parse('2026-01-05T09:00:00Z');
@@ -31,7 +31,7 @@ eachBackend('KICK disconnects the user, tells them for how long, and refuses the
 eachBackend('a kick survives a server restart', async (t, db) => {
   const srv = await startTestServer(db);
   await srv.user('exemple');
-  await srv.server.moderation.kick('exemple');
+  await srv.server.moderation.kick('exemple', {}, OPERATOR);
   await srv.stop();
   const again = await startTestServer(db);
   try {

@@ -7,7 +7,7 @@ import test from 'ava';
 import {RedisBus} from '../../source/server/redis-bus.js';
 import {type Database, backends} from '../helpers/backends.js';
 import {RedisServer, clusterRequirements} from '../helpers/cluster.js';
-import {type TestServer, eventually, startTestServer} from '../helpers/server.js';
+import {OPERATOR, type TestServer, eventually, startTestServer} from '../helpers/server.js';
 
 const mysql = backends.find((b) => b.name === 'mysql')!;
 const timing = {heartbeatMs: 100, nodeTtlMs: 1000, echoTimeoutMs: 400, catchUpMs: 500, degradedCatchUpMs: 200};
@@ -71,7 +71,7 @@ test('a ban on one node disconnects the user from the other at once', async (t) 
   const [a, b] = await cluster(t, env.db, env.port);
   const mallory = await b!.user('mallory');
   await eventually(async () => a!.server.hub.user('mallory'));
-  await a!.server.moderation.ban('mallory', 'admin');
+  await a!.server.moderation.ban('mallory', undefined, OPERATOR);
   await mallory.waitFor('banned');
   t.is(b!.server.hub.user('mallory'), undefined);
 });

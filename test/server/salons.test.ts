@@ -1,5 +1,5 @@
 import {eachBackend} from '../helpers/each-backend.js';
-import {refusal, startTestServer} from '../helpers/server.js';
+import {OPERATOR, refusal, startTestServer} from '../helpers/server.js';
 
 eachBackend('the salon list shows each salon with the caller state and the moderated flag', async (t, db) => {
   const srv = await startTestServer(db);
@@ -102,7 +102,7 @@ eachBackend('a pending request survives a restart, and memberships persist acros
     const client = await again.connect();
     const login = await client.request('login', {username: 'exemple', password: 'correct horse battery'});
     t.deepEqual(login.salons.map((s: {state: string}) => s.state), ['member', 'member', 'none', 'none', 'pending']);
-    await again.server.moderation.accept('exemple', 'Marketing');
+    await again.server.moderation.accept('exemple', 'Marketing', OPERATOR);
     await client.waitFor('membership', (e) => e.salon === 5 && e.state === 'member');
   } finally {
     await again.stop();

@@ -7,7 +7,7 @@
  */
 import {createHash} from 'node:crypto';
 import {eachBackend} from '../helpers/each-backend.js';
-import {PASSWORD, refusal, startTestServer} from '../helpers/server.js';
+import {OPERATOR, PASSWORD, refusal, startTestServer} from '../helpers/server.js';
 
 const DAY = 24 * 3600_000;
 
@@ -104,7 +104,7 @@ eachBackend('a kicked user is told until when: KICKED carries retryAfter (second
   const srv = await startTestServer(db, {clock: () => now});
   try {
     await srv.user('carl');
-    await srv.server.moderation.kick('carl');
+    await srv.server.moderation.kick('carl', {}, OPERATOR);
     const until = now + 5 * 60_000;
     now += 100_500; // 199.5 s left
     const error = await (await srv.connect()).request('login', {username: 'carl', password: PASSWORD}).catch((e: {code: string; details?: unknown}) => e);

@@ -91,7 +91,7 @@ storeTest('blocks are set, listed and lifted; they go with a deleted account', a
 storeTest('createUser returns the stored account and findUser finds it whatever the letter case', async (t, store) => {
   const created = await addUser(store, 'Alice', 'Alice A', 'moderator');
   t.true(created.id > 0);
-  const expected = {id: created.id, username: 'Alice', alias: 'Alice A', role: 'moderator', passwordHash: HASH, kickedUntil: null, directoryId: null, disabled: false};
+  const expected = {id: created.id, username: 'Alice', alias: 'Alice A', role: 'moderator', passwordHash: HASH, kickedUntil: null, kickReason: null, directoryId: null, disabled: false};
   t.deepEqual(created, expected);
   t.deepEqual(await store.findUser('Alice'), expected);
   t.deepEqual(await store.findUser('alice'), expected);

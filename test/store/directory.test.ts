@@ -24,8 +24,9 @@ eachBackend('directory accounts are found by their id, listed, disabled without 
 
     t.true(await store.createSession('a'.repeat(64), made.id, T0, T0 + 1000_000, 20));
     await store.updateDirectoryUser(made.id, {alias: 'Jean Dupont-Durand', role: 'moderator', disabled: true}, T0 + 1);
-    const disabled = await store.findUser('jdupont');
-    t.like(disabled, {alias: 'Jean Dupont-Durand', role: 'moderator', disabled: true});
+    t.like(await store.findUserByDirectoryId(id), {alias: 'Jean Dupont-Durand', role: 'moderator', disabled: true});
+    t.is(await store.findUser('jdupont'), undefined, 'no one signs in as a disabled account');
+    t.like((await store.listUsers()).find((u) => u.username === 'jdupont'), {disabled: true}, 'the live model keeps it, marked disabled');
     t.is(await store.findSession('a'.repeat(64), T0 + 2), undefined, 'its sessions went with the disabling');
     t.false(await store.createSession('b'.repeat(64), made.id, T0 + 3, T0 + 1000_000, 20), 'no new session while disabled');
 

@@ -49,7 +49,17 @@ export async function edit(ctx: UserContext, req: RequestParams<'edit'>) {
 // {"id":21,"type":"delete","salon":1,"seq":41}
 export async function remove(ctx: UserContext, req: RequestParams<'delete'>) {
   const salon = requireMember(ctx, req.salon);
-  return answer(await submit(ctx, salon, 'delete', req.seq, '', req.clientMsgId));
+  const outcome = await submit(ctx, salon, 'delete', req.seq, '', req.clientMsgId);
+  if (ctx.user.role === 'moderator' && salon.kind === 'salon' && 'stored' in outcome && !outcome.stored.replayed) await auditDeletion(ctx, salon, req.seq);
+  return answer(outcome);
+}
+
+/** A moderator deleting someone else's message is a moderation act: it goes in the audit log. */
+async function auditDeletion(ctx: UserContext, salon: SalonState, seq: number): Promise<void> {
+  const {store, moderation} = ctx.services;
+  const target = (await store.findMessages(salon.id, [seq]).catch(() => new Map())).get(seq);
+  if (target?.username === ctx.user.username) return;
+  await moderation.record({username: ctx.user.username, via: 'client'}, 'delete_message', {targetUser: target?.username ?? undefined, targetSalon: salon.name, detail: {seq}});
 }
 
 // {"id":22,"type":"react","salon":1,"seq":41,"emoji":"👍"}; "on": false takes it back.

@@ -14,7 +14,8 @@ export async function dm(ctx: UserContext, req: RequestParams<'dm'>) {
     const other = await hub.findPerson(name);
     // An unknown name and someone who blocked the caller get the same answer: a block is
     // not told apart from an account that cannot be messaged.
-    if (!other || other.blocked.has(ctx.user.id)) throw new ChatError('CANNOT_MESSAGE', `You cannot message ${JSON.stringify(name)}.`);
+    // Bots read their salons only: a conversation with one would be read by no one.
+    if (!other || other.blocked.has(ctx.user.id) || other.role === 'bot') throw new ChatError('CANNOT_MESSAGE', `You cannot message ${JSON.stringify(name)}.`);
     everyone.set(other.id, other);
   }
   if (everyone.size < 2) throw new ChatError('BAD_REQUEST', 'A direct message needs someone else.');

@@ -7,15 +7,19 @@ import type {Context, UserContext} from '../context.js';
 import {edit, react, reactions, remove, typing} from './changes.js';
 import {block, dm, unblock} from './conversations.js';
 import {history, search, send} from './messages.js';
-import {accept, ban, kick, pending, reject, salonArchive, salonCreate} from './moderation.js';
+import {accept, ban, blocks, kick, lift, pending, reject, salonArchive, salonCreate} from './moderation.js';
 import {join, members, read, salons} from './salons.js';
 import {hello, login, logout, ping, register, resume} from './session.js';
 
-/** hello: any time; open: after hello; guest: after hello, before login; user/moderator: logged in. */
-export type Gate = 'hello' | 'open' | 'guest' | 'user' | 'moderator';
+/**
+ * hello: any time; open: after hello; guest: after hello, before login; user: logged in;
+ * person: logged in, not as a bot (bots read and write in their salons, nothing more);
+ * moderator: logged in as a moderator.
+ */
+export type Gate = 'hello' | 'open' | 'guest' | 'user' | 'person' | 'moderator';
 
 /** The context a gate guarantees: a logged-in gate gives the handler its user. */
-type ContextOf<G extends Gate> = G extends 'user' | 'moderator' ? UserContext : Context;
+type ContextOf<G extends Gate> = G extends 'user' | 'person' | 'moderator' ? UserContext : Context;
 
 export interface Route<T extends RequestType = RequestType> {
   gate: Gate;
@@ -47,7 +51,7 @@ export const routes: {[T in RequestType]: Route<T>} = {
   resume: route('resume', 'guest', resume),
   logout: route('logout', 'user', logout),
   salons: route('salons', 'user', salons),
-  join: route('join', 'user', join),
+  join: route('join', 'person', join),
   members: route('members', 'user', members),
   read: route('read', 'user', read),
   history: route('history', 'user', history),
@@ -63,9 +67,11 @@ export const routes: {[T in RequestType]: Route<T>} = {
   reject: route('reject', 'moderator', reject),
   kick: route('kick', 'moderator', kick),
   ban: route('ban', 'moderator', ban),
-  dm: route('dm', 'user', dm),
-  block: route('block', 'user', block),
-  unblock: route('unblock', 'user', unblock),
+  blocks: route('blocks', 'moderator', blocks),
+  lift: route('lift', 'moderator', lift),
+  dm: route('dm', 'person', dm),
+  block: route('block', 'person', block),
+  unblock: route('unblock', 'person', unblock),
   salon_create: route('salon_create', 'moderator', salonCreate),
   salon_archive: route('salon_archive', 'moderator', salonArchive),
 };

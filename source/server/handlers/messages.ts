@@ -33,6 +33,7 @@ export async function send(ctx: UserContext, req: RequestParams<'send'>) {
     // and a connection's sends keep their order: an earlier seq of this conversation. The
     // preview is read with pages; live, clients show the message they hold.
     replyTo: req.replyTo !== undefined && req.replyTo >= 1 && req.replyTo <= ctx.services.hub.lastSeq(salon.id) ? req.replyTo : undefined,
+    ...(user.role === 'bot' ? {bot: true as const} : {}),
   });
   return {message: messageInfo(stored)};
 }

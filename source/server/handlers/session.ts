@@ -81,7 +81,8 @@ export async function login(ctx: Context, req: RequestParams<'login'>): Promise<
       } finally {
         attempt.hashed();
       }
-      if (!local || !check.ok) throw new ChatError('INVALID_CREDENTIALS');
+      // A bot signs in with its token only (resume), never with a password.
+      if (!local || local.role === 'bot' || !check.ok) throw new ChatError('INVALID_CREDENTIALS');
       record = local;
     }
     attempt.succeeded(clock());
@@ -96,7 +97,6 @@ export async function login(ctx: Context, req: RequestParams<'login'>): Promise<
     if (!(await store.createSession(hashToken(token), record.id, now, now + ctx.services.sessionTtlMs, policy.maxSessionsPerAccount))) {
       const current = await store.findUserById(record.id);
       if (!current) throw new ChatError('BANNED');
-      if (current.disabled) throw new ChatError('ACCOUNT_DISABLED');
       refuseIfKicked(current, clock());
       throw new ChatError('BANNED');
     }
@@ -112,10 +112,11 @@ export async function login(ctx: Context, req: RequestParams<'login'>): Promise<
 }
 
 // {"id":5,"type":"resume","token":"..."}: logs in again after a reconnect without the
-// password's slow hash.
+// password's slow hash; a bot account signs in this way with its token.
 export async function resume(ctx: Context, req: RequestParams<'resume'>): Promise<LoginResult> {
   const {store, clock} = ctx.services;
-  const clientId = await store.findSession(hashToken(req.token), clock());
+  const tokenHash = hashToken(req.token);
+  const clientId = (await store.findSession(tokenHash, clock())) ?? (await store.findBotByToken(tokenHash));
   const record = clientId === undefined ? undefined : await store.findUserById(clientId);
   if (!record) throw new ChatError('INVALID_TOKEN');
   refuseIfKicked(record, clock());
@@ -139,6 +140,7 @@ function refuseIfKicked(record: UserRecord, now: number): void {
     throw new ChatError('KICKED', `You were kicked; try again in ${Math.ceil(retryAfter / 60)} minute(s).`, {
       retryAfter,
       until: record.kickedUntil,
+      ...(record.kickReason ? {reason: record.kickReason} : {}),
     });
   }
 }
@@ -150,7 +152,7 @@ async function startSession(ctx: Context, record: UserRecord, token: string): Pr
   // here, and one it hears of later finds the connection attached and closes it.
   if (!user || user.id !== record.id) throw new ChatError('BANNED');
   if (record.disabled || user.disabled) throw new ChatError('ACCOUNT_DISABLED');
-  if (user.kickedUntil !== null) refuseIfKicked({...record, kickedUntil: user.kickedUntil}, clock());
+  if (user.kickedUntil !== null) refuseIfKicked({...record, kickedUntil: user.kickedUntil, kickReason: user.kickReason ?? null}, clock());
   // The peer may have gone while the password was checked: attaching it would leave a
   // connection that nobody reads shown online.
   if (ctx.conn.isClosed) throw new ChatError('NOT_AUTHENTICATED');
