@@ -30,6 +30,9 @@ export function openDashboard(deps: DashboardDeps & {color: boolean}): Dashboard
   stdout.write(ALT_SCREEN_ON);
   // However the process ends, a crash included, the operator's terminal comes back.
   process.once('exit', restore);
+  // The line prompt's readline paused stdin when it closed; Ink only adds a 'readable'
+  // listener, which does not start a paused TTY reading again (keys never arrived).
+  process.stdin.resume();
   const instance = render(<Dashboard controller={controller} t={deps.t} color={deps.color} />, {exitOnCtrlC: false});
   void controller.start();
   let closed = false;
