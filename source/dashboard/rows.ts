@@ -6,6 +6,7 @@
 import {timeLeft} from '../console/commands.js';
 import {displayWidth, sanitizeLine, truncate} from '../client/format.js';
 import type {Translate} from '../i18n/index.js';
+import {MAX_SESSIONS_PER_NODE} from '../server/sessions.js';
 import type {Segment} from '../ui/StyledLine.js';
 import type {DashboardState, PanelId} from './state.js';
 
@@ -65,7 +66,7 @@ function sessions(s: DashboardState, t: Translate, width: number): PanelContent 
   const rows = s.sessions.rows.map((r) =>
     cells(w, [{text: r.username, bold: true}, {text: r.address}, {text: r.nodeName, dim: r.local}, {text: `${when(r.since, s.now)} (${timeLeft(s.now - r.since)})`}]),
   );
-  const footer = s.sessions.truncated.map((n) => t('dashboard.truncated', {node: n.nodeName, total: n.total, shown: 1000})).join(' ');
+  const footer = s.sessions.truncated.map((n) => t('dashboard.truncated', {node: n.nodeName, total: n.total, shown: MAX_SESSIONS_PER_NODE})).join(' ');
   return {header: cells(w, header.map((text) => ({text, dim: true}))), rows, empty: t('dashboard.empty.sessions'), footer: footer || undefined};
 }
 
