@@ -94,9 +94,17 @@ export class DashboardController {
   }
 
   private async tick(): Promise<void> {
+    // A database that hangs must not pile up one read per second behind it.
+    if (this.ticking) return;
     this.ticks += 1;
-    await this.refresh({audit: this.ticks % AUDIT_EVERY_TICKS === 0});
+    this.ticking = true;
+    try {
+      await this.refresh({audit: this.ticks % AUDIT_EVERY_TICKS === 0});
+    } finally {
+      this.ticking = false;
+    }
   }
+  private ticking = false;
 
   /** Reads what the panels on screen show. `all`: the audit tail too, and other nodes asked now. */
   async refresh({all = false, audit = false}: {all?: boolean; audit?: boolean} = {}): Promise<void> {

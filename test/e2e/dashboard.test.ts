@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import test from 'ava';
 import {ClientConnection} from '../../source/client/connection.js';
-import {freePort} from '../helpers/cluster.js';
+import {freePort, spawnNode} from '../helpers/cluster.js';
 import {ADMIN_PASSWORD, Terminals, USER_PASSWORD, skipWithoutTmux} from '../helpers/tmux.js';
 
 const SERVER_BIN = fileURLToPath(new URL('../../../bin/chat-server.js', import.meta.url));
@@ -62,4 +62,16 @@ test('chat-server --dashboard in 80x24: panels render, one key accepts a request
   await term.press('ops', 'y');
   const after = await term.waitForScreen('ops', 'Server stopped.');
   t.regex(after, /Authentication succeeded for user admin\./, 'the normal screen is back');
+});
+
+test('chat-server --dashboard without a terminal says so and keeps the line prompt, for scripts', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-dashboard-'));
+  const node = spawnNode({id: 'solo', dataDir: dir, args: ['--dashboard']});
+  t.teardown(async () => {
+    await node.kill();
+    rmSync(dir, {recursive: true, force: true});
+  });
+  await node.waitFor(/The dashboard needs a terminal: the line prompt is used instead\./);
+  const [answer] = await node.command('WHO', /Nobody is connected\./);
+  t.truthy(answer, 'the line prompt answers as before');
 });
