@@ -183,7 +183,7 @@ export class Controller implements CommandHost {
     }
     if (event.event === 'membership') this.membershipEvents++;
     // The server revoked the token; the next connection shows the sign-in form.
-    if (event.event === 'banned' || event.event === 'kicked') this.session.forget();
+    if (event.event === 'banned' || event.event === 'kicked' || event.event === 'disconnected') this.session.forget();
     const before = this.state;
     this.dispatch({type: 'event', event, now: this.clock()});
     const alert = this.options.onAlert && alertOf(before, this.state, event, clientTranslator(this.state.lang));

@@ -491,6 +491,8 @@ function applyEvent(state: AppState, event: Event, now: number): AppState {
       return reducer(state, {type: 'ended', notice: {key: 'ended.kicked', params: {minutes: event.minutes}}});
     case 'banned':
       return reducer(state, {type: 'ended', notice: {key: 'ended.banned'}});
+    case 'disconnected':
+      return reducer(state, {type: 'ended', notice: {key: 'ended.disconnected'}});
     case 'shutdown':
       return {...state, flash: {key: 'ended.shutdown'}};
     case 'typing': {

@@ -167,6 +167,7 @@ export const clientEn = {
   'flash.joinRequest': '{username} asks to join {salon} (Alt+P).',
   'ended.kicked': 'A moderator disconnected you. You can sign in again in {minutes} minute(s).',
   'ended.banned': 'A moderator banned this account; it no longer exists.',
+  'ended.disconnected': 'The server operator ended this session. Sign in again.',
   'ended.shutdown': 'The server is shutting down. Reconnecting when it is back…',
   'ended.loggedOut': 'Signed out.',
   'cli.unknownFlag': 'Unknown option {flags}. Valid options: {valid}.',

@@ -169,6 +169,7 @@ export const clientFr: Record<ClientKey, string> = {
   'flash.joinRequest': '{username} demande à rejoindre {salon} (Alt+P).',
   'ended.kicked': 'Un modérateur vous a déconnecté. Vous pourrez vous reconnecter dans {minutes} minute(s).',
   'ended.banned': "Un modérateur a banni ce compte ; il n'existe plus.",
+  'ended.disconnected': "L'opérateur du serveur a mis fin à cette session. Reconnectez-vous.",
   'ended.shutdown': "Le serveur s'arrête. Reconnexion dès son retour…",
   'ended.loggedOut': 'Déconnecté.',
   'cli.unknownFlag': 'Option inconnue {flags}. Options valables : {valid}.',

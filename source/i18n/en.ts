@@ -149,6 +149,8 @@ export const en = {
     --bus URL          redis://host:6379: join the other nodes on the same MySQL
                        database (several nodes behind a load balancer) [CHAT_BUS_URL]
     --node-id NAME     this node's name in logs       [CHAT_NODE_ID, default host-pid]
+    --dashboard        after sign-in, a full-screen live view of every node
+                       instead of the line prompt (: runs a command) [CHAT_DASHBOARD=1]
     --help, --version
 
   The console asks for a moderator's username and password at start. The first start

@@ -151,6 +151,8 @@ export const fr: Record<MessageKey, string> = {
     --bus URL          redis://hôte:6379 : rejoindre les autres nœuds de la même base
                        MySQL (plusieurs nœuds derrière un répartiteur) [CHAT_BUS_URL]
     --node-id NOM      nom de ce nœud dans les journaux [CHAT_NODE_ID, défaut hôte-pid]
+    --dashboard        après l'authentification, une vue plein écran de tous les
+                       nœuds au lieu de l'invite (: lance une commande) [CHAT_DASHBOARD=1]
     --help, --version
 
   La console demande au démarrage le nom et le mot de passe d'un modérateur. Le premier

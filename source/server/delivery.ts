@@ -56,6 +56,8 @@ export class Delivery {
   constructor(
     private readonly store: Pick<Store, 'messagesAfter'>,
     private readonly salonOf: (id: number) => SalonState | undefined,
+    /** Told of each message once, as it is delivered in order (the dashboard's activity). */
+    private readonly counted?: (salonId: number, ts: number) => void,
   ) {}
 
   /** The last seq delivered in the salon (0 before any). */
@@ -79,6 +81,7 @@ export class Delivery {
   }
 
   private advance(salonId: number, m: StoredMessage): void {
+    if (m.kind === 'message') this.counted?.(salonId, m.ts);
     const stream = this.streams.get(salonId);
     if (stream) {
       stream.seq = m.seq;

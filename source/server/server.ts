@@ -24,6 +24,8 @@ import {StatusWriter} from './status.js';
 import {Writer, changeRules} from './writer.js';
 import {type BackfillOptions, SearchBackfill, defaultBackfill} from './search-backfill.js';
 import {type HookRate, HookListener, defaultHookRate} from './http.js';
+import {ActivityCounter} from './activity.js';
+import {SessionDirectory} from './sessions.js';
 
 export interface ServerOptions {
   store: Store;
@@ -57,6 +59,10 @@ export interface ChatServer {
   readonly connections: ReadonlySet<Connection>;
   /** The other nodes, when the bus is shared. */
   readonly cluster: Cluster | undefined;
+  /** Signed-in connections on every node, for the operator's dashboard. */
+  readonly sessions: SessionDirectory;
+  /** Messages per conversation over the last minute, cluster-wide. */
+  readonly activity: ActivityCounter;
   /** Where the webhook listener listens, when it is on. */
   readonly http: {host: string; port: number; tls: boolean} | undefined;
   /** Resolves once the messages stored before the search index existed are indexed. */
@@ -86,10 +92,16 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   // The cluster needs the hub and hears from it: built right after it, before any event
   // can arrive (the bus delivers nothing until the event loop turns).
   let cluster: Cluster | undefined;
+  let sessions: SessionDirectory | undefined;
+  const activity = new ActivityCounter(clock);
   const hub = await Hub.load(store, bus, notify, {
-    nodeEvent: (event, origin) => cluster?.receive(event, origin),
+    nodeEvent: (event, origin) => {
+      cluster?.receive(event, origin);
+      sessions?.receive(event, origin);
+    },
     localPresence: (user, online) => cluster?.localPresence(user, online),
     presence: (user, online) => statuses.set(user.id, online ? 'connected' : 'disconnected'),
+    message: (salonId, ts) => activity.count(salonId, ts),
   }, clock);
   if (bus.shared) cluster = new Cluster(bus, hub, notify, {...defaultClusterTiming, ...options.cluster});
   const policy: Policy = {...defaultPolicy, ...options.policy};
@@ -126,6 +138,8 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   };
   const connectionLimits: ConnectionLimits = {...defaultConnectionLimits, maxQueuedRequests: policy.maxQueuedRequests, ...options.connection};
   const connections = new Set<Connection>();
+  const nodeName = options.node ?? hostname();
+  sessions = new SessionDirectory({bus, store, connections, moderation, nodeName, liveNodes: () => cluster?.peers ?? []});
   const perAddress = new Map<string, number>();
 
   const accept = (socket: Socket) => {
@@ -209,5 +223,5 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       notify({kind: 'stopped'});
     })());
 
-  return {host: address.address, port: address.port, hub, moderation, connections, cluster, http, searchIndexed: () => backfill.done(), stop};
+  return {host: address.address, port: address.port, hub, moderation, connections, cluster, sessions, activity, http, searchIndexed: () => backfill.done(), stop};
 }
