@@ -123,9 +123,38 @@ export const fr: Record<MessageKey, string> = {
   'server.tlsFiles': 'Impossible de lire le certificat ou la clé TLS : {message}',
   'server.portInUse': 'Le port {port} sur {host} est déjà utilisé. Choisissez-en un autre avec --port ou CHAT_PORT.',
   'cli.unknownFlag': 'Option inconnue {flags}. Options valables : {valid}.',
+  'cli.exportHelp': `
+  Utilisation
+    $ chat-server export [options]
+
+  Écrit la base en JSON Lines : un enregistrement de version, puis les comptes (jamais
+  d'empreinte de mot de passe ni de jeton), les salons, les adhésions, les demandes
+  d'adhésion, les messages avec leurs modifications, le journal d'audit, et un
+  enregistrement de fin avec les comptes. Mêmes options de base de données que le
+  serveur ; peut tourner pendant qu'il sert. L'export est inscrit au journal d'audit.
+
+  Options
+    --out FICHIER      écrire dans FICHIER (lisible par son seul propriétaire) ;
+                       par défaut la sortie standard
+    --since AAAA-MM-JJ messages et enregistrements d'audit à partir de ce jour (UTC)
+    --until AAAA-MM-JJ ... jusqu'à ce jour inclus (UTC)
+    --salon NOM        un seul salon : ses membres, adhésions et messages
+    --user NOM         tout ce qui concerne une personne (demande au titre de la
+                       protection des données) : son compte, ses adhésions, ses
+                       messages, ses demandes d'adhésion et le journal d'audit la visant
+    --operator NOM     qui exporte, dans le journal d'audit  [défaut : l'utilisateur système]
+    --db URL, --data-dir DOSSIER, --lang en|fr   comme pour le serveur
+    --help
+`,
+  'export.badDate': 'Date invalide : {date} (AAAA-MM-JJ).',
+  'export.unknownSalon': 'Aucun salon nommé {salon}.',
+  'export.noAccount': "Aucun compte nommé {user} : l'export ne contient que ce qui fait référence à ce nom.",
+  'export.done': "Exporté : {accounts} comptes, {salons} salons, {memberships} adhésions, {joinRequests} demandes d'adhésion, {messages} messages, {changes} modifications et {audit} enregistrements d'audit vers {file}.",
+  'export.failed': "L'export a échoué : {message}",
   'cli.serverHelp': `
   Usage
     $ chat-server [options]
+    $ chat-server export [options]     (chat-server export --help)
 
   Démarre le serveur de discussion. Sans option, il écoute sur localhost:5000 et garde ses
   données dans un fichier SQLite du dossier de données (créé au premier démarrage).

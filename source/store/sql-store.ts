@@ -25,6 +25,7 @@ import {
 } from './operator.js';
 import {type StoreSearch, searchStatement} from './search.js';
 import * as retention from './retention.js';
+import {ExportReader} from './export.js';
 import type {SqliteReader} from './sqlite-reader.js';
 import {appendInOneTrip, appendInTransaction, messageQuery, toMessage} from './messages.js';
 import {type Database, type TimeValue, toMs} from './schema.js';
@@ -618,6 +619,10 @@ export class SqlStore implements Store {
       }
       return rows.map(toMessage);
     });
+  }
+
+  exportReader(): ExportReader {
+    return new ExportReader(this.db, this.flavor, (work) => this.run(work));
   }
 
   retentionPolicy(): Promise<retention.RetentionPolicy> {

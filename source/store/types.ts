@@ -96,6 +96,8 @@ export type {StoreSearch} from './search.js';
 export type {HookRecord} from './hooks.js';
 export type {PurgeStep, RetentionPolicy} from './retention.js';
 import type {PurgeStep, RetentionPolicy} from './retention.js';
+export type {ExportReader, ExportScope} from './export.js';
+import type {ExportReader} from './export.js';
 export type {AuditQuery, AuditRecord, AuditVia, BanRecord, BotRecord, NewAuditRecord} from './operator.js';
 import type {AuditQuery, AuditRecord, BanRecord, BotRecord, NewAuditRecord} from './operator.js';
 import type {HookRecord} from './hooks.js';
@@ -218,6 +220,9 @@ export interface Store {
   hasBacklog(): Promise<boolean>;
   /** Up to `limit` messages with seq > after, oldest first (catch-up and gap filling). */
   messagesAfter(salonId: number, after: number, limit: number): Promise<StoredMessage[]>;
+
+  /** Reads for `chat-server export`, in pages (store/export.ts). */
+  exportReader(): ExportReader;
 
   /** Retention (store/retention.ts): the periods set, per salon and by default. */
   retentionPolicy(): Promise<RetentionPolicy>;
