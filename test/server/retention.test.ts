@@ -8,6 +8,7 @@ import {OPERATOR, startTestServer} from '../helpers/server.js';
 import {runCommand} from '../../source/console/commands.js';
 import {translator} from '../../source/i18n/index.js';
 import {parsePeriod} from '../../source/server/retention.js';
+import {Delivery} from '../../source/server/delivery.js';
 import {monitorEventLoopDelay} from 'node:perf_hooks';
 import test from 'ava';
 
@@ -172,5 +173,29 @@ eachBackend('one batch of 500 rows holds the server thread for a few millisecond
     t.is(await srv.store.purgedUpTo(1), 2000);
   } finally {
     await srv.stop();
+  }
+});
+
+eachBackend('a node whose delivery stands before the deleted rows goes on from the oldest kept one, without waiting for the gap', async (t, db) => {
+  const store = await db.open();
+  try {
+    const author = await store.createUser({username: 'alice', alias: 'Alice', passwordHash: 'x', role: 'user', ts: T0});
+    const draft = (text: string, ts: number) => ({clientId: author.id, username: 'alice', alias: 'Alice', salonId: 1, text, ts});
+    await store.appendMessages(Array.from({length: 10}, (_, i) => draft(`old ${i}`, T0)));
+    await store.appendMessages(Array.from({length: 3}, (_, i) => draft(`new ${i}`, T0 + 2 * DAY)));
+    t.is((await store.purgeBatch(1, T0 + DAY, 500)).purgedSeq, 10);
+    const written: Buffer[] = [];
+    const peer = {id: 1, write: (bytes: Buffer) => void written.push(bytes), close: () => {}};
+    const salon = {id: 1, name: 'Général', moderated: false, kind: 'salon' as const, archived: false, members: new Set<never>(), online: new Set([peer])};
+    const delivery = new Delivery(store, (id) => (id === 1 ? salon : undefined));
+    const [latest] = await store.appendMessages([draft('newest', T0 + 2 * DAY)]);
+    const started = Date.now();
+    delivery.deliver([latest!]);
+    for (let i = 0; i < 200 && delivery.seq(1) < 14; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const seqs = written.flatMap((b) => b.toString('utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as {seq: number}).seq));
+    t.deepEqual(seqs, [11, 12, 13, 14]);
+    t.true(Date.now() - started < 1500, 'no wait for rows that will never come');
+  } finally {
+    await store.close();
   }
 });
