@@ -10,6 +10,7 @@
 import type {Kysely} from 'kysely';
 import type {Database} from './schema.js';
 import {toMs} from './schema.js';
+import type {StoreKind} from './types.js';
 
 export interface RetentionPolicy {
   /** Days messages are kept by default (direct messages and groups included); null: all kept. */
@@ -63,9 +64,14 @@ export async function purgedUpTo(db: Kysely<Database>, salonId: number): Promise
  * later edits of them (a change row stays, so that the stream keeps no gap, but the words
  * of a message past its period do not survive in it).
  */
-export async function purgeBatch(db: Kysely<Database>, salonId: number, cutoff: number, limit: number): Promise<PurgeStep> {
+export async function purgeBatch(db: Kysely<Database>, kind: StoreKind, salonId: number, cutoff: number, limit: number): Promise<PurgeStep> {
   return db.transaction().execute(async (trx) => {
-    const floor = await purgedUpTo(trx, salonId);
+    // The conversation's counters first, locked, as an append and a change take them: the
+    // three queue on one lock and never wait on each other crosswise (a deadlock). Writers
+    // of this conversation wait for one batch; those of the others do not.
+    let counters = trx.selectFrom('salons').select('purged_seq').where('salon_id', '=', salonId);
+    if (kind === 'mysql') counters = counters.forUpdate();
+    const floor = Number((await counters.executeTakeFirst())?.purged_seq ?? 0);
     // The oldest rows, by the unique (salon_id, seq) key: no index on time is needed.
     const rows = await trx
       .selectFrom('messages')
@@ -96,8 +102,7 @@ export async function purgeBatch(db: Kysely<Database>, salonId: number, cutoff: 
     }
     await trx.deleteFrom('reactions').where('salon_id', '=', salonId).where('seq', '>', floor).where('seq', '<=', upTo).execute();
     const deleted = await trx.deleteFrom('messages').where('salon_id', '=', salonId).where('seq', '>', floor).where('seq', '<=', upTo).executeTakeFirst();
-    // Last, so that the conversation's row (which every writer locks on MySQL) is held for
-    // the commit only. Guarded: another node purging the same rows never moves it back.
+    // Guarded: another node purging the same rows never moves it back.
     await trx.updateTable('salons').set({purged_seq: upTo, purged_n: Number(last.n)}).where('salon_id', '=', salonId).where('purged_seq', '<', upTo).execute();
     return {deleted: Number(deleted.numDeletedRows), done: count < rows.length || rows.length < limit, purgedSeq: upTo};
   });

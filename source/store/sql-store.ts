@@ -634,7 +634,7 @@ export class SqlStore implements Store {
   }
 
   purgeBatch(salonId: number, cutoff: number, limit: number): Promise<retention.PurgeStep> {
-    return this.run(() => retention.purgeBatch(this.db, salonId, cutoff, limit));
+    return this.run(() => retention.purgeBatch(this.db, this.flavor.kind, salonId, cutoff, limit));
   }
 
   purgedUpTo(salonId: number): Promise<number> {
