@@ -23,11 +23,13 @@ export interface RetentionOptions {
   batch: number;
   /** Pause between batches, so that the server's own work goes first. */
   pauseMs: number;
-  /** Time between passes; the first runs this long after start (0: no timer, tests call runOnce). */
+  /** Time between passes (0: no timer; tests call runOnce). */
   intervalMs: number;
+  /** The first pass, once the server has settled: soon, or a server restarted often would never purge. */
+  firstMs: number;
 }
 
-export const defaultRetention: RetentionOptions = {batch: 500, pauseMs: 5, intervalMs: 3600_000};
+export const defaultRetention: RetentionOptions = {batch: 500, pauseMs: 5, intervalMs: 3600_000, firstMs: 60_000};
 
 /** The longest period: a hundred years is "forever" typed differently. */
 const MAX_DAYS = 36_500;
@@ -78,11 +80,11 @@ export class RetentionJob {
 
   start(): void {
     if (this.options.intervalMs <= 0) return;
-    const tick = () => {
-      this.timer = setTimeout(() => void this.runOnce().finally(() => !this.stopped && tick()), this.options.intervalMs);
+    const tick = (ms: number) => {
+      this.timer = setTimeout(() => void this.runOnce().finally(() => !this.stopped && tick(this.options.intervalMs)), ms);
       this.timer.unref();
     };
-    tick();
+    tick(this.options.firstMs);
   }
 
   /** Resolves once a pass in progress has stopped, between two batches. */
