@@ -199,3 +199,19 @@ eachBackend('a node whose delivery stands before the deleted rows goes on from t
     await store.close();
   }
 });
+
+eachBackend('the job runs by itself on its timer', async (t, db) => {
+  let now = T0;
+  const srv = await startTestServer(db, {clock: () => now, retention: {firstMs: 50, intervalMs: 100}});
+  try {
+    const alice = await srv.user('alice', 'Alice');
+    await alice.request('send', {salon: 1, text: 'bientôt parti'});
+    await srv.store.setRetention(null, 1);
+    now = T0 + 2 * DAY;
+    const deadline = Date.now() + 10_000;
+    while ((await srv.store.purgedUpTo(1)) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    t.is(await srv.store.purgedUpTo(1), 1);
+  } finally {
+    await srv.stop();
+  }
+});
