@@ -215,3 +215,29 @@ eachBackend('the job runs by itself on its timer', async (t, db) => {
     await srv.stop();
   }
 });
+
+eachBackend('two nodes purging the same conversation at once delete each row once and agree on where it starts', async (t, db) => {
+  const [one, two] = [await db.open(), await db.open()];
+  try {
+    const author = await one.createUser({username: 'alice', alias: 'Alice', passwordHash: 'x', role: 'user', ts: T0});
+    const draft = (i: number, ts: number) => ({clientId: author.id, username: 'alice', alias: 'Alice', salonId: 1, text: `m${i}`, ts});
+    await one.appendMessages(Array.from({length: 450}, (_, i) => draft(i, T0)));
+    await one.appendMessages(Array.from({length: 50}, (_, i) => draft(i, T0 + 2 * DAY)));
+    const purge = async (store: typeof one) => {
+      let deleted = 0;
+      for (let step; !(step && step.done); ) {
+        step = await store.purgeBatch(1, T0 + DAY, 40);
+        deleted += step.deleted;
+      }
+      return deleted;
+    };
+    // Sends go on meanwhile, on the writers' lock.
+    const [a, b] = await Promise.all([purge(one), purge(two), two.appendMessages(Array.from({length: 20}, (_, i) => draft(i, T0 + 2 * DAY)))]);
+    t.is((a as number) + (b as number), 450);
+    t.is(await one.purgedUpTo(1), 450);
+    t.deepEqual((await db.query<{c: number; lo: number; hi: number}>('SELECT COUNT(*) AS c, MIN(seq) AS lo, MAX(seq) AS hi FROM messages WHERE salon_id = 1')).map((r) => [Number(r.c), Number(r.lo), Number(r.hi)]), [[70, 451, 520]]);
+  } finally {
+    await one.close();
+    await two.close();
+  }
+});
