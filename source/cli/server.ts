@@ -22,6 +22,7 @@ import type {Store} from '../store/types.js';
 import {defaultDataDir, envPort, flagList, peekFlag, unknownFlags} from './env.js';
 
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
+  if (argv[0] === 'export') return (await import('./export.js')).exportMain(argv.slice(1), env);
   const lang = detectLang(peekFlag(argv, 'lang') ?? env.CHAT_LANG, env);
   const t = translator(lang);
   const definition = {

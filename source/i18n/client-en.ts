@@ -64,6 +64,7 @@ export const clientEn = {
   'messages.loadingOlder': 'Loading older messages…',
   'messages.loadingNewer': 'Loading newer messages…',
   'messages.start': 'Start of {salon}.',
+  'messages.purged': 'Older messages of {salon} were deleted by the retention policy.',
   'messages.morePending': '… and {count} more waiting to be sent',
   'messages.unread': 'new messages',
   'messages.sending': 'sending…',

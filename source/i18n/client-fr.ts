@@ -66,6 +66,7 @@ export const clientFr: Record<ClientKey, string> = {
   'messages.loadingOlder': 'Chargement des messages plus anciens…',
   'messages.loadingNewer': 'Chargement des messages plus récents…',
   'messages.start': 'Début de {salon}.',
+  'messages.purged': 'Les messages plus anciens de {salon} ont été supprimés par la politique de conservation.',
   'messages.morePending': '… et {count} autres en attente d\u2019envoi',
   'messages.unread': 'nouveaux messages',
   'messages.sending': 'envoi…',

@@ -10,6 +10,7 @@ import {limits} from '../protocol/limits.js';
 import {hashToken} from '../store/password.js';
 import {type AuditQuery, type AuditRecord, type AuditVia, ConflictError, type Store} from '../store/types.js';
 import {hashSecret, newSecret} from './http.js';
+import {parsePeriod} from './retention.js';
 import type {Hub, SalonState, UserState} from './hub.js';
 
 export interface OnlineUser {
@@ -292,6 +293,33 @@ export class Moderation {
       .sort((a, b) => (a.until ?? 0) - (b.until ?? 0));
     const bans: Block[] = (await this.store.listBans()).map((b) => ({username: b.username, kind: 'ban' as const, until: null, reason: b.reason}));
     return [...kicks, ...bans];
+  }
+
+  /** Set by the server: a retention change starts a pass at once rather than at the next hour. */
+  onRetention: (() => void) | undefined;
+
+  /**
+   * How long a salon keeps its messages, or the default (`DEFAULT`, which direct messages
+   * and groups follow): `90d`, `1y`, `off` (keep everything), `default` (a salon follows it).
+   */
+  setRetention(target: string, period: string, actor: Actor): Promise<{salon: string | null; days: number | null}> {
+    const isDefault = target.toUpperCase() === 'DEFAULT';
+    return this.audited(actor, 'retention', {...(isDefault ? {} : {targetSalon: target}), detail: {period}}, async () => {
+      const follow = !isDefault && period.trim().toLowerCase() === 'default';
+      const days = follow ? null : parsePeriod(period);
+      if (days === undefined) throw new ChatError('BAD_REQUEST', `Not a retention period: ${JSON.stringify(period)}.`, {period});
+      const salon = isDefault ? undefined : this.hub.namedSalon(target);
+      if (!isDefault && (!salon || salon.kind !== 'salon')) throw new ChatError('UNKNOWN_SALON', `No salon named ${JSON.stringify(target)}.`, {salon: target});
+      await this.store.setRetention(salon?.id ?? null, isDefault && days === 0 ? null : days);
+      this.onRetention?.();
+      return {salon: salon?.name ?? null, days: isDefault && days === 0 ? null : days};
+    }, undefined, (r) => ({days: r.days}));
+  }
+
+  /** The default period (null: keep everything) and the salons with one of their own (0: keep everything). */
+  async retention(): Promise<{defaultDays: number | null; salons: {name: string; days: number}[]}> {
+    const policy = await this.store.retentionPolicy();
+    return {defaultDays: policy.defaultDays, salons: policy.salons.map((s) => ({name: this.hub.conversation(s.salonId)?.name ?? String(s.salonId), days: s.days}))};
   }
 
   audit(query: AuditQuery): Promise<AuditRecord[]> {

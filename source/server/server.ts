@@ -26,6 +26,7 @@ import {type BackfillOptions, SearchBackfill, defaultBackfill} from './search-ba
 import {type HookRate, HookListener, defaultHookRate} from './http.js';
 import {ActivityCounter} from './activity.js';
 import {SessionDirectory} from './sessions.js';
+import {type RetentionOptions, RetentionJob, defaultRetention} from './retention.js';
 
 export interface ServerOptions {
   store: Store;
@@ -47,6 +48,8 @@ export interface ServerOptions {
   http?: {port: number; host?: string; rate?: Partial<HookRate>};
   /** How earlier messages are indexed for search (tests make it quick). */
   backfill?: Partial<BackfillOptions>;
+  /** The retention job's batches and timing (tests set intervalMs 0 and call runOnce). */
+  retention?: Partial<RetentionOptions>;
   /** PEM certificate chain and key: the listener speaks TLS instead of plain TCP. */
   tls?: {cert: string | Buffer; key: string | Buffer};
 }
@@ -65,6 +68,8 @@ export interface ChatServer {
   readonly activity: ActivityCounter;
   /** Where the webhook listener listens, when it is on. */
   readonly http: {host: string; port: number; tls: boolean} | undefined;
+  /** Deletes messages past their retention period (runOnce: one pass now). */
+  readonly retention: RetentionJob;
   /** Resolves once the messages stored before the search index existed are indexed. */
   searchIndexed(): Promise<void>;
   /** Graceful stop: refuse new work, store what was accepted, tell clients, close. */
@@ -194,6 +199,9 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   cluster?.start();
   const backfill = new SearchBackfill(store, notify, {...defaultBackfill, ...options.backfill});
   backfill.start();
+  const retention = new RetentionJob(store, clock, notify, {...defaultRetention, ...options.retention});
+  moderation.onRetention = () => void retention.runOnce();
+  retention.start();
   let hooks: HookListener | undefined;
   let http: ChatServer['http'];
   if (options.http) {
@@ -210,6 +218,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       services.stopping = true;
       clearInterval(idleSweep);
       await backfill.stop();
+      await retention.stop();
       await hooks?.close();
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
       await writer.drain();
@@ -223,5 +232,5 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       notify({kind: 'stopped'});
     })());
 
-  return {host: address.address, port: address.port, hub, moderation, connections, cluster, sessions, activity, http, searchIndexed: () => backfill.done(), stop};
+  return {host: address.address, port: address.port, hub, moderation, connections, cluster, sessions, activity, http, retention, searchIndexed: () => backfill.done(), stop};
 }
