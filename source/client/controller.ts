@@ -67,7 +67,7 @@ export class Controller implements CommandHost {
     this.session = new ChatSession(options, {
       link: (link, detail) => this.dispatch({type: 'link', link, retryIn: detail?.retryIn ?? null, error: detail?.reason ? {key: 'error.generic', params: {message: detail.reason}} : null}),
       needLogin: (error) => {
-        if (this.state.screen === 'connecting' || this.state.screen === 'main') this.dispatch({type: 'showLogin', ...(error ? {error: noticeOf(error)} : {})});
+        if (this.state.screen === 'connecting' || this.state.screen === 'main') this.dispatch({type: 'showLogin', ...(error ? {error: noticeOf(error, {lang: this.state.lang, now: this.clock()})} : {})});
       },
       session: (result, resumed) => this.onSession(result, resumed),
       event: (event) => this.onEvent(event),
@@ -149,7 +149,7 @@ export class Controller implements CommandHost {
   // ---- sign in --------------------------------------------------------------------------
 
   submitLogin(): Promise<void> {
-    return submitLogin(this.session, this.getState, (action) => this.dispatch(action));
+    return submitLogin(this.session, this.getState, (action) => this.dispatch(action), this.clock);
   }
 
   submitRegister(): Promise<void> {
