@@ -14,14 +14,14 @@ import type {AppState, BlocksWindow, Notice} from './state.js';
 
 // ---- time --------------------------------------------------------------------------------
 
-const shortDates = {
-  en: new Intl.DateTimeFormat('en-GB', {weekday: 'short', day: 'numeric', month: 'short'}),
-  fr: new Intl.DateTimeFormat('fr-FR', {weekday: 'short', day: 'numeric', month: 'short'}),
-};
-
-/** When a block ends, in local time: "14:30" today, "Tue 6 Jan 14:30" another day. */
+/**
+ * When a block ends, in local time: "14:30" today, "Tue 6 Jan 14:30" another day. The date
+ * format is made for each call: it takes the time zone when made, and TZ may change.
+ */
 export function untilLabel(until: number, now: number, lang: Lang): string {
-  return sameDay(until, now) ? timeLabel(until) : `${shortDates[lang].format(new Date(until))} ${timeLabel(until)}`;
+  if (sameDay(until, now)) return timeLabel(until);
+  const day = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {weekday: 'short', day: 'numeric', month: 'short'});
+  return `${day.format(new Date(until))} ${timeLabel(until)}`;
 }
 
 const unitText = (t: ClientTranslate, unit: 'second' | 'minute' | 'hour' | 'day', n: number) => t(`duration.${unit}${n === 1 ? '' : 's'}` as ClientKey, {n});
