@@ -33,7 +33,7 @@ export function BlocksWindow({state, modal, width}: {readonly state: AppState; r
   const lifting = (modal.blocks ?? []).find((b) => b.username === modal.confirm);
   const detail = chosen
     ? [
-        `${chosen.username}: ${chosen.kind}${chosen.until ? ` ${t('blocks.until', {time: chosen.until})}` : ''}`,
+        chosen.until ? t('blocks.kickedUntil', {username: chosen.username, time: chosen.until}) : t('blocks.bannedFor', {username: chosen.username}),
         ...wrap(chosen.reason ? t('blocks.reason', {reason: chosen.reason}) : t('blocks.noReason'), textWidth).slice(0, DETAIL_ROWS - 1),
       ]
     : [];

@@ -53,7 +53,7 @@ test("the server's clock counts, not this one", (t) => {
 });
 
 test('a ban chosen: no end, its reason; a block without one says so', (t) => {
-  t.deepEqual(inside(plain(show(t, withBlocks({index: 2})))).slice(-2), [' bob: banned', ' Reason: spam']);
+  t.deepEqual(inside(plain(show(t, withBlocks({index: 2})))).slice(-2), [' bob: banned, with no end', ' Reason: spam']);
   t.deepEqual(inside(plain(show(t, withBlocks({index: 1})))).slice(-2), [' cid: kicked until Tue 6 Jan 14:00', ' No reason given.']);
 });
 
@@ -92,7 +92,7 @@ test('in French', (t) => {
     ' › eve  expulsé         25:00  flooding',
     '   cid  expulsé  1 j 02:00:00',
     '   bob  banni               —  spam',
-    ' eve: expulsé jusqu\u2019à 12:25',
+    ' eve : expulsé jusqu\u2019à 12:25',
     ' Raison : flooding',
   ]);
 });
