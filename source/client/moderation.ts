@@ -113,7 +113,10 @@ export class ModerationActions {
       const r = await this.host.session.request('lift', {username});
       this.flash({key: r.was === 'kick' ? 'flash.liftedKick' : 'flash.liftedBan', params: {username: sanitizeLine(r.username)}});
     } catch (error) {
-      this.flash(noticeOf(error));
+      // The kick ran out meanwhile, or another moderator lifted it: the server knows the
+      // name but no block on it.
+      const gone = (error as {code?: string}).code === 'UNKNOWN_USER';
+      this.flash(gone ? {key: 'blocks.gone', params: {username}} : noticeOf(error));
     }
     await this.refresh();
   }

@@ -199,6 +199,7 @@ export const clientEn = {
   'blocks.bannedFor': '{username}: banned, with no end',
   'blocks.reason': 'Reason: {reason}',
   'blocks.noReason': 'No reason given.',
+  'blocks.gone': '{username} is no longer kicked or banned.',
   'blocks.confirmKick': 'End the kick of {username} now? (y/n)',
   'blocks.confirmBan': 'Lift the ban on {username}? The name may register again. (y/n)',
   'cli.unknownFlag': 'Unknown option {flags}. Valid options: {valid}.',

@@ -201,6 +201,7 @@ export const clientFr: Record<ClientKey, string> = {
   'blocks.bannedFor': '{username} : banni, sans fin',
   'blocks.reason': 'Raison : {reason}',
   'blocks.noReason': 'Aucune raison donnée.',
+  'blocks.gone': '{username} n\u2019est plus expulsé ni banni.',
   'blocks.confirmKick': 'Mettre fin à l\u2019expulsion de {username} maintenant ? (o/n)',
   'blocks.confirmBan': 'Lever le bannissement de {username} ? Le nom pourra de nouveau s\u2019inscrire. (o/n)',
   'cli.unknownFlag': 'Option inconnue {flags}. Options valables : {valid}.',

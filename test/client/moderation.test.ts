@@ -224,3 +224,25 @@ test('Alt+K and /blocks are for moderators only', async (t) => {
   say(ann, '/blocks');
   t.is(ann.getState().flash?.key, 'cmd.unknown');
 });
+
+test('lifting a block someone else lifted meanwhile says so and lists again', async (t) => {
+  const db = await backends[0]!.create();
+  const srv = await startTestServer(db);
+  const marc = startClient(srv);
+  t.teardown(async () => {
+    await marc.quit();
+    await srv.stop();
+    await db.drop();
+  });
+  await srv.moderator('marc');
+  await srv.user('eve');
+  await srv.server.moderation.kick('eve', {reason: 'flooding'}, OPERATOR);
+  await signIn(marc, 'marc');
+  await marc.blocks();
+  marc.moderation.askLift();
+  t.is((marc.getState().modal as BlocksWindow).confirm, 'eve');
+  await srv.server.moderation.unblock('eve', OPERATOR);
+  await marc.moderation.answerLift(true);
+  t.is(en(marc.getState().flash!), 'eve is no longer kicked or banned.');
+  t.deepEqual((marc.getState().modal as BlocksWindow).blocks, []);
+});
