@@ -115,16 +115,20 @@ const MAX_NAME_WORDS = 4;
 
 /**
  * The person the first words name, and the words after: the longest run of words that is
- * someone's alias or username the client knows of, else the first word as a username.
+ * someone's alias or username the client knows of (`known`), else the first word as a
+ * username, for the server to judge.
  */
-export function resolveName(state: AppState, words: readonly string[]): {username: string; rest: string[]} {
+export function resolveName(state: AppState, words: readonly string[]): {username: string; rest: string[]; known: boolean} {
   const people = knownPeople(state);
   for (let n = Math.min(MAX_NAME_WORDS, words.length); n >= 1; n--) {
     const username = people.get(foldName(words.slice(0, n).join(' ')));
-    if (username) return {username, rest: words.slice(n)};
+    if (username) return {username, rest: words.slice(n), known: true};
   }
-  return {username: words[0] ?? '', rest: words.slice(1)};
+  return {username: words[0] ?? '', rest: words.slice(1), known: false};
 }
+
+/** True when the start of `arg` names someone the client knows of. */
+export const namesKnownPerson = (state: AppState, arg: string) => resolveName(state, arg.trim().split(/\s+/u)).known;
 
 export type KickArgs = {ok: true; username: string; durationMs?: number; reason?: string} | {ok: false; error: Notice};
 

@@ -14,7 +14,7 @@ export interface CommandHost {
   /** `NAME [DURATION] [REASON…]`: blocks.ts parseKick. */
   kick(arg: string): Promise<void>;
   /** `NAME [REASON…]`, asked y/n first. */
-  askBan(arg: string): void;
+  askBan(arg: string): Promise<void>;
   /** The blocks window: current kicks and bans. */
   blocks(): Promise<void>;
   /** Opens the direct message (one name) or group (several) and shows it. */

@@ -92,7 +92,13 @@ export class Controller implements CommandHost {
       now: () => this.clock(),
       open: (salonId, load) => this.open(salonId, load),
     });
-    this.moderation = new ModerationActions({session: this.session, state: this.getState, dispatch: (action) => this.dispatch(action), now: () => this.clock()});
+    this.moderation = new ModerationActions({
+      session: this.session,
+      state: this.getState,
+      dispatch: (action) => this.dispatch(action),
+      now: () => this.clock(),
+      loadMembers: () => this.loadMembers(),
+    });
     this.typing = new Typing(
       (salon, active) => void this.session.request('typing', {salon, active}).catch(() => {}),
       (now) => this.dispatch({type: 'typingExpire', now}),

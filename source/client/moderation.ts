@@ -6,7 +6,7 @@
  */
 import type {BlockInfo} from '../protocol/frames.js';
 import {clientTranslator} from '../i18n/client.js';
-import {durationText, parseBan, parseKick, shownBlocks, untilLabel} from './blocks.js';
+import {type KickArgs, durationText, namesKnownPerson, parseBan, parseKick, shownBlocks, untilLabel} from './blocks.js';
 import {noticeOf} from './notices.js';
 import type {Action} from './reducer.js';
 import {sanitizeLine} from './sanitize.js';
@@ -18,6 +18,8 @@ export interface ModerationHost {
   state(): AppState;
   dispatch(action: Action): void;
   now(): number;
+  /** Fetches the current salon's members into the state. */
+  loadMembers(): Promise<void>;
 }
 
 /** How often the open window's countdowns move. */
@@ -34,7 +36,7 @@ export class ModerationActions {
 
   /** `/kick NAME [DURATION] [REASON…]`: the flash says until when, by this clock. */
   async kick(arg: string): Promise<void> {
-    const parsed = parseKick(this.host.state(), arg);
+    const parsed = await this.parse(parseKick, arg);
     if (!parsed.ok) return this.flash(parsed.error);
     const seconds = parsed.durationMs === undefined ? undefined : Math.round(parsed.durationMs / 1000);
     const r = await this.host.session.request('kick', {
@@ -52,10 +54,21 @@ export class ModerationActions {
   }
 
   /** `/ban NAME [REASON…]` deletes an account for good: it asks first, as joining a salon does. */
-  askBan(arg: string): void {
-    const parsed = parseBan(this.host.state(), arg);
+  async askBan(arg: string): Promise<void> {
+    const parsed = await this.parse(parseBan, arg);
     if (!parsed.ok) return this.flash(parsed.error);
     this.host.dispatch({type: 'modal', modal: {kind: 'confirm', action: {type: 'ban', username: parsed.username, ...(parsed.reason ? {reason: parsed.reason} : {})}}});
+  }
+
+  /**
+   * The command's words, read with the people the client knows of. A name it does not know
+   * may be the alias of a member of the current salon who has not written lately: its
+   * members are fetched first, once.
+   */
+  private async parse(parse: (state: AppState, arg: string) => KickArgs, arg: string): Promise<KickArgs> {
+    const state = this.host.state();
+    if (!namesKnownPerson(state, arg) && state.membersOf !== state.current) await this.host.loadMembers();
+    return parse(this.host.state(), arg);
   }
 
   async ban(username: string, reason?: string): Promise<void> {

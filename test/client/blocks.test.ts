@@ -110,7 +110,8 @@ test('/kick: a name, then a duration and a reason, each optional', (t) => {
 
 test('a name is a username or an alias the client has seen, several words included', (t) => {
   const state = withAuthor(withAuthor(signedIn(), 'jdupont', 'Jean Dupont'), 'eve', 'Évelyne', 2);
-  t.deepEqual(resolveName(state, ['Jean', 'Dupont', '30m', 'flood']), {username: 'jdupont', rest: ['30m', 'flood']});
+  t.deepEqual(resolveName(state, ['Jean', 'Dupont', '30m', 'flood']), {username: 'jdupont', rest: ['30m', 'flood'], known: true});
+  t.deepEqual(resolveName(state, ['stranger', 'flood']), {username: 'stranger', rest: ['flood'], known: false});
   t.deepEqual(parseKick(state, 'evelyne 1h'), {ok: true, username: 'eve', durationMs: 60 * MIN}, 'accents and case aside');
   t.deepEqual(parseKick(state, 'jdupont'), {ok: true, username: 'jdupont'});
   t.deepEqual(parseKick(state, 'stranger 5m'), {ok: true, username: 'stranger', durationMs: 5 * MIN}, 'unknown: the server judges the username');

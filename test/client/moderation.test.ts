@@ -24,6 +24,7 @@ test('/ban asks first: n leaves the account alone, y bans it', async (t) => {
   await signIn(marc, 'marc');
 
   say(marc, '/ban eve');
+  await untilState(marc, (s) => s.modal !== null);
   t.deepEqual(marc.getState().modal, {kind: 'confirm', action: {type: 'ban', username: 'eve'}});
   await marc.confirm(false);
   t.is(marc.getState().modal, null);
@@ -31,6 +32,7 @@ test('/ban asks first: n leaves the account alone, y bans it', async (t) => {
   t.false(eve.events.some((e) => e.event === 'banned'));
 
   say(marc, '/ban eve');
+  await untilState(marc, (s) => s.modal !== null);
   await marc.confirm(true);
   await eve.waitFor('banned');
   await untilState(marc, (s) => s.flash?.key === 'flash.banned');
@@ -96,6 +98,7 @@ test('/kick refuses a duration it cannot read, and names the unknown user', asyn
   const eve = await srv.user('eve');
   await signIn(marc, 'marc');
   say(marc, '/kick eve 2y spam');
+  await untilState(marc, (s) => s.flash !== null);
   t.is(en(marc.getState().flash!), 'Not a duration: 2y. Write 90s, 30m, 2h, 1d, 1w or a number of minutes, up to a year.');
   say(marc, '/kick ghost');
   await untilState(marc, (s) => s.flash?.key === 'error.UNKNOWN_USER');
@@ -123,6 +126,7 @@ test('/ban with a reason: the y/n window carries it, the banned user reads it', 
   await signIn(marc, 'marc');
   await signIn(eve, 'eve');
   say(marc, '/ban eve spam and insults');
+  await untilState(marc, (s) => s.modal !== null);
   t.deepEqual(marc.getState().modal, {kind: 'confirm', action: {type: 'ban', username: 'eve', reason: 'spam and insults'}});
   await marc.confirm(true);
   await untilState(eve, (s) => s.ended !== null);
@@ -245,4 +249,23 @@ test('lifting a block someone else lifted meanwhile says so and lists again', as
   await marc.moderation.answerLift(true);
   t.is(en(marc.getState().flash!), 'eve is no longer kicked or banned.');
   t.deepEqual((marc.getState().modal as BlocksWindow).blocks, []);
+});
+
+test("/kick by the alias of a member who has not written: the salon's members are asked first", async (t) => {
+  const db = await backends[0]!.create();
+  const srv = await startTestServer(db);
+  const marc = startClient(srv);
+  t.teardown(async () => {
+    await marc.quit();
+    await srv.stop();
+    await db.drop();
+  });
+  await srv.moderator('marc');
+  const quiet = await srv.user('q.uiet', 'Jean Dupont');
+  await signIn(marc, 'marc');
+  t.is(marc.getState().membersOf, null, 'no member list yet');
+  say(marc, '/kick jean dupont 1h rude');
+  const kicked = await quiet.waitFor('kicked');
+  t.is(kicked.minutes, 60);
+  t.is(kicked.reason, 'rude');
 });
