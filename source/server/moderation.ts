@@ -4,6 +4,7 @@
  * publishes the change, and leaves a record in the audit log whether it succeeded or not.
  */
 import {randomBytes} from 'node:crypto';
+import {MAX_KICK_MS, parseDuration} from '../protocol/duration.js';
 import {ChatError} from '../protocol/errors.js';
 import {type JoinRequestInfo, type SalonRef, requestSchemas} from '../protocol/frames.js';
 import {limits} from '../protocol/limits.js';
@@ -12,6 +13,9 @@ import {type AuditQuery, type AuditRecord, type AuditVia, ConflictError, type St
 import {hashSecret, newSecret} from './http.js';
 import {parsePeriod} from './retention.js';
 import type {Hub, SalonState, UserState} from './hub.js';
+
+// The console reads its durations from here; the grammar itself is shared with the client.
+export {MAX_KICK_MS, parseDuration};
 
 export interface OnlineUser {
   username: string;
@@ -41,21 +45,6 @@ interface AuditFacts {
   targetSalon?: string | undefined;
   reason?: string | null | undefined;
   detail?: Record<string, unknown> | undefined;
-}
-
-/** The longest kick: beyond it, BAN says what is meant. */
-export const MAX_KICK_MS = 366 * 24 * 3600_000;
-
-/**
- * `30m`, `2h`, `1d`, `90s`, `1w`, or a number of minutes, as operators type them; undefined
- * when it is none of these or out of range (zero, over a year).
- */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d{1,6})\s*(s|m|min|h|d|j|w)?$/i.exec(text.trim());
-  if (!match) return undefined;
-  const unit = {s: 1000, m: 60_000, min: 60_000, h: 3600_000, d: 86_400_000, j: 86_400_000, w: 7 * 86_400_000}[(match[2] ?? 'm').toLowerCase() as 's'];
-  const ms = Number(match[1]) * unit;
-  return ms > 0 && ms <= MAX_KICK_MS ? ms : undefined;
 }
 
 const reasonSchema = (reason: string | undefined): string | null => {
