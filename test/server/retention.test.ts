@@ -144,7 +144,7 @@ eachBackend('a salon set back to the default, and the default turned off', async
   }
 });
 
-eachBackend('one batch of 500 rows holds the server thread for a few milliseconds', async (t, db, backend) => {
+eachBackend('a purge goes in batches of 500 rows until nothing older is left, and logs how long each held the thread', async (t, db, backend) => {
   const srv = await startTestServer(db, {retention: {intervalMs: 0}});
   try {
     const alice = await srv.store.createUser({username: 'alice', alias: 'Alice', passwordHash: 'x', role: 'user', ts: T0});
@@ -168,8 +168,7 @@ eachBackend('one batch of 500 rows holds the server thread for a few millisecond
     }
     t.is(times.length, 5, 'four full batches, then one that finds nothing older');
     t.log(`${backend.name}: batches of 500 rows took ${times.map((ms) => ms.toFixed(1)).join(', ')} ms; the event loop waited at most ${blocked.map((ms) => ms.toFixed(1)).join(', ')} ms`);
-    // Generous: the machine is shared with other work; the figures that matter are in the log.
-    t.true(Math.max(...blocked) < 100);
+    // Timings are the benchmark's to judge, not a test's (the machine is shared): logged only.
     t.is(await srv.store.purgedUpTo(1), 2000);
   } finally {
     await srv.stop();
