@@ -9,6 +9,7 @@ import {ConsoleAuthError, authenticate, ensureModerator} from '../console/auth.j
 import {runCommand} from '../console/commands.js';
 import {noticeText} from '../console/notice-text.js';
 import {OperatorTerminal} from '../console/prompt.js';
+import {type DashboardHandle, openDashboard} from '../dashboard/run.js';
 import {detectLang, translator} from '../i18n/index.js';
 import {hostname} from 'node:os';
 import type {Bus} from '../server/bus.js';
@@ -22,6 +23,7 @@ import {defaultDataDir, envPort, flagList, peekFlag, unknownFlags} from './env.j
 import {LdapConfigError, directoryFromFlags, ldapFlags} from './ldap.js';
 
 export async function main(argv = process.argv.slice(2), env = process.env): Promise<number> {
+  if (argv[0] === 'export') return (await import('./export.js')).exportMain(argv.slice(1), env);
   const lang = detectLang(peekFlag(argv, 'lang') ?? env.CHAT_LANG, env);
   const t = translator(lang);
   const definition = {
@@ -43,6 +45,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     authorDelete: {type: 'boolean', default: !['0', 'false', 'no'].includes((env.CHAT_AUTHOR_DELETE ?? '').toLowerCase())},
     bus: {type: 'string', default: env.CHAT_BUS_URL || ''},
     nodeId: {type: 'string', default: env.CHAT_NODE_ID || ''},
+    dashboard: {type: 'boolean', default: ['1', 'true', 'yes'].includes((env.CHAT_DASHBOARD ?? '').toLowerCase())},
     ...ldapFlags(env),
   } as const;
   const unknown = unknownFlags(argv, definition);
@@ -123,7 +126,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   }
   term.print(t('console.authOk', {username: operator}));
 
-  const notify = (notice: Notice) => term.print(noticeText(t, notice));
+  // Notices go to the line console, or to the dashboard while it is on screen.
+  let dashboard: DashboardHandle | undefined;
+  const notify = (notice: Notice) => (dashboard ? dashboard.notice(notice) : term.print(noticeText(t, notice)));
   if (directory) {
     const registration = t(directory.allowRegister ? 'server.ldapRegistrationOpen' : 'server.ldapRegistrationClosed');
     term.print(t('server.ldapOn', {url: flags.ldapUrl, registration, interval: directory.syncIntervalMs > 0 ? flags.ldapSyncInterval : t('server.ldapSyncOff')}));
@@ -181,6 +186,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     const kill = async () => {
       if (stopping) return;
       stopping = true;
+      // The terminal is given back first: the stop's notices are read on the normal screen.
+      dashboard?.close();
+      dashboard = undefined;
       await server.stop();
       term.close();
       await store.close();
@@ -189,6 +197,14 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     stopNow = () => void kill();
     if (stopAsked) stopNow();
     term.onInterrupt(() => void kill());
+    if (flags.dashboard && !flags.console) term.print(t('dashboard.noConsole'));
+    else if (flags.dashboard && !(process.stdin.isTTY && process.stdout.isTTY)) term.print(t('dashboard.noTerminal'));
+    else if (flags.dashboard) {
+      // The operator signed in at the line prompt; from here on the keyboard is the dashboard's.
+      term.close();
+      dashboard = openDashboard({server, operator, t, kill, hookUrl, color: !env.NO_COLOR});
+      return;
+    }
     void (async () => {
       for await (const line of term.commands(t('console.prompt'))) {
         await runCommand({moderation: server.moderation, t, print: (l) => term.print(l), operator, kill, hookUrl}, line);

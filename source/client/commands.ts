@@ -11,8 +11,12 @@ export interface CommandHost {
   logout(): Promise<void>;
   quit(): Promise<void>;
   help(): void;
-  kick(username: string): Promise<void>;
-  askBan(username: string): void;
+  /** `NAME [DURATION] [REASON…]`: blocks.ts parseKick. */
+  kick(arg: string): Promise<void>;
+  /** `NAME [REASON…]`, asked y/n first. */
+  askBan(arg: string): Promise<void>;
+  /** The blocks window: current kicks and bans. */
+  blocks(): Promise<void>;
   /** Opens the direct message (one name) or group (several) and shows it. */
   openDirect(names: string[]): Promise<number | undefined>;
   /** Opens the direct message with `name` if needed and sends `text` into it. */
@@ -43,8 +47,9 @@ export const slashCommands: readonly SlashCommand[] = [
   {name: '/logout', arg: 'none', usage: '/logout', help: 'cmd.logout', run: (h) => h.logout()},
   {name: '/quit', arg: 'none', usage: '/quit', help: 'cmd.quit', run: (h) => h.quit()},
   {name: '/help', arg: 'none', usage: '/help', help: 'cmd.help', run: (h) => h.help()},
-  {name: '/kick', arg: 'one', usage: '/kick USER', help: 'cmd.kick', moderator: true, run: (h, a) => h.kick(a)},
-  {name: '/ban', arg: 'one', usage: '/ban USER', help: 'cmd.ban', moderator: true, run: (h, a) => h.askBan(a)},
+  {name: '/kick', arg: 'rest', usage: '/kick NAME [DURATION] [REASON…]', help: 'cmd.kick', moderator: true, run: (h, a) => h.kick(a)},
+  {name: '/ban', arg: 'rest', usage: '/ban NAME [REASON…]', help: 'cmd.ban', moderator: true, run: (h, a) => h.askBan(a)},
+  {name: '/blocks', arg: 'none', usage: '/blocks', help: 'cmd.blocks', moderator: true, run: (h) => h.blocks()},
   {name: '/salon', arg: 'rest', usage: '/salon create NAME [moderated] | /salon archive NAME', help: 'cmd.salon', moderator: true, run: (h, a) => salon(h, a)},
 ];
 

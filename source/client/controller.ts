@@ -15,6 +15,7 @@ import {ConversationActions} from './conversation-actions.js';
 import {FramePacer} from './frames.js';
 import {listOrder} from './lists.js';
 import {MessageActions} from './message-actions.js';
+import {ModerationActions} from './moderation.js';
 import {SearchActions} from './search.js';
 import {Typing} from './typing.js';
 import {Outbox} from './outbox.js';
@@ -57,6 +58,8 @@ export class Controller implements CommandHost {
   readonly messages: MessageActions;
   /** The search window and going to what it found (search.ts). */
   readonly searches: SearchActions;
+  /** Kicks, bans and the blocks window (moderation.ts). */
+  readonly moderation: ModerationActions;
   private readonly typing: Typing;
   /** Membership events received: a salon list asked before one may be out of date. */
   private membershipEvents = 0;
@@ -67,7 +70,7 @@ export class Controller implements CommandHost {
     this.session = new ChatSession(options, {
       link: (link, detail) => this.dispatch({type: 'link', link, retryIn: detail?.retryIn ?? null, error: detail?.reason ? {key: 'error.generic', params: {message: detail.reason}} : null}),
       needLogin: (error) => {
-        if (this.state.screen === 'connecting' || this.state.screen === 'main') this.dispatch({type: 'showLogin', ...(error ? {error: noticeOf(error)} : {})});
+        if (this.state.screen === 'connecting' || this.state.screen === 'main') this.dispatch({type: 'showLogin', ...(error ? {error: noticeOf(error, {lang: this.state.lang, now: this.clock()})} : {})});
       },
       session: (result, resumed) => this.onSession(result, resumed),
       event: (event) => this.onEvent(event),
@@ -88,6 +91,13 @@ export class Controller implements CommandHost {
       dispatch: (action) => this.dispatch(action),
       now: () => this.clock(),
       open: (salonId, load) => this.open(salonId, load),
+    });
+    this.moderation = new ModerationActions({
+      session: this.session,
+      state: this.getState,
+      dispatch: (action) => this.dispatch(action),
+      now: () => this.clock(),
+      loadMembers: () => this.loadMembers(),
     });
     this.typing = new Typing(
       (salon, active) => void this.session.request('typing', {salon, active}).catch(() => {}),
@@ -149,7 +159,7 @@ export class Controller implements CommandHost {
   // ---- sign in --------------------------------------------------------------------------
 
   submitLogin(): Promise<void> {
-    return submitLogin(this.session, this.getState, (action) => this.dispatch(action));
+    return submitLogin(this.session, this.getState, (action) => this.dispatch(action), this.clock);
   }
 
   submitRegister(): Promise<void> {
@@ -183,7 +193,7 @@ export class Controller implements CommandHost {
     }
     if (event.event === 'membership') this.membershipEvents++;
     // The server revoked the token; the next connection shows the sign-in form.
-    if (event.event === 'banned' || event.event === 'kicked' || event.event === 'disabled') this.session.forget();
+    if (event.event === 'banned' || event.event === 'kicked' || event.event === 'disconnected' || event.event === 'disabled') this.session.forget();
     const before = this.state;
     this.dispatch({type: 'event', event, now: this.clock()});
     const alert = this.options.onAlert && alertOf(before, this.state, event, clientTranslator(this.state.lang));
@@ -382,7 +392,7 @@ export class Controller implements CommandHost {
     }
     if (action.type === 'delete') return this.messages.delete(action.salonId, action.seq);
     try {
-      await this.ban(action.username);
+      await this.moderation.ban(action.username, action.reason);
     } catch (error) {
       this.dispatch({type: 'flash', notice: noticeOf(error)});
     }
@@ -410,20 +420,9 @@ export class Controller implements CommandHost {
 
   // ---- moderation -----------------------------------------------------------------------
 
-  async kick(username: string): Promise<void> {
-    const r = await this.session.request('kick', {username});
-    this.dispatch({type: 'flash', notice: {key: 'flash.kicked', params: {username: r.username, minutes: r.minutes}}});
-  }
-
-  /** /ban deletes an account for good: it asks first, as joining a salon does. */
-  askBan(username: string): void {
-    this.dispatch({type: 'modal', modal: {kind: 'confirm', action: {type: 'ban', username}}});
-  }
-
-  async ban(username: string): Promise<void> {
-    const r = await this.session.request('ban', {username});
-    this.dispatch({type: 'flash', notice: {key: 'flash.banned', params: {username: r.username}}});
-  }
+  kick = (arg: string) => this.moderation.kick(arg);
+  askBan = (arg: string) => this.moderation.askBan(arg);
+  blocks = () => this.moderation.openBlocks();
 
   async answerRequest(accept: boolean): Promise<void> {
     const modal = this.state.modal;
@@ -447,6 +446,7 @@ export class Controller implements CommandHost {
 
   async quit(): Promise<void> {
     this.typing.stop();
+    this.moderation.stopTicking();
     await this.session.stop();
     this.options.onExit?.();
   }
@@ -456,6 +456,7 @@ export class Controller implements CommandHost {
   /** Marks the current salon read once its newest message is on screen. */
   private afterChange(): void {
     this.typing.observe(this.state);
+    this.moderation.observe(this.state);
     const salon = currentSalon(this.state);
     if (this.state.screen !== 'main' || !salon || salon.state !== 'member' || salon.anchor !== null || !salon.loaded) return;
     if (salon.lastSeq <= salon.readSeq || this.readTimer) return;

@@ -141,6 +141,19 @@ export class KeyRouter {
         if (input === 'r' || input === 'R') return void this.app.answerRequest(false);
         return;
       }
+      case 'blocks': {
+        const moderation = this.app.moderation;
+        // While "lift it?" is asked, only the answer counts.
+        if (modal.confirm !== undefined) {
+          if (YES.has(input)) return void moderation.answerLift(true);
+          if (NO.has(input) || key.escape) return void moderation.answerLift(false);
+          return;
+        }
+        if (key.escape || input === 'q') return close();
+        if (key.upArrow || key.downArrow) return moderation.move(key.upArrow ? -1 : 1);
+        if (input === 'u' || input === 'U' || key.delete) return moderation.askLift();
+        return;
+      }
       case 'react': {
         if (key.escape) return close();
         if (key.return) return this.app.messages.chooseReaction();
@@ -208,6 +221,7 @@ export class KeyRouter {
     if (key.meta && (input === 'p' || input === 'P') && state.user?.role === 'moderator') {
       return this.done(() => this.app.dispatch({type: 'modal', modal: {kind: 'pending', index: 0}}));
     }
+    if (key.meta && (input === 'k' || input === 'K') && state.user?.role === 'moderator') return this.done(() => void this.app.moderation.openBlocks());
     if (key.pageUp) return this.done(() => this.app.scroll(height - 1));
     if (key.pageDown) return this.done(() => this.app.scroll(-(height - 1)));
     if (key.tab && key.shift) return this.done(() => this.moveFocus(-1));

@@ -115,7 +115,9 @@ function entryLines(salon: SalonView, index: number, ctx: PaneContext, mark: num
   const lines: PaneLine[] = [];
   // The salon's first line is part of the pane like any other, so that scrolling counts it.
   if (index === 0 && salon.loaded && !salon.hasOlder) {
-    lines.push({kind: 'start', text: clientTranslator(ctx.lang)('messages.start', {salon: salon.name}), key: 'start'});
+    // Nothing older, yet the first message is not the salon's first: retention deleted the rest.
+    const key = entry.kind === 'message' && entry.message.seq > 1 ? 'messages.purged' : 'messages.start';
+    lines.push({kind: 'start', text: clientTranslator(ctx.lang)(key, {salon: salon.name}), key: 'start'});
   }
   if (!previous || !sameDay(entryTs(previous), entryTs(entry))) {
     lines.push({kind: 'day', text: dayLabel(entryTs(entry), ctx.lang, ctx.now), key: `day:${entry.key}`});

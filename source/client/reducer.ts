@@ -4,6 +4,7 @@
  */
 import type {Event, JoinRequestInfo, MemberInfo, MessageInfo, SalonInfo, UserInfo} from '../protocol/frames.js';
 import {limits} from '../protocol/limits.js';
+import {bannedNotice, kickedEventNotice} from './blocks.js';
 import {applyChange, editMentions} from './changes.js';
 import {type EditorAction, type EditorState, editorReducer} from './editor.js';
 import {mentions} from './format.js';
@@ -488,9 +489,11 @@ function applyEvent(state: AppState, event: Event, now: number): AppState {
           : s,
       );
     case 'kicked':
-      return reducer(state, {type: 'ended', notice: {key: 'ended.kicked', params: {minutes: event.minutes}}});
+      return reducer(state, {type: 'ended', notice: kickedEventNotice(state.lang, event, now)});
     case 'banned':
-      return reducer(state, {type: 'ended', notice: {key: 'ended.banned'}});
+      return reducer(state, {type: 'ended', notice: bannedNotice(event.reason)});
+    case 'disconnected':
+      return reducer(state, {type: 'ended', notice: {key: 'ended.disconnected'}});
     case 'disabled':
       return reducer(state, {type: 'ended', notice: {key: 'ended.disabled'}});
     case 'shutdown':

@@ -88,6 +88,10 @@ export function cleanEvent(event: Event): Event {
       return {...event, alias: sanitizeLine(event.alias), salonName: sanitizeLine(event.salonName)};
     case 'presence':
       return {...event, alias: sanitizeLine(event.alias)};
+    case 'kicked':
+    case 'banned':
+      // A moderator's words, shown on the sign-in screen.
+      return event.reason === undefined ? event : {...event, reason: sanitizeLine(event.reason)};
     default:
       return event;
   }

@@ -9,14 +9,15 @@ import type {AppState, Notice} from './state.js';
 /** The registration field a server refusal is about. */
 const REGISTER_ERROR_FIELD: Record<string, number> = {USERNAME_TAKEN: 0, USERNAME_BANNED: 0, ALIAS_TAKEN: 1};
 
-export async function submitLogin(session: ChatSession, getState: () => AppState, dispatch: (action: Action) => void): Promise<void> {
+export async function submitLogin(session: ChatSession, getState: () => AppState, dispatch: (action: Action) => void, now: () => number = Date.now): Promise<void> {
   const {username, password} = getState().login;
   if (!username || !password) return dispatch({type: 'formError', form: 'login', error: {key: 'form.required'}});
   dispatch({type: 'formBusy', form: 'login'});
   try {
     await session.login(username.trim(), password);
   } catch (error) {
-    dispatch({type: 'formError', form: 'login', error: noticeOf(error)});
+    // A kick says until when and why.
+    dispatch({type: 'formError', form: 'login', error: noticeOf(error, {lang: getState().lang, now: now()})});
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type {Lang} from '../i18n/index.js';
 import type {ClientKey} from '../i18n/client.js';
-import type {JoinRequestInfo, MemberInfo, MessageInfo, SalonInfo, UserInfo} from '../protocol/frames.js';
+import type {BlockInfo, JoinRequestInfo, MemberInfo, MessageInfo, SalonInfo, UserInfo} from '../protocol/frames.js';
 import {type EditorState, emptyEditor} from './editor.js';
 import type {Entries} from './entries.js';
 
@@ -78,7 +78,7 @@ export interface RegisterForm {
 /** What a y/n window asks before doing. */
 export type ConfirmAction =
   | {type: 'send'; salonId: number; text: string; lines: number; chars: number}
-  | {type: 'ban'; username: string}
+  | {type: 'ban'; username: string; reason?: string}
   | {type: 'delete'; salonId: number; seq: number};
 
 export type Modal =
@@ -89,7 +89,28 @@ export type Modal =
   | {kind: 'help'; offset?: number}
   /** The reaction picker for the message at `seq`: `query` filters the shortcodes. */
   | {kind: 'react'; salonId: number; seq: number; query: string; index: number}
-  | SearchWindow;
+  | SearchWindow
+  | BlocksWindow;
+
+/**
+ * The moderators' blocks window (moderation.ts): current kicks, counting down, and bans.
+ * Its clock is in the state, moved on every second while it is open, so that drawing it
+ * stays a function of the state.
+ */
+export interface BlocksWindow {
+  kind: 'blocks';
+  /** null: the list is on its way. */
+  blocks: BlockInfo[] | null;
+  /** The server's clock less this one's when the list came: kicks end by the server's clock. */
+  skew: number;
+  /** This client's clock at the last tick. */
+  now: number;
+  /** The block on the cursor. */
+  index: number;
+  /** The block whose lifting waits for y/n. */
+  confirm?: string | undefined;
+  error?: Notice | undefined;
+}
 
 /**
  * The search results window (search.ts): results newest first, from every conversation the

@@ -5,6 +5,7 @@
 import type {Translate} from '../i18n/index.js';
 import {ChatError} from '../protocol/errors.js';
 import {type Actor, type Moderation, parseDuration} from '../server/moderation.js';
+import {periodText} from '../server/retention.js';
 import type {AuditRecord} from '../store/types.js';
 
 export interface ConsoleDeps {
@@ -130,6 +131,22 @@ const commands: Record<string, Command> = {
       for (const b of bots) print(t(b.revoked ? 'console.botLineRevoked' : 'console.botLine', {name: b.name, salons: b.salons.join(', '), time: time(b.createdAt)}));
     },
   },
+  RETENTION: {
+    args: [],
+    optional: ['salon', 'period'],
+    run: async (deps, [target, period]) => {
+      const {moderation, t, print} = deps;
+      const shown = (days: number | null) => (days === null ? t('console.retentionFollows') : days === 0 ? t('console.retentionKeepAll') : periodText(days));
+      if (target !== undefined && period !== undefined) {
+        const r = await moderation.setRetention(target, period, by(deps));
+        return print(t('console.retentionSet', {target: r.salon ?? t('console.retentionDefaultName'), period: r.salon === null && r.days === null ? t('console.retentionKeepAll') : shown(r.days)}));
+      }
+      if (target !== undefined) throw new ChatError('BAD_REQUEST', 'RETENTION | RETENTION:salon:period | RETENTION:DEFAULT:period');
+      const policy = await moderation.retention();
+      print(t('console.retentionDefault', {period: policy.defaultDays === null ? t('console.retentionKeepAll') : periodText(policy.defaultDays)}));
+      for (const s of policy.salons) print(t('console.retentionSalon', {salon: s.name, period: shown(s.days)}));
+    },
+  },
   KILL: {args: [], run: ({kill}) => kill()},
   HOOK: {
     args: ['action'],
@@ -251,6 +268,8 @@ function describe(t: Translate, error: unknown, args: string[]): string {
       case 'STORE_UNAVAILABLE':
         return t(`error.${error.code}`, params);
     }
+    const period = (error.details as {period?: string} | undefined)?.period;
+    if (period !== undefined) return t('console.badPeriod', {period});
     return t('error.generic', {message: error.message});
   }
   if (error instanceof Error && error.name === 'StoreUnavailableError') return t('error.STORE_UNAVAILABLE');

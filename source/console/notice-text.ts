@@ -35,6 +35,8 @@ export function noticeText(t: Translate, notice: Notice): string {
       return t(notice.moderated ? 'notice.salonCreatedModerated' : 'notice.salonCreated', {salon: notice.salonName});
     case 'http_listening':
       return t('notice.httpListening', {url: notice.url});
+    case 'retention':
+      return t('notice.retention', {count: notice.deleted});
     case 'search_index':
       return t(notice.percent === 0 ? 'notice.searchIndexStart' : notice.percent >= 100 ? 'notice.searchIndexDone' : 'notice.searchIndexProgress', {percent: notice.percent});
     case 'salon_archived':

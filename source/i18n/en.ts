@@ -37,6 +37,14 @@ export const en = {
   'console.hookRevoked': 'Webhook {name} revoked.',
   'console.hookUnknown': 'No live webhook named {name}.',
   'console.noHooks': 'No webhook.',
+  'console.help.RETENTION': 'how long messages are kept: RETENTION lists; RETENTION:salon:90d, RETENTION:DEFAULT:1y (d, w, y), :off keeps all, RETENTION:salon:default follows the default',
+  'console.retentionDefault': 'By default (direct messages and groups too): {period}.',
+  'console.retentionSalon': '  {salon}: {period}',
+  'console.retentionKeepAll': 'everything kept',
+  'console.retentionFollows': 'the default',
+  'console.retentionSet': 'Retention of {target}: {period}. Older messages are deleted in the background.',
+  'console.retentionDefaultName': 'the default',
+  'console.badPeriod': 'Not a retention period: {period} (examples: 30d, 12w, 1y, off, default).',
   'console.hookLine': '  {name} → {salon} (since {time})',
   'console.hookLineRevoked': '  {name} → {salon} (since {time}, revoked)',
   'console.help.KILL': 'stop the server (clients are told, pending messages are stored)',
@@ -78,6 +86,7 @@ export const en = {
   'notice.httpListening': 'Webhooks accepted at {url}/hooks/<secret>.',
   'notice.searchIndexStart': 'Indexing earlier messages for search; search finds them as it goes.',
   'notice.searchIndexProgress': 'Search index: {percent} % of earlier messages indexed.',
+  'notice.retention': 'Retention: {count} stored rows past their period deleted.',
   'notice.searchIndexDone': 'Search index complete: every message can be found.',
   'notice.salonCreated': 'Salon {salon} created (open).',
   'notice.salonCreatedModerated': 'Salon {salon} created (moderated).',
@@ -128,9 +137,36 @@ export const en = {
   'server.tlsFiles': 'Cannot read the TLS certificate or key: {message}',
   'server.portInUse': 'Port {port} on {host} is already in use. Choose another with --port or CHAT_PORT.',
   'cli.unknownFlag': 'Unknown option {flags}. Valid options: {valid}.',
+  'cli.exportHelp': `
+  Usage
+    $ chat-server export [options]
+
+  Writes the database as JSON Lines: a version record, then accounts (never a password
+  hash or token), salons, memberships, join requests, messages with their changes, the
+  audit log, and an end record with the counts. Uses the same database options as the
+  server and may run while it serves. The export is recorded in the audit log.
+
+  Options
+    --out FILE         write to FILE (created readable by its owner only); default stdout
+    --since YYYY-MM-DD messages and audit records from that day on (UTC)
+    --until YYYY-MM-DD ... up to and including that day (UTC)
+    --salon NAME       one salon only: its members, memberships and messages
+    --user NAME        everything about one person, for a data-protection request:
+                       their account, memberships, messages, join requests and the
+                       audit records about them
+    --operator NAME    who exports, in the audit log  [default: the system user]
+    --db URL, --data-dir DIR, --lang en|fr   as for the server
+    --help
+`,
+  'export.badDate': 'Not a date: {date} (YYYY-MM-DD).',
+  'export.unknownSalon': 'No salon named {salon}.',
+  'export.noAccount': 'No account named {user}: the export holds only what else refers to that name.',
+  'export.done': 'Exported {accounts} accounts, {salons} salons, {memberships} memberships, {joinRequests} join requests, {messages} messages, {changes} changes and {audit} audit records to {file}.',
+  'export.failed': 'The export failed: {message}',
   'cli.serverHelp': `
   Usage
     $ chat-server [options]
+    $ chat-server export [options]     (chat-server export --help)
 
   Starts the chat server. With no option it listens on localhost:5000 and keeps its data
   in an SQLite file under the data directory (created on first start).
@@ -165,6 +201,8 @@ export const en = {
     --bus URL          redis://host:6379: join the other nodes on the same MySQL
                        database (several nodes behind a load balancer) [CHAT_BUS_URL]
     --node-id NAME     this node's name in logs       [CHAT_NODE_ID, default host-pid]
+    --dashboard        after sign-in, a full-screen live view of every node
+                       instead of the line prompt (: runs a command) [CHAT_DASHBOARD=1]
     --help, --version
 
   Sign-in with the company directory (LDAP / Active Directory; docs/OPERATIONS.md)

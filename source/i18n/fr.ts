@@ -39,6 +39,14 @@ export const fr: Record<MessageKey, string> = {
   'console.hookRevoked': 'Webhook {name} révoqué.',
   'console.hookUnknown': 'Aucun webhook actif nommé {name}.',
   'console.noHooks': 'Aucun webhook.',
+  'console.help.RETENTION': 'durée de conservation des messages : RETENTION liste ; RETENTION:salon:90j, RETENTION:DEFAULT:1a (j, w, a), :off garde tout, RETENTION:salon:default suit la valeur par défaut',
+  'console.retentionDefault': 'Par défaut (messages directs et groupes compris) : {period}.',
+  'console.retentionSalon': '  {salon} : {period}',
+  'console.retentionKeepAll': 'tout est conservé',
+  'console.retentionFollows': 'la valeur par défaut',
+  'console.retentionSet': 'Conservation de {target} : {period}. Les messages plus anciens sont supprimés en arrière-plan.',
+  'console.retentionDefaultName': 'la valeur par défaut',
+  'console.badPeriod': "Durée de conservation invalide : {period} (exemples : 30j, 12w, 1a, off, default).",
   'console.hookLine': '  {name} → {salon} (depuis le {time})',
   'console.hookLineRevoked': '  {name} → {salon} (depuis le {time}, révoqué)',
   'console.help.KILL': 'arrêter le serveur (les clients sont prévenus, les messages en attente enregistrés)',
@@ -80,6 +88,7 @@ export const fr: Record<MessageKey, string> = {
   'notice.httpListening': 'Webhooks acceptés sur {url}/hooks/<secret>.',
   'notice.searchIndexStart': 'Indexation des messages antérieurs pour la recherche ; elle les trouve au fur et à mesure.',
   'notice.searchIndexProgress': 'Index de recherche : {percent} % des messages antérieurs indexés.',
+  'notice.retention': 'Conservation : {count} lignes enregistrées au-delà de leur durée supprimées.',
   'notice.searchIndexDone': 'Index de recherche terminé : tous les messages peuvent être trouvés.',
   'notice.salonCreated': 'Salon {salon} créé (ouvert).',
   'notice.salonCreatedModerated': 'Salon {salon} créé (modéré).',
@@ -130,9 +139,38 @@ export const fr: Record<MessageKey, string> = {
   'server.tlsFiles': 'Impossible de lire le certificat ou la clé TLS : {message}',
   'server.portInUse': 'Le port {port} sur {host} est déjà utilisé. Choisissez-en un autre avec --port ou CHAT_PORT.',
   'cli.unknownFlag': 'Option inconnue {flags}. Options valables : {valid}.',
+  'cli.exportHelp': `
+  Utilisation
+    $ chat-server export [options]
+
+  Écrit la base en JSON Lines : un enregistrement de version, puis les comptes (jamais
+  d'empreinte de mot de passe ni de jeton), les salons, les adhésions, les demandes
+  d'adhésion, les messages avec leurs modifications, le journal d'audit, et un
+  enregistrement de fin avec les comptes. Mêmes options de base de données que le
+  serveur ; peut tourner pendant qu'il sert. L'export est inscrit au journal d'audit.
+
+  Options
+    --out FICHIER      écrire dans FICHIER (lisible par son seul propriétaire) ;
+                       par défaut la sortie standard
+    --since AAAA-MM-JJ messages et enregistrements d'audit à partir de ce jour (UTC)
+    --until AAAA-MM-JJ ... jusqu'à ce jour inclus (UTC)
+    --salon NOM        un seul salon : ses membres, adhésions et messages
+    --user NOM         tout ce qui concerne une personne (demande au titre de la
+                       protection des données) : son compte, ses adhésions, ses
+                       messages, ses demandes d'adhésion et le journal d'audit la visant
+    --operator NOM     qui exporte, dans le journal d'audit  [défaut : l'utilisateur système]
+    --db URL, --data-dir DOSSIER, --lang en|fr   comme pour le serveur
+    --help
+`,
+  'export.badDate': 'Date invalide : {date} (AAAA-MM-JJ).',
+  'export.unknownSalon': 'Aucun salon nommé {salon}.',
+  'export.noAccount': "Aucun compte nommé {user} : l'export ne contient que ce qui fait référence à ce nom.",
+  'export.done': "Exporté : {accounts} comptes, {salons} salons, {memberships} adhésions, {joinRequests} demandes d'adhésion, {messages} messages, {changes} modifications et {audit} enregistrements d'audit vers {file}.",
+  'export.failed': "L'export a échoué : {message}",
   'cli.serverHelp': `
   Usage
     $ chat-server [options]
+    $ chat-server export [options]     (chat-server export --help)
 
   Démarre le serveur de discussion. Sans option, il écoute sur localhost:5000 et garde ses
   données dans un fichier SQLite du dossier de données (créé au premier démarrage).
@@ -167,6 +205,8 @@ export const fr: Record<MessageKey, string> = {
     --bus URL          redis://hôte:6379 : rejoindre les autres nœuds de la même base
                        MySQL (plusieurs nœuds derrière un répartiteur) [CHAT_BUS_URL]
     --node-id NOM      nom de ce nœud dans les journaux [CHAT_NODE_ID, défaut hôte-pid]
+    --dashboard        après l'authentification, une vue plein écran de tous les
+                       nœuds au lieu de l'invite (: lance une commande) [CHAT_DASHBOARD=1]
     --help, --version
 
   Connexion par l'annuaire de l'entreprise (LDAP / Active Directory ; docs/OPERATIONS.md)

@@ -1,11 +1,14 @@
 /** Message catalogs and language choice: --lang, else the locale, else English. */
-import {type MessageKey, en} from './en.js';
+import {type DashboardKey, dashboardEn} from './dashboard-en.js';
+import {dashboardFr} from './dashboard-fr.js';
+import {type MessageKey as ConsoleKey, en} from './en.js';
 import {fr} from './fr.js';
 
 export type Lang = 'en' | 'fr';
-export type {MessageKey};
+/** The server's keys: the console's (en.ts) and the dashboard's (dashboard-en.ts). */
+export type MessageKey = ConsoleKey | DashboardKey;
 
-const catalogs: Record<Lang, Record<MessageKey, string>> = {en, fr};
+const catalogs: Record<Lang, Record<MessageKey, string>> = {en: {...en, ...dashboardEn}, fr: {...fr, ...dashboardFr}};
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 

@@ -283,6 +283,8 @@ export type Event =
   | {event: 'typing'; salon: number; username: string; alias: string; active: boolean}
   | {event: 'kicked'; minutes: number; until: number; reason?: string}
   | {event: 'banned'; reason?: string}
+  /** The operator ended this session: its token is revoked, the client signs in again. */
+  | {event: 'disconnected'; reason: 'operator'}
   /** The company directory disabled the account (or it left the directory): the session is over. */
   | {event: 'disabled'}
   /** A direct message or group the user takes part in, new to this connection (opened by anyone). */

@@ -4,3 +4,4 @@ export * from './codec.js';
 export * from './frames.js';
 export * from './parse.js';
 export * from './names.js';
+export * from './duration.js';

@@ -48,7 +48,22 @@ export type NodeEvent =
   /** Asks `node` (or every node, when absent) to publish its roster. */
   | {kind: 'roster_request'; node?: string}
   /** A graceful stop: the node's users are offline now, not after the liveness timeout. */
-  | {kind: 'leaving'};
+  | {kind: 'leaving'}
+  /** Asks every node for its signed-in connections (the operator's dashboard; sessions.ts). */
+  | {kind: 'sessions_request'}
+  /** The sending node's signed-in connections, at most MAX_SESSIONS_PER_NODE of `total`. */
+  | {kind: 'sessions'; sessions: WireSession[]; total: number}
+  /** Asks node `node` (a bus instance) to end one of its connections, signed out. */
+  | {kind: 'disconnect'; node: string; connectionId: number};
+
+/** One signed-in connection as nodes describe them to each other. */
+export interface WireSession {
+  connectionId: number;
+  username: string;
+  address: string;
+  /** When it signed in (ms). */
+  since: number;
+}
 
 export type BusEvent = HubEvent | NodeEvent;
 
@@ -71,7 +86,7 @@ export interface Bus {
 }
 
 export const isNodeEvent = (event: BusEvent): event is NodeEvent =>
-  ['heartbeat', 'presence', 'roster', 'roster_request', 'leaving'].includes(event.kind);
+  ['heartbeat', 'presence', 'roster', 'roster_request', 'leaving', 'sessions_request', 'sessions', 'disconnect'].includes(event.kind);
 
 export class LocalBus implements Bus {
   readonly instance = 'local';

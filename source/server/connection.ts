@@ -46,6 +46,8 @@ export class Connection implements Peer {
   midLineSince = 0;
   /** When the connection last became a guest (opened, or logged out): for the login timeout. */
   guestSince = Date.now();
+  /** When the connection last signed in (for the operator's list of sessions). */
+  since = 0;
   session: Session | null = null;
   /** This connection's message allowance, made at its first send. */
   bucket: TokenBucket | null = null;
@@ -116,6 +118,7 @@ export class Connection implements Peer {
   /** Logging out starts the login timeout again. */
   set stage(stage: Stage) {
     if (stage !== 'user' && this.currentStage === 'user') this.guestSince = Date.now();
+    if (stage === 'user' && this.currentStage !== 'user') this.since = Date.now();
     this.currentStage = stage;
   }
 

@@ -54,8 +54,10 @@ export class Delivery {
   private readonly napping = new Map<number, () => void>();
 
   constructor(
-    private readonly store: Pick<Store, 'messagesAfter'>,
+    private readonly store: Pick<Store, 'messagesAfter' | 'purgedUpTo'>,
     private readonly salonOf: (id: number) => SalonState | undefined,
+    /** Told of each message once, as it is delivered in order (the dashboard's activity). */
+    private readonly counted?: (salonId: number, ts: number) => void,
   ) {}
 
   /** The last seq delivered in the salon (0 before any). */
@@ -78,7 +80,14 @@ export class Delivery {
     if (seq > this.seq(salonId)) this.streams.set(salonId, {seq, ts, n});
   }
 
+  private skipTo(salonId: number, seq: number): void {
+    const stream = this.streams.get(salonId);
+    if (stream) stream.seq = Math.max(stream.seq, seq);
+    else this.streams.set(salonId, {seq, ts: 0, n: 0});
+  }
+
   private advance(salonId: number, m: StoredMessage): void {
+    if (m.kind === 'message') this.counted?.(salonId, m.ts);
     const stream = this.streams.get(salonId);
     if (stream) {
       stream.seq = m.seq;
@@ -195,6 +204,10 @@ export class Delivery {
       let full = false;
       try {
         const missing = await this.store.messagesAfter(salon.id, this.seq(salon.id), FILL_PAGE);
+        // The gap was deleted by retention (a node that delivered nothing for the whole
+        // period): the stream goes on from where deletion stopped.
+        const first = missing[0];
+        if (first && first.seq > this.seq(salon.id) + 1 && (await this.store.purgedUpTo(salon.id)) >= first.seq - 1) this.skipTo(salon.id, first.seq - 1);
         // A page goes out as one write per recipient, as a stored batch does.
         const frames: Buffer[] = [];
         for (const m of missing) {

@@ -30,6 +30,8 @@ export interface HubListeners {
   localPresence?(user: UserState, online: boolean): void;
   /** A user came online or went offline, counting every node. */
   presence?(user: UserState, online: boolean): void;
+  /** A message delivered here, once each, in order (every node delivers every message). */
+  message?(salonId: number, ts: number): void;
 }
 
 export class Hub {
@@ -48,7 +50,7 @@ export class Hub {
     private readonly listeners: HubListeners,
     clock: () => number,
   ) {
-    this.delivery = new Delivery(store, (id) => this.model.salons.get(id));
+    this.delivery = new Delivery(store, (id) => this.model.salons.get(id), listeners.message);
     this.blockTimers = new BlockTimers(clock, (user) => this.notify({kind: 'block_ended', username: user.username, early: false}));
     this.remote = new RemotePresence(this.model, (user, online) => this.presence(user, online));
     this.reconciler = new Reconciler(store, {
@@ -222,6 +224,11 @@ export class Hub {
   /** Users whose kick has not ended at `now`. */
   kickedUsers(now: number): UserState[] {
     return this.model.kickedUsers(now);
+  }
+
+  /** Every salon (not direct messages or groups), archived ones included. */
+  salons(): SalonState[] {
+    return [...this.model.salons.values()].filter((s) => s.kind === 'salon');
   }
 
   /** Users with a connection on any node. */

@@ -4,13 +4,18 @@
  * publishes the change, and leaves a record in the audit log whether it succeeded or not.
  */
 import {randomBytes} from 'node:crypto';
+import {MAX_KICK_MS, parseDuration} from '../protocol/duration.js';
 import {ChatError} from '../protocol/errors.js';
 import {type JoinRequestInfo, type SalonRef, requestSchemas} from '../protocol/frames.js';
 import {limits} from '../protocol/limits.js';
 import {hashToken} from '../store/password.js';
 import {type AuditQuery, type AuditRecord, type AuditVia, ConflictError, type Store} from '../store/types.js';
 import {hashSecret, newSecret} from './http.js';
+import {parsePeriod} from './retention.js';
 import type {Hub, SalonState, UserState} from './hub.js';
+
+// The console reads its durations from here; the grammar itself is shared with the client.
+export {MAX_KICK_MS, parseDuration};
 
 export interface OnlineUser {
   username: string;
@@ -40,21 +45,6 @@ interface AuditFacts {
   targetSalon?: string | undefined;
   reason?: string | null | undefined;
   detail?: Record<string, unknown> | undefined;
-}
-
-/** The longest kick: beyond it, BAN says what is meant. */
-export const MAX_KICK_MS = 366 * 24 * 3600_000;
-
-/**
- * `30m`, `2h`, `1d`, `90s`, `1w`, or a number of minutes, as operators type them; undefined
- * when it is none of these or out of range (zero, over a year).
- */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d{1,6})\s*(s|m|min|h|d|j|w)?$/i.exec(text.trim());
-  if (!match) return undefined;
-  const unit = {s: 1000, m: 60_000, min: 60_000, h: 3600_000, d: 86_400_000, j: 86_400_000, w: 7 * 86_400_000}[(match[2] ?? 'm').toLowerCase() as 's'];
-  const ms = Number(match[1]) * unit;
-  return ms > 0 && ms <= MAX_KICK_MS ? ms : undefined;
 }
 
 const reasonSchema = (reason: string | undefined): string | null => {
@@ -292,6 +282,33 @@ export class Moderation {
       .sort((a, b) => (a.until ?? 0) - (b.until ?? 0));
     const bans: Block[] = (await this.store.listBans()).map((b) => ({username: b.username, kind: 'ban' as const, until: null, reason: b.reason}));
     return [...kicks, ...bans];
+  }
+
+  /** Set by the server: a retention change starts a pass at once rather than at the next hour. */
+  onRetention: (() => void) | undefined;
+
+  /**
+   * How long a salon keeps its messages, or the default (`DEFAULT`, which direct messages
+   * and groups follow): `90d`, `1y`, `off` (keep everything), `default` (a salon follows it).
+   */
+  setRetention(target: string, period: string, actor: Actor): Promise<{salon: string | null; days: number | null}> {
+    const isDefault = target.toUpperCase() === 'DEFAULT';
+    return this.audited(actor, 'retention', {...(isDefault ? {} : {targetSalon: target}), detail: {period}}, async () => {
+      const follow = !isDefault && period.trim().toLowerCase() === 'default';
+      const days = follow ? null : parsePeriod(period);
+      if (days === undefined) throw new ChatError('BAD_REQUEST', `Not a retention period: ${JSON.stringify(period)}.`, {period});
+      const salon = isDefault ? undefined : this.hub.namedSalon(target);
+      if (!isDefault && (!salon || salon.kind !== 'salon')) throw new ChatError('UNKNOWN_SALON', `No salon named ${JSON.stringify(target)}.`, {salon: target});
+      await this.store.setRetention(salon?.id ?? null, isDefault && days === 0 ? null : days);
+      this.onRetention?.();
+      return {salon: salon?.name ?? null, days: isDefault && days === 0 ? null : days};
+    }, undefined, (r) => ({days: r.days}));
+  }
+
+  /** The default period (null: keep everything) and the salons with one of their own (0: keep everything). */
+  async retention(): Promise<{defaultDays: number | null; salons: {name: string; days: number}[]}> {
+    const policy = await this.store.retentionPolicy();
+    return {defaultDays: policy.defaultDays, salons: policy.salons.map((s) => ({name: this.hub.conversation(s.salonId)?.name ?? String(s.salonId), days: s.days}))};
   }
 
   audit(query: AuditQuery): Promise<AuditRecord[]> {

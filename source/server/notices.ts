@@ -29,6 +29,8 @@ export type Notice =
   | {kind: 'store_recovered'}
   /** Indexing for search the messages stored before the index existed: how far (0, ..., 100). */
   | {kind: 'search_index'; percent: number}
+  /** A retention pass deleted messages past their period (rows: messages and their changes). */
+  | {kind: 'retention'; deleted: number}
   | {kind: 'internal_error'; context: string; detail: string}
   | {kind: 'cluster'; node: string; bus: string}
   | {kind: 'bus_down'}

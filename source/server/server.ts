@@ -24,6 +24,9 @@ import {StatusWriter} from './status.js';
 import {Writer, changeRules} from './writer.js';
 import {type BackfillOptions, SearchBackfill, defaultBackfill} from './search-backfill.js';
 import {type HookRate, HookListener, defaultHookRate} from './http.js';
+import {ActivityCounter} from './activity.js';
+import {SessionDirectory} from './sessions.js';
+import {type RetentionOptions, RetentionJob, defaultRetention} from './retention.js';
 import type {Directory} from './directory.js';
 import {DirectorySync} from './directory-sync.js';
 
@@ -47,6 +50,8 @@ export interface ServerOptions {
   http?: {port: number; host?: string; rate?: Partial<HookRate>};
   /** How earlier messages are indexed for search (tests make it quick). */
   backfill?: Partial<BackfillOptions>;
+  /** The retention job's batches and timing (tests set intervalMs 0 and call runOnce). */
+  retention?: Partial<RetentionOptions>;
   /** PEM certificate chain and key: the listener speaks TLS instead of plain TCP. */
   tls?: {cert: string | Buffer; key: string | Buffer};
   /**
@@ -64,8 +69,14 @@ export interface ChatServer {
   readonly connections: ReadonlySet<Connection>;
   /** The other nodes, when the bus is shared. */
   readonly cluster: Cluster | undefined;
+  /** Signed-in connections on every node, for the operator's dashboard. */
+  readonly sessions: SessionDirectory;
+  /** Messages per conversation over the last minute, cluster-wide. */
+  readonly activity: ActivityCounter;
   /** Where the webhook listener listens, when it is on. */
   readonly http: {host: string; port: number; tls: boolean} | undefined;
+  /** Deletes messages past their retention period (runOnce: one pass now). */
+  readonly retention: RetentionJob;
   /** The directory sync, when a directory is configured (tests and the console run it at will). */
   readonly directorySync: DirectorySync | undefined;
   /** Resolves once the messages stored before the search index existed are indexed. */
@@ -95,10 +106,16 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   // The cluster needs the hub and hears from it: built right after it, before any event
   // can arrive (the bus delivers nothing until the event loop turns).
   let cluster: Cluster | undefined;
+  let sessions: SessionDirectory | undefined;
+  const activity = new ActivityCounter(clock);
   const hub = await Hub.load(store, bus, notify, {
-    nodeEvent: (event, origin) => cluster?.receive(event, origin),
+    nodeEvent: (event, origin) => {
+      cluster?.receive(event, origin);
+      sessions?.receive(event, origin);
+    },
     localPresence: (user, online) => cluster?.localPresence(user, online),
     presence: (user, online) => statuses.set(user.id, online ? 'connected' : 'disconnected'),
+    message: (salonId, ts) => activity.count(salonId, ts),
   }, clock);
   if (bus.shared) cluster = new Cluster(bus, hub, notify, {...defaultClusterTiming, ...options.cluster});
   const policy: Policy = {...defaultPolicy, ...options.policy};
@@ -136,6 +153,8 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   };
   const connectionLimits: ConnectionLimits = {...defaultConnectionLimits, maxQueuedRequests: policy.maxQueuedRequests, ...options.connection};
   const connections = new Set<Connection>();
+  const nodeName = options.node ?? hostname();
+  sessions = new SessionDirectory({bus, store, connections, moderation, nodeName, liveNodes: () => cluster?.peers ?? []});
   const perAddress = new Map<string, number>();
 
   const accept = (socket: Socket) => {
@@ -190,6 +209,9 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
   cluster?.start();
   const backfill = new SearchBackfill(store, notify, {...defaultBackfill, ...options.backfill});
   backfill.start();
+  const retention = new RetentionJob(store, clock, notify, {...defaultRetention, ...options.retention});
+  moderation.onRetention = () => void retention.runOnce();
+  retention.start();
   // The sync's acts are the server's own: recorded as the 'system' acting through 'directory-sync'.
   const directorySync =
     options.directory &&
@@ -213,6 +235,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       services.stopping = true;
       clearInterval(idleSweep);
       await backfill.stop();
+      await retention.stop();
       await directorySync?.stop();
       await hooks?.close();
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
@@ -227,5 +250,5 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
       notify({kind: 'stopped'});
     })());
 
-  return {host: address.address, port: address.port, hub, moderation, connections, cluster, http, directorySync, searchIndexed: () => backfill.done(), stop};
+  return {host: address.address, port: address.port, hub, moderation, connections, cluster, sessions, activity, http, retention, directorySync, searchIndexed: () => backfill.done(), stop};
 }

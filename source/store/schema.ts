@@ -40,6 +40,16 @@ export interface SalonsTable {
   created_at: TimeValue | null;
   /** Messages in the conversation, changes not counted (migration 4 on MySQL, 3 on SQLite). */
   msgs: Generated<number>;
+  /** Days its messages are kept: NULL follows the default, 0 keeps all (SQLite 9, MySQL 10). */
+  retention_days: number | null;
+  /** Every row up to this seq was deleted by retention (0: none); purged_n counts its messages. */
+  purged_seq: Generated<number>;
+  purged_n: Generated<number>;
+}
+
+export interface RetentionDefaultTable {
+  id: number;
+  days: number;
 }
 
 export interface ReactionsTable {
@@ -133,4 +143,5 @@ export interface Database {
   hooks: HooksTable;
   bot_tokens: BotTokensTable;
   audit_log: AuditLogTable;
+  retention_default: RetentionDefaultTable;
 }

@@ -25,6 +25,8 @@ import {
   unban,
 } from './operator.js';
 import {type StoreSearch, searchStatement} from './search.js';
+import * as retention from './retention.js';
+import {ExportReader} from './export.js';
 import type {SqliteReader} from './sqlite-reader.js';
 import {appendInOneTrip, appendInTransaction, messageQuery, toMessage} from './messages.js';
 import {type Database, type TimeValue, toMs} from './schema.js';
@@ -314,9 +316,12 @@ export class SqlStore implements Store {
         .selectFrom('salons_adheres')
         .innerJoin('clients', 'clients.username', 'salons_adheres.username')
         .leftJoin('messages', (join) => join.onRef('messages.salon_id', '=', 'salons_adheres.salon_id').onRef('messages.seq', '=', 'salons_adheres.last_read_seq'))
-        .select(['clients.username', 'salons_adheres.salon_id', 'salons_adheres.last_read_seq', 'messages.n'])
+        .innerJoin('salons', 'salons.salon_id', 'salons_adheres.salon_id')
+        .select(['clients.username', 'salons_adheres.salon_id', 'salons_adheres.last_read_seq', 'messages.n', 'salons.purged_seq', 'salons.purged_n'])
         .execute();
-      return rows.map((r) => ({username: r.username, salonId: r.salon_id, lastReadSeq: Number(r.last_read_seq), readN: Number(r.n ?? 0)}));
+      // A marker on a row that retention deleted counts what was deleted as read (store/retention.ts).
+      const readN = (r: (typeof rows)[number]) => (r.n !== null ? Number(r.n) : Number(r.last_read_seq) <= Number(r.purged_seq) ? Number(r.purged_n) : 0);
+      return rows.map((r) => ({username: r.username, salonId: r.salon_id, lastReadSeq: Number(r.last_read_seq), readN: readN(r)}));
     });
   }
 
@@ -511,10 +516,7 @@ export class SqlStore implements Store {
 
   countAt(salonId: number, seq: number): Promise<number> {
     if (seq <= 0) return Promise.resolve(0);
-    return this.run(async () => {
-      const row = await this.db.selectFrom('messages').select('n').where('salon_id', '=', salonId).where('seq', '=', seq).executeTakeFirst();
-      return Number(row?.n ?? 0);
-    });
+    return this.run(() => retention.countAt(this.db, salonId, seq));
   }
 
   findMessages(salonId: number, seqs: readonly number[]): Promise<Map<number, StoredMessage>> {
@@ -638,15 +640,41 @@ export class SqlStore implements Store {
   }
 
   messagesAfter(salonId: number, after: number, limit: number): Promise<StoredMessage[]> {
+    const page = (from: number) =>
+      messageQuery(this.db).where('m.salon_id', '=', salonId).where('m.seq', '>', from).where('m.seq', '<=', from + limit).orderBy('m.seq', 'asc').limit(limit).execute();
     return this.run(async () => {
-      const rows = await messageQuery(this.db)
-        .where('m.salon_id', '=', salonId)
-        .where('m.seq', '>', after)
-        .where('m.seq', '<=', after + limit)
-        .orderBy('m.seq', 'asc')
-        .limit(limit)
-        .execute();
+      let rows = await page(after);
+      // The page does not start right after `after`: the rows there may have been deleted by
+      // retention, and then the stream goes on from where deletion stopped.
+      if (rows[0] === undefined || Number(rows[0].seq) !== after + 1) {
+        const floor = await retention.purgedUpTo(this.db, salonId);
+        if (floor > after) rows = await page(floor);
+      }
       return rows.map(toMessage);
     });
+  }
+
+  exportReader(): ExportReader {
+    return new ExportReader(this.db, this.flavor, (work) => this.run(work));
+  }
+
+  retentionPolicy(): Promise<retention.RetentionPolicy> {
+    return this.run(() => retention.retentionPolicy(this.db));
+  }
+
+  setRetention(salonId: number | null, days: number | null): Promise<void> {
+    return this.run(() => retention.setRetention(this.db, salonId, days));
+  }
+
+  purgeBatch(salonId: number, cutoff: number, limit: number): Promise<retention.PurgeStep> {
+    return this.run(() => retention.purgeBatch(this.db, this.flavor.kind, salonId, cutoff, limit));
+  }
+
+  purgedUpTo(salonId: number): Promise<number> {
+    return this.run(() => retention.purgedUpTo(this.db, salonId));
+  }
+
+  oldestKept(salonId: number): Promise<number | null> {
+    return this.run(() => retention.oldestKept(this.db, salonId));
   }
 }

@@ -98,6 +98,10 @@ export interface ReactionRecord {
 export type {ChangeOutcome, ChangeRules, NewChange} from './changes.js';
 export type {StoreSearch} from './search.js';
 export type {HookRecord} from './hooks.js';
+export type {PurgeStep, RetentionPolicy} from './retention.js';
+import type {PurgeStep, RetentionPolicy} from './retention.js';
+export type {ExportReader, ExportScope} from './export.js';
+import type {ExportReader} from './export.js';
 export type {AuditQuery, AuditRecord, AuditVia, BanRecord, BotRecord, NewAuditRecord} from './operator.js';
 import type {AuditQuery, AuditRecord, BanRecord, BotRecord, NewAuditRecord} from './operator.js';
 import type {HookRecord} from './hooks.js';
@@ -232,6 +236,20 @@ export interface Store {
   hasBacklog(): Promise<boolean>;
   /** Up to `limit` messages with seq > after, oldest first (catch-up and gap filling). */
   messagesAfter(salonId: number, after: number, limit: number): Promise<StoredMessage[]>;
+
+  /** Reads for `chat-server export`, in pages (store/export.ts). */
+  exportReader(): ExportReader;
+
+  /** Retention (store/retention.ts): the periods set, per salon and by default. */
+  retentionPolicy(): Promise<RetentionPolicy>;
+  /** salonId null: the default. days null: a salon follows the default, the default keeps all. */
+  setRetention(salonId: number | null, days: number | null): Promise<void>;
+  /** Deletes up to `limit` of the conversation's oldest rows sent before `cutoff`, in one short transaction. */
+  purgeBatch(salonId: number, cutoff: number, limit: number): Promise<PurgeStep>;
+  /** Every row of the conversation up to this seq was deleted by retention (0: none). */
+  purgedUpTo(salonId: number): Promise<number>;
+  /** When the conversation's oldest kept row was sent, null when it has none. */
+  oldestKept(salonId: number): Promise<number | null>;
 }
 
 export class ConflictError extends Error {

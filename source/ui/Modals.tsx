@@ -1,10 +1,11 @@
-/** The windows that take the keyboard: join, salon switcher, join requests, help, search. */
+/** The windows that take the keyboard: join, salon switcher, join requests, help, search, blocks. */
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import {sanitizeLine} from '../client/format.js';
 import {isDirect, listOrder, switcherMatches} from '../client/lists.js';
 import type {AppState, Modal} from '../client/state.js';
 import {type Scrolled, bodyRows, helpLines, scrolled, windowAround, windowTitle} from '../client/windows.js';
+import {BlocksWindow} from './BlocksWindow.js';
 import {ReactPicker} from './ReactPicker.js';
 import {SearchResults} from './SearchResults.js';
 import {useTheme} from './theme.js';
@@ -46,6 +47,7 @@ export function ModalView({state, modal, width, height, now = Date.now()}: {read
         return (
           <Window title={t('confirm.ban', {username: action.username})} width={width}>
             <Text>{t('confirm.banNote')}</Text>
+            {action.reason ? <Text wrap="wrap">{t('confirm.banReason', {reason: action.reason})}</Text> : null}
           </Window>
         );
       }
@@ -115,6 +117,8 @@ export function ModalView({state, modal, width, height, now = Date.now()}: {read
     }
     case 'search':
       return <SearchResults state={state} modal={modal} width={width} now={now} />;
+    case 'blocks':
+      return <BlocksWindow state={state} modal={modal} width={width} />;
   }
 }
 

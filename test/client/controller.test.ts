@@ -169,7 +169,7 @@ eachBackend('a moderated join is answered live, and a kick is told plainly', asy
     t.is(jade.getState().flash?.key, 'system.joined');
     await srv.server.moderation.kick('jade', {}, OPERATOR);
     await until(jade, (s) => s.screen === 'login' && s.ended?.key === 'ended.kicked');
-    t.is(jade.getState().ended?.params?.minutes, 5);
+    t.is(jade.getState().ended?.params?.left, '5 minutes');
   } finally {
     await jade.quit();
     await srv.stop();

@@ -1,5 +1,5 @@
 /**
- * A database made by the previous release (every migration but the conversations, message changes, search, hooks, operator and directory ones,
+ * A database made by the previous release (every migration but the conversations, message changes, search, hooks, operator, retention and directory ones,
  * imported by hand as a sysadmin would) is migrated forward at start without losing a row,
  * and its users then open direct messages. Both backends.
  */
@@ -13,10 +13,10 @@ import {hashPassword} from '../../source/store/password.js';
 
 const SQL = new URL('../../../sql/', import.meta.url);
 
-/** The SQL files of the release before conversations, message changes, search, webhooks, the operator side and directory sign-in, in order. */
+/** The SQL files of the release before conversations, message changes, search, webhooks, the operator side, retention and directory sign-in, in order. */
 async function previousRelease(kind: 'sqlite' | 'mysql'): Promise<string[]> {
   const dir = new URL(`${kind}/`, SQL);
-  const files = (await readdir(dir)).filter((f) => /^\d{3}_.*\.sql$/.test(f) && !/conversations|message_changes|search|hooks|operator|directory/.test(f)).sort();
+  const files = (await readdir(dir)).filter((f) => /^\d{3}_.*\.sql$/.test(f) && !/conversations|message_changes|search|hooks|operator|retention|directory/.test(f)).sort();
   return Promise.all(files.map((f) => readFile(new URL(f, dir), 'utf8')));
 }
 

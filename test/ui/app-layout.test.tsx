@@ -15,7 +15,7 @@ const login: Setup = (c) => {
   c.dispatch({type: 'formInput', form: 'login', value: 'a-very-long-username-typed-here'});
   c.dispatch({type: 'formNext', form: 'login', delta: 1});
   c.dispatch({type: 'formInput', form: 'login', value: 'correct horse battery staple and more'});
-  c.dispatch({type: 'ended', notice: {key: 'ended.kicked', params: {minutes: 5}}});
+  c.dispatch({type: 'ended', notice: {key: 'ended.kickedWhy', params: {time: '14:30', left: '5 minutes', reason: 'flooding the salon with the same long line again and again'}}});
   c.dispatch({type: 'formError', form: 'login', error: {key: 'error.KICKED', params: {minutes: 5}}});
 };
 const register: Setup = (c) => {

@@ -114,7 +114,7 @@ test('login: after registering, the new account is being signed in, and the form
 test('login: the end of a session, kicked or banned', (t) => {
   const kicked = apply(initialState('en', SERVER), {type: 'loggedIn', user: {id: 1, username: 'a', alias: 'A', role: 'user'}, salons: []}, {type: 'event', event: {event: 'kicked', minutes: 5, until: 0}, now: 0});
   t.is(kicked.screen, 'login');
-  t.regex(show(t, <LoginForm state={kicked} />), /A moderator disconnected you\. You can sign in again in 5 minute\(s\)\./);
+  t.regex(show(t, <LoginForm state={kicked} />), /A moderator disconnected you until 00:05 \(5 minutes\)\./);
   const banned = apply(initialState('en', SERVER), {type: 'event', event: {event: 'banned'}, now: 0});
   t.regex(show(t, <LoginForm state={banned} />), /A moderator banned this account; it no longer exists\./);
 });

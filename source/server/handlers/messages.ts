@@ -151,5 +151,8 @@ export async function history(ctx: UserContext, req: RequestParams<'history'>) {
   const before = req.before === undefined ? undefined : Math.min(req.before, ctx.services.hub.lastSeq(salon.id) + 1);
   const page = await ctx.services.store.history(salon.id, before, limit);
   const first = page[0];
-  return {salon: salon.id, messages: await asTheyStand(ctx, page), hasMore: page.length === limit && first !== undefined && first.seq > 1};
+  // Below the first seq there is more unless retention deleted it: a page never promises
+  // older messages that cannot come (the client shows where the kept history begins).
+  const hasMore = page.length === limit && first !== undefined && first.seq > 1 && first.seq - 1 > (await ctx.services.store.purgedUpTo(salon.id));
+  return {salon: salon.id, messages: await asTheyStand(ctx, page), hasMore};
 }
