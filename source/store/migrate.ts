@@ -15,6 +15,8 @@ export interface Migration {
 export interface MigrationTarget {
   /** Highest recorded version, 0 when schema_migrations does not exist yet. */
   currentVersion(): Promise<number>;
+  /** Every recorded version (empty when schema_migrations does not exist yet). */
+  appliedVersions?(): Promise<ReadonlySet<number>>;
   apply(migration: Migration): Promise<void>;
 }
 
@@ -39,15 +41,22 @@ export class SchemaTooNewError extends Error {
   }
 }
 
-/** Applies the migrations the database lacks, in order. Returns the versions applied. */
+/**
+ * Applies the migrations the database lacks, in order. Returns the versions applied.
+ * "Lacks" is per version, not "above the highest": features built in parallel reserve
+ * numbers, and one merged after a later number shipped (directory sign-in's 008/009 after
+ * retention's 009/010) must still reach the databases that ran the later one first. A
+ * reserved migration is written to stand alone for that reason.
+ */
 export async function migrate(kind: StoreKind, target: MigrationTarget): Promise<number[]> {
   const migrations = await loadMigrations(kind);
   const known = migrations.at(-1)?.version ?? 0;
   const current = await target.currentVersion();
   if (current > known) throw new SchemaTooNewError(current, known);
+  const recorded = await target.appliedVersions?.();
   const applied: number[] = [];
   for (const migration of migrations) {
-    if (migration.version <= current) continue;
+    if (recorded ? recorded.has(migration.version) : migration.version <= current) continue;
     await target.apply(migration);
     applied.push(migration.version);
   }

@@ -75,6 +75,12 @@ export async function openMysql(url: string): Promise<Store> {
           const [rows] = await admin.query('SELECT MAX(version) AS v FROM schema_migrations');
           return Number((rows as {v: number | null}[])[0]?.v ?? 0);
         },
+        appliedVersions: async () => {
+          const [tables] = await admin.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'schema_migrations'");
+          if ((tables as unknown[]).length === 0) return new Set<number>();
+          const [rows] = await admin.query('SELECT version FROM schema_migrations');
+          return new Set((rows as {version: number}[]).map((r) => Number(r.version)));
+        },
         apply: async (migration) => {
           await admin.query(migration.sql);
         },

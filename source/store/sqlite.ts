@@ -59,6 +59,11 @@ export async function openSqlite(file: string): Promise<Store> {
         const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as {v: number | null};
         return row.v ?? 0;
       },
+      appliedVersions: async () => {
+        const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+        if (!table) return new Set<number>();
+        return new Set((db.prepare('SELECT version FROM schema_migrations').all() as {version: number}[]).map((r) => Number(r.version)));
+      },
       apply: async (migration) => {
         db.transaction(() => db.exec(migration.sql))();
       },
