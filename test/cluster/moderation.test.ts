@@ -121,3 +121,23 @@ test('console moderation on one node acts on users connected to the other nodes'
     t.regex(answer, /No join request is waiting\./, `PENDING on ${node.id} at the end`);
   }
 });
+
+test('a kick with a reason on one node ends the session on another; both nodes audit their acts and AUDIT on either lists them all', async (t) => {
+  if (!(await clusterRequirements(t))) return;
+  const cluster = await startCluster(t, {nodes: 2});
+  const [n1, n2] = cluster.nodes as [ChatNode, ChatNode];
+  const ivy = await n2.user('ivy');
+  await n1.command('KICK:ivy:45m:off-topic ads', /ivy kicked until/);
+  t.like(await ivy.waitFor('kicked', undefined, 10_000), {minutes: 45, reason: 'off-topic ads'});
+  // The kick is in force on the other node too, with its reason.
+  const again = await n2.connect();
+  const error = (await again.request('login', {username: 'ivy', password: PASSWORD}).catch((e: unknown) => e)) as {code: string; details: {reason?: string}};
+  t.is(error.code, 'KICKED');
+  t.is(error.details.reason, 'off-topic ads');
+  await n2.command('UNBLOCK:ivy', /The kick of ivy is over/);
+  t.is((await again.request('login', {username: 'ivy', password: PASSWORD})).user.username, 'ivy');
+  await n1.command('AUDIT', /unblock ivy {2}ok/);
+  const out = n1.output();
+  t.regex(out, / n1 {2}admin@console {2}kick ivy "off-topic ads" {2}ok/);
+  t.regex(out, / n2 {2}admin@console {2}unblock ivy {2}ok/);
+});
