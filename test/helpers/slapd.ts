@@ -91,6 +91,12 @@ async function freePort(): Promise<number> {
 
 let certificates: Promise<string> | undefined;
 
+/** Every slapd started here dies with this test process, even when a timeout skips its teardown. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** The test CA and slapd's certificate, made once per test process (RSA keys are slow to make). */
 function sharedCertificates(): Promise<string> {
   certificates ??= (async () => {
@@ -143,9 +149,15 @@ access to * by * read
   const ldapsUrl = `ldaps://localhost:${tlsPort}`;
   // -d keeps slapd in the foreground, so that it is this test's child and dies with it.
   const child: ChildProcess = spawn(SLAPD, ['-f', join(dir, 'slapd.conf'), '-h', `${url}/ ldaps://127.0.0.1:${tlsPort}/`, '-d', process.env.CHAT_TEST_SLAPD_DEBUG ?? '0'], {stdio: ['ignore', 'ignore', 'pipe']});
+  running.add(child);
   let log = '';
   child.stderr?.on('data', (chunk) => (log += String(chunk)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
   await waitForBind(url, () => child.exitCode !== null, () => log);
 
   const admin = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
