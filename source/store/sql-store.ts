@@ -4,7 +4,9 @@
  */
 import {type Kysely, type Transaction, sql} from 'kysely';
 import type {Role} from '../protocol/frames.js';
-import {type ChangeOutcome, type ChangeRules, type NewChange, applyChanges} from './changes.js';
+import type {Answer, ChangeOutcome, ChangeRules, NewChange, Submission} from './changes.js';
+import {writeBatchInOneTrip} from './changes-mysql.js';
+import {writeBatchInTransaction} from './changes-sqlite.js';
 import {SALON_COLUMNS, createSalon, openConversation, toSalon} from './conversations.js';
 import {type HookRecord, createHook, findHook, listHooks, revokeHook} from './hooks.js';
 import {indexedText} from '../protocol/search.js';
@@ -420,9 +422,17 @@ export class SqlStore implements Store {
     return this.run(() => revokeHook(this.db, this.flavor, name, ts));
   }
 
-  applyChanges(batch: readonly NewChange[], rules: ChangeRules): Promise<ChangeOutcome[]> {
+  writeBatch(batch: readonly Submission[], rules: ChangeRules): Promise<Answer[]> {
     if (batch.length === 0) return Promise.resolve([]);
-    return this.run(() => applyChanges(this.db, this.flavor, batch, rules));
+    if (this.flavor.append === 'one-trip') return this.run(() => this.db.connection().execute((db) => writeBatchInOneTrip(db, this.flavor, batch, rules)));
+    return this.run(() => this.db.transaction().execute((trx) => writeBatchInTransaction(trx, this.flavor, batch, rules)));
+  }
+
+  async applyChanges(batch: readonly NewChange[], rules: ChangeRules): Promise<ChangeOutcome[]> {
+    return (await this.writeBatch(
+      batch.map((change) => ({change})),
+      rules,
+    )) as ChangeOutcome[];
   }
 
   countAt(salonId: number, seq: number): Promise<number> {

@@ -1,0 +1,119 @@
+/**
+ * A batch with changes on MySQL, in two round trips, the counters' locks held for the second
+ * only, as an append of sends holds them (messages.ts, `writeInOneTrip`):
+ *
+ * 1. The reads (earlier attempts of its keyed rows, the changed messages, their reactions),
+ *    without a lock, as one multi-statement query; the batch is planned from them.
+ * 2. The writes as one multi-statement query: open the transaction, advance the counters
+ *    (which takes their locks), check that no changed message moved since it was read, the
+ *    INSERT of the sends, the INSERT of the change rows, the changed messages' UPDATE,
+ *    the reactions, read the counters back, COMMIT.
+ *
+ * A changed message moves only under its salon's counter lock (every change takes it), so
+ * its version (changed_seq) read under the lock tells whether the plan still holds. When it
+ * does not (another node changed it meanwhile), or another attempt of a keyed row committed
+ * meanwhile, the batch is planned again with the counters locked before the reads: a third
+ * round trip, rare.
+ */
+import {CompiledQuery, type Kysely} from 'kysely';
+import {type Answer, type ChangeRules, type Plan, type Submission, countersOf, finishBatch, planBatch} from './changes.js';
+import {type Statement, batchState, stateQueries, writeStatements} from './changes-statements.js';
+import {readIds, rollback} from './messages.js';
+import type {Database} from './schema.js';
+import type {Flavor} from './sql-store.js';
+
+/** The check of the changed messages' versions failed: their scalar subquery returned two rows. */
+const isMoved = (error: unknown) => (error as {code?: string})?.code === 'ER_SUBQUERY_NO_1_ROW';
+
+export async function writeBatchInOneTrip(db: Kysely<Database>, flavor: Flavor, batch: readonly Submission[], rules: ChangeRules): Promise<Answer[]> {
+  try {
+    return await attempt(db, flavor, batch, rules, false);
+  } catch (error) {
+    await rollback(db);
+    if (!isMoved(error) && !flavor.isDuplicateSend(error)) throw error;
+  }
+  try {
+    return await attempt(db, flavor, batch, rules, true);
+  } catch (error) {
+    await rollback(db);
+    throw error;
+  }
+}
+
+const BEGIN: Statement = {sql: 'START TRANSACTION', parameters: []};
+const COMMIT: Statement = {sql: 'COMMIT', parameters: []};
+
+/** Statements sent as one query; one result per statement. */
+async function trip(db: Kysely<Database>, statements: readonly Statement[]): Promise<unknown[]> {
+  const query = CompiledQuery.raw(statements.map((s) => s.sql).join(';\n'), statements.flatMap((s) => [...s.parameters]));
+  const {rows} = await db.executeQuery(query);
+  // A single statement's result is its rows, not a list of results.
+  return statements.length === 1 ? [rows] : (rows as unknown[]);
+}
+
+async function attempt(db: Kysely<Database>, flavor: Flavor, batch: readonly Submission[], rules: ChangeRules, locked: boolean): Promise<Answer[]> {
+  const queries = stateQueries(db, batch);
+  const reads = [queries.earlier, queries.targets, queries.reactions];
+  const first: Statement[] = [];
+  if (locked) {
+    const salonIds = [...new Set(batch.map((item) => (item.message ?? item.change).salonId))];
+    first.push(BEGIN, db.selectFrom('salons').select('salon_id').where('salon_id', 'in', salonIds).forUpdate().compile());
+  }
+  for (const query of reads) if (query) first.push(query);
+  const results = first.length === 0 ? [] : await trip(db, first);
+  const readRows = (i: number): unknown[] => {
+    if (!reads[i]) return [];
+    const offset = (locked ? 2 : 0) + reads.slice(0, i).filter(Boolean).length;
+    return results[offset] as unknown[];
+  };
+  const plan = planBatch(batch, batchState(readRows(0), readRows(1), readRows(2)), rules);
+  if (plan.rows.length === 0) {
+    if (locked) await trip(db, [COMMIT]);
+    return finishBatch(batch, plan, {seqs: [], ns: [], ids: []});
+  }
+  return finishBatch(batch, plan, await write(db, flavor, plan, locked));
+}
+
+async function write(db: Kysely<Database>, flavor: Flavor, plan: Plan, locked: boolean) {
+  const counters = countersOf(plan.rows);
+  const salonIds = [...counters.rows.keys()];
+  // Each salon's advanced counters, read once into session variables that the rows' seq and
+  // n use: its counter minus how many of its salon's rows (sends, for n) follow it in the
+  // batch. (Salon ids are integers from the database.)
+  const variable = (name: 'seq' | 'n', id: number) => `@chat_${name}_${Math.trunc(Number(id))}`;
+  const writes = writeStatements(plan, flavor, counters, (k) => {
+    const salonId = plan.rows[k]?.salonId ?? 0;
+    return {seq: [`${variable('seq', salonId)} - ?`, counters.belowSeq[k] as number], n: [`${variable('n', salonId)} - ?`, counters.belowN[k] as number]};
+  });
+  const statements: Statement[] = locked ? [] : [BEGIN];
+  statements.push(writes.counters);
+  for (const id of salonIds) statements.push({sql: `SELECT seq, msgs INTO ${variable('seq', id)}, ${variable('n', id)} FROM salons WHERE salon_id = ?`, parameters: [id]});
+  if (!locked && plan.relied.length > 0) {
+    // Under the locks now: a changed message whose version moved since the reads fails the
+    // query here, before anything is written, with "Subquery returns more than 1 row".
+    statements.push({
+      sql: `SET @chat_moved = (SELECT 1 UNION ALL SELECT 2 FROM DUAL WHERE (SELECT COUNT(*) FROM messages WHERE ${plan.relied.map(() => '(message_id = ? AND changed_seq = ?)').join(' OR ')}) <> ?)`,
+      parameters: [...plan.relied.flatMap((t) => [t.id, t.changedSeq]), plan.relied.length],
+    });
+  }
+  const at = (s: Statement | undefined) => (s ? statements.push(s) - 1 : -1);
+  const sendsAt = at(writes.sends);
+  const changesAt = at(writes.changes);
+  statements.push(...writes.after);
+  const readBackAt = at(db.selectFrom('salons').select(['salon_id', 'seq', 'msgs']).where('salon_id', 'in', salonIds).compile());
+  statements.push(COMMIT);
+
+  const results = await trip(db, statements);
+  const last = new Map((results[readBackAt] as {salon_id: number; seq: number | string; msgs: number | string}[]).map((r) => [Number(r.salon_id), {seq: Number(r.seq), n: Number(r.msgs)}]));
+  const seqs = plan.rows.map((r, k) => (last.get(r.salonId)?.seq ?? 0) - (counters.belowSeq[k] as number));
+  const ns = plan.rows.map((r, k) => (last.get(r.salonId)?.n ?? 0) - (counters.belowN[k] as number));
+  const insertIdOf = (i: number) => (results[i] as {insertId?: number | string} | undefined)?.insertId;
+  if (flavor.consecutiveIds && (sendsAt < 0 || insertIdOf(sendsAt) !== undefined) && (changesAt < 0 || insertIdOf(changesAt) !== undefined)) {
+    const ids: number[] = new Array(plan.rows.length);
+    writes.sendRows.forEach((k, i) => (ids[k] = Number(insertIdOf(sendsAt)) + i));
+    writes.changeRows.forEach((k, i) => (ids[k] = Number(insertIdOf(changesAt)) + i));
+    return {seqs, ns, ids};
+  }
+  // Committed: reading the ids back holds no lock any more.
+  return {seqs, ns, ids: await readIds(db, plan.rows.map((r, k) => ({salon_id: r.salonId, seq: seqs[k] as number})))};
+}
