@@ -2,8 +2,9 @@
  * A batch with changes on MySQL, in two round trips, the counters' locks held for the second
  * only, as an append of sends holds them (messages.ts, `writeInOneTrip`):
  *
- * 1. The reads (earlier attempts of its keyed rows, the changed messages, their reactions),
- *    without a lock, as one multi-statement query; the batch is planned from them.
+ * 1. The reads (earlier attempts of its changes, the changed messages, their reactions),
+ *    without a lock, as one multi-statement query; the batch is planned from them. A send
+ *    is written as if it were not a retry, as in an append: the unique key refuses it if it is.
  * 2. The writes as one multi-statement query: open the transaction, advance the counters
  *    (which takes their locks), check that no changed message moved since it was read, the
  *    INSERT of the sends, the INSERT of the change rows, the changed messages' UPDATE,
@@ -52,7 +53,7 @@ async function trip(db: Kysely<Database>, statements: readonly Statement[]): Pro
 }
 
 async function attempt(db: Kysely<Database>, flavor: Flavor, batch: readonly Submission[], rules: ChangeRules, locked: boolean): Promise<Answer[]> {
-  const queries = stateQueries(db, batch);
+  const queries = stateQueries(db, batch, locked ? 'all' : 'changes');
   const reads = [queries.earlier, queries.targets, queries.reactions];
   const first: Statement[] = [];
   if (locked) {

@@ -24,11 +24,16 @@ export interface StateQueries {
   reactions: CompiledQuery | undefined;
 }
 
-export function stateQueries(db: Kysely<Database>, batch: readonly Submission[]): StateQueries {
+/**
+ * `keyed`: whose earlier attempts are looked up. A change's must be (stored again, it could
+ * not tell it was, and would answer "unchanged"); a send's may be left to the unique
+ * (client, clientMsgId) key, which refuses a retry (MySQL's optimistic path).
+ */
+export function stateQueries(db: Kysely<Database>, batch: readonly Submission[], keyed: 'all' | 'changes' = 'all'): StateQueries {
   const changed = [...new Map(batch.flatMap((item) => (item.change ? [[targetKey(item.change.salonId, item.change.target), item.change] as const] : []))).values()];
   const earlier = earlierQuery(
     db,
-    batch.map((item) => item.message ?? item.change),
+    batch.flatMap((item): {clientId: number; clientMsgId?: string | undefined}[] => (item.change ? [item.change] : keyed === 'all' ? [item.message] : [])),
   );
   if (changed.length === 0) return {earlier, targets: undefined, reactions: undefined};
   // Each changed message by the unique (salon_id, seq) key; its reactions by their primary key's prefix.
