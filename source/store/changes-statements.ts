@@ -36,16 +36,20 @@ export function stateQueries(db: Kysely<Database>, batch: readonly Submission[],
     batch.flatMap((item): {clientId: number; clientMsgId?: string | undefined}[] => (item.change ? [item.change] : keyed === 'all' ? [item.message] : [])),
   );
   if (changed.length === 0) return {earlier, targets: undefined, reactions: undefined};
-  // Each changed message by the unique (salon_id, seq) key; its reactions by their primary key's prefix.
+  // Each changed message by the unique (salon_id, seq) key, its reactions by their primary
+  // key's prefix, as one IN list per salon: an OR of (salon_id, seq) pairs of one salon
+  // made SQLite search the whole salon (it keeps the common salon_id=? and drops the seqs).
+  const bySalon = new Map<number, number[]>();
+  for (const c of changed) bySalon.set(c.salonId, [...(bySalon.get(c.salonId) ?? []), c.target]);
   const targets = db
     .selectFrom('messages')
     .select(['message_id', 'salon_id', 'seq', 'client_id', 'kind', 'contenu', 'timestamp', 'deleted_at', 'changed_seq'])
-    .where((eb) => eb.or(changed.map((c) => eb.and([eb('salon_id', '=', c.salonId), eb('seq', '=', c.target)]))))
+    .where((eb) => eb.or([...bySalon].map(([salonId, seqs]) => eb.and([eb('salon_id', '=', salonId), eb('seq', 'in', seqs)]))))
     .compile();
   const reactions = db
     .selectFrom('reactions')
     .select(['salon_id', 'seq', 'client_id', 'emoji'])
-    .where((eb) => eb.or(changed.map((c) => eb.and([eb('salon_id', '=', c.salonId), eb('seq', '=', c.target)]))))
+    .where((eb) => eb.or([...bySalon].map(([salonId, seqs]) => eb.and([eb('salon_id', '=', salonId), eb('seq', 'in', seqs)]))))
     .compile();
   return {earlier, targets, reactions};
 }
@@ -195,17 +199,21 @@ function afterStatements(plan: Plan, flavor: Flavor, countedOf: CountedOf): Stat
   }
 
   // Reactions: what was there and is not any more (or was taken back and given again: it
-  // gets its new time), then what was given in the batch. A deleted message loses them all.
+  // gets its new time), then what was given in the batch. A deleted message loses them all
+  // (a statement of its own: mixed into the OR of full keys, a key's prefix would make
+  // SQLite search the whole salon).
+  if (deleted.length > 0) {
+    statements.push({
+      sql: `DELETE FROM reactions WHERE ${deleted.map(() => '(salon_id = ? AND seq = ?)').join(' OR ')}`,
+      parameters: deleted.flatMap((w) => [w.target.salonId, w.target.seq]),
+    });
+  }
   const gone: unknown[] = [];
   const goneSql: string[] = [];
   const given: unknown[] = [];
   for (const w of plan.writes) {
     const {salonId, seq} = w.target;
-    if (w.deletion) {
-      goneSql.push('(salon_id = ? AND seq = ?)');
-      gone.push(salonId, seq);
-      continue;
-    }
+    if (w.deletion) continue;
     for (const [key, {clientId, emoji}] of w.before) {
       const now = w.reactions.get(key);
       if (now && now.added === undefined) continue;
