@@ -10,15 +10,19 @@
  *    INSERT of the sends, the INSERT of the change rows, the changed messages' UPDATE,
  *    the reactions, read the counters back, COMMIT.
  *
+ * When this node knows every changed message as its last batches left them
+ * (known-messages.ts), the reads are skipped: one round trip, as for sends.
+ *
  * A changed message moves only under its salon's counter lock (every change takes it), so
  * its version (changed_seq) read under the lock tells whether the plan still holds. When it
  * does not (another node changed it meanwhile), or another attempt of a keyed row committed
- * meanwhile, the batch is planned again with the counters locked before the reads: a third
- * round trip, rare.
+ * meanwhile, the batch is planned again with the counters locked before the reads: two
+ * more round trips, rare.
  */
 import {CompiledQuery, type Kysely} from 'kysely';
-import {type Answer, type ChangeRules, type Plan, type Submission, countersOf, finishBatch, planBatch} from './changes.js';
+import {type Answer, type ChangeRules, type Landed, type Plan, type Reaction, type Submission, type Target, countersOf, finishBatch, planBatch, targetKey} from './changes.js';
 import {type Statement, batchState, stateQueries, writeStatements} from './changes-statements.js';
+import type {KnownMessages} from './known-messages.js';
 import {readIds, rollback} from './messages.js';
 import type {Database} from './schema.js';
 import type {Flavor} from './sql-store.js';
@@ -26,18 +30,59 @@ import type {Flavor} from './sql-store.js';
 /** The check of the changed messages' versions failed: their scalar subquery returned two rows. */
 const isMoved = (error: unknown) => (error as {code?: string})?.code === 'ER_SUBQUERY_NO_1_ROW';
 
-export async function writeBatchInOneTrip(db: Kysely<Database>, flavor: Flavor, batch: readonly Submission[], rules: ChangeRules): Promise<Answer[]> {
+export async function writeBatchInOneTrip(db: Kysely<Database>, flavor: Flavor, batch: readonly Submission[], rules: ChangeRules, known: KnownMessages): Promise<Answer[]> {
   try {
-    return await attempt(db, flavor, batch, rules, false);
+    return await attempt(db, flavor, batch, rules, false, known);
   } catch (error) {
     await rollback(db);
     if (!isMoved(error) && !flavor.isDuplicateSend(error)) throw error;
   }
   try {
-    return await attempt(db, flavor, batch, rules, true);
+    return await attempt(db, flavor, batch, rules, true, known);
   } catch (error) {
     await rollback(db);
     throw error;
+  }
+}
+
+/**
+ * The plan from what this node knows of the changed messages, when it knows them all, and
+ * no keyed change is answered without a row: that one may be a retry whose first attempt
+ * was stored (a reaction already there, the same text), which only the database tells.
+ */
+function planFromKnown(batch: readonly Submission[], rules: ChangeRules, known: KnownMessages): Plan | undefined {
+  const targets = new Map<string, Target>();
+  const reactions: Reaction[] = [];
+  for (const item of batch) {
+    if (!item.change) continue;
+    const key = targetKey(item.change.salonId, item.change.target);
+    if (targets.has(key)) continue;
+    const entry = known.get(item.change.salonId, item.change.target);
+    if (!entry) return undefined;
+    targets.set(key, entry.target);
+    reactions.push(...entry.reactions);
+  }
+  const plan = planBatch(batch, {earlier: new Map(), targets, reactions}, rules);
+  const unsure = batch.some((item, i) => {
+    const answer = plan.answers[i];
+    return item.change?.clientMsgId !== undefined && answer !== undefined && !('stored' in answer);
+  });
+  return unsure ? undefined : plan;
+}
+
+/** What the batch left of its messages, for the next batches' plans. */
+function remember(known: KnownMessages, plan: Plan, landed: Landed): void {
+  plan.rows.forEach((row, k) => {
+    const m = row.message;
+    if (!m) return;
+    const seq = landed.seqs[k] as number;
+    known.remember({id: landed.ids[k] as number, salonId: m.salonId, seq, kind: 'message', clientId: m.clientId, text: m.text, ts: m.ts, deletedAt: null, changedSeq: 0}, []);
+  });
+  for (const w of plan.writes) {
+    const t = w.target;
+    const text = w.deletion ? '' : (w.edit?.text ?? t.text);
+    const reactions = [...w.reactions.values()].map((r) => ({salonId: t.salonId, seq: t.seq, clientId: r.clientId, emoji: r.emoji}));
+    known.remember({...t, text, deletedAt: w.deletion?.ts ?? t.deletedAt, changedSeq: landed.seqs[w.lastRow] as number}, reactions);
   }
 }
 
@@ -52,7 +97,25 @@ async function trip(db: Kysely<Database>, statements: readonly Statement[]): Pro
   return statements.length === 1 ? [rows] : (rows as unknown[]);
 }
 
-async function attempt(db: Kysely<Database>, flavor: Flavor, batch: readonly Submission[], rules: ChangeRules, locked: boolean): Promise<Answer[]> {
+async function attempt(db: Kysely<Database>, flavor: Flavor, batch: readonly Submission[], rules: ChangeRules, locked: boolean, known: KnownMessages): Promise<Answer[]> {
+  const plan = (!locked && planFromKnown(batch, rules, known)) || (await planFromReads(db, batch, rules, locked));
+  if (plan.rows.length === 0) {
+    if (locked) await trip(db, [COMMIT]);
+    return finishBatch(batch, plan, {seqs: [], ns: [], ids: []});
+  }
+  let landed: Landed;
+  try {
+    landed = await write(db, flavor, plan, locked);
+  } catch (error) {
+    // Whatever this node knew of them may be what failed the batch.
+    known.forget(plan.relied);
+    throw error;
+  }
+  remember(known, plan, landed);
+  return finishBatch(batch, plan, landed);
+}
+
+async function planFromReads(db: Kysely<Database>, batch: readonly Submission[], rules: ChangeRules, locked: boolean): Promise<Plan> {
   const queries = stateQueries(db, batch, locked ? 'all' : 'changes');
   const reads = [queries.earlier, queries.targets, queries.reactions];
   const first: Statement[] = [];
@@ -67,15 +130,10 @@ async function attempt(db: Kysely<Database>, flavor: Flavor, batch: readonly Sub
     const offset = (locked ? 2 : 0) + reads.slice(0, i).filter(Boolean).length;
     return results[offset] as unknown[];
   };
-  const plan = planBatch(batch, batchState(readRows(0), readRows(1), readRows(2)), rules);
-  if (plan.rows.length === 0) {
-    if (locked) await trip(db, [COMMIT]);
-    return finishBatch(batch, plan, {seqs: [], ns: [], ids: []});
-  }
-  return finishBatch(batch, plan, await write(db, flavor, plan, locked));
+  return planBatch(batch, batchState(readRows(0), readRows(1), readRows(2)), rules);
 }
 
-async function write(db: Kysely<Database>, flavor: Flavor, plan: Plan, locked: boolean) {
+async function write(db: Kysely<Database>, flavor: Flavor, plan: Plan, locked: boolean): Promise<Landed> {
   const counters = countersOf(plan.rows);
   const salonIds = [...counters.rows.keys()];
   // Each salon's advanced counters, read once into session variables that the rows' seq and
