@@ -221,3 +221,28 @@ eachBackend('a change planned on a message that another node changes before the 
     t.is((await db.query('SELECT * FROM reactions')).length, 1);
   });
 });
+
+eachBackend('two nodes change the same messages: each plans from what it knows, and a message the other changed since is read again', async (t, db) => {
+  const [one, two] = [await db.open(), await db.open()];
+  try {
+    const alice = await addUser(one, 'alice');
+    const bob = await addUser(one, 'bob');
+    // Node one stored the message: it knows it as sent (MySQL plans its changes from that).
+    await one.appendMessages([send(alice, GENERAL, 'à deux').message as NewMessage]);
+    t.deepEqual((await two.writeBatch([change(bob, 'react', 1, '👍')], RULES)).map(summary), ['react 2']);
+    t.deepEqual((await one.writeBatch([change(bob, 'react', 1, '👍'), change(alice, 'edit', 1, 'à deux, corrigé')], RULES)).map(summary), ['unchanged', 'edit 3'], 'node one saw the reaction node two gave');
+    t.deepEqual((await two.writeBatch([change(alice, 'delete', 1)], RULES)).map(summary), ['delete 4']);
+    t.deepEqual((await one.writeBatch([change(alice, 'edit', 1, 'encore'), send(bob, GENERAL, 'après')], RULES)).map(summary), ['refused DELETED', 'send 5']);
+    t.deepEqual((await rowsOf(db)).map((r) => [Number(r.seq), r.kind, r.contenu, Number(r.changed_seq)]), [
+      [1, 'message', '', 4],
+      [2, 'react', '👍', 0],
+      [3, 'edit', '', 0],
+      [4, 'delete', '', 0],
+      [5, 'message', 'après', 0],
+    ]);
+    t.is((await db.query('SELECT * FROM reactions')).length, 0);
+  } finally {
+    await one.close();
+    await two.close();
+  }
+});
