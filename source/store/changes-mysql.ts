@@ -46,9 +46,12 @@ export async function writeBatchInOneTrip(db: Kysely<Database>, flavor: Flavor, 
 }
 
 /**
- * The plan from what this node knows of the changed messages, when it knows them all, and
- * no keyed change is answered without a row: that one may be a retry whose first attempt
- * was stored (a reaction already there, the same text), which only the database tells.
+ * The plan from what this node knows of the changed messages, when it knows them all and
+ * trusts every answer given without a row, which no write will check: a refusal no later
+ * change can undo (deleted, someone else's, too late) holds; "unchanged" or too many
+ * reactions may have moved on another node, and a keyed change answered so may be a retry
+ * whose first attempt was stored (a reaction already there, the same text): only the
+ * database tells.
  */
 function planFromKnown(batch: readonly Submission[], rules: ChangeRules, known: KnownMessages): Plan | undefined {
   const targets = new Map<string, Target>();
@@ -65,7 +68,8 @@ function planFromKnown(batch: readonly Submission[], rules: ChangeRules, known: 
   const plan = planBatch(batch, {earlier: new Map(), targets, reactions}, rules);
   const unsure = batch.some((item, i) => {
     const answer = plan.answers[i];
-    return item.change?.clientMsgId !== undefined && answer !== undefined && !('stored' in answer);
+    if (!item.change || answer === undefined || 'stored' in answer) return false;
+    return item.change.clientMsgId !== undefined || 'unchanged' in answer || ('refused' in answer && answer.refused === 'TOO_MANY_REACTIONS');
   });
   return unsure ? undefined : plan;
 }

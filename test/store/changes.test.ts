@@ -231,14 +231,19 @@ eachBackend('two nodes change the same messages: each plans from what it knows, 
     await one.appendMessages([send(alice, GENERAL, 'à deux').message as NewMessage]);
     t.deepEqual((await two.writeBatch([change(bob, 'react', 1, '👍')], RULES)).map(summary), ['react 2']);
     t.deepEqual((await one.writeBatch([change(bob, 'react', 1, '👍'), change(alice, 'edit', 1, 'à deux, corrigé')], RULES)).map(summary), ['unchanged', 'edit 3'], 'node one saw the reaction node two gave');
-    t.deepEqual((await two.writeBatch([change(alice, 'delete', 1)], RULES)).map(summary), ['delete 4']);
-    t.deepEqual((await one.writeBatch([change(alice, 'edit', 1, 'encore'), send(bob, GENERAL, 'après')], RULES)).map(summary), ['refused DELETED', 'send 5']);
+    // Taken back on node two: node one, which last saw it given, must not answer "unchanged" from memory.
+    t.deepEqual((await two.writeBatch([change(bob, 'unreact', 1, '👍')], RULES)).map(summary), ['unreact 4']);
+    t.deepEqual((await one.writeBatch([change(bob, 'react', 1, '👍')], RULES)).map(summary), ['react 5']);
+    t.deepEqual((await two.writeBatch([change(alice, 'delete', 1)], RULES)).map(summary), ['delete 6']);
+    t.deepEqual((await one.writeBatch([change(alice, 'edit', 1, 'encore'), send(bob, GENERAL, 'après')], RULES)).map(summary), ['refused DELETED', 'send 7']);
     t.deepEqual((await rowsOf(db)).map((r) => [Number(r.seq), r.kind, r.contenu, Number(r.changed_seq)]), [
-      [1, 'message', '', 4],
+      [1, 'message', '', 6],
       [2, 'react', '👍', 0],
       [3, 'edit', '', 0],
-      [4, 'delete', '', 0],
-      [5, 'message', 'après', 0],
+      [4, 'unreact', '👍', 0],
+      [5, 'react', '👍', 0],
+      [6, 'delete', '', 0],
+      [7, 'message', 'après', 0],
     ]);
     t.is((await db.query('SELECT * FROM reactions')).length, 0);
   } finally {
