@@ -1,11 +1,11 @@
 /**
- * Group commit. Messages that arrive while the database is busy wait here and are stored
- * together, one transaction and one multi-row INSERT per batch; only then is each sender
+ * Group commit. Messages and changes to messages that arrive while the database is busy
+ * wait here and are stored together, one transaction per batch; only then is each sender
  * acknowledged and the batch fanned out, in stored order. A bounded queue turns overload
  * into a clear OVERLOADED answer instead of unbounded memory.
  */
 import {ChatError} from '../protocol/errors.js';
-import type {ChangeOutcome, ChangeRules, NewChange, NewMessage, Store, StoredMessage} from '../store/types.js';
+import type {ChangeOutcome, ChangeRules, NewChange, NewMessage, Store, StoredMessage, Submission} from '../store/types.js';
 import {StoreUnavailableError} from '../store/types.js';
 import {type Policy, defaultPolicy} from './policy.js';
 
@@ -123,11 +123,10 @@ export class Writer {
    */
   private start(): void {
     while (this.queue.length > 0 && this.inFlight < this.options.concurrency) {
-      // A batch is sends or changes, never both: each takes its own path in the store.
-      const changes = this.queue[0]?.change !== undefined;
-      let size = 1;
-      while (size < this.options.maxBatch && size < this.queue.length && (this.queue[size]?.change !== undefined) === changes) size += 1;
-      const entry: {batch: Pending[]; result?: Outcome} = {batch: this.queue.splice(0, size)};
+      // Sends and changes share a batch and its commit, in the order they were submitted: a
+      // connection's changes keep their place among its sends.
+      const entry: {batch: Pending[]; result?: Outcome} = {batch: this.queue.splice(0, this.options.maxBatch)};
+      const changes = entry.batch.some((p) => p.change !== undefined);
       this.started.push(entry);
       this.inFlight += 1;
       void withTimeout(this.store(entry.batch, changes), this.options.commitTimeoutMs)
@@ -147,14 +146,15 @@ export class Writer {
       const stored = await this.database.appendMessages(batch.map((p) => p.message as NewMessage));
       return {ok: true, stored, answers: stored.map(withoutReplayed)};
     }
-    const outcomes = await this.database.applyChanges(
-      batch.map((p) => p.change as NewChange),
+    const answers = await this.database.writeBatch(
+      batch.map((p): Submission => (p.change ? {change: p.change} : {message: p.message})),
       this.options.changeRules ?? changeRules(defaultPolicy),
     );
     return {
       ok: true,
-      stored: outcomes.flatMap((o) => ('stored' in o ? [o.stored] : [])),
-      answers: outcomes.map((o) => ('stored' in o ? {stored: withoutReplayed(o.stored)} : o)),
+      // Rows stored, sends and changes alike, in batch order (replays included, see answerSettled).
+      stored: answers.flatMap((a) => ('stored' in a ? [a.stored] : 'seq' in a ? [a] : [])),
+      answers: answers.map((a) => ('stored' in a ? {stored: withoutReplayed(a.stored)} : 'seq' in a ? withoutReplayed(a) : a)),
     };
   }
 

@@ -12,7 +12,7 @@ import type {NewMessage, StoredMessage} from './types.js';
 
 export {toMessage};
 
-const keyOf = (clientId: number | null, id: string) => `${clientId}\u0000${id}`;
+export const keyOf = (clientId: number | null, id: string) => `${clientId}\u0000${id}`;
 
 /** What a batch needs written, once the earlier attempts of its retries are known. */
 interface Plan {
@@ -41,21 +41,30 @@ function plan(batch: readonly NewMessage[], earlier: ReadonlyMap<string, StoredM
   return {results, fresh, duplicateOf};
 }
 
+type Keyed = Pick<NewMessage, 'clientId' | 'clientMsgId'>;
+
 /** Retries: a (client, clientMsgId) stored before returns the first stored message. */
-export async function storedEarlier(
-  db: Kysely<Database>,
-  batch: readonly Pick<NewMessage, 'clientId' | 'clientMsgId'>[],
-): Promise<Map<string, StoredMessage>> {
-  const earlier = new Map<string, StoredMessage>();
+export async function storedEarlier(db: Kysely<Database>, batch: readonly Keyed[]): Promise<Map<string, StoredMessage>> {
+  const query = earlierQuery(db, batch);
+  return earlierFrom(query ? (await db.executeQuery(query)).rows : []);
+}
+
+/** The query that finds earlier attempts of the batch's keyed rows; undefined when none is keyed. */
+export function earlierQuery(db: Kysely<Database>, batch: readonly Keyed[]) {
   const withId = batch.filter((m) => m.clientMsgId !== undefined);
-  if (withId.length === 0) return earlier;
+  if (withId.length === 0) return undefined;
   // By (client, id) pairs: two separate IN lists would make the database probe every
   // sender with every id (20 senders x 1,000 ids = 20,000 probes for one batch).
   const pairs = [...new Map(withId.map((m) => [keyOf(m.clientId, m.clientMsgId as string), m])).values()];
-  const rows = await messageQuery(db)
+  return messageQuery(db)
     .where((eb) => eb(eb.refTuple('m.client_id', 'm.client_msg_id'), 'in', pairs.map((m) => eb.tuple(m.clientId, m.clientMsgId as string))))
-    .execute();
-  for (const row of rows) {
+    .compile();
+}
+
+/** What earlierQuery read, by (client, clientMsgId) key, each marked as a replay. */
+export function earlierFrom(rows: readonly unknown[]): Map<string, StoredMessage> {
+  const earlier = new Map<string, StoredMessage>();
+  for (const row of rows as Parameters<typeof toMessage>[0][]) {
     const message = toMessage(row);
     earlier.set(keyOf(row.client_id, message.clientMsgId ?? ''), {...message, replayed: true});
   }
@@ -167,7 +176,7 @@ export async function appendInOneTrip(db: Kysely<Database>, flavor: Flavor, batc
 }
 
 /** A failed multi-statement query stops at the failing statement, inside its transaction. */
-async function rollback(db: Kysely<Database>): Promise<void> {
+export async function rollback(db: Kysely<Database>): Promise<void> {
   await db.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => {});
 }
 
@@ -186,13 +195,13 @@ const ROW_BETWEEN = `${', ?'.repeat(INSERT_N_INDEX - INSERT_SEQ_INDEX - 1)}, `;
 const ROW_AFTER_N = `${', ?'.repeat(INSERT_COLUMNS.length - INSERT_N_INDEX - 1)}, ?)`;
 
 /** A counted column's SQL, with one placeholder, and that placeholder's value. */
-type Counted = [sql: string, value: number];
+export type Counted = [sql: string, value: number];
 
 /**
  * One multi-row INSERT of the messages at `fresh` (indexes into the batch), in that order.
  * `countedOf` gives the SQL of a row's seq and n.
  */
-function insertStatement(batch: readonly NewMessage[], fresh: readonly number[], flavor: Flavor, countedOf: (m: NewMessage, k: number) => {seq: Counted; n: Counted}) {
+export function insertStatement(batch: readonly NewMessage[], fresh: readonly number[], flavor: Flavor, countedOf: (m: NewMessage, k: number) => {seq: Counted; n: Counted}) {
   const tuples: string[] = new Array(fresh.length);
   const parameters: unknown[] = [];
   const at = {seq: 0, n: 0, time: flavor.time};
@@ -272,7 +281,7 @@ async function writeInOneTrip(db: Kysely<Database>, flavor: Flavor, batch: reado
  * MySQL setting, so they are read back by the unique (salon_id, seq) key: one query for all
  * the batch's salons, each a range of that key.
  */
-async function readIds(db: Kysely<Database>, rows: {salon_id: number; seq: number}[]): Promise<number[]> {
+export async function readIds(db: Kysely<Database>, rows: {salon_id: number; seq: number}[]): Promise<number[]> {
   const wanted = new Map(rows.map((r, k) => [`${r.salon_id}:${r.seq}`, k]));
   const range = new Map<number, {low: number; high: number}>();
   for (const r of rows) {

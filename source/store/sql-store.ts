@@ -4,7 +4,10 @@
  */
 import {type Kysely, type Transaction, sql} from 'kysely';
 import type {Role} from '../protocol/frames.js';
-import {type ChangeOutcome, type ChangeRules, type NewChange, applyChanges} from './changes.js';
+import type {Answer, ChangeOutcome, ChangeRules, NewChange, Submission} from './changes.js';
+import {writeBatchInOneTrip} from './changes-mysql.js';
+import {writeBatchInTransaction} from './changes-sqlite.js';
+import {KnownMessages} from './known-messages.js';
 import {SALON_COLUMNS, createSalon, openConversation, toSalon} from './conversations.js';
 import {type HookRecord, createHook, findHook, listHooks, revokeHook} from './hooks.js';
 import {updateDirectoryUser} from './directory.js';
@@ -102,6 +105,8 @@ const USER_COLUMNS = ['client_id', 'username', 'alias', 'role', 'password_hash',
 export class SqlStore implements Store {
   readonly kind: StoreKind;
   readonly location: string;
+  /** MySQL: recent messages as this node left them, so that most changes need no read (changes-mysql.ts). */
+  private readonly known = new KnownMessages();
 
   constructor(private readonly db: Kysely<Database>, private readonly flavor: Flavor) {
     this.kind = flavor.kind;
@@ -457,7 +462,13 @@ export class SqlStore implements Store {
 
   appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]> {
     if (batch.length === 0) return Promise.resolve([]);
-    if (this.flavor.append === 'one-trip') return this.run(() => this.db.connection().execute((db) => appendInOneTrip(db, this.flavor, batch)));
+    if (this.flavor.append === 'one-trip') {
+      return this.run(async () => {
+        const stored = await this.db.connection().execute((db) => appendInOneTrip(db, this.flavor, batch));
+        this.known.rememberSent(stored);
+        return stored;
+      });
+    }
     return this.run(() => this.db.transaction().execute((trx) => appendInTransaction(trx, this.flavor, batch)));
   }
 
@@ -509,9 +520,17 @@ export class SqlStore implements Store {
     return this.run(() => listAudit(this.db, this.flavor, query));
   }
 
-  applyChanges(batch: readonly NewChange[], rules: ChangeRules): Promise<ChangeOutcome[]> {
+  writeBatch(batch: readonly Submission[], rules: ChangeRules): Promise<Answer[]> {
     if (batch.length === 0) return Promise.resolve([]);
-    return this.run(() => applyChanges(this.db, this.flavor, batch, rules));
+    if (this.flavor.append === 'one-trip') return this.run(() => this.db.connection().execute((db) => writeBatchInOneTrip(db, this.flavor, batch, rules, this.known)));
+    return this.run(() => this.db.transaction().execute((trx) => writeBatchInTransaction(trx, this.flavor, batch, rules)));
+  }
+
+  async applyChanges(batch: readonly NewChange[], rules: ChangeRules): Promise<ChangeOutcome[]> {
+    return (await this.writeBatch(
+      batch.map((change) => ({change})),
+      rules,
+    )) as ChangeOutcome[];
   }
 
   countAt(salonId: number, seq: number): Promise<number> {

@@ -95,7 +95,7 @@ export interface ReactionRecord {
   alias: string;
 }
 
-export type {ChangeOutcome, ChangeRules, NewChange} from './changes.js';
+export type {Answer, ChangeOutcome, ChangeRules, NewChange, Submission} from './changes.js';
 export type {StoreSearch} from './search.js';
 export type {HookRecord} from './hooks.js';
 export type {PurgeStep, RetentionPolicy} from './retention.js';
@@ -106,7 +106,7 @@ export type {AuditQuery, AuditRecord, AuditVia, BanRecord, BotRecord, NewAuditRe
 import type {AuditQuery, AuditRecord, BanRecord, BotRecord, NewAuditRecord} from './operator.js';
 import type {HookRecord} from './hooks.js';
 import type {StoreSearch} from './search.js';
-import type {ChangeOutcome, ChangeRules, NewChange} from './changes.js';
+import type {Answer, ChangeOutcome, ChangeRules, NewChange, Submission} from './changes.js';
 
 export interface NewUser {
   username: string;
@@ -209,6 +209,12 @@ export interface Store {
   appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]>;
   /** Stores changes to messages in order, in one transaction (see changes.ts). */
   applyChanges(batch: readonly NewChange[], rules: ChangeRules): Promise<ChangeOutcome[]>;
+  /**
+   * Stores sends and changes in submission order, in one transaction with one commit: one
+   * answer per input, a stored message for a send, an outcome for a change. A change
+   * refused by the rules is an answer, not a failure: the sends beside it are stored.
+   */
+  writeBatch(batch: readonly Submission[], rules: ChangeRules): Promise<Answer[]>;
   /** The messages (not changes) at these seqs, as they stand. */
   findMessages(salonId: number, seqs: readonly number[]): Promise<Map<number, StoredMessage>>;
   /** Reactions of these messages as they stand, counted, with the reader's own marked. */
