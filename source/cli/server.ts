@@ -9,7 +9,7 @@ import {ConsoleAuthError, authenticate, ensureModerator} from '../console/auth.j
 import {runCommand} from '../console/commands.js';
 import {noticeText} from '../console/notice-text.js';
 import {OperatorTerminal} from '../console/prompt.js';
-import {type DashboardHandle, openDashboard} from '../dashboard/run.js';
+import type {DashboardHandle} from '../dashboard/run.js';
 import {detectLang, translator} from '../i18n/index.js';
 import {hostname} from 'node:os';
 import type {Bus} from '../server/bus.js';
@@ -181,6 +181,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         return `${at.tls ? 'https' : 'http'}://${host}:${at.port}/hooks/${secret}`;
       }
     : undefined;
+  // Ink and React take seconds to load on a busy machine: only a dashboard pays for them.
+  const dashboardModule = flags.dashboard ? await import('../dashboard/run.js') : undefined;
   const finished = new Promise<void>((resolve) => {
     let stopping = false;
     const kill = async () => {
@@ -202,7 +204,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     else if (flags.dashboard) {
       // The operator signed in at the line prompt; from here on the keyboard is the dashboard's.
       term.close();
-      dashboard = openDashboard({server, operator, t, kill, hookUrl, color: !env.NO_COLOR});
+      dashboard = (dashboardModule as typeof import('../dashboard/run.js')).openDashboard({server, operator, t, kill, hookUrl, color: !env.NO_COLOR});
       return;
     }
     void (async () => {
