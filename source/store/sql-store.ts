@@ -23,7 +23,8 @@ import {
   revokeBot,
   unban,
 } from './operator.js';
-import {type StoreSearch, searchStatement} from './search.js';
+import {type StoreSearch, findMessages} from './search.js';
+import type {SearchTerms} from './search-terms.js';
 import type {SqliteReader} from './sqlite-reader.js';
 import {appendInOneTrip, appendInTransaction, messageQuery, toMessage} from './messages.js';
 import {type Database, type TimeValue, toMs} from './schema.js';
@@ -64,6 +65,8 @@ export interface Flavor {
   isDuplicateSend(error: unknown): boolean;
   /** Where reads that grow with the data run off the server's thread (SQLite); absent: the pool. */
   readonly reader?: SqliteReader;
+  /** SQLite: search's vocabulary, written with each batch (store/search-terms.ts). */
+  readonly terms?: SearchTerms;
   destroy(): Promise<void>;
 }
 
@@ -420,7 +423,16 @@ export class SqlStore implements Store {
   appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]> {
     if (batch.length === 0) return Promise.resolve([]);
     if (this.flavor.append === 'one-trip') return this.run(() => this.db.connection().execute((db) => appendInOneTrip(db, this.flavor, batch)));
-    return this.run(() => this.db.transaction().execute((trx) => appendInTransaction(trx, this.flavor, batch)));
+    return this.run(async () => {
+      try {
+        const stored = await this.db.transaction().execute((trx) => appendInTransaction(trx, this.flavor, batch));
+        this.flavor.terms?.committed();
+        return stored;
+      } catch (error) {
+        this.flavor.terms?.forget();
+        throw error;
+      }
+    });
   }
 
   createHook(hook: {name: string; salonId: number; secretHash: string; ts: number; by: string}): Promise<HookRecord> {
@@ -545,11 +557,8 @@ export class SqlStore implements Store {
 
   search(search: StoreSearch): Promise<StoredMessage[]> {
     if (search.salonIds.length === 0) return Promise.resolve([]);
-    const statement = searchStatement(this.db, this.flavor.kind, search);
     return this.run(async () => {
-      const rows = this.flavor.reader
-        ? await this.flavor.reader.all(statement.sql, statement.parameters)
-        : (await this.db.executeQuery(statement)).rows;
+      const rows = await findMessages(this.db, this.flavor, search);
       return (rows as Parameters<typeof toMessage>[0][]).map(toMessage);
     });
   }
