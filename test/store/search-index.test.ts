@@ -1,0 +1,83 @@
+/**
+ * How search's index answers, beyond the shared table of test/server/search.test.ts: a
+ * prefix standing for more words than the vocabulary lookup reads, the author and the
+ * conversation as tokens of SQLite's index (and kept right when an author is banned),
+ * and the vocabulary's memory, which must never claim a word a failed append did not write.
+ */
+import test from 'ava';
+import {eachBackend} from '../helpers/each-backend.js';
+import {MAX_EXPANSION} from '../../source/store/search.js';
+import {SearchTerms} from '../../source/store/search-terms.js';
+import type {NewMessage, Store, UserRecord} from '../../source/store/types.js';
+
+const T0 = Date.UTC(2026, 10, 2, 9);
+const GENERAL = 1;
+const BLABLA = 2;
+const addUser = (store: Store, username: string) => store.createUser({username, alias: `${username} alias`, passwordHash: 'f'.repeat(64), role: 'user', ts: T0});
+const message = (author: UserRecord, salonId: number, text: string): NewMessage =>
+  ({clientId: author.id, username: author.username, alias: author.alias, salonId, text, ts: T0});
+const texts = async (store: Store, prefixes: string[], more: {authorId?: number; salonIds?: number[]} = {}) =>
+  (await store.search({salonIds: more.salonIds ?? [GENERAL, BLABLA], prefixes, phrases: [], authorId: more.authorId, limit: 100})).map((m) => m.text);
+
+eachBackend('a prefix standing for more words than are looked up one by one still finds every one of them', async (t, db) => {
+  const store = await db.open();
+  try {
+    const alice = await addUser(store, 'alice');
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    // More words starting with `plan` than MAX_EXPANSION: the prefix is searched as a prefix.
+    const words = Array.from({length: MAX_EXPANSION + 4}, (_, i) => `plan${letters[i % 26]}${letters[Math.floor(i / 26)]}`);
+    await store.appendMessages(words.map((w) => message(alice, GENERAL, `le ${w} du jour`)));
+    t.is((await texts(store, ['plan'])).length, words.length);
+    t.deepEqual(await texts(store, ['plana']), ['le planaa du jour']);
+    t.deepEqual(await texts(store, ['planb', 'jour']), ['le planba du jour']);
+    t.deepEqual(await texts(store, ['planz']), []);
+  } finally {
+    await store.close();
+  }
+});
+
+eachBackend('the author and one conversation narrow a search of a common word, and a banned author is no longer one', async (t, db, backend) => {
+  const store = await db.open();
+  try {
+    const alice = await addUser(store, 'alice');
+    const bob = await addUser(store, 'bob');
+    await store.appendMessages([
+      message(alice, GENERAL, 'budget un'),
+      message(bob, GENERAL, 'budget deux'),
+      message(bob, BLABLA, 'budget trois'),
+      message(alice, BLABLA, 'budget quatre'),
+    ]);
+    t.deepEqual(await texts(store, ['budget'], {authorId: bob.id}), ['budget trois', 'budget deux']);
+    t.deepEqual(await texts(store, ['budget'], {authorId: bob.id, salonIds: [BLABLA]}), ['budget trois']);
+    t.deepEqual(await texts(store, ['budget'], {salonIds: [GENERAL]}), ['budget deux', 'budget un']);
+    await store.banUser(bob.id, 'bob', 'admin', T0 + 10);
+    t.deepEqual(await texts(store, ['budget']), ['budget quatre', 'budget trois', 'budget deux', 'budget un'], 'the messages stay, under their alias');
+    t.deepEqual(await texts(store, ['budget'], {authorId: bob.id}), []);
+    if (backend.name === 'sqlite') {
+      // The ban set client_id to NULL: the index followed it, as the deletes must give back
+      // exactly the tokens indexed (sql/sqlite/010_search_terms.sql).
+      const count = async (token: string) => Number((await db.query<{n: number}>(`SELECT COUNT(*) AS n FROM message_search WHERE message_search MATCH '"${token}"'`))[0]?.n);
+      t.is(await count(`_f${bob.id}`), 0);
+      t.is(await count('_f'), 2);
+      await db.query("UPDATE messages SET contenu = 'changé', search_words = 'change' WHERE contenu = 'budget deux'");
+      t.is(await count('_f'), 2);
+      t.deepEqual(await texts(store, ['budget']), ['budget quatre', 'budget trois', 'budget un']);
+      t.deepEqual(await texts(store, ['chang']), ['changé'], 'an edit adds its words to the vocabulary');
+      await db.query("INSERT INTO message_search (message_search) VALUES ('integrity-check')");
+    }
+  } finally {
+    await store.close();
+  }
+});
+
+test('the vocabulary remembers the words of committed batches only', (t) => {
+  const terms = new SearchTerms();
+  t.deepEqual(terms.unknown(['budget annuel', 'budget']), ['budget', 'annuel']);
+  terms.written(['budget', 'annuel']);
+  terms.forget();
+  t.deepEqual(terms.unknown(['budget']), ['budget'], 'a failed append: written, maybe not there');
+  terms.written(['budget']);
+  terms.committed();
+  t.deepEqual(terms.unknown(['budget annuel', '']), ['annuel']);
+  t.is(terms.statements(Array.from({length: 1200}, (_, i) => `w${i}`)).length, 3, 'in statements of 500 words at most');
+});
