@@ -47,19 +47,57 @@ export function termsStatement(prefix: string): {sql: string; parameters: unknow
  */
 export type Expansions = readonly (readonly string[] | undefined)[];
 
+/**
+ * Up to this many conversations, the conversations searched are matched in the index (an
+ * OR of their tokens, each step of which costs every token); past it, each match's row is read.
+ */
+const MAX_SALON_TOKENS = 100;
+
+const anyOf = (terms: readonly string[]) => (terms.length === 1 ? `"${terms[0]}"` : `(${terms.map((t) => `"${t}"`).join(' OR ')})`);
+
 /** The index query for each backend, in its own syntax; the words hold only letters and digits. */
 function matchExpression(kind: StoreKind, search: StoreSearch, expansions?: Expansions): string {
   if (kind === 'sqlite') {
     const prefix = (w: string, i: number) => {
       const terms = expansions?.[i];
       if (!terms || terms.length === 0) return `"${w}"*`;
-      return terms.length === 1 ? `"${terms[0]}"` : `(${terms.map((t) => `"${t}"`).join(' OR ')})`;
+      return anyOf(terms);
     };
-    // The author and a single conversation are tokens of the index (sql/sqlite/010_search_terms.sql).
-    const tokens = [...(search.authorId === undefined ? [] : [`"_f${Math.trunc(search.authorId)}"`]), ...(search.salonIds.length === 1 ? [`"_s${Math.trunc(search.salonIds[0] as number)}"`] : [])];
+    // The author and the conversations are tokens of the index (sql/sqlite/010_search_terms.sql):
+    // the index skips the other conversations' matches instead of the rows being read to
+    // find out (1.5 s for a common word none of whose matches the reader may see).
+    const tokens: string[] = [];
+    if (search.authorId !== undefined) tokens.push(`"_f${Math.trunc(search.authorId)}"`);
+    if (search.salonIds.length <= MAX_SALON_TOKENS) tokens.push(anyOf(search.salonIds.map((id) => `_s${Math.trunc(id)}`)));
     return [...search.prefixes.map(prefix), ...search.phrases.map((p) => `"${p.join(' ')}"`), ...tokens].join(' AND ');
   }
   return [...search.prefixes.map((w) => `+${w}*`), ...search.phrases.map((p) => `+"${p.join(' ')}"`)].join(' ');
+}
+
+/**
+ * Message ids that bound the dates of a search (SQLite): ids grow with time there (one
+ * writer numbers the messages in the order they are sent), so `after:` and `before:` become
+ * a range of the index's rowids instead of a test of each match's row (every newer match of
+ * a common word read to find older ones). The bounds are widened by ID_BOUND_MARGIN_MS, so
+ * that a clock set back by less than that loses nothing; the time filters stay exact.
+ */
+export interface IdRange {
+  from?: number | undefined;
+  below?: number | undefined;
+}
+
+const ID_BOUND_MARGIN_MS = 3_600_000;
+
+/**
+ * The smallest message id whose message, and every later one, was sent at or after `ms`,
+ * by halving the id range: ~20 primary-key lookups for a million messages.
+ */
+export function idAtStatement(ms: number): {sql: string; parameters: unknown[]} {
+  const timeAt = '(SELECT timestamp FROM messages WHERE message_id >= (lo + hi) / 2 ORDER BY message_id LIMIT 1)';
+  return {
+    sql: `WITH RECURSIVE probe(lo, hi) AS (SELECT coalesce((SELECT min(message_id) FROM messages), 0), coalesce((SELECT max(message_id) FROM messages), 0) + 1 UNION ALL SELECT CASE WHEN ${timeAt} < ? THEN (lo + hi) / 2 + 1 ELSE lo END, CASE WHEN ${timeAt} < ? THEN hi ELSE (lo + hi) / 2 END FROM probe WHERE lo < hi) SELECT max(lo) AS id FROM probe`,
+    parameters: [ms, ms],
+  };
 }
 
 /**
@@ -67,7 +105,7 @@ function matchExpression(kind: StoreKind, search: StoreSearch, expansions?: Expa
  * newest rowid first, so a common word stops after `limit` hits instead of reading them all
  * (when its prefix is given as its exact terms: `expansions`).
  */
-export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: StoreSearch, expansions?: Expansions) {
+export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: StoreSearch, expansions?: Expansions, ids: IdRange = {}) {
   const time = (ms: number): unknown => (kind === 'sqlite' ? ms : new Date(ms));
   const filters: RawBuilder<unknown>[] = [
     sql`m.salon_id IN (${sql.join(search.salonIds)})`,
@@ -77,7 +115,11 @@ export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: S
   if (search.authorId !== undefined) filters.push(sql`m.client_id = ${search.authorId}`);
   if (search.after !== undefined) filters.push(sql`m.timestamp >= ${time(search.after)}`);
   if (search.before !== undefined) filters.push(sql`m.timestamp < ${time(search.before)}`);
-  if (search.beforeId !== undefined) filters.push(sql`m.message_id < ${search.beforeId}`);
+  // On SQLite bounds on the index's rowid: FTS5 seeks to them rather than walking down to them.
+  const id = kind === 'sqlite' ? sql.raw('message_search.rowid') : sql.raw('m.message_id');
+  if (search.beforeId !== undefined) filters.push(sql`${id} < ${search.beforeId}`);
+  if (ids.from !== undefined) filters.push(sql`${id} >= ${ids.from}`);
+  if (ids.below !== undefined) filters.push(sql`${id} < ${ids.below}`);
   const where = sql.join(filters, sql` AND `);
   const match = matchExpression(kind, search, expansions);
   const query =
@@ -94,13 +136,20 @@ export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: S
 export async function findMessages(db: Kysely<Database>, flavor: Flavor, search: StoreSearch): Promise<unknown[]> {
   const reader = flavor.reader;
   if (!reader) return (await db.executeQuery(searchStatement(db, flavor.kind, search))).rows;
-  const lists = search.prefixes.length === 0 ? [] : await reader.many(search.prefixes.map(termsStatement));
+  const dates = [
+    ...(search.after === undefined ? [] : [idAtStatement(search.after - ID_BOUND_MARGIN_MS)]),
+    ...(search.before === undefined ? [] : [idAtStatement(search.before + ID_BOUND_MARGIN_MS)]),
+  ];
+  const answers = await reader.many([...search.prefixes.map(termsStatement), ...dates]);
+  const lists = answers.slice(0, search.prefixes.length);
+  const bounds = answers.slice(search.prefixes.length).map((rows) => Number((rows[0] as {id: number} | undefined)?.id ?? 0));
+  const ids: IdRange = {from: search.after === undefined ? undefined : bounds[0], below: search.before === undefined ? undefined : bounds.at(-1)};
   const expansions = lists.map((rows) => {
     const terms = (rows as {term: string}[]).map((r) => r.term);
     return terms.length > MAX_EXPANSION ? undefined : terms;
   });
   // A word that starts no indexed word: nothing to look for.
   if (expansions.some((terms) => terms?.length === 0)) return [];
-  const statement = searchStatement(db, flavor.kind, search, expansions);
+  const statement = searchStatement(db, flavor.kind, search, expansions, ids);
   return reader.all(statement.sql, statement.parameters);
 }

@@ -81,3 +81,26 @@ test('the vocabulary remembers the words of committed batches only', (t) => {
   t.deepEqual(terms.unknown(['budget annuel', '']), ['annuel']);
   t.is(terms.statements(Array.from({length: 1200}, (_, i) => `w${i}`)).length, 3, 'in statements of 500 words at most');
 });
+
+eachBackend('after: and before: find exactly the messages of their dates, even after a clock set back by minutes', async (t, db) => {
+  const store = await db.open();
+  try {
+    const alice = await addUser(store, 'alice');
+    const DAY = 86_400_000;
+    const at = (text: string, ts: number): NewMessage => ({...message(alice, GENERAL, text), ts});
+    // Sent in this order; the fourth one's clock was 30 minutes behind the third's.
+    await store.appendMessages([at('budget j0', T0), at('budget j1', T0 + DAY), at('budget j2 soir', T0 + 3 * DAY - 10 * 60_000), at('budget j2 recul', T0 + 3 * DAY - 40 * 60_000)]);
+    await store.appendMessages([at('budget j3', T0 + 3 * DAY + 60_000), at('budget j9', T0 + 9 * DAY)]);
+    const find = async (after?: number, before?: number) =>
+      (await store.search({salonIds: [GENERAL], prefixes: ['budget'], phrases: [], after, before, limit: 50})).map((m) => m.text);
+    t.deepEqual(await find(T0 + 3 * DAY), ['budget j9', 'budget j3']);
+    t.deepEqual(await find(undefined, T0 + 3 * DAY), ['budget j2 recul', 'budget j2 soir', 'budget j1', 'budget j0']);
+    // Ids alone would put the bound after `recul` (sent at -40 min) and lose `soir` (-10 min).
+    t.deepEqual(await find(T0 + 3 * DAY - 35 * 60_000), ['budget j9', 'budget j3', 'budget j2 soir']);
+    t.deepEqual(await find(T0 + DAY, T0 + 3 * DAY), ['budget j2 recul', 'budget j2 soir', 'budget j1']);
+    t.deepEqual(await find(T0 + 10 * DAY), []);
+    t.deepEqual(await find(undefined, T0 - DAY), []);
+  } finally {
+    await store.close();
+  }
+});
