@@ -4,7 +4,13 @@
  * conversation as tokens of SQLite's index (and kept right when an author is banned),
  * and the vocabulary's memory, which must never claim a word a failed append did not write.
  */
+import {mkdtempSync, rmSync} from 'node:fs';
+import {readFile, readdir} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import test from 'ava';
+import SQLite from 'better-sqlite3';
+import {openStore} from '../../source/store/open.js';
 import {eachBackend} from '../helpers/each-backend.js';
 import {MAX_EXPANSION} from '../../source/store/search.js';
 import {SearchTerms} from '../../source/store/search-terms.js';
@@ -102,5 +108,37 @@ eachBackend('after: and before: find exactly the messages of their dates, even a
     t.deepEqual(await find(undefined, T0 - DAY), []);
   } finally {
     await store.close();
+  }
+});
+
+test('sqlite | a database whose messages 004_search indexed is indexed again with its authors and vocabulary after 010', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-test-'));
+  try {
+    const file = new SQLite(join(dir, 'chat.sqlite'));
+    try {
+      const sqlDir = new URL('../../../sql/sqlite/', import.meta.url);
+      const files = (await readdir(sqlDir)).filter((f) => /^\d{3}_.*\.sql$/.test(f) && Number(f.slice(0, 3)) < 10).sort();
+      for (const f of files) file.exec(await readFile(new URL(f, sqlDir), 'utf8'));
+      file.prepare("INSERT INTO clients (username, alias, password_hash, status, role) VALUES ('alice', 'Alice', 'x', 'disconnected', 'user')").run();
+      const insert = file.prepare("INSERT INTO messages (client_id, salon_id, contenu, timestamp, seq, n, author_alias, search_words) VALUES (1, 1, ?, ?, ?, ?, 'Alice', ?)");
+      for (let i = 1; i <= 30; i++) insert.run(`budget numéro ${i}`, T0 + i, i, i, `budget numero ${i}`);
+      file.prepare('UPDATE salons SET seq = 30, msgs = 30 WHERE salon_id = 1').run();
+    } finally {
+      file.close();
+    }
+    const store = await openStore({dataDir: dir});
+    try {
+      t.true(await store.hasBacklog(), 'cleared by the migration: the backfill indexes them again');
+      t.deepEqual(await store.search({salonIds: [GENERAL], prefixes: ['budg'], phrases: [], limit: 50}), []);
+      for (let next: number | null = null, first = true; first || next !== null; first = false) next = (await store.indexBacklog(next, 7)).next;
+      const found = await store.search({salonIds: [GENERAL], prefixes: ['budg', 'numer'], phrases: [], authorId: 1, limit: 50});
+      t.is(found.length, 30);
+      t.is(found[0]?.text, 'budget numéro 30');
+      t.false(await store.hasBacklog());
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, {recursive: true, force: true});
   }
 });
