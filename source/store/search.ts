@@ -5,6 +5,7 @@
 import {type Kysely, type RawBuilder, sql} from 'kysely';
 import {SELECT_COLUMNS} from './message-fields.js';
 import type {Database} from './schema.js';
+import {isNumber} from './search-terms.js';
 import type {Flavor} from './sql-store.js';
 import type {StoreKind} from './types.js';
 
@@ -140,13 +141,15 @@ export async function findMessages(db: Kysely<Database>, flavor: Flavor, search:
     ...(search.after === undefined ? [] : [idAtStatement(search.after - ID_BOUND_MARGIN_MS)]),
     ...(search.before === undefined ? [] : [idAtStatement(search.before + ID_BOUND_MARGIN_MS)]),
   ];
-  const answers = await reader.many([...search.prefixes.map(termsStatement), ...dates]);
+  // Numbers are not in the vocabulary (search-terms.ts): a prefix of digits stays a prefix.
+  const looked = search.prefixes.map((p) => (isNumber(p) ? {sql: 'SELECT NULL AS term WHERE 0', parameters: []} : termsStatement(p)));
+  const answers = await reader.many([...looked, ...dates]);
   const lists = answers.slice(0, search.prefixes.length);
   const bounds = answers.slice(search.prefixes.length).map((rows) => Number((rows[0] as {id: number} | undefined)?.id ?? 0));
   const ids: IdRange = {from: search.after === undefined ? undefined : bounds[0], below: search.before === undefined ? undefined : bounds.at(-1)};
-  const expansions = lists.map((rows) => {
+  const expansions = lists.map((rows, i) => {
     const terms = (rows as {term: string}[]).map((r) => r.term);
-    return terms.length > MAX_EXPANSION ? undefined : terms;
+    return terms.length > MAX_EXPANSION || isNumber(search.prefixes[i] as string) ? undefined : terms;
   });
   // A word that starts no indexed word: nothing to look for.
   if (expansions.some((terms) => terms?.length === 0)) return [];

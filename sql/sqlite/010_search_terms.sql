@@ -9,7 +9,9 @@
 --    A message's new words are added by the server in the same transaction as the message
 --    (store/search-terms.ts, which skips the words it knows: a trigger splitting every
 --    message cost 16 us a row), and by the update trigger below for edits and the backfill.
---    Terms are never removed: a term left with no message only matches nothing.
+--    Terms are never removed: a term left with no message only matches nothing. Numbers
+--    (digits only) are left out: mostly new words, each an INSERT; a query word of digits
+--    stays a prefix query.
 -- 2. The author and the conversation are tokens of the index, `_f<client_id>` and
 --    `_s<salon_id>` ('_' is a token character here, and never part of a searched word, so
 --    no word can match them), added by the triggers from the row itself: `from:` becomes
@@ -48,7 +50,7 @@ CREATE TRIGGER message_search_update AFTER UPDATE OF search_words, client_id, sa
   -- The words are letters and digits only (protocol/search.ts): safe inside a JSON string.
   INSERT OR IGNORE INTO search_terms (term)
     SELECT value FROM json_each('["' || replace(new.search_words, ' ', '","') || '"]')
-    WHERE new.search_words IS NOT NULL AND new.search_words IS NOT old.search_words;
+    WHERE new.search_words IS NOT NULL AND new.search_words IS NOT old.search_words AND value GLOB '*[^0-9]*';
 END;
 
 INSERT INTO schema_migrations (version, name) VALUES (10, 'search_terms');

@@ -37,6 +37,8 @@ eachBackend('a prefix standing for more words than are looked up one by one stil
     t.deepEqual(await texts(store, ['plana']), ['le planaa du jour']);
     t.deepEqual(await texts(store, ['planb', 'jour']), ['le planba du jour']);
     t.deepEqual(await texts(store, ['planz']), []);
+    await store.appendMessages([message(alice, GENERAL, 'facture 20261130 réglée'), message(alice, GENERAL, 'facture 2026-12')]);
+    t.deepEqual(await texts(store, ['2026', 'facture']), ['facture 2026-12', 'facture 20261130 réglée'], 'numbers are searched as prefixes');
   } finally {
     await store.close();
   }
@@ -85,6 +87,7 @@ test('the vocabulary remembers the words of committed batches only', (t) => {
   terms.written(['budget']);
   terms.committed();
   t.deepEqual(terms.unknown(['budget annuel', '']), ['annuel']);
+  t.deepEqual(terms.unknown(['2026 budget v2 ٣']), ['v2', '٣'], 'numbers of ASCII digits are not kept: a query of digits stays a prefix query');
   t.is(terms.statements(Array.from({length: 1200}, (_, i) => `w${i}`)).length, 3, 'in statements of 500 words at most');
 });
 
