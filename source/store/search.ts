@@ -1,6 +1,9 @@
 /**
- * Search on the full-text index (see sql/sqlite/004_search.sql, sql/mysql/005_search.sql and source/protocol/search.ts):
+ * Search on the full-text index (see sql/sqlite/010_search_terms.sql, sql/mysql/005_search.sql and source/protocol/search.ts):
  * every word a prefix, phrases as they are, newest first, in the conversations given.
+ * On SQLite every part of a query is read in the index so that it stops after its page
+ * (bench/README.md, "Search latency"): prefixes as their exact terms, the author and the
+ * conversations as tokens, dates and the cursor as bounds on the rowid.
  */
 import {type Kysely, type RawBuilder, sql} from 'kysely';
 import {SELECT_COLUMNS} from './message-fields.js';
@@ -57,7 +60,7 @@ const MAX_SALON_TOKENS = 100;
 const anyOf = (terms: readonly string[]) => (terms.length === 1 ? `"${terms[0]}"` : `(${terms.map((t) => `"${t}"`).join(' OR ')})`);
 
 /** The index query for each backend, in its own syntax; the words hold only letters and digits. */
-function matchExpression(kind: StoreKind, search: StoreSearch, expansions?: Expansions): string {
+function matchExpression(kind: StoreKind, search: Pick<StoreSearch, 'prefixes' | 'phrases' | 'authorId' | 'salonIds'>, expansions?: Expansions): string {
   if (kind === 'sqlite') {
     const prefix = (w: string, i: number) => {
       const terms = expansions?.[i];
@@ -106,7 +109,7 @@ export function idAtStatement(ms: number): {sql: string; parameters: unknown[]} 
  * newest rowid first, so a common word stops after `limit` hits instead of reading them all
  * (when its prefix is given as its exact terms: `expansions`).
  */
-export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: StoreSearch, expansions?: Expansions, ids: IdRange = {}) {
+export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: StoreSearch, expansions?: Expansions, ids: IdRange = {}, matchSlot?: string) {
   const time = (ms: number): unknown => (kind === 'sqlite' ? ms : new Date(ms));
   const filters: RawBuilder<unknown>[] = [
     sql`m.salon_id IN (${sql.join(search.salonIds)})`,
@@ -122,7 +125,7 @@ export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: S
   if (ids.from !== undefined) filters.push(sql`${id} >= ${ids.from}`);
   if (ids.below !== undefined) filters.push(sql`${id} < ${ids.below}`);
   const where = sql.join(filters, sql` AND `);
-  const match = matchExpression(kind, search, expansions);
+  const match = matchSlot ?? matchExpression(kind, search, expansions);
   const query =
     kind === 'sqlite'
       ? sql`SELECT ${COLUMNS}, c.username, c.role AS author_role FROM message_search JOIN messages m ON m.message_id = message_search.rowid LEFT JOIN clients c ON c.client_id = m.client_id WHERE message_search MATCH ${match} AND ${where} ORDER BY message_search.rowid DESC LIMIT ${search.limit}`
@@ -130,29 +133,60 @@ export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: S
   return query.compile(db);
 }
 
+/** Stand-ins compiled into the statement for what only the reader thread knows. */
+const SLOT = {match: '\u0000match', from: '\u0000from', below: '\u0000below'} as const;
+
 /**
- * The rows of a search (messageQuery's columns). On SQLite, off the server's thread: first
- * what each prefix stands for in the vocabulary, then the search itself.
+ * A SQLite search as the reader thread runs it in one round trip (every trip waits for the
+ * server's event loop to hear the answer, tens of ms under load): the vocabulary and date
+ * lookups, then the statement, whose MATCH expression and rowid bounds come from them.
  */
-export async function findMessages(db: Kysely<Database>, flavor: Flavor, search: StoreSearch): Promise<unknown[]> {
-  const reader = flavor.reader;
-  if (!reader) return (await db.executeQuery(searchStatement(db, flavor.kind, search))).rows;
-  const dates = [
-    ...(search.after === undefined ? [] : [idAtStatement(search.after - ID_BOUND_MARGIN_MS)]),
-    ...(search.before === undefined ? [] : [idAtStatement(search.before + ID_BOUND_MARGIN_MS)]),
-  ];
+export interface SearchJob {
+  search: Pick<StoreSearch, 'prefixes' | 'phrases' | 'authorId' | 'salonIds'>;
+  lookups: {sql: string; parameters: unknown[]}[];
+  dates: {after: boolean; before: boolean};
+  statement: {sql: string; parameters: unknown[]};
+}
+
+export function searchJob(db: Kysely<Database>, search: StoreSearch): SearchJob {
   // Numbers are not in the vocabulary (search-terms.ts): a prefix of digits stays a prefix.
-  const looked = search.prefixes.map((p) => (isNumber(p) ? {sql: 'SELECT NULL AS term WHERE 0', parameters: []} : termsStatement(p)));
-  const answers = await reader.many([...looked, ...dates]);
-  const lists = answers.slice(0, search.prefixes.length);
-  const bounds = answers.slice(search.prefixes.length).map((rows) => Number((rows[0] as {id: number} | undefined)?.id ?? 0));
-  const ids: IdRange = {from: search.after === undefined ? undefined : bounds[0], below: search.before === undefined ? undefined : bounds.at(-1)};
-  const expansions = lists.map((rows, i) => {
+  const lookups = search.prefixes.map((p) => (isNumber(p) ? {sql: 'SELECT NULL AS term WHERE 0', parameters: []} : termsStatement(p)));
+  if (search.after !== undefined) lookups.push(idAtStatement(search.after - ID_BOUND_MARGIN_MS));
+  if (search.before !== undefined) lookups.push(idAtStatement(search.before + ID_BOUND_MARGIN_MS));
+  const ids = {from: search.after === undefined ? undefined : SLOT.from, below: search.before === undefined ? undefined : SLOT.below};
+  const statement = searchStatement(db, 'sqlite', search, undefined, ids as unknown as IdRange, SLOT.match);
+  return {
+    search: {prefixes: search.prefixes, phrases: search.phrases, authorId: search.authorId, salonIds: search.salonIds},
+    lookups,
+    dates: {after: search.after !== undefined, before: search.before !== undefined},
+    statement: {sql: statement.sql, parameters: [...statement.parameters]},
+  };
+}
+
+/** On the reader thread: the job's lookups, then its statement with what they found. */
+export function runSearchJob(job: SearchJob, all: (sql: string, parameters: readonly unknown[]) => unknown[]): unknown[] {
+  const {search} = job;
+  const answers = job.lookups.map((q) => all(q.sql, q.parameters));
+  const expansions = answers.slice(0, search.prefixes.length).map((rows, i) => {
     const terms = (rows as {term: string}[]).map((r) => r.term);
     return terms.length > MAX_EXPANSION || isNumber(search.prefixes[i] as string) ? undefined : terms;
   });
   // A word that starts no indexed word: nothing to look for.
   if (expansions.some((terms) => terms?.length === 0)) return [];
-  const statement = searchStatement(db, flavor.kind, search, expansions, ids);
-  return reader.all(statement.sql, statement.parameters);
+  const bounds = answers.slice(search.prefixes.length).map((rows) => Number((rows[0] as {id: number} | undefined)?.id ?? 0));
+  const value = {
+    [SLOT.match]: matchExpression('sqlite', search, expansions),
+    [SLOT.from]: job.dates.after ? bounds[0] : undefined,
+    [SLOT.below]: job.dates.before ? bounds.at(-1) : undefined,
+  } as Record<string, unknown>;
+  return all(job.statement.sql, job.statement.parameters.map((p) => (typeof p === 'string' && p in value ? value[p] : p)));
+}
+
+/**
+ * The rows of a search (messageQuery's columns): on SQLite on a reader thread (runSearchJob).
+ */
+export async function findMessages(db: Kysely<Database>, flavor: Flavor, search: StoreSearch): Promise<unknown[]> {
+  const reader = flavor.reader;
+  if (!reader) return (await db.executeQuery(searchStatement(db, flavor.kind, search))).rows;
+  return reader.search(searchJob(db, search));
 }

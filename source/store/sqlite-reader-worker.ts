@@ -1,6 +1,7 @@
 /** The worker of sqlite-reader.ts: runs read-only queries on its own connection. */
 import {parentPort, workerData} from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
+import {type SearchJob, runSearchJob} from './search.js';
 
 const db = new SQLite((workerData as {file: string}).file, {readonly: true, fileMustExist: true});
 db.pragma('busy_timeout = 2000');
@@ -23,14 +24,14 @@ interface Query {
   parameters: unknown[];
 }
 
-parentPort?.on('message', ({id, queries, close}: {id: number; queries: Query[]; close?: true}) => {
+parentPort?.on('message', ({id, queries, job, close}: {id: number; queries?: Query[]; job?: SearchJob; close?: true}) => {
   if (close) {
     db.close();
     parentPort?.close();
     return;
   }
   try {
-    parentPort?.postMessage({id, rows: queries.map((q) => all(q.sql, q.parameters))});
+    parentPort?.postMessage({id, rows: job ? [runSearchJob(job, all)] : (queries ?? []).map((q) => all(q.sql, q.parameters))});
   } catch (error) {
     const e = error as {message?: string; code?: string};
     parentPort?.postMessage({id, error: {message: e.message ?? String(error), code: e.code}});

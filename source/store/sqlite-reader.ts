@@ -7,6 +7,7 @@
  * (bench/README.md, "Search"), and a slow query delayed every quick one behind it.
  */
 import {Worker} from 'node:worker_threads';
+import type {SearchJob} from './search.js';
 
 interface Pending {
   resolve(rows: unknown[][]): void;
@@ -74,6 +75,15 @@ export class SqliteReader {
 
   /** Several reads run one after the other on one thread (one round trip): each one's rows. */
   many(queries: readonly ReadQuery[]): Promise<unknown[][]> {
+    return this.post({queries});
+  }
+
+  /** A search, its lookups and its statement on one thread in one round trip (store/search.ts). */
+  search(job: SearchJob): Promise<unknown[]> {
+    return this.post({job}).then((rows) => rows[0] ?? []);
+  }
+
+  private post(work: {queries: readonly ReadQuery[]} | {job: SearchJob}): Promise<unknown[][]> {
     // The idlest thread; an idle one not started yet counts as the idlest.
     let slot = 0;
     let least = Infinity;
@@ -86,7 +96,7 @@ export class SqliteReader {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       thread.pending.set(id, {resolve, reject});
-      thread.worker.postMessage({id, queries});
+      thread.worker.postMessage({id, ...work});
     });
   }
 
