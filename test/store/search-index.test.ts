@@ -145,3 +145,19 @@ test('sqlite | a database whose messages 004_search indexed is indexed again wit
     rmSync(dir, {recursive: true, force: true});
   }
 });
+
+eachBackend('a phrase is its words next to each other, whole words, in order, wherever they are in the message', async (t, db) => {
+  const store = await db.open();
+  try {
+    const alice = await addUser(store, 'alice');
+    await store.appendMessages(['le budget final est là', 'final: les budget', 'budget et final', 'budget finalement', 'un budget final budget final'].map((text) => message(alice, GENERAL, text)));
+    const phrase = async (...words: string[]) => (await store.search({salonIds: [GENERAL], prefixes: [], phrases: [words], limit: 10})).map((m) => m.text);
+    t.deepEqual(await phrase('budget', 'final'), ['un budget final budget final', 'le budget final est là']);
+    t.deepEqual(await phrase('budget', 'fin'), [], 'phrase words are whole words');
+    t.deepEqual(await phrase('final', 'budget'), ['un budget final budget final']);
+    t.deepEqual(await phrase('final', 'les', 'budget'), ['final: les budget']);
+    t.deepEqual(await phrase('final', 'budget'), ['un budget final budget final'], 'a word between breaks the phrase');
+  } finally {
+    await store.close();
+  }
+});
