@@ -118,7 +118,7 @@ function sqliteDatabase(workDir: string): BenchDatabase {
         let messageIndexes = 0;
         let messages = 0;
         for (const p of pages) {
-          if (p.name.startsWith('message_search')) {
+          if (p.name.startsWith('message_search') || p.name === 'search_terms') {
             searchIndex += p.bytes;
             parts[p.name] = mb(p.bytes);
           } else if (p.name === 'messages') messages = p.bytes;

@@ -105,13 +105,22 @@ export async function seedSenderHistory(db: BenchDatabase, layout: Layout, sende
 export async function seedCorpus(db: BenchDatabase, salonId: number, count: number, authors: number, now: number): Promise<void> {
   const start = await db.count(`SELECT seq FROM salons WHERE salon_id = ${Number(salonId)}`);
   const step = (SEEDED_DAYS * 86_400_000) / Math.max(1, count);
+  const vocabulary = new Set<string>();
   await db.bulkInsert('messages', MESSAGE_COLUMNS, count, (i) => {
     const text = messageTextOf(i);
     const author = i % authors;
     const seq = start + i + 1;
-    return [clientIdOf(author), salonId, text, db.time(Math.round(now - (count - 1 - i) * step)), seq, seq, null, aliasOf(author), indexedText(text)];
+    const words = indexedText(text);
+    for (const word of words.split(' ')) vocabulary.add(word);
+    return [clientIdOf(author), salonId, text, db.time(Math.round(now - (count - 1 - i) * step)), seq, seq, null, aliasOf(author), words];
   });
   await setCounters(db, salonId, start + count);
+  // SQLite's search reads prefixes from its vocabulary, which the server writes with each
+  // batch (source/store/search-terms.ts): the seeded words are added the same way.
+  if (db.kind === 'sqlite') {
+    const terms = [...vocabulary];
+    await db.bulkInsert('search_terms', ['term'], terms.length, (i) => [terms[i] as string]);
+  }
 }
 
 /** Messages sent through the server during the run: their clientMsgId starts with the run's tag. */

@@ -35,5 +35,11 @@ export async function writeBatchInTransaction(trx: Transaction<Database>, flavor
     inserted.rows.forEach((r, i) => (ids[rows[i] as number] = Number(r.message_id)));
   }
   for (const statement of writes.after) await run(statement);
+  // The words search's vocabulary does not hold yet (store/search-terms.ts), as an append writes them.
+  if (flavor.terms) {
+    const words = flavor.terms.unknown(writes.indexed);
+    for (const statement of flavor.terms.statements(words)) await trx.executeQuery(statement);
+    flavor.terms.written(words);
+  }
   return finishBatch(batch, plan, {seqs, ns, ids});
 }

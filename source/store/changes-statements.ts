@@ -107,6 +107,8 @@ export interface Writes {
   changeRows: number[];
   /** The changed messages, their edits' texts when deleted, their reactions. */
   after: Statement[];
+  /** What search indexes of the new texts (sends and edits), for SQLite's vocabulary. */
+  indexed: string[];
 }
 
 const CHANGE_COLUMNS = 'salon_id, seq, client_id, author_alias, contenu, timestamp, client_msg_id, kind, target_seq, n';
@@ -161,7 +163,8 @@ export function writeStatements(plan: Plan, flavor: Flavor, counters: {rows: Map
     });
     changes = {sql: `INSERT INTO messages (${CHANGE_COLUMNS}) VALUES ${tuples.join(', ')}`, parameters};
   }
-  return {counters: counterStatement, sends, sendRows, changes, changeRows, after: afterStatements(plan, flavor, countedOf)};
+  const edited = plan.writes.flatMap((w) => (w.edit && !w.deletion ? [indexedText(w.edit.text)] : []));
+  return {counters: counterStatement, sends, sendRows, changes, changeRows, after: afterStatements(plan, flavor, countedOf), indexed: [...(sends?.indexed ?? []), ...edited]};
 }
 
 /** The changed messages as the batch leaves them, in one UPDATE; then what a deletion takes with it; then reactions. */

@@ -145,6 +145,12 @@ export async function appendInTransaction(trx: Transaction<Database>, flavor: Fl
   // 3. One multi-row INSERT for the whole batch: the reason batching is fast.
   const insert = insertStatement(batch, steps.fresh, flavor, (_, k) => ({seq: ['?', seqs[k] as number], n: ['?', ns[k] as number]}));
   const inserted = await trx.executeQuery<{message_id: number}>(CompiledQuery.raw(`${insert.sql} RETURNING message_id`, insert.parameters));
+  // 4. The words search's vocabulary does not hold yet (store/search-terms.ts).
+  if (flavor.terms) {
+    const words = flavor.terms.unknown(insert.indexed);
+    for (const statement of flavor.terms.statements(words)) await trx.executeQuery(statement);
+    flavor.terms.written(words);
+  }
   return finish(batch, steps, {seqs, ns, ids: inserted.rows.map((r) => Number(r.message_id))});
 }
 
@@ -204,6 +210,7 @@ export type Counted = [sql: string, value: number];
 export function insertStatement(batch: readonly NewMessage[], fresh: readonly number[], flavor: Flavor, countedOf: (m: NewMessage, k: number) => {seq: Counted; n: Counted}) {
   const tuples: string[] = new Array(fresh.length);
   const parameters: unknown[] = [];
+  const indexed: string[] = new Array(fresh.length);
   const at = {seq: 0, n: 0, time: flavor.time};
   fresh.forEach((i, k) => {
     const m = batch[i] as NewMessage;
@@ -211,10 +218,11 @@ export function insertStatement(batch: readonly NewMessage[], fresh: readonly nu
     at.seq = seq[1];
     at.n = n[1];
     for (const value of insertValues(m, at)) parameters.push(value);
-    parameters.push(indexedText(m.text));
+    indexed[k] = indexedText(m.text);
+    parameters.push(indexed[k]);
     tuples[k] = `${ROW_BEFORE_SEQ}${seq[0]}${ROW_BETWEEN}${n[0]}${ROW_AFTER_N}`;
   });
-  return {sql: `${INSERT_HEAD}${tuples.join(', ')}`, parameters};
+  return {sql: `${INSERT_HEAD}${tuples.join(', ')}`, parameters, indexed};
 }
 
 /**

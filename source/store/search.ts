@@ -1,10 +1,15 @@
 /**
- * Search on the full-text index (see sql/sqlite/004_search.sql, sql/mysql/005_search.sql and source/protocol/search.ts):
+ * Search on the full-text index (see sql/sqlite/010_search_terms.sql, sql/mysql/005_search.sql and source/protocol/search.ts):
  * every word a prefix, phrases as they are, newest first, in the conversations given.
+ * On SQLite every part of a query is read in the index so that it stops after its page
+ * (bench/README.md, "Search latency"): prefixes as their exact terms, the author and the
+ * conversations as tokens, dates and the cursor as bounds on the rowid.
  */
 import {type Kysely, type RawBuilder, sql} from 'kysely';
 import {SELECT_COLUMNS} from './message-fields.js';
 import type {Database} from './schema.js';
+import {isNumber} from './search-terms.js';
+import type {Flavor} from './sql-store.js';
 import type {StoreKind} from './types.js';
 
 export interface StoreSearch {
@@ -26,17 +31,88 @@ export interface StoreSearch {
 
 const COLUMNS = sql.raw(SELECT_COLUMNS.map((column) => `m.${column}`).join(', '));
 
+/**
+ * Up to this many terms, a prefix is searched as the OR of its terms, each read lazily
+ * newest first; past it, as an FTS5 prefix query, which merges the terms' whole doclists
+ * first. Measured at 1,000,000 messages (bench/README.md): the OR of 8 terms 0.2 ms, of 64
+ * 1.2 ms, of 400 31 ms against 6 ms for the prefix query.
+ */
+export const MAX_EXPANSION = 16;
+
+/** The terms of the SQLite vocabulary that start with `prefix` (one more than MAX_EXPANSION tells "too many"). */
+export function termsStatement(prefix: string): {sql: string; parameters: unknown[]} {
+  // Terms compare as bytes: every term starting with the prefix sorts below prefix + U+10FFFF.
+  return {sql: 'SELECT term FROM search_terms WHERE term >= ? AND term < ? ORDER BY term LIMIT ?', parameters: [prefix, `${prefix}\u{10FFFF}`, MAX_EXPANSION + 1]};
+}
+
+/**
+ * How each of the search's prefixes is looked up on SQLite: the exact terms it stands for,
+ * or undefined when they are too many (a prefix query then). An empty list: no message can match.
+ */
+export type Expansions = readonly (readonly string[] | undefined)[];
+
+/**
+ * Up to this many conversations, the conversations searched are matched in the index (an
+ * OR of their tokens, each step of which costs every token); past it, each match's row is read.
+ */
+const MAX_SALON_TOKENS = 100;
+
+const anyOf = (terms: readonly string[]) => (terms.length === 1 ? `"${terms[0]}"` : `(${terms.map((t) => `"${t}"`).join(' OR ')})`);
+
 /** The index query for each backend, in its own syntax; the words hold only letters and digits. */
-function matchExpression(kind: StoreKind, search: StoreSearch): string {
-  if (kind === 'sqlite') return [...search.prefixes.map((w) => `"${w}"*`), ...search.phrases.map((p) => `"${p.join(' ')}"`)].join(' AND ');
-  return [...search.prefixes.map((w) => `+${w}*`), ...search.phrases.map((p) => `+"${p.join(' ')}"`)].join(' ');
+function matchExpression(kind: StoreKind, search: Pick<StoreSearch, 'prefixes' | 'phrases' | 'authorId' | 'salonIds'>, expansions?: Expansions): string {
+  if (kind === 'sqlite') {
+    const prefix = (w: string, i: number) => {
+      const terms = expansions?.[i];
+      if (!terms || terms.length === 0) return `"${w}"*`;
+      return anyOf(terms);
+    };
+    // The author and the conversations are tokens of the index (sql/sqlite/010_search_terms.sql):
+    // the index skips the other conversations' matches instead of the rows being read to
+    // find out (1.5 s for a common word none of whose matches the reader may see).
+    const tokens: string[] = [];
+    if (search.authorId !== undefined) tokens.push(`"_f${Math.trunc(search.authorId)}"`);
+    if (search.salonIds.length <= MAX_SALON_TOKENS) tokens.push(anyOf(search.salonIds.map((id) => `_s${Math.trunc(id)}`)));
+    return [...search.prefixes.map(prefix), ...search.phrases.map((p) => `"${p.join(' ')}"`), ...tokens].join(' AND ');
+  }
+  // A phrase is its words, each required, and their order is checked on the row (searchStatement):
+  // InnoDB's own phrase search reads the positions of every match of every word first (1.1 s
+  // at 200,000 messages, minutes at a million, deaf to KILL QUERY meanwhile: bench/README.md).
+  return [...search.prefixes.map((w) => `+${w}*`), ...search.phrases.flat().map((w) => `+${w}`)].join(' ');
+}
+
+/**
+ * Message ids that bound the dates of a search (SQLite): ids grow with time there (one
+ * writer numbers the messages in the order they are sent), so `after:` and `before:` become
+ * a range of the index's rowids instead of a test of each match's row (every newer match of
+ * a common word read to find older ones). The bounds are widened by ID_BOUND_MARGIN_MS, so
+ * that a clock set back by less than that loses nothing; the time filters stay exact.
+ */
+export interface IdRange {
+  from?: number | undefined;
+  below?: number | undefined;
+}
+
+const ID_BOUND_MARGIN_MS = 3_600_000;
+
+/**
+ * The smallest message id whose message, and every later one, was sent at or after `ms`,
+ * by halving the id range: ~20 primary-key lookups for a million messages.
+ */
+export function idAtStatement(ms: number): {sql: string; parameters: unknown[]} {
+  const timeAt = '(SELECT timestamp FROM messages WHERE message_id >= (lo + hi) / 2 ORDER BY message_id LIMIT 1)';
+  return {
+    sql: `WITH RECURSIVE probe(lo, hi) AS (SELECT coalesce((SELECT min(message_id) FROM messages), 0), coalesce((SELECT max(message_id) FROM messages), 0) + 1 UNION ALL SELECT CASE WHEN ${timeAt} < ? THEN (lo + hi) / 2 + 1 ELSE lo END, CASE WHEN ${timeAt} < ? THEN hi ELSE (lo + hi) / 2 END FROM probe WHERE lo < hi) SELECT max(lo) AS id FROM probe`,
+    parameters: [ms, ms],
+  };
 }
 
 /**
  * The search as one statement, newest first. On SQLite the FTS5 table drives the loop
- * newest rowid first, so a common word stops after `limit` hits instead of reading them all.
+ * newest rowid first, so a common word stops after `limit` hits instead of reading them all
+ * (when its prefix is given as its exact terms: `expansions`).
  */
-export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: StoreSearch) {
+export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: StoreSearch, expansions?: Expansions, ids: IdRange = {}, matchSlot?: string) {
   const time = (ms: number): unknown => (kind === 'sqlite' ? ms : new Date(ms));
   const filters: RawBuilder<unknown>[] = [
     sql`m.salon_id IN (${sql.join(search.salonIds)})`,
@@ -46,12 +122,76 @@ export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: S
   if (search.authorId !== undefined) filters.push(sql`m.client_id = ${search.authorId}`);
   if (search.after !== undefined) filters.push(sql`m.timestamp >= ${time(search.after)}`);
   if (search.before !== undefined) filters.push(sql`m.timestamp < ${time(search.before)}`);
-  if (search.beforeId !== undefined) filters.push(sql`m.message_id < ${search.beforeId}`);
+  // On SQLite bounds on the index's rowid: FTS5 seeks to them rather than walking down to them.
+  const id = kind === 'sqlite' ? sql.raw('message_search.rowid') : sql.raw('m.message_id');
+  // The words are stored separated by single spaces: a phrase is a run of them, whole words.
+  if (kind !== 'sqlite') for (const p of search.phrases) filters.push(sql`CONCAT(' ', m.search_words, ' ') LIKE ${`% ${p.join(' ')} %`}`);
+  if (search.beforeId !== undefined) filters.push(sql`${id} < ${search.beforeId}`);
+  if (ids.from !== undefined) filters.push(sql`${id} >= ${ids.from}`);
+  if (ids.below !== undefined) filters.push(sql`${id} < ${ids.below}`);
   const where = sql.join(filters, sql` AND `);
-  const match = matchExpression(kind, search);
+  const match = matchSlot ?? matchExpression(kind, search, expansions);
   const query =
     kind === 'sqlite'
       ? sql`SELECT ${COLUMNS}, c.username, c.role AS author_role FROM message_search JOIN messages m ON m.message_id = message_search.rowid LEFT JOIN clients c ON c.client_id = m.client_id WHERE message_search MATCH ${match} AND ${where} ORDER BY message_search.rowid DESC LIMIT ${search.limit}`
       : sql`SELECT ${COLUMNS}, c.username, c.role AS author_role FROM messages m LEFT JOIN clients c ON c.client_id = m.client_id WHERE MATCH (m.search_words) AGAINST (${match} IN BOOLEAN MODE) AND ${where} ORDER BY m.message_id DESC LIMIT ${search.limit}`;
   return query.compile(db);
+}
+
+/** Stand-ins compiled into the statement for what only the reader thread knows. */
+const SLOT = {match: '\u0000match', from: '\u0000from', below: '\u0000below'} as const;
+
+/**
+ * A SQLite search as the reader thread runs it in one round trip (every trip waits for the
+ * server's event loop to hear the answer, tens of ms under load): the vocabulary and date
+ * lookups, then the statement, whose MATCH expression and rowid bounds come from them.
+ */
+export interface SearchJob {
+  search: Pick<StoreSearch, 'prefixes' | 'phrases' | 'authorId' | 'salonIds'>;
+  lookups: {sql: string; parameters: unknown[]}[];
+  dates: {after: boolean; before: boolean};
+  statement: {sql: string; parameters: unknown[]};
+}
+
+export function searchJob(db: Kysely<Database>, search: StoreSearch): SearchJob {
+  // Numbers are not in the vocabulary (search-terms.ts): a prefix of digits stays a prefix.
+  const lookups = search.prefixes.map((p) => (isNumber(p) ? {sql: 'SELECT NULL AS term WHERE 0', parameters: []} : termsStatement(p)));
+  if (search.after !== undefined) lookups.push(idAtStatement(search.after - ID_BOUND_MARGIN_MS));
+  if (search.before !== undefined) lookups.push(idAtStatement(search.before + ID_BOUND_MARGIN_MS));
+  const ids = {from: search.after === undefined ? undefined : SLOT.from, below: search.before === undefined ? undefined : SLOT.below};
+  const statement = searchStatement(db, 'sqlite', search, undefined, ids as unknown as IdRange, SLOT.match);
+  return {
+    search: {prefixes: search.prefixes, phrases: search.phrases, authorId: search.authorId, salonIds: search.salonIds},
+    lookups,
+    dates: {after: search.after !== undefined, before: search.before !== undefined},
+    statement: {sql: statement.sql, parameters: [...statement.parameters]},
+  };
+}
+
+/** On the reader thread: the job's lookups, then its statement with what they found. */
+export function runSearchJob(job: SearchJob, all: (sql: string, parameters: readonly unknown[]) => unknown[]): unknown[] {
+  const {search} = job;
+  const answers = job.lookups.map((q) => all(q.sql, q.parameters));
+  const expansions = answers.slice(0, search.prefixes.length).map((rows, i) => {
+    const terms = (rows as {term: string}[]).map((r) => r.term);
+    return terms.length > MAX_EXPANSION || isNumber(search.prefixes[i] as string) ? undefined : terms;
+  });
+  // A word that starts no indexed word: nothing to look for.
+  if (expansions.some((terms) => terms?.length === 0)) return [];
+  const bounds = answers.slice(search.prefixes.length).map((rows) => Number((rows[0] as {id: number} | undefined)?.id ?? 0));
+  const value = {
+    [SLOT.match]: matchExpression('sqlite', search, expansions),
+    [SLOT.from]: job.dates.after ? bounds[0] : undefined,
+    [SLOT.below]: job.dates.before ? bounds.at(-1) : undefined,
+  } as Record<string, unknown>;
+  return all(job.statement.sql, job.statement.parameters.map((p) => (typeof p === 'string' && p in value ? value[p] : p)));
+}
+
+/**
+ * The rows of a search (messageQuery's columns): on SQLite on a reader thread (runSearchJob).
+ */
+export async function findMessages(db: Kysely<Database>, flavor: Flavor, search: StoreSearch): Promise<unknown[]> {
+  const reader = flavor.reader;
+  if (!reader) return (await db.executeQuery(searchStatement(db, flavor.kind, search))).rows;
+  return reader.search(searchJob(db, search));
 }

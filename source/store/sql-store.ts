@@ -27,7 +27,8 @@ import {
   revokeBot,
   unban,
 } from './operator.js';
-import {type StoreSearch, searchStatement} from './search.js';
+import {type StoreSearch, findMessages} from './search.js';
+import type {SearchTerms} from './search-terms.js';
 import * as retention from './retention.js';
 import {ExportReader} from './export.js';
 import type {SqliteReader} from './sqlite-reader.js';
@@ -70,6 +71,8 @@ export interface Flavor {
   isDuplicateSend(error: unknown): boolean;
   /** Where reads that grow with the data run off the server's thread (SQLite); absent: the pool. */
   readonly reader?: SqliteReader;
+  /** SQLite: search's vocabulary, written with each batch (store/search-terms.ts). */
+  readonly terms?: SearchTerms;
   destroy(): Promise<void>;
 }
 
@@ -469,7 +472,7 @@ export class SqlStore implements Store {
         return stored;
       });
     }
-    return this.run(() => this.db.transaction().execute((trx) => appendInTransaction(trx, this.flavor, batch)));
+    return this.run(() => this.inTermsTransaction((trx) => appendInTransaction(trx, this.flavor, batch)));
   }
 
   createHook(hook: {name: string; salonId: number; secretHash: string; ts: number; by: string}): Promise<HookRecord> {
@@ -523,7 +526,22 @@ export class SqlStore implements Store {
   writeBatch(batch: readonly Submission[], rules: ChangeRules): Promise<Answer[]> {
     if (batch.length === 0) return Promise.resolve([]);
     if (this.flavor.append === 'one-trip') return this.run(() => this.db.connection().execute((db) => writeBatchInOneTrip(db, this.flavor, batch, rules, this.known)));
-    return this.run(() => this.db.transaction().execute((trx) => writeBatchInTransaction(trx, this.flavor, batch, rules)));
+    return this.run(() => this.inTermsTransaction((trx) => writeBatchInTransaction(trx, this.flavor, batch, rules)));
+  }
+
+  /**
+   * A SQLite write that may add words to search's vocabulary: the words it wrote are
+   * remembered only once it committed (store/search-terms.ts).
+   */
+  private async inTermsTransaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    try {
+      const result = await this.db.transaction().execute(work);
+      this.flavor.terms?.committed();
+      return result;
+    } catch (error) {
+      this.flavor.terms?.forget();
+      throw error;
+    }
   }
 
   async applyChanges(batch: readonly NewChange[], rules: ChangeRules): Promise<ChangeOutcome[]> {
@@ -599,11 +617,8 @@ export class SqlStore implements Store {
 
   search(search: StoreSearch): Promise<StoredMessage[]> {
     if (search.salonIds.length === 0) return Promise.resolve([]);
-    const statement = searchStatement(this.db, this.flavor.kind, search);
     return this.run(async () => {
-      const rows = this.flavor.reader
-        ? await this.flavor.reader.all(statement.sql, statement.parameters)
-        : (await this.db.executeQuery(statement)).rows;
+      const rows = await findMessages(this.db, this.flavor, search);
       return (rows as Parameters<typeof toMessage>[0][]).map(toMessage);
     });
   }

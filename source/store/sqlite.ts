@@ -6,6 +6,7 @@ import {Kysely, SqliteDialect} from 'kysely';
 import {migrate} from './migrate.js';
 import type {Database} from './schema.js';
 import {SqlStore} from './sql-store.js';
+import {SearchTerms} from './search-terms.js';
 import {SqliteReader} from './sqlite-reader.js';
 import type {Store} from './types.js';
 
@@ -91,6 +92,7 @@ export async function openSqlite(file: string): Promise<Store> {
     // Retries are looked up first, inside the write transaction no one else can enter.
     isDuplicateSend: () => false,
     reader,
+    terms: new SearchTerms(),
     destroy: () => reader.close(), // Kysely's destroy closes the file
   });
 }

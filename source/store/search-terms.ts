@@ -1,0 +1,67 @@
+/**
+ * The vocabulary of the SQLite search index (sql/sqlite/010_search_terms.sql): every word
+ * ever indexed, so that a query's prefix can be read as the exact terms it stands for.
+ *
+ * Written with each batch of messages, in its transaction. Most of a message's words were
+ * seen before, so the words already written are remembered here and skipped: the batch
+ * writes only words new to this process (a handful per batch once the server has run a
+ * while). A word remembered but not committed would be missing from the vocabulary for
+ * good, so the memory is only trusted for batches that committed: the store forgets it
+ * all when an append fails.
+ *
+ * Numbers are left out: a chat's numbers (times, amounts, ids) are mostly new words, which
+ * cost an INSERT each (the throughput bench's messages carry two in three words), so a
+ * query word made of digits only is searched as a prefix (store/search.ts).
+ */
+import {CompiledQuery} from 'kysely';
+
+/** Past this many, the memory starts again (it is a cache: forgetting costs a few lookups). */
+const MAX_KNOWN = 500_000;
+/** Words per INSERT statement: well under SQLite's limit on parameters. */
+const CHUNK = 500;
+
+/** A word of digits only: not in the vocabulary. */
+export const isNumber = (word: string): boolean => /^[0-9]+$/u.test(word);
+
+export class SearchTerms {
+  private known = new Set<string>();
+  private pending: string[] = [];
+
+  /** The words of these indexed texts that this process has not written yet, each once. */
+  unknown(indexedTexts: readonly string[]): string[] {
+    const fresh = new Set<string>();
+    for (const text of indexedTexts) {
+      if (text === '') continue;
+      for (const word of text.split(' ')) if (!this.known.has(word) && !isNumber(word)) fresh.add(word);
+    }
+    return [...fresh];
+  }
+
+  /** The statements that add the words (INSERT OR IGNORE: another process may have added some). */
+  statements(words: readonly string[]): CompiledQuery[] {
+    const out: CompiledQuery[] = [];
+    for (let start = 0; start < words.length; start += CHUNK) {
+      const part = words.slice(start, start + CHUNK);
+      out.push(CompiledQuery.raw(`INSERT OR IGNORE INTO search_terms (term) VALUES ${part.map(() => '(?)').join(', ')}`, part));
+    }
+    return out;
+  }
+
+  /** Written in the transaction under way. */
+  written(words: readonly string[]): void {
+    this.pending.push(...words);
+  }
+
+  /** That transaction committed: its words are in the vocabulary. */
+  committed(): void {
+    if (this.known.size + this.pending.length > MAX_KNOWN) this.known = new Set();
+    for (const word of this.pending) this.known.add(word);
+    this.pending = [];
+  }
+
+  /** An append failed: what it wrote may not be there. */
+  forget(): void {
+    this.known = new Set();
+    this.pending = [];
+  }
+}
