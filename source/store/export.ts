@@ -10,7 +10,8 @@ import {messageQuery, toMessage} from './messages.js';
 import type {Database} from './schema.js';
 import {toMs} from './schema.js';
 import type {Flavor} from './sql-store.js';
-import type {AuditRecord, AuditVia, ConversationKind, StoredMessage} from './types.js';
+import {toAuditRecord} from './operator.js';
+import type {AuditRecord, ConversationKind, StoredMessage} from './types.js';
 
 /** What an export covers. Times are ms; `until` is exclusive. */
 export interface ExportScope {
@@ -181,21 +182,7 @@ export class ExportReader {
         if (scope.until !== undefined) query = query.where('at', '<', this.flavor.time(scope.until));
         return query.orderBy('audit_id').limit(PAGE).execute();
       });
-      for (const r of rows) {
-        yield {
-          id: Number(r.audit_id),
-          at: toMs(r.at) ?? 0,
-          actor: r.actor,
-          via: r.via as AuditVia,
-          node: r.node,
-          action: r.action,
-          targetUser: r.target_user,
-          targetSalon: r.target_salon,
-          reason: r.reason,
-          outcome: r.outcome,
-          ...(r.detail === null ? {} : {detail: JSON.parse(r.detail) as Record<string, unknown>}),
-        };
-      }
+      for (const r of rows) yield toAuditRecord(r);
       const last = rows.at(-1);
       if (!last || rows.length < PAGE) return;
       after = Number(last.audit_id);

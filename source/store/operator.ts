@@ -3,7 +3,8 @@
  * accounts and their tokens, bans with reasons, and the audit log.
  */
 import type {Kysely} from 'kysely';
-import type {Database} from './schema.js';
+import type {Selectable} from 'kysely';
+import type {AuditLogTable, Database} from './schema.js';
 import {toMs} from './schema.js';
 import type {Flavor} from './sql-store.js';
 import {NO_PASSWORD} from './hooks.js';
@@ -149,7 +150,11 @@ export async function listAudit(db: Kysely<Database>, flavor: Flavor, query: Aud
   if (query.targetSalon !== undefined) select = select.where('target_salon', '=', query.targetSalon);
   if (query.since !== undefined) select = select.where('at', '>=', flavor.time(query.since));
   const rows = await select.orderBy('audit_id', 'desc').limit(query.limit).execute();
-  return rows.map((r) => ({
+  return rows.map(toAuditRecord);
+}
+
+/** A row of audit_log as the server reads it (AUDIT, exports). */
+export const toAuditRecord = (r: Selectable<AuditLogTable>): AuditRecord => ({
     id: Number(r.audit_id),
     at: toMs(r.at) ?? 0,
     actor: r.actor,
@@ -161,5 +166,4 @@ export async function listAudit(db: Kysely<Database>, flavor: Flavor, query: Aud
     reason: r.reason,
     outcome: r.outcome,
     ...(r.detail === null ? {} : {detail: JSON.parse(r.detail) as Record<string, unknown>}),
-  }));
-}
+});
