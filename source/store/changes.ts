@@ -13,7 +13,7 @@
  * the counters' locks (changes-mysql.ts), as an append of sends does.
  */
 import type {RowKind} from './message-fields.js';
-import {keyOf} from './messages.js';
+import {keyOf, sentMessage} from './messages.js';
 import type {NewMessage, StoredMessage} from './types.js';
 
 export type ChangeKind = Exclude<RowKind, 'message'>;
@@ -243,27 +243,7 @@ export function finishBatch(batch: readonly Submission[], plan: Plan, landed: La
     const [id, seq, n] = [landed.ids[k] as number, landed.seqs[k] as number, landed.ns[k] as number];
     const m = row.message;
     if (m) {
-      const sent: StoredMessage = {
-        id,
-        salonId: m.salonId,
-        seq,
-        clientId: m.clientId,
-        username: m.username,
-        alias: m.alias,
-        text: m.text,
-        ts: m.ts,
-        clientMsgId: m.clientMsgId ?? null,
-        kind: 'message',
-        target: null,
-        replyTo: m.replyTo ?? null,
-        n,
-        editedAt: null,
-        deletedAt: null,
-        deletedBy: null,
-        changedSeq: 0,
-      };
-      if (m.bot) sent.bot = true;
-      answers[row.index] = sent;
+      answers[row.index] = sentMessage(m, id, seq, n);
       return;
     }
     const c = row.change;

@@ -78,30 +78,35 @@ export function earlierFrom(rows: readonly unknown[]): Map<string, StoredMessage
  */
 function finish(batch: readonly NewMessage[], {results, fresh, duplicateOf}: Plan, written: Written): StoredMessage[] {
   fresh.forEach((i, k) => {
-    const m = batch[i] as NewMessage;
-    results[i] = {
-      id: written.ids[k] as number,
-      salonId: m.salonId,
-      seq: written.seqs[k] as number,
-      clientId: m.clientId,
-      username: m.username,
-      alias: m.alias,
-      text: m.text,
-      ts: m.ts,
-      clientMsgId: m.clientMsgId ?? null,
-      kind: 'message',
-      target: null,
-      replyTo: m.replyTo ?? null,
-      n: written.ns[k] as number,
-      editedAt: null,
-      deletedAt: null,
-      deletedBy: null,
-      changedSeq: 0,
-      ...(m.bot ? {bot: true as const} : {}),
-    };
+    results[i] = sentMessage(batch[i] as NewMessage, written.ids[k] as number, written.seqs[k] as number, written.ns[k] as number);
   });
   for (const [index, first] of duplicateOf) results[index] = {...(results[first] as StoredMessage), replayed: true};
   return results as StoredMessage[];
+}
+
+/** A send as stored, written out in full: one object shape, built fast. */
+export function sentMessage(m: NewMessage, id: number, seq: number, n: number): StoredMessage {
+  const sent: StoredMessage = {
+    id,
+    salonId: m.salonId,
+    seq,
+    clientId: m.clientId,
+    username: m.username,
+    alias: m.alias,
+    text: m.text,
+    ts: m.ts,
+    clientMsgId: m.clientMsgId ?? null,
+    kind: 'message',
+    target: null,
+    replyTo: m.replyTo ?? null,
+    n,
+    editedAt: null,
+    deletedAt: null,
+    deletedBy: null,
+    changedSeq: 0,
+  };
+  if (m.bot) sent.bot = true;
+  return sent;
 }
 
 /** Each fresh message's seq and n (see message-fields.ts), and its id. */
