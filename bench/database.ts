@@ -48,7 +48,7 @@ export interface SearchSizes {
   messagesMB: number;
   /** Its other indexes (MySQL: index_length; SQLite: every index of the table). */
   messageIndexesMB: number;
-  /** The full-text index: FTS5's shadow tables (SQLite), InnoDB's FTS auxiliary tables (MySQL). */
+  /** The full-text index: FTS5's shadow tables (SQLite), the term table (MySQL). */
   searchIndexMB: number;
   /** SQLite: the database file and its WAL; MySQL: messages' tablespace file (.ibd). */
   fileMB: number;
@@ -205,27 +205,17 @@ function mysqlDatabase(adminUrl: string, workDir: string): BenchDatabase {
     },
     async searchSizes() {
       return withConn(async (conn) => {
-        await conn.query('ANALYZE TABLE messages');
+        await conn.query('ANALYZE TABLE messages, message_terms');
         const [tables] = await conn.query('SELECT data_length, index_length FROM information_schema.TABLES WHERE table_schema = ? AND table_name = ?', [name, 'messages']);
         const t = (tables as {data_length: number; index_length: number}[])[0];
-        // InnoDB keeps a FULLTEXT index in auxiliary tables of their own, FTS_<table id>_...
-        const [spaces] = await conn.query(
-          `SELECT s.NAME AS name, s.ALLOCATED_SIZE AS bytes FROM information_schema.INNODB_SYS_TABLESPACES s WHERE s.NAME LIKE ? OR s.NAME = ?`,
-          [`${name}/FTS\\_%`, `${name}/messages`],
-        );
-        const parts: Record<string, number> = {};
-        let searchIndex = 0;
-        let file = 0;
-        for (const sp of spaces as {name: string; bytes: number}[]) {
-          const short = sp.name.slice(name.length + 1);
-          if (short === 'messages') file = Number(sp.bytes);
-          else {
-            searchIndex += Number(sp.bytes);
-            // FTS_<table>_<index>_INDEX_1..6 hold the words; the others are per table.
-            const kind = short.replace(/^FTS_[0-9a-f]+_(?:[0-9a-f]+_)?/u, '');
-            parts[kind] = mb((parts[kind] ?? 0) * 2 ** 20 + Number(sp.bytes));
-          }
-        }
+        // The term table (sql/mysql/011_search_terms.sql) is the index: its rows are its primary key.
+        const [terms] = await conn.query('SELECT data_length + index_length AS bytes, table_rows AS n FROM information_schema.TABLES WHERE table_schema = ? AND table_name = ?', [name, 'message_terms']);
+        const [spaces] = await conn.query('SELECT s.NAME AS name, s.ALLOCATED_SIZE AS bytes FROM information_schema.INNODB_SYS_TABLESPACES s WHERE s.NAME IN (?, ?)', [`${name}/messages`, `${name}/message_terms`]);
+        const allocated = Object.fromEntries((spaces as {name: string; bytes: number}[]).map((sp) => [sp.name.slice(name.length + 1), Number(sp.bytes)]));
+        const term = (terms as {bytes: number; n: number}[])[0];
+        const searchIndex = Number(term?.bytes ?? 0);
+        const file = allocated.messages ?? 0;
+        const parts: Record<string, number> = {message_terms_ibd: mb(allocated.message_terms ?? 0), message_terms_rows_millions: Math.round(Number(term?.n ?? 0) / 1e4) / 100};
         return {messagesMB: mb(Number(t?.data_length ?? 0)), messageIndexesMB: mb(Number(t?.index_length ?? 0)), searchIndexMB: mb(searchIndex), fileMB: mb(file), parts};
       });
     },

@@ -45,7 +45,7 @@ try {
         const t = process.hrtime.bigint();
         const page = await store.search({salonIds: query.in === undefined ? [1, 2, 3, 4, 5] : [1], prefixes: query.prefixes, phrases: query.phrases, authorId: author, after: query.after, before: query.before, limit: 50});
         times.push(Number(process.hrtime.bigint() - t) / 1e6);
-        found += page.length;
+        found += page.messages.length;
       }
       times.sort((a, b) => a - b);
       rows[kind] = {p50: times[Math.floor(times.length / 2)] as number, max: times.at(-1) as number, found: Math.round(found / perKind)};

@@ -7,6 +7,7 @@
 import {randomBytes} from 'node:crypto';
 import {indexedText} from '../source/protocol/search.js';
 import {hashPassword, hashToken} from '../source/store/password.js';
+import {isNumber} from '../source/store/search-terms.js';
 import type {BenchDatabase} from './database.js';
 import {SEEDED_DAYS, messageTextOf} from './search-corpus.js';
 import {type Layout, SALON_IDS, SESSION_TTL_MS, aliasOf, homeSalonOf, tokenOf, usernameOf} from './layout.js';
@@ -115,12 +116,10 @@ export async function seedCorpus(db: BenchDatabase, salonId: number, count: numb
     return [clientIdOf(author), salonId, text, db.time(Math.round(now - (count - 1 - i) * step)), seq, seq, null, aliasOf(author), words];
   });
   await setCounters(db, salonId, start + count);
-  // SQLite's search reads prefixes from its vocabulary, which the server writes with each
-  // batch (source/store/search-terms.ts): the seeded words are added the same way.
-  if (db.kind === 'sqlite') {
-    const terms = [...vocabulary];
-    await db.bulkInsert('search_terms', ['term'], terms.length, (i) => [terms[i] as string]);
-  }
+  // Search reads prefixes from its vocabulary, which the server writes with each batch
+  // (source/store/search-terms.ts): the seeded words are added the same way.
+  const terms = [...new Set([...vocabulary].filter((w) => !isNumber(w)).map((w) => (db.kind === 'mysql' ? w.slice(0, 64) : w)))];
+  await db.bulkInsert('search_terms', ['term'], terms.length, (i) => [terms[i] as string]);
 }
 
 /** Messages sent through the server during the run: their clientMsgId starts with the run's tag. */

@@ -69,7 +69,7 @@ export type Action =
   | {type: 'scrollBottom'}
   | {type: 'modal'; modal: Modal | null}
   /** A further page of the search window's results, for the query it was asked with. */
-  | {type: 'searchPage'; query: string; messages: MessageInfo[]; hasMore: boolean}
+  | {type: 'searchPage'; query: string; messages: MessageInfo[]; hasMore: boolean; next?: number | undefined}
   /** The search window's cursor and first line shown. */
   | {type: 'searchCursor'; index: number; offset: number}
   | {type: 'searchBack'; on: boolean}
@@ -300,7 +300,7 @@ export function reducer(state: AppState, action: Action): AppState {
       const modal = state.modal;
       // An answer for a window since closed or replaced by another search is not kept.
       if (modal?.kind !== 'search' || modal.query !== action.query || !modal.results || !modal.loadingMore) return state;
-      return {...state, modal: {...modal, results: [...modal.results, ...action.messages.map(cleanMessage)], hasMore: action.hasMore, loadingMore: false, error: undefined}};
+      return {...state, modal: {...modal, results: [...modal.results, ...action.messages.map(cleanMessage)], hasMore: action.hasMore, next: action.next, loadingMore: false, error: undefined}};
     }
     case 'searchCursor':
       return state.modal?.kind === 'search' ? {...state, modal: {...state.modal, index: action.index, offset: action.offset}} : state;

@@ -69,7 +69,7 @@ export class SearchActions {
     this.host.session.request('search', {text: query}).then(
       (r) => {
         const modal = waiting();
-        if (modal) this.host.dispatch({type: 'modal', modal: {...modal, results: r.messages, hasMore: r.hasMore}});
+        if (modal) this.host.dispatch({type: 'modal', modal: {...modal, results: r.messages, hasMore: r.hasMore, next: r.next}});
       },
       (error) => {
         const modal = waiting();
@@ -81,11 +81,12 @@ export class SearchActions {
   /** The next page of results, older than the last one shown. */
   more(): void {
     const modal = this.window();
-    const last = modal?.results?.at(-1);
-    if (!modal || !last || !modal.hasMore || modal.loadingMore) return;
+    // Where the server stopped: past the last result, or further when it searched on without finding.
+    const from = modal?.next ?? modal?.results?.at(-1)?.id;
+    if (!modal || from === undefined || !modal.hasMore || modal.loadingMore) return;
     this.host.dispatch({type: 'modal', modal: {...modal, loadingMore: true, error: undefined}});
-    this.host.session.request('search', {text: modal.query, beforeId: last.id}).then(
-      (r) => this.host.dispatch({type: 'searchPage', query: modal.query, messages: r.messages, hasMore: r.hasMore}),
+    this.host.session.request('search', {text: modal.query, beforeId: from}).then(
+      (r) => this.host.dispatch({type: 'searchPage', query: modal.query, messages: r.messages, hasMore: r.hasMore, next: r.next}),
       (error) => {
         const now = this.window();
         // Still more to fetch: the next PgDn asks again (after waiting, when searching too fast).
@@ -98,7 +99,9 @@ export class SearchActions {
   select(index: number): void {
     const modal = this.window();
     const count = modal?.results?.length ?? 0;
-    if (!modal || count === 0) return;
+    // No result yet in the newest messages searched: any move asks for older ones.
+    if (modal && count === 0) return this.more();
+    if (!modal) return;
     const to = Math.max(0, Math.min(count - 1, index));
     const view = searchView(this.host.state(), {...modal, index: to}, this.host.now());
     this.host.dispatch({type: 'searchCursor', index: to, offset: view.first});
@@ -113,7 +116,8 @@ export class SearchActions {
   page(direction: -1 | 1): void {
     const modal = this.window();
     const count = modal?.results?.length ?? 0;
-    if (!modal || count === 0) return;
+    if (modal && count === 0) return this.more();
+    if (!modal) return;
     const view = searchView(this.host.state(), modal, this.host.now());
     if (direction > 0 && view.index === count - 1) return this.more();
     const shown = new Set(view.lines.slice(view.first, view.first + view.rows).map((line) => line.result));

@@ -126,8 +126,10 @@ export interface SearchWindow {
   index?: number;
   /** The first line of the window shown (search-view.ts keeps the cursor's result in view). */
   offset?: number;
-  /** The last page was full: older matches may follow. */
+  /** Older matches may follow. */
   hasMore?: boolean;
+  /** Where the next page starts (the server's `next`): past the last result, or further. */
+  next?: number | undefined;
   loadingMore?: boolean;
 }
 

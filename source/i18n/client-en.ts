@@ -146,6 +146,7 @@ export const clientEn = {
   'search.keys': 'Enter opens · Esc closes',
   'search.running': 'Searching…',
   'search.none': 'No message matches “{query}”.',
+  'search.noneYet': 'No match in the newest messages searched; older ones remain.',
   'search.position': 'Result {n} of {count}',
   'search.more': 'PgDn: more results',
   'search.loadingMore': 'loading more…',

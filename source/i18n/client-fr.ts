@@ -148,6 +148,7 @@ export const clientFr: Record<ClientKey, string> = {
   'search.keys': 'Entrée ouvre · Échap ferme',
   'search.running': 'Recherche…',
   'search.none': 'Aucun message ne correspond à « {query} ».',
+  'search.noneYet': 'Rien dans les messages les plus récents ; il en reste de plus anciens.',
   'search.position': 'Résultat {n} sur {count}',
   'search.more': 'PgDn : plus de résultats',
   'search.loadingMore': 'chargement de la suite…',

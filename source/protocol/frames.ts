@@ -326,8 +326,12 @@ export interface ResponseMap {
   react: {change: MessageInfo | null};
   reactions: {salon: number; seq: number; reactions: {emoji: string; username: string; alias: string}[]};
   typing: Record<string, never>;
-  /** `salon`: the conversation searched, when one was given. */
-  search: {salon?: number; messages: MessageInfo[]; hasMore: boolean};
+  /**
+   * `salon`: the conversation searched, when one was given. `next`: the `beforeId` of the
+   * next page, present when `hasMore` (a page may be short, even empty, and still have one:
+   * the server bounds the work of each search).
+   */
+  search: {salon?: number; messages: MessageInfo[]; hasMore: boolean; next?: number};
   members: {salon: number; members: MemberInfo[]};
   read: {salon: number; seq: number; n: number};
   pending: {requests: JoinRequestInfo[]};

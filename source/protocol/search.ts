@@ -4,13 +4,13 @@
  * A message is indexed as its words: letters and digits (Unicode), lower-cased, accents
  * removed (NFKD, then combining marks dropped), everything else a separator, so `l'été`
  * is `l ete` and `Réunion` is `reunion`. Both databases index these words exactly as
- * given (SQLite FTS5, MariaDB/MySQL InnoDB FULLTEXT with a binary collation): the words,
- * not each backend's own tokenizer and collation, decide what matches, so both answer the
- * same. InnoDB does not index words shorter than 3 characters (innodb_ft_min_token_size),
- * so neither backend searches for them: a query's short words are ignored.
+ * given (SQLite FTS5, MariaDB/MySQL a term table with a binary collation): the words, not
+ * each backend's own tokenizer and collation, decide what matches, so both answer the same.
+ * The MySQL term table leaves out words shorter than 3 characters (most of them, and the
+ * commonest), so neither backend searches for them: a query's short words are ignored.
  */
 
-/** Shortest word searched for (InnoDB's default innodb_ft_min_token_size). */
+/** Shortest word searched for (the term table of sql/mysql/011_search_terms.sql keeps no shorter one). */
 export const MIN_WORD = 3;
 /** Longest word kept in a query; longer ones are cut (they still match as a prefix). */
 const MAX_WORD = 64;

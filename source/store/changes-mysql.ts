@@ -164,9 +164,12 @@ async function write(db: Kysely<Database>, flavor: Flavor, plan: Plan, locked: b
   const changesAt = at(writes.changes);
   statements.push(...writes.after);
   const readBackAt = at(db.selectFrom('salons').select(['salon_id', 'seq', 'msgs']).where('salon_id', 'in', salonIds).compile());
-  statements.push(COMMIT);
+  // The words search's vocabulary does not hold yet (store/search-terms.ts), as an append writes them.
+  const words = flavor.terms?.unknown(writes.indexed) ?? [];
+  statements.push(...(flavor.terms?.statements(words) ?? []), COMMIT);
 
   const results = await trip(db, statements);
+  flavor.terms?.written(words);
   const last = new Map((results[readBackAt] as {salon_id: number; seq: number | string; msgs: number | string}[]).map((r) => [Number(r.salon_id), {seq: Number(r.seq), n: Number(r.msgs)}]));
   const seqs = plan.rows.map((r, k) => (last.get(r.salonId)?.seq ?? 0) - (counters.belowSeq[k] as number));
   const ns = plan.rows.map((r, k) => (last.get(r.salonId)?.n ?? 0) - (counters.belowN[k] as number));

@@ -175,8 +175,8 @@ function afterStatements(plan: Plan, flavor: Flavor, countedOf: CountedOf): Stat
   const texts = plan.writes.flatMap((w) => (w.deletion ? [[w.target.id, ''] as [number, unknown]] : w.edit ? [[w.target.id, w.edit.text] as [number, unknown]] : []));
   if (texts.length > 0) {
     sets.push(caseOf('contenu', texts));
-    // Search sees the latest text only, and never a deleted message's (the FTS5 triggers and
-    // InnoDB's FULLTEXT index follow search_words).
+    // Search sees the latest text only, and never a deleted message's (the FTS5 triggers and the
+    // MySQL term table's triggers follow search_words).
     sets.push(caseOf('search_words', texts.map(([id, text]) => [id, text === '' ? null : indexedText(text as string)])));
   }
   const edited = plan.writes.flatMap((w) => (w.edit ? [[w.target.id, flavor.time(w.edit.ts)] as [number, unknown]] : []));

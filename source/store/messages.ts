@@ -264,10 +264,13 @@ async function writeInOneTrip(db: Kysely<Database>, flavor: Flavor, batch: reado
     return {seq: [`${variable('seq', m.salonId)} - ?`, below], n: [`${variable('n', m.salonId)} - ?`, below]};
   });
   const readBack = db.selectFrom('salons').select(['salon_id', 'seq', 'msgs']).where('salon_id', 'in', salonIds).compile();
-  const parts = [advance, ...reads, insert, readBack];
+  // The words search's vocabulary does not hold yet (store/search-terms.ts), last: the locks they take are the latest.
+  const words = flavor.terms?.unknown(insert.indexed) ?? [];
+  const parts = [advance, ...reads, insert, readBack, ...(flavor.terms?.statements(words) ?? [])];
   const query = CompiledQuery.raw(`START TRANSACTION;\n${parts.map((p) => p.sql).join(';\n')};\nCOMMIT`, parts.flatMap((p) => [...p.parameters]));
   // One result per statement, START TRANSACTION's first.
   const {rows} = await db.executeQuery(query);
+  flavor.terms?.written(words);
   const inserted = rows[2 + reads.length] as {insertId?: number | string} | undefined;
   const counters = rows[3 + reads.length] as unknown as {salon_id: number; seq: number | string; msgs: number | string}[];
   const last = new Map(counters.map((r) => [r.salon_id, {seq: Number(r.seq), n: Number(r.msgs)}]));

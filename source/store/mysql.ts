@@ -3,6 +3,7 @@ import {Kysely, MysqlDialect} from 'kysely';
 import {createPool} from 'mysql2';
 import {createConnection} from 'mysql2/promise';
 import {migrate} from './migrate.js';
+import {SearchTerms} from './search-terms.js';
 import type {Database} from './schema.js';
 import {SqlStore} from './sql-store.js';
 import type {Store} from './types.js';
@@ -107,6 +108,7 @@ export async function openMysql(url: string): Promise<Store> {
     time: (ms) => new Date(ms),
     consecutiveIds,
     append: 'one-trip',
+    terms: new SearchTerms('mysql'),
     conflictField(error) {
       const e = error as {code?: string; message?: string};
       if (e?.code !== 'ER_DUP_ENTRY') return null;

@@ -60,7 +60,7 @@ export async function purgedUpTo(db: Kysely<Database>, salonId: number): Promise
 /**
  * Deletes up to `limit` of the conversation's oldest rows sent before `cutoff` (ms), in one
  * transaction, and everything that hangs on them: their reactions, their entries in the
- * search index (SQLite's triggers; InnoDB's FULLTEXT follows the rows), and the text of
+ * search index (both backends' triggers), and the text of
  * later edits of them (a change row stays, so that the stream keeps no gap, but the words
  * of a message past its period do not survive in it).
  */

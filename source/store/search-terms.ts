@@ -1,5 +1,5 @@
 /**
- * The vocabulary of the SQLite search index (sql/sqlite/010_search_terms.sql): every word
+ * The vocabulary of the search index (sql/sqlite/010_search_terms.sql, sql/mysql/011_search_terms.sql): every word
  * ever indexed, so that a query's prefix can be read as the exact terms it stands for.
  *
  * Written with each batch of messages, in its transaction. Most of a message's words were
@@ -19,6 +19,8 @@ import {CompiledQuery} from 'kysely';
 const MAX_KNOWN = 500_000;
 /** Words per INSERT statement: well under SQLite's limit on parameters. */
 const CHUNK = 500;
+/** MySQL's terms are cut at 64 characters (sql/mysql/011_search_terms.sql), as query words are. */
+const MAX_TERM = 64;
 
 /** A word of digits only: not in the vocabulary. */
 export const isNumber = (word: string): boolean => /^[0-9]+$/u.test(word);
@@ -27,22 +29,30 @@ export class SearchTerms {
   private known = new Set<string>();
   private pending: string[] = [];
 
-  /** The words of these indexed texts that this process has not written yet, each once. */
+  /** `kind`: whose SQL the statements speak (the table: sql/sqlite/010 and sql/mysql/011, search_terms). */
+  constructor(private readonly kind: 'sqlite' | 'mysql' = 'sqlite') {}
+
+  /**
+   * The words of these indexed texts that this process has not written yet, each once, in
+   * order: two MySQL nodes adding the same new words lock them in the same order, never
+   * each waiting for the other.
+   */
   unknown(indexedTexts: readonly string[]): string[] {
     const fresh = new Set<string>();
     for (const text of indexedTexts) {
       if (text === '') continue;
-      for (const word of text.split(' ')) if (!this.known.has(word) && !isNumber(word)) fresh.add(word);
+      for (const word of text.split(' ')) if (!this.known.has(word) && !isNumber(word)) fresh.add(this.kind === 'mysql' ? word.slice(0, MAX_TERM) : word);
     }
-    return [...fresh];
+    return [...fresh].sort();
   }
 
-  /** The statements that add the words (INSERT OR IGNORE: another process may have added some). */
+  /** The statements that add the words (ignoring those there: another process may have added some). */
   statements(words: readonly string[]): CompiledQuery[] {
     const out: CompiledQuery[] = [];
+    const insert = this.kind === 'sqlite' ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
     for (let start = 0; start < words.length; start += CHUNK) {
       const part = words.slice(start, start + CHUNK);
-      out.push(CompiledQuery.raw(`INSERT OR IGNORE INTO search_terms (term) VALUES ${part.map(() => '(?)').join(', ')}`, part));
+      out.push(CompiledQuery.raw(`${insert} INTO search_terms (term) VALUES ${part.map(() => '(?)').join(', ')}`, part));
     }
     return out;
   }

@@ -1,15 +1,17 @@
 /**
- * Search on the full-text index (see sql/sqlite/010_search_terms.sql, sql/mysql/005_search.sql and source/protocol/search.ts):
- * every word a prefix, phrases as they are, newest first, in the conversations given.
- * On SQLite every part of a query is read in the index so that it stops after its page
- * (bench/README.md, "Search latency"): prefixes as their exact terms, the author and the
- * conversations as tokens, dates and the cursor as bounds on the rowid.
+ * Search on the full-text index (see sql/sqlite/010_search_terms.sql, sql/mysql/011_search_terms.sql
+ * and source/protocol/search.ts): every word a prefix, phrases as they are, newest first, in
+ * the conversations given. On SQLite every part of a query is read in the FTS5 index so
+ * that it stops after its page (bench/README.md, "Search latency"): prefixes as their exact
+ * terms, the author and the conversations as tokens, dates and the cursor as bounds on the
+ * rowid. MySQL/MariaDB reads its term table the same way (search-mysql.ts).
  */
 import {type Kysely, type RawBuilder, sql} from 'kysely';
 import {SELECT_COLUMNS} from './message-fields.js';
 import type {Database} from './schema.js';
 import {isNumber} from './search-terms.js';
 import type {Flavor} from './sql-store.js';
+import {searchMysql} from './search-mysql.js';
 import type {StoreKind} from './types.js';
 
 export interface StoreSearch {
@@ -59,26 +61,20 @@ const MAX_SALON_TOKENS = 100;
 
 const anyOf = (terms: readonly string[]) => (terms.length === 1 ? `"${terms[0]}"` : `(${terms.map((t) => `"${t}"`).join(' OR ')})`);
 
-/** The index query for each backend, in its own syntax; the words hold only letters and digits. */
-function matchExpression(kind: StoreKind, search: Pick<StoreSearch, 'prefixes' | 'phrases' | 'authorId' | 'salonIds'>, expansions?: Expansions): string {
-  if (kind === 'sqlite') {
-    const prefix = (w: string, i: number) => {
-      const terms = expansions?.[i];
-      if (!terms || terms.length === 0) return `"${w}"*`;
-      return anyOf(terms);
-    };
-    // The author and the conversations are tokens of the index (sql/sqlite/010_search_terms.sql):
-    // the index skips the other conversations' matches instead of the rows being read to
-    // find out (1.5 s for a common word none of whose matches the reader may see).
-    const tokens: string[] = [];
-    if (search.authorId !== undefined) tokens.push(`"_f${Math.trunc(search.authorId)}"`);
-    if (search.salonIds.length <= MAX_SALON_TOKENS) tokens.push(anyOf(search.salonIds.map((id) => `_s${Math.trunc(id)}`)));
-    return [...search.prefixes.map(prefix), ...search.phrases.map((p) => `"${p.join(' ')}"`), ...tokens].join(' AND ');
-  }
-  // A phrase is its words, each required, and their order is checked on the row (searchStatement):
-  // InnoDB's own phrase search reads the positions of every match of every word first (1.1 s
-  // at 200,000 messages, minutes at a million, deaf to KILL QUERY meanwhile: bench/README.md).
-  return [...search.prefixes.map((w) => `+${w}*`), ...search.phrases.flat().map((w) => `+${w}`)].join(' ');
+/** The FTS5 query; the words hold only letters and digits. */
+function matchExpression(search: Pick<StoreSearch, 'prefixes' | 'phrases' | 'authorId' | 'salonIds'>, expansions?: Expansions): string {
+  const prefix = (w: string, i: number) => {
+    const terms = expansions?.[i];
+    if (!terms || terms.length === 0) return `"${w}"*`;
+    return anyOf(terms);
+  };
+  // The author and the conversations are tokens of the index (sql/sqlite/010_search_terms.sql):
+  // the index skips the other conversations' matches instead of the rows being read to
+  // find out (1.5 s for a common word none of whose matches the reader may see).
+  const tokens: string[] = [];
+  if (search.authorId !== undefined) tokens.push(`"_f${Math.trunc(search.authorId)}"`);
+  if (search.salonIds.length <= MAX_SALON_TOKENS) tokens.push(anyOf(search.salonIds.map((id) => `_s${Math.trunc(id)}`)));
+  return [...search.prefixes.map(prefix), ...search.phrases.map((p) => `"${p.join(' ')}"`), ...tokens].join(' AND ');
 }
 
 /**
@@ -108,34 +104,26 @@ export function idAtStatement(ms: number): {sql: string; parameters: unknown[]} 
 }
 
 /**
- * The search as one statement, newest first. On SQLite the FTS5 table drives the loop
- * newest rowid first, so a common word stops after `limit` hits instead of reading them all
- * (when its prefix is given as its exact terms: `expansions`).
+ * The SQLite search as one statement, newest first: the FTS5 table drives the loop newest
+ * rowid first, so a common word stops after `limit` hits instead of reading them all (when
+ * its prefix is given as its exact terms: `expansions`).
  */
-export function searchStatement(db: Kysely<Database>, kind: StoreKind, search: StoreSearch, expansions?: Expansions, ids: IdRange = {}, matchSlot?: string) {
-  const time = (ms: number): unknown => (kind === 'sqlite' ? ms : new Date(ms));
+function searchStatement(db: Kysely<Database>, search: StoreSearch, ids: IdRange, matchSlot: string) {
   const filters: RawBuilder<unknown>[] = [
     sql`m.salon_id IN (${sql.join(search.salonIds)})`,
     sql`m.kind = 'message'`,
     sql`m.deleted_at IS NULL`,
   ];
   if (search.authorId !== undefined) filters.push(sql`m.client_id = ${search.authorId}`);
-  if (search.after !== undefined) filters.push(sql`m.timestamp >= ${time(search.after)}`);
-  if (search.before !== undefined) filters.push(sql`m.timestamp < ${time(search.before)}`);
-  // On SQLite bounds on the index's rowid: FTS5 seeks to them rather than walking down to them.
-  const id = kind === 'sqlite' ? sql.raw('message_search.rowid') : sql.raw('m.message_id');
-  // The words are stored separated by single spaces: a phrase is a run of them, whole words.
-  if (kind !== 'sqlite') for (const p of search.phrases) filters.push(sql`CONCAT(' ', m.search_words, ' ') LIKE ${`% ${p.join(' ')} %`}`);
+  if (search.after !== undefined) filters.push(sql`m.timestamp >= ${search.after}`);
+  if (search.before !== undefined) filters.push(sql`m.timestamp < ${search.before}`);
+  // Bounds on the index's rowid: FTS5 seeks to them rather than walking down to them.
+  const id = sql.raw('message_search.rowid');
   if (search.beforeId !== undefined) filters.push(sql`${id} < ${search.beforeId}`);
   if (ids.from !== undefined) filters.push(sql`${id} >= ${ids.from}`);
   if (ids.below !== undefined) filters.push(sql`${id} < ${ids.below}`);
   const where = sql.join(filters, sql` AND `);
-  const match = matchSlot ?? matchExpression(kind, search, expansions);
-  const query =
-    kind === 'sqlite'
-      ? sql`SELECT ${COLUMNS}, c.username, c.role AS author_role FROM message_search JOIN messages m ON m.message_id = message_search.rowid LEFT JOIN clients c ON c.client_id = m.client_id WHERE message_search MATCH ${match} AND ${where} ORDER BY message_search.rowid DESC LIMIT ${search.limit}`
-      : sql`SELECT ${COLUMNS}, c.username, c.role AS author_role FROM messages m LEFT JOIN clients c ON c.client_id = m.client_id WHERE MATCH (m.search_words) AGAINST (${match} IN BOOLEAN MODE) AND ${where} ORDER BY m.message_id DESC LIMIT ${search.limit}`;
-  return query.compile(db);
+  return sql`SELECT ${COLUMNS}, c.username, c.role AS author_role FROM message_search JOIN messages m ON m.message_id = message_search.rowid LEFT JOIN clients c ON c.client_id = m.client_id WHERE message_search MATCH ${matchSlot} AND ${where} ORDER BY message_search.rowid DESC LIMIT ${search.limit}`.compile(db);
 }
 
 /** Stand-ins compiled into the statement for what only the reader thread knows. */
@@ -159,7 +147,7 @@ export function searchJob(db: Kysely<Database>, search: StoreSearch): SearchJob 
   if (search.after !== undefined) lookups.push(idAtStatement(search.after - ID_BOUND_MARGIN_MS));
   if (search.before !== undefined) lookups.push(idAtStatement(search.before + ID_BOUND_MARGIN_MS));
   const ids = {from: search.after === undefined ? undefined : SLOT.from, below: search.before === undefined ? undefined : SLOT.below};
-  const statement = searchStatement(db, 'sqlite', search, undefined, ids as unknown as IdRange, SLOT.match);
+  const statement = searchStatement(db, search, ids as unknown as IdRange, SLOT.match);
   return {
     search: {prefixes: search.prefixes, phrases: search.phrases, authorId: search.authorId, salonIds: search.salonIds},
     lookups,
@@ -180,18 +168,19 @@ export function runSearchJob(job: SearchJob, all: (sql: string, parameters: read
   if (expansions.some((terms) => terms?.length === 0)) return [];
   const bounds = answers.slice(search.prefixes.length).map((rows) => Number((rows[0] as {id: number} | undefined)?.id ?? 0));
   const value = {
-    [SLOT.match]: matchExpression('sqlite', search, expansions),
+    [SLOT.match]: matchExpression(search, expansions),
     [SLOT.from]: job.dates.after ? bounds[0] : undefined,
     [SLOT.below]: job.dates.before ? bounds.at(-1) : undefined,
   } as Record<string, unknown>;
   return all(job.statement.sql, job.statement.parameters.map((p) => (typeof p === 'string' && p in value ? value[p] : p)));
 }
 
-/**
- * The rows of a search (messageQuery's columns): on SQLite on a reader thread (runSearchJob).
- */
-export async function findMessages(db: Kysely<Database>, flavor: Flavor, search: StoreSearch): Promise<unknown[]> {
-  const reader = flavor.reader;
-  if (!reader) return (await db.executeQuery(searchStatement(db, flavor.kind, search))).rows;
-  return reader.search(searchJob(db, search));
+/** The rows of a search (messageQuery's columns), newest first, and the next page's cursor (null: none). */
+export async function findMessages(db: Kysely<Database>, flavor: Flavor, search: StoreSearch): Promise<{rows: unknown[]; next: number | null}> {
+  if (flavor.kind !== 'sqlite') return searchMysql(db, search);
+  // SQLite searches on a reader thread (runSearchJob): an open SQLite store always has them.
+  if (!flavor.reader) throw new Error('a SQLite store searches on its reader threads');
+  const rows = await flavor.reader.search(searchJob(db, search));
+  const last = rows.at(-1) as {message_id: number | string} | undefined;
+  return {rows, next: rows.length === search.limit && last ? Number(last.message_id) : null};
 }

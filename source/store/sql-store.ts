@@ -44,6 +44,7 @@ import {
   type ReactionCount,
   type ReactionRecord,
   type SalonRecord,
+  type SearchPage,
   type Store,
   type StoreKind,
   StoreUnavailableError,
@@ -71,7 +72,7 @@ export interface Flavor {
   isDuplicateSend(error: unknown): boolean;
   /** Where reads that grow with the data run off the server's thread (SQLite); absent: the pool. */
   readonly reader?: SqliteReader;
-  /** SQLite: search's vocabulary, written with each batch (store/search-terms.ts). */
+  /** Search's vocabulary, written with each batch (store/search-terms.ts). */
   readonly terms?: SearchTerms;
   destroy(): Promise<void>;
 }
@@ -466,13 +467,15 @@ export class SqlStore implements Store {
   appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]> {
     if (batch.length === 0) return Promise.resolve([]);
     if (this.flavor.append === 'one-trip') {
-      return this.run(async () => {
-        const stored = await this.db.connection().execute((db) => appendInOneTrip(db, this.flavor, batch));
-        this.known.rememberSent(stored);
-        return stored;
-      });
+      return this.run(() =>
+        this.withTerms(async () => {
+          const stored = await this.db.connection().execute((db) => appendInOneTrip(db, this.flavor, batch));
+          this.known.rememberSent(stored);
+          return stored;
+        }),
+      );
     }
-    return this.run(() => this.inTermsTransaction((trx) => appendInTransaction(trx, this.flavor, batch)));
+    return this.run(() => this.withTerms(() => this.db.transaction().execute((trx) => appendInTransaction(trx, this.flavor, batch))));
   }
 
   createHook(hook: {name: string; salonId: number; secretHash: string; ts: number; by: string}): Promise<HookRecord> {
@@ -525,17 +528,17 @@ export class SqlStore implements Store {
 
   writeBatch(batch: readonly Submission[], rules: ChangeRules): Promise<Answer[]> {
     if (batch.length === 0) return Promise.resolve([]);
-    if (this.flavor.append === 'one-trip') return this.run(() => this.db.connection().execute((db) => writeBatchInOneTrip(db, this.flavor, batch, rules, this.known)));
-    return this.run(() => this.inTermsTransaction((trx) => writeBatchInTransaction(trx, this.flavor, batch, rules)));
+    if (this.flavor.append === 'one-trip') return this.run(() => this.withTerms(() => this.db.connection().execute((db) => writeBatchInOneTrip(db, this.flavor, batch, rules, this.known))));
+    return this.run(() => this.withTerms(() => this.db.transaction().execute((trx) => writeBatchInTransaction(trx, this.flavor, batch, rules))));
   }
 
   /**
-   * A SQLite write that may add words to search's vocabulary: the words it wrote are
-   * remembered only once it committed (store/search-terms.ts).
+   * A write (its own transaction) that may add words to search's vocabulary: the words it
+   * wrote are remembered only once it committed (store/search-terms.ts).
    */
-  private async inTermsTransaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  private async withTerms<T>(write: () => Promise<T>): Promise<T> {
     try {
-      const result = await this.db.transaction().execute(work);
+      const result = await write();
       this.flavor.terms?.committed();
       return result;
     } catch (error) {
@@ -615,11 +618,11 @@ export class SqlStore implements Store {
     });
   }
 
-  search(search: StoreSearch): Promise<StoredMessage[]> {
-    if (search.salonIds.length === 0) return Promise.resolve([]);
+  search(search: StoreSearch): Promise<SearchPage> {
+    if (search.salonIds.length === 0) return Promise.resolve({messages: [], next: null});
     return this.run(async () => {
-      const rows = await findMessages(this.db, this.flavor, search);
-      return (rows as Parameters<typeof toMessage>[0][]).map(toMessage);
+      const {rows, next} = await findMessages(this.db, this.flavor, search);
+      return {messages: (rows as Parameters<typeof toMessage>[0][]).map(toMessage), next};
     });
   }
 

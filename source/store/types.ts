@@ -97,6 +97,16 @@ export interface ReactionRecord {
 
 export type {Answer, ChangeOutcome, ChangeRules, NewChange, Submission} from './changes.js';
 export type {StoreSearch} from './search.js';
+
+/**
+ * A page of search results and the `beforeId` of the next page: null when there is none.
+ * The page may hold fewer than the limit, even none, with a next page, when the search
+ * reached its bound of work (store/search-mysql.ts).
+ */
+export interface SearchPage {
+  messages: StoredMessage[];
+  next: number | null;
+}
 export type {HookRecord} from './hooks.js';
 export type {PurgeStep, RetentionPolicy} from './retention.js';
 import type {PurgeStep, RetentionPolicy} from './retention.js';
@@ -231,7 +241,7 @@ export interface Store {
   /** Revokes the live hooks of that name; how many. */
   revokeHook(name: string, ts: number): Promise<number>;
   /** Messages matching a search, newest first (see store/search.ts); off the server's thread on SQLite. */
-  search(search: StoreSearch): Promise<StoredMessage[]>;
+  search(search: StoreSearch): Promise<SearchPage>;
   /**
    * Indexes for search the messages stored before the index existed, walking down from
    * `beforeId` by up to `limit` rows; returns where to go on from (null: done) and the

@@ -14,7 +14,7 @@ export function SearchResults({state, modal, width, now}: {readonly state: AppSt
   return (
     <Window title={searchTitle(state, modal)} width={width}>
       {modal.results === null ? <Text dimColor>{t('search.running')}</Text> : null}
-      {count === 0 && modal.results !== null && !modal.error ? <Text dimColor>{t('search.none', {query: modal.query})}</Text> : null}
+      {count === 0 && modal.results !== null && !modal.error ? <Text dimColor>{t(modal.hasMore ? 'search.noneYet' : 'search.none', {query: modal.query})}</Text> : null}
       {view.lines.slice(view.first, view.first + view.rows).map((line) => (
         <Line key={line.key} line={line} selected={line.result === view.index} />
       ))}
@@ -23,7 +23,7 @@ export function SearchResults({state, modal, width, now}: {readonly state: AppSt
           {t(modal.error.key, modal.error.params)}
         </Text>
       ) : null}
-      {count === 0 && modal.results !== null ? <Text dimColor>{t('search.keys')}</Text> : null}
+      {count === 0 && modal.results !== null ? <Text dimColor>{modal.loadingMore ? t('search.loadingMore') : modal.hasMore ? `${t('search.more')} · ${t('search.keys')}` : t('search.keys')}</Text> : null}
       {count > 0 ? (
         <Text color={c('yellow')} wrap="truncate">
           {`${t('search.position', {n: view.index + 1, count})} · ${tail} · ${t('search.keys')}`}

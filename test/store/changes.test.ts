@@ -134,7 +134,7 @@ eachBackend('writeBatch stores sends and changes in submission order, each chang
     t.like(salons[1], {seq: 1, msgs: 1});
 
     // Search sees the latest text only, never a deleted message.
-    const find = async (prefix: string) => (await store.search({salonIds: [GENERAL], prefixes: [prefix], phrases: [], limit: 10})).map((m) => m.seq);
+    const find = async (prefix: string) => (await store.search({salonIds: [GENERAL], prefixes: [prefix], phrases: [], limit: 10})).messages.map((m) => m.seq);
     t.deepEqual(await find('premier'), [1]);
     t.deepEqual(await find('jet'), []);
     t.deepEqual(await find('second'), []);

@@ -277,11 +277,11 @@ storeTest('search finds messages by word prefixes on the index, newest first, in
   await store.appendMessages(['Budget 2025', 'lunch?', 'the budget is 100%', 'budget_v2', 'other salon budget'].map((text, i) =>
     message(alice, i === 4 ? BLABLA : GENERAL, text)));
   const find = async (prefixes: string[], more: Partial<StoreSearch> = {}) =>
-    (await store.search({salonIds: [GENERAL], prefixes, phrases: [], limit: 10, ...more})).map((m) => m.text);
+    (await store.search({salonIds: [GENERAL], prefixes, phrases: [], limit: 10, ...more})).messages.map((m) => m.text);
   t.deepEqual(await find(['budget']), ['budget_v2', 'the budget is 100%', 'Budget 2025']);
   t.deepEqual(await find(['100']), ['the budget is 100%'], '% is a separator: the number is a word');
   t.deepEqual(await find(['budget'], {salonIds: [GENERAL, BLABLA]}), ['other salon budget', 'budget_v2', 'the budget is 100%', 'Budget 2025']);
-  const [newest] = await store.search({salonIds: [GENERAL], prefixes: ['budget'], phrases: [], limit: 1});
+  const [newest] = (await store.search({salonIds: [GENERAL], prefixes: ['budget'], phrases: [], limit: 1})).messages;
   t.deepEqual(await find(['budget'], {beforeId: newest?.id}), ['the budget is 100%', 'Budget 2025'], 'beforeId pages on');
   t.deepEqual(await find([], {phrases: [['the', 'budget']]}), ['the budget is 100%']);
 });

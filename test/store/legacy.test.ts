@@ -100,7 +100,7 @@ for (const charset of ['latin1', 'utf8mb4']) {
       );
       const memberships = (await store.listMemberships()).map((m) => `${m.username}:${m.salonId}:${m.lastReadSeq}`).sort();
       t.deepEqual(memberships, ['exemple:1:0', 'exemple:2:0', 'exemple:3:0', 'test:1:0', 'titi:1:0', 'titi:2:0', 'toto:1:0']);
-      t.deepEqual((await s.rows<{version: number}>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version), [1, 2, 3, 4, 5, 6, 7, 9, 10]);
+      t.deepEqual((await s.rows<{version: number}>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version), [1, 2, 3, 4, 5, 6, 7, 9, 10, 11]);
     });
   });
 
@@ -172,9 +172,9 @@ for (const charset of ['latin1', 'utf8mb4']) {
 
 mysqlTest('every file of sql/mysql imported by hand, in order, gives a database that openStore takes as is', undefined, async (t, s) => {
   const files = (await readdir(MIGRATIONS)).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort();
-  t.deepEqual(files, ['001_original.sql', '002_product.sql', '003_conversations.sql', '004_message_changes.sql', '005_search.sql', '006_hooks.sql', '007_operator.sql', '009_directory.sql', '010_retention.sql']);
+  t.deepEqual(files, ['001_original.sql', '002_product.sql', '003_conversations.sql', '004_message_changes.sql', '005_search.sql', '006_hooks.sql', '007_operator.sql', '009_directory.sql', '010_retention.sql', '011_search_terms.sql']);
   for (const file of files) await s.admin.query(await readFile(new URL(file, MIGRATIONS), 'utf8'));
-  t.deepEqual((await s.rows<{version: number}>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version), [1, 2, 3, 4, 5, 6, 7, 9, 10]);
+  t.deepEqual((await s.rows<{version: number}>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version), [1, 2, 3, 4, 5, 6, 7, 9, 10, 11]);
   const imported = await snapshot(s);
   await withStore(s.url, async (store) => {
     t.deepEqual(await snapshot(s), imported, 'opening migrated nothing again');

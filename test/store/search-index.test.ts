@@ -23,7 +23,7 @@ const addUser = (store: Store, username: string) => store.createUser({username, 
 const message = (author: UserRecord, salonId: number, text: string): NewMessage =>
   ({clientId: author.id, username: author.username, alias: author.alias, salonId, text, ts: T0});
 const texts = async (store: Store, prefixes: string[], more: {authorId?: number; salonIds?: number[]} = {}) =>
-  (await store.search({salonIds: more.salonIds ?? [GENERAL, BLABLA], prefixes, phrases: [], authorId: more.authorId, limit: 100})).map((m) => m.text);
+  (await store.search({salonIds: more.salonIds ?? [GENERAL, BLABLA], prefixes, phrases: [], authorId: more.authorId, limit: 100})).messages.map((m) => m.text);
 
 eachBackend('a prefix standing for more words than are looked up one by one still finds every one of them', async (t, db) => {
   const store = await db.open();
@@ -80,7 +80,7 @@ eachBackend('the author and one conversation narrow a search of a common word, a
 
 test('the vocabulary remembers the words of committed batches only', (t) => {
   const terms = new SearchTerms();
-  t.deepEqual(terms.unknown(['budget annuel', 'budget']), ['budget', 'annuel']);
+  t.deepEqual(terms.unknown(['budget annuel', 'budget']), ['annuel', 'budget'], 'in order: nodes lock new words in the same order');
   terms.written(['budget', 'annuel']);
   terms.forget();
   t.deepEqual(terms.unknown(['budget']), ['budget'], 'a failed append: written, maybe not there');
@@ -101,7 +101,7 @@ eachBackend('after: and before: find exactly the messages of their dates, even a
     await store.appendMessages([at('budget j0', T0), at('budget j1', T0 + DAY), at('budget j2 soir', T0 + 3 * DAY - 10 * 60_000), at('budget j2 recul', T0 + 3 * DAY - 40 * 60_000)]);
     await store.appendMessages([at('budget j3', T0 + 3 * DAY + 60_000), at('budget j9', T0 + 9 * DAY)]);
     const find = async (after?: number, before?: number) =>
-      (await store.search({salonIds: [GENERAL], prefixes: ['budget'], phrases: [], after, before, limit: 50})).map((m) => m.text);
+      (await store.search({salonIds: [GENERAL], prefixes: ['budget'], phrases: [], after, before, limit: 50})).messages.map((m) => m.text);
     t.deepEqual(await find(T0 + 3 * DAY), ['budget j9', 'budget j3']);
     t.deepEqual(await find(undefined, T0 + 3 * DAY), ['budget j2 recul', 'budget j2 soir', 'budget j1', 'budget j0']);
     // Ids alone would put the bound after `recul` (sent at -40 min) and lose `soir` (-10 min).
@@ -132,9 +132,9 @@ test('sqlite | a database whose messages 004_search indexed is indexed again wit
     const store = await openStore({dataDir: dir});
     try {
       t.true(await store.hasBacklog(), 'cleared by the migration: the backfill indexes them again');
-      t.deepEqual(await store.search({salonIds: [GENERAL], prefixes: ['budg'], phrases: [], limit: 50}), []);
+      t.deepEqual((await store.search({salonIds: [GENERAL], prefixes: ['budg'], phrases: [], limit: 50})).messages, []);
       for (let next: number | null = null, first = true; first || next !== null; first = false) next = (await store.indexBacklog(next, 7)).next;
-      const found = await store.search({salonIds: [GENERAL], prefixes: ['budg', 'numer'], phrases: [], authorId: 1, limit: 50});
+      const found = (await store.search({salonIds: [GENERAL], prefixes: ['budg', 'numer'], phrases: [], authorId: 1, limit: 50})).messages;
       t.is(found.length, 30);
       t.is(found[0]?.text, 'budget numéro 30');
       t.false(await store.hasBacklog());
@@ -151,7 +151,7 @@ eachBackend('a phrase is its words next to each other, whole words, in order, wh
   try {
     const alice = await addUser(store, 'alice');
     await store.appendMessages(['le budget final est là', 'final: les budget', 'budget et final', 'budget finalement', 'un budget final budget final'].map((text) => message(alice, GENERAL, text)));
-    const phrase = async (...words: string[]) => (await store.search({salonIds: [GENERAL], prefixes: [], phrases: [words], limit: 10})).map((m) => m.text);
+    const phrase = async (...words: string[]) => (await store.search({salonIds: [GENERAL], prefixes: [], phrases: [words], limit: 10})).messages.map((m) => m.text);
     t.deepEqual(await phrase('budget', 'final'), ['un budget final budget final', 'le budget final est là']);
     t.deepEqual(await phrase('budget', 'fin'), [], 'phrase words are whole words');
     t.deepEqual(await phrase('final', 'budget'), ['un budget final budget final']);

@@ -188,6 +188,15 @@ test('search: the paging line says when more can be loaded, and while it loads',
   t.is(inside(plain(show(t, search(TWO, {hasMore: true, loadingMore: true})))).at(-1), 'Result 1 of 2 · loading more…' + KEYS);
 });
 
+test('search: a page without results that stopped short says older messages remain, and how to search them', (t) => {
+  t.deepEqual(inside(plain(show(t, search([], {hasMore: true, next: 900})))), [
+    TITLE,
+    'No match in the newest messages searched; older ones remain.',
+    'PgDn: more results · Enter opens · Esc closes',
+  ]);
+  t.is(inside(plain(show(t, search([], {hasMore: true, next: 900, loadingMore: true})))).at(-1), 'loading more…');
+});
+
 test('search: a long text is cut to three lines, and starts near the match when it is far in', (t) => {
   const long = `${'lorem ipsum dolor sit amet '.repeat(12)}and then the budget at last ${'et cetera '.repeat(30)}`;
   const rows = inside(plain(show(t, search([msg(1, 1, 'bob', long, T0)]))));

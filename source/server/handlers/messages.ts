@@ -6,7 +6,7 @@ import {parseSearch} from '../../protocol/search.js';
 import {limits} from '../../protocol/limits.js';
 import {TokenBucket} from '../guards.js';
 import type {UserContext} from '../context.js';
-import type {StoredMessage} from '../../store/types.js';
+import type {SearchPage, StoredMessage} from '../../store/types.js';
 import {messageInfo} from '../views.js';
 import {requireMember} from './salons.js';
 
@@ -108,14 +108,14 @@ export async function search(ctx: UserContext, req: RequestParams<'search'>) {
   const {services} = ctx;
   if (services.searching >= policy.maxConcurrentSearches) throw new ChatError('RATE_LIMITED', 'Too many searches running on the server; retry shortly.', {retryAfterMs: 1000});
   services.searching += 1;
-  let found: StoredMessage[];
+  let found: SearchPage;
   try {
     const beforeId = req.beforeId ?? (one && req.before !== undefined ? await idAt(ctx, one.id, req.before) : undefined);
     found = await store.search({salonIds, prefixes: query.prefixes, phrases: query.phrases, authorId, after: query.after, before: query.before, beforeId, limit});
   } finally {
     services.searching -= 1;
   }
-  return {...(one ? {salon: one.id} : {}), messages: await asTheyStand(ctx, found), hasMore: found.length === limit};
+  return {...(one ? {salon: one.id} : {}), messages: await asTheyStand(ctx, found.messages), hasMore: found.next !== null, ...(found.next === null ? {} : {next: found.next})};
 }
 
 /** The id of the row at `seq`, or of the nearest row below it (ids grow with seqs). */
