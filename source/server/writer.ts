@@ -56,10 +56,17 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A part of a batch that failed while the rest was stored: its entries are refused with it. */
+class PartFailed {
+  constructor(readonly error: unknown) {}
+}
+
 /** `stored`: what goes to delivery; `answers`: what each pending entry of the batch is resolved with. */
-type Outcome = {ok: true; stored: StoredMessage[]; answers: (StoredMessage | ChangeOutcome)[]} | {ok: false; error: unknown};
+type Outcome = {ok: true; stored: StoredMessage[]; answers: (StoredMessage | ChangeOutcome | PartFailed)[]} | {ok: false; error: unknown};
 
 const withoutReplayed = ({replayed: _, ...message}: StoredMessage): StoredMessage => message;
+
+const failed = (error: unknown): Outcome => ({ok: false, error});
 
 export class Writer {
   private queue: Pending[] = [];
@@ -142,6 +149,35 @@ export class Writer {
   }
 
   private async store(batch: Pending[], changes: boolean): Promise<Outcome> {
+    try {
+      return await this.storeTogether(batch, changes);
+    } catch (error) {
+      // The database refused the batch for a reason of its own (an outage would refuse
+      // any part alike): one entry must not fail the others, so the batch is stored again
+      // in parts, its sends together (the common case, kept one transaction) then each
+      // change alone, and only the parts refused again fail.
+      if (error instanceof StoreUnavailableError || batch.length === 1) throw error;
+      const sends = batch.filter((p) => p.message !== undefined);
+      const parts = [...(sends.length > 0 && changes ? [sends] : sends.map((p) => [p])), ...batch.filter((p) => p.change !== undefined).map((p) => [p])];
+      const answers = new Map<Pending, StoredMessage | ChangeOutcome | PartFailed>();
+      const stored: StoredMessage[] = [];
+      let refusal: unknown;
+      let anyStored = false;
+      for (const part of parts) {
+        const outcome = await this.store(part, part.some((p) => p.change !== undefined)).catch(failed);
+        if (outcome.ok) {
+          anyStored = true;
+          stored.push(...outcome.stored);
+        } else refusal ??= outcome.error;
+        part.forEach((p, i) => answers.set(p, outcome.ok ? (outcome.answers[i] as StoredMessage | ChangeOutcome | PartFailed) : new PartFailed(outcome.error)));
+      }
+      if (!anyStored) throw error;
+      if (refusal !== undefined) this.options.onFailure(refusal);
+      return {ok: true, stored, answers: batch.map((p) => answers.get(p) as StoredMessage | ChangeOutcome | PartFailed)};
+    }
+  }
+
+  private async storeTogether(batch: Pending[], changes: boolean): Promise<Outcome> {
     if (!changes) {
       const stored = await this.database.appendMessages(batch.map((p) => p.message as NewMessage));
       return {ok: true, stored, answers: stored.map(withoutReplayed)};
@@ -187,7 +223,11 @@ export class Writer {
   /** Acknowledges the senders (their batch already went to delivery) or refuses them. */
   private answer(batch: Pending[], result: Outcome): void {
     if (result.ok) {
-      batch.forEach((p, i) => (p.resolve as (answer: StoredMessage | ChangeOutcome) => void)(result.answers[i] as StoredMessage | ChangeOutcome));
+      batch.forEach((p, i) => {
+        const answer = result.answers[i];
+        if (answer instanceof PartFailed) p.reject(new ChatError(answer.error instanceof StoreUnavailableError ? 'STORE_UNAVAILABLE' : 'INTERNAL'));
+        else (p.resolve as (answer: StoredMessage | ChangeOutcome) => void)(answer as StoredMessage | ChangeOutcome);
+      });
       return;
     }
     // The transaction rolled back: nothing of this batch is stored, so every sender is

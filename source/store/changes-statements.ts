@@ -154,11 +154,14 @@ export function writeStatements(plan: Plan, flavor: Flavor, counters: {rows: Map
   let changes: Statement | undefined;
   if (changeRows.length > 0) {
     const parameters: unknown[] = [];
+    // An edit of a message this batch deletes is stored without its text.
+    const deleted = new Set(plan.writes.flatMap((w) => (w.deletion ? [`${w.target.salonId}:${w.target.seq}`] : [])));
     const tuples = changeRows.map((k) => {
       const c = plan.rows[k]?.change;
       if (!c) throw new Error('changes: a change row without its change');
       const {seq, n} = countedOf(k);
-      parameters.push(c.salonId, seq[1], c.clientId, c.alias, c.text, flavor.time(c.ts), c.clientMsgId ?? null, c.kind, c.target, n[1]);
+      const text = c.kind === 'edit' && deleted.has(`${c.salonId}:${c.target}`) ? '' : c.text;
+      parameters.push(c.salonId, seq[1], c.clientId, c.alias, text, flavor.time(c.ts), c.clientMsgId ?? null, c.kind, c.target, n[1]);
       return `(?, ${seq[0]}, ?, ?, ?, ?, ?, ?, ?, ${n[0]})`;
     });
     changes = {sql: `INSERT INTO messages (${CHANGE_COLUMNS}) VALUES ${tuples.join(', ')}`, parameters};
@@ -192,12 +195,15 @@ function afterStatements(plan: Plan, flavor: Flavor, countedOf: CountedOf): Stat
     parameters: [...sets.flatMap((s) => s.parameters), ...plan.writes.map((w) => w.target.id)],
   });
 
-  if (deleted.length > 0) {
-    // A deleted text is gone from its edits too, those of this batch included (inserted
-    // above). They follow the message in its salon: the seq bound keeps the scan short.
+  // A deleted text is gone from its edits too. Those of this batch were inserted without it
+  // (above); the earlier ones lie between the message and its latest change before the
+  // batch (changed_seq, checked under the locks), a bounded range of the (salon_id, seq)
+  // key rather than the rest of the conversation.
+  const changedBefore = deleted.filter((w) => w.target.changedSeq > w.target.seq);
+  if (changedBefore.length > 0) {
     statements.push({
-      sql: `UPDATE messages SET contenu = '' WHERE kind = 'edit' AND (${deleted.map(() => '(salon_id = ? AND seq > ? AND target_seq = ?)').join(' OR ')})`,
-      parameters: deleted.flatMap((w) => [w.target.salonId, w.target.seq, w.target.seq]),
+      sql: `UPDATE messages SET contenu = '' WHERE kind = 'edit' AND (${changedBefore.map(() => '(salon_id = ? AND seq > ? AND seq <= ? AND target_seq = ?)').join(' OR ')})`,
+      parameters: changedBefore.flatMap((w) => [w.target.salonId, w.target.seq, w.target.changedSeq, w.target.seq]),
     });
   }
 

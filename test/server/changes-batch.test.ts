@@ -81,3 +81,36 @@ eachBackend('sends, edits, a deletion, reactions, retries and refusals queued to
     await srv.stop();
   }
 });
+
+eachBackend('a change the database refuses fails alone: the sends queued in its batch are stored, delivered and acknowledged', async (t, db, backend) => {
+  const srv = await startTestServer(db);
+  try {
+    const alice = await srv.user('alice', 'Alice');
+    const bob = await srv.user('bob', 'Bob');
+    const {message: m1} = await bob.request('send', {salon: 1, text: 'premier jet'});
+    // A real refusal of the database's own, for one edit's text: not an outage.
+    await db.query(
+      backend.name === 'sqlite'
+        ? "CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN NEW.kind = 'edit' AND NEW.contenu = 'boom' BEGIN SELECT RAISE(ABORT, 'boom refused'); END"
+        : "CREATE TRIGGER refuse_boom BEFORE INSERT ON messages FOR EACH ROW IF NEW.kind = 'edit' AND NEW.contenu = 'boom' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'boom refused'; END IF",
+    );
+    const release = await holdWriteLock(db);
+    const blocked = alice.request('send', {salon: 1, text: 'bloquant'});
+    await pause(100);
+    const one = alice.request('send', {salon: 1, text: 'un'});
+    const boom = refusal(bob.request('edit', {salon: 1, seq: m1.seq, text: 'boom'}));
+    const two = alice.request('send', {salon: 1, text: 'deux'});
+    const fine = bob.request('edit', {salon: 1, seq: m1.seq, text: 'premier texte'});
+    await pause(50);
+    await release();
+    await blocked;
+    t.is(await boom, 'INTERNAL');
+    t.deepEqual([(await one).message.text, (await two).message.text], ['un', 'deux']);
+    t.truthy((await fine).change, 'the other change of the batch is stored');
+    await bob.waitFor('message', (e) => e.text === 'deux');
+    const page = (await bob.request('history', {salon: 1})).messages;
+    t.deepEqual(page.filter((m) => (m.kind ?? 'message') === 'message').map((m) => m.text), ['premier texte', 'bloquant', 'un', 'deux']);
+  } finally {
+    await srv.stop();
+  }
+});
