@@ -104,33 +104,51 @@ function windowOf(from: number, below: number): number[] {
  * of them comes twice), in the buckets given: each term read newest first, bucket after
  * bucket, on the primary key; without terms, the messages themselves.
  */
-function candidatesQuery(terms: readonly string[] | undefined, buckets: readonly number[], from: number, below: number, size: number): Query {
+function candidatesQuery(terms: Driver | undefined, buckets: readonly number[], from: number, below: number, size: number): Query {
   if (terms === undefined) {
     return {sql: `SELECT message_id FROM messages WHERE message_id < ? AND message_id >= ? ORDER BY message_id DESC LIMIT ${size}`, parameters: [below, from]};
   }
   const parameters: unknown[] = [];
-  const parts = terms.map((term) => {
+  if (!Array.isArray(terms)) {
+    // A prefix's terms are a range of each bucket's key, in term order: each bucket's ids are
+    // sorted (chosen only when they are few, countStatement).
+    const parts = buckets.map((bucket) => {
+      parameters.push(bucket, `${(terms as PrefixDriver).prefix}%`, below, from);
+      return `(SELECT message_id FROM message_terms WHERE bucket = ? AND term LIKE ? AND message_id < ? AND message_id >= ? ORDER BY message_id DESC LIMIT ${size})`;
+    });
+    return {sql: `SELECT message_id FROM (${parts.join(' UNION ALL ')}) u ORDER BY message_id DESC LIMIT ${size}`, parameters};
+  }
+  const parts = (terms as readonly string[]).map((term) => {
     parameters.push(...buckets, term, below, from);
     return `(SELECT message_id FROM message_terms WHERE bucket IN (${list(buckets)}) AND term = ? AND message_id < ? AND message_id >= ? ORDER BY bucket DESC, message_id DESC LIMIT ${size})`;
   });
   return {sql: `SELECT message_id FROM (${parts.join(' UNION ALL ')}) u ORDER BY message_id DESC LIMIT ${size}`, parameters};
 }
 
-/** How many postings each list has in the newest buckets of the range, counting up to COUNT_CAP. */
-function countStatement(lists: readonly (readonly string[])[], buckets: readonly number[], from: number, below: number): Query {
+/** How many postings each driver has in the newest buckets of the range, counting up to COUNT_CAP. */
+function countStatement(drivers: readonly Driver[], buckets: readonly number[], from: number, below: number): Query {
   const parameters: unknown[] = [];
-  const parts = lists.map((terms, i) => {
-    parameters.push(...buckets, ...terms, below, from);
-    return `(SELECT COUNT(*) FROM (SELECT 1 FROM message_terms WHERE bucket IN (${list(buckets)}) AND term IN (${list(terms)}) AND message_id < ? AND message_id >= ? LIMIT ${COUNT_CAP}) c${i}) AS n${i}`;
+  const parts = drivers.map((d, i) => {
+    const terms = Array.isArray(d) ? (d as readonly string[]) : undefined;
+    parameters.push(...buckets, ...(terms ?? [`${(d as PrefixDriver).prefix}%`]), below, from);
+    const term = terms ? `term IN (${list(terms)})` : 'term LIKE ?';
+    return `(SELECT COUNT(*) FROM (SELECT 1 FROM message_terms WHERE bucket IN (${list(buckets)}) AND ${term} AND message_id < ? AND message_id >= ? LIMIT ${COUNT_CAP}) c${i}) AS n${i}`;
   });
   return {sql: `SELECT ${parts.join(', ')}`, parameters};
 }
 
+/** The start of more words than MAX_EXPANSION: a range of the key, driving only when its postings are few. */
+interface PrefixDriver {
+  readonly prefix: string;
+}
+/** What lists the candidates of a step: exact terms, or a prefix's range. */
+type Driver = readonly string[] | PrefixDriver;
+
 interface Plan {
   /** Lists of terms one of which each matching message has (each word's terms). */
   required: (readonly string[])[];
-  /** Lists that may drive: the required ones, the author's token, the conversations' tokens when few. */
-  drivers: (readonly string[])[];
+  /** What may drive: the required lists, the author's token, the conversations' tokens when few, broad prefixes. */
+  drivers: Driver[];
   /** Conditions on the row. */
   where: string[];
   parameters: unknown[];
@@ -140,13 +158,16 @@ function plan(search: StoreSearch, expansions: readonly (readonly string[] | und
   const where = ['m.salon_id IN (' + list(search.salonIds) + ')', "m.kind = 'message'", 'm.deleted_at IS NULL'];
   const parameters: unknown[] = [...search.salonIds];
   const required: (readonly string[])[] = [];
+  const broad: PrefixDriver[] = [];
   search.prefixes.forEach((prefix, i) => {
     const terms = expansions[i];
     if (terms !== undefined) required.push(terms);
     else {
-      // A number, or a start of too many words to look each up: the row's words are read instead.
+      // A number, or a start of too many words to look each up: the row's words are read
+      // instead, and the range of its terms may drive when few messages have them.
       where.push("CONCAT(' ', m.search_words) LIKE ?");
       parameters.push(`% ${prefix}%`);
+      broad.push({prefix: prefix.slice(0, 64)});
     }
   });
   for (const phrase of search.phrases) {
@@ -156,13 +177,14 @@ function plan(search: StoreSearch, expansions: readonly (readonly string[] | und
     where.push("CONCAT(' ', m.search_words, ' ') LIKE ?");
     parameters.push(`% ${phrase.join(' ')} %`);
   }
-  const drivers = [...required];
+  const drivers: Driver[] = [...required];
   if (search.authorId !== undefined) {
     where.push('m.client_id = ?');
     parameters.push(search.authorId);
     drivers.push([`_f${Math.trunc(search.authorId)}`]);
   }
   if (search.salonIds.length <= MAX_EXPANSION) drivers.push(search.salonIds.map((id) => `_s${Math.trunc(id)}`));
+  drivers.push(...broad);
   if (search.after !== undefined) where.push('m.timestamp >= ?') && parameters.push(new Date(search.after));
   if (search.before !== undefined) where.push('m.timestamp < ?') && parameters.push(new Date(search.before));
   return {required, drivers, where, parameters};
@@ -172,7 +194,7 @@ function plan(search: StoreSearch, expansions: readonly (readonly string[] | und
  * One step, one round trip: the candidates that match, newest first, at most `limit`; then
  * how many candidates there were and the oldest (where the next step starts).
  */
-function stepStatements(p: Plan, driver: readonly string[] | undefined, candidates: Query, limit: number): Query[] {
+function stepStatements(p: Plan, driver: Driver | undefined, candidates: Query, limit: number): Query[] {
   const where = [...p.where];
   const parameters = [...p.parameters];
   for (const terms of p.required) {
@@ -225,28 +247,43 @@ export async function searchMysql(db: Kysely<Database>, search: StoreSearch): Pr
   if (from >= below) return none;
   const p = plan(search, expansions);
 
-  // 3. The list with the fewest postings in the newest buckets drives; with none, the messages themselves.
-  let driver: readonly string[] | undefined = p.drivers[0];
-  if (p.drivers.length > 1) {
-    const [counts] = await trip([countStatement(p.drivers, windowOf(from, below), from, below)]);
-    const n = Object.values((counts?.[0] ?? {}) as Record<string, number | string>).map(Number);
-    driver = p.drivers[n.indexOf(Math.min(...n))];
+  // 3. What has the fewest postings in the newest buckets drives (a broad prefix only when
+  // they are few); with nothing, the messages themselves. The count goes with the first step
+  // of the likeliest driver, the first word's terms, which is kept when the count agrees.
+  const guess: Driver | undefined = p.drivers.find((d) => Array.isArray(d));
+  let driver: Driver | undefined = guess;
+  const step = (d: Driver | undefined, size: number, found: number) => {
+    const buckets = windowOf(from, below);
+    return {buckets, size, statements: stepStatements(p, d, candidatesQuery(d, buckets, from, below, size), search.limit - found)};
+  };
+  let firstStep = step(guess, search.limit, 0);
+  let prefetched: unknown[][] | undefined;
+  if (p.drivers.length > 1 || (p.drivers.length === 1 && guess === undefined)) {
+    const [counts, ...rest] = await trip([countStatement(p.drivers, windowOf(from, below), from, below), ...firstStep.statements]);
+    const n = Object.values((counts?.[0] ?? {}) as Record<string, number | string>).map((v, i) => (Array.isArray(p.drivers[i]) || Number(v) < COUNT_CAP ? Number(v) : Infinity));
+    const fewest = Math.min(...n);
+    driver = fewest === Infinity ? guess : p.drivers[n.indexOf(fewest)];
+    if (driver === guess || n[p.drivers.indexOf(guess as Driver)] === fewest) {
+      driver = guess;
+      prefetched = rest;
+    } else firstStep = step(driver, search.limit, 0);
   }
 
   // 4. Steps newest first, each sized from the share of candidates the last ones kept.
   const found: unknown[] = [];
   let size = search.limit;
   let examined = 0;
-  for (;;) {
-    const step = Math.max(1, Math.min(size, BUDGET - examined));
-    const buckets = windowOf(from, below);
-    const [hits, seen] = await trip(stepStatements(p, driver, candidatesQuery(driver, buckets, from, below, step), search.limit - found.length));
+  for (let next = firstStep; ; next = step(driver, Math.max(1, Math.min(size, BUDGET - examined)), found.length)) {
+    const {buckets} = next;
+    const stepSize = next.size;
+    const [hits, seen] = prefetched ?? (await trip(next.statements));
+    prefetched = undefined;
     const {n, low} = (seen?.[0] ?? {}) as {n?: number | string; low?: number | string | null};
     const count = Number(n ?? 0);
     found.push(...(hits ?? []));
     examined += Math.max(count, 1);
     if (found.length >= search.limit) return {rows: found, next: Number((found.at(-1) as {message_id: number | string}).message_id)};
-    if (count < step) {
+    if (count < stepSize) {
       // This window has no more: on to the older buckets, if any.
       const bottom = (buckets.at(-1) ?? 0) * BUCKET;
       if (driver === undefined || bottom <= from) return {rows: found, next: null};
@@ -254,6 +291,6 @@ export async function searchMysql(db: Kysely<Database>, search: StoreSearch): Pr
     } else below = Number(low);
     if (examined >= BUDGET) return {rows: found, next: below};
     const kept = found.length / examined;
-    size = Math.min(MAX_STEP, kept > 0 ? Math.ceil(((search.limit - found.length) / kept) * 1.25) : step * 4);
+    size = Math.min(MAX_STEP, kept > 0 ? Math.ceil(((search.limit - found.length) / kept) * 1.25) : stepSize * 4);
   }
 }
