@@ -29,6 +29,11 @@ import {isNumber} from './search-terms.js';
 
 /** At most this many postings are counted per list when choosing the one that drives. */
 const COUNT_CAP = 2_000;
+/**
+ * A broad prefix's postings are counted up to this many, and it drives only below it: its
+ * candidates are each bucket's range of its terms, sorted, so they cost what they count.
+ */
+const PREFIX_CAP = 20_000;
 /** Candidate ids a request examines at most (a few ms of MariaDB's time, bench/README.md). */
 export const BUDGET = 8_000;
 /** The first step reads a page's worth of candidates; the next ones what the share kept so far asks for, up to MAX_STEP. */
@@ -132,7 +137,7 @@ function countStatement(drivers: readonly Driver[], buckets: readonly number[], 
     const terms = Array.isArray(d) ? (d as readonly string[]) : undefined;
     parameters.push(...buckets, ...(terms ?? [`${(d as PrefixDriver).prefix}%`]), below, from);
     const term = terms ? `term IN (${list(terms)})` : 'term LIKE ?';
-    return `(SELECT COUNT(*) FROM (SELECT 1 FROM message_terms WHERE bucket IN (${list(buckets)}) AND ${term} AND message_id < ? AND message_id >= ? LIMIT ${COUNT_CAP}) c${i}) AS n${i}`;
+    return `(SELECT COUNT(*) FROM (SELECT 1 FROM message_terms WHERE bucket IN (${list(buckets)}) AND ${term} AND message_id < ? AND message_id >= ? LIMIT ${terms ? COUNT_CAP : PREFIX_CAP}) c${i}) AS n${i}`;
   });
   return {sql: `SELECT ${parts.join(', ')}`, parameters};
 }
@@ -260,10 +265,15 @@ export async function searchMysql(db: Kysely<Database>, search: StoreSearch): Pr
   let prefetched: unknown[][] | undefined;
   if (p.drivers.length > 1 || (p.drivers.length === 1 && guess === undefined)) {
     const [counts, ...rest] = await trip([countStatement(p.drivers, windowOf(from, below), from, below), ...firstStep.statements]);
-    const n = Object.values((counts?.[0] ?? {}) as Record<string, number | string>).map((v, i) => (Array.isArray(p.drivers[i]) || Number(v) < COUNT_CAP ? Number(v) : Infinity));
-    const fewest = Math.min(...n);
-    driver = fewest === Infinity ? guess : p.drivers[n.indexOf(fewest)];
-    if (driver === guess || n[p.drivers.indexOf(guess as Driver)] === fewest) {
+    // A list counted to its cap may have any number more; a prefix counted below its cap has
+    // exactly that many: when every list reached its cap, such a prefix drives.
+    const counted = Object.values((counts?.[0] ?? {}) as Record<string, number | string>).map(Number);
+    const lists = counted.map((v, i) => (Array.isArray(p.drivers[i]) ? v : Infinity));
+    const prefixes = counted.map((v, i) => (!Array.isArray(p.drivers[i]) && v < PREFIX_CAP ? v : Infinity));
+    const fewest = Math.min(...lists);
+    const pick = fewest < COUNT_CAP || Math.min(...prefixes) === Infinity ? lists : prefixes;
+    driver = Math.min(...pick) === Infinity ? guess : p.drivers[pick.indexOf(Math.min(...pick))];
+    if (driver === guess || (pick === lists && guess !== undefined && lists[p.drivers.indexOf(guess)] === fewest)) {
       driver = guess;
       prefetched = rest;
     } else firstStep = step(driver, search.limit, 0);
