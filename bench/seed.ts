@@ -8,6 +8,7 @@ import {randomBytes} from 'node:crypto';
 import {indexedText} from '../source/protocol/search.js';
 import {hashPassword, hashToken} from '../source/store/password.js';
 import {isNumber} from '../source/store/search-terms.js';
+import {termsOfIdsStatement} from '../source/store/search-mysql.js';
 import type {BenchDatabase} from './database.js';
 import {SEEDED_DAYS, messageTextOf} from './search-corpus.js';
 import {type Layout, SALON_IDS, SESSION_TTL_MS, aliasOf, homeSalonOf, tokenOf, usernameOf} from './layout.js';
@@ -116,6 +117,15 @@ export async function seedCorpus(db: BenchDatabase, salonId: number, count: numb
     return [clientIdOf(author), salonId, text, db.time(Math.round(now - (count - 1 - i) * step)), seq, seq, null, aliasOf(author), words];
   });
   await setCounters(db, salonId, start + count);
+  // MySQL: the server writes a batch's terms in its transaction (store/search-mysql.ts); the
+  // seeded rows get theirs the same way, 50,000 messages a statement.
+  if (db.kind === 'mysql') {
+    const top = await db.count('SELECT COALESCE(MAX(message_id), 0) FROM messages');
+    for (let from = 0; from <= top; from += 50_000) {
+      const statement = termsOfIdsStatement(from, from + 50_000);
+      await db.run(statement.sql, statement.parameters as number[]);
+    }
+  }
   // Search reads prefixes from its vocabulary, which the server writes with each batch
   // (source/store/search-terms.ts): the seeded words are added the same way.
   const terms = [...new Set([...vocabulary].filter((w) => !isNumber(w)).map((w) => (db.kind === 'mysql' ? w.slice(0, 64) : w)))];

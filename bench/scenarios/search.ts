@@ -51,10 +51,10 @@ export const search: Scenario = {
     const {messages, clients} = session.opts;
     const authors = Math.min(clients, 1000);
     const now = Date.now();
-    session.progress(`seeding ${messages.toLocaleString('en-US')} messages with their search words (${session.db.kind === 'mysql' ? 'the term table triggers' : 'FTS5 triggers'} indexing each row)`);
+    session.progress(`seeding ${messages.toLocaleString('en-US')} messages with their search words (${session.db.kind === 'mysql' ? 'then their terms, as a batch of sends writes them' : 'FTS5 triggers indexing each row'})`);
     const start = Date.now();
-    // The index is kept row by row as the server keeps it (FTS5's and the term table's
-    // triggers). With InnoDB's former FULLTEXT key, dropping it for the bulk insert and adding
+    // The index is kept as the server keeps it (FTS5's triggers; MySQL's term table written
+    // for a set of messages in one statement). With InnoDB's former FULLTEXT key, dropping it for the bulk insert and adding
     // it again afterwards was tried: on MariaDB 10.11 the index built that way matched nothing.
     await seedCorpus(session.db, 1, messages, authors, now);
     seeded = {ms: Date.now() - start, now, authors};

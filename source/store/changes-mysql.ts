@@ -24,6 +24,7 @@ import {type Answer, type ChangeRules, type Landed, type Plan, type Reaction, ty
 import {type Statement, batchState, stateQueries, writeStatements} from './changes-statements.js';
 import type {KnownMessages} from './known-messages.js';
 import {readIds, rollback} from './messages.js';
+import {termsStatement} from './search-mysql.js';
 import type {Database} from './schema.js';
 import type {Flavor} from './sql-store.js';
 
@@ -166,6 +167,7 @@ async function write(db: Kysely<Database>, flavor: Flavor, plan: Plan, locked: b
   const readBackAt = at(db.selectFrom('salons').select(['salon_id', 'seq', 'msgs']).where('salon_id', 'in', salonIds).compile());
   // The words search's vocabulary does not hold yet (store/search-terms.ts), as an append writes them.
   const words = flavor.terms?.unknown(writes.indexed) ?? [];
+  if (writes.sends) statements.push(termsStatement(counters.rows));
   statements.push(...(flavor.terms?.statements(words) ?? []), COMMIT);
 
   const results = await trip(db, statements);

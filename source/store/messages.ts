@@ -6,6 +6,7 @@
 import {CompiledQuery, type Kysely, type Transaction, sql} from 'kysely';
 import {INSERT_COLUMNS, INSERT_N_INDEX, INSERT_SEQ_INDEX, SELECT_COLUMNS, insertValues, toMessage} from './message-fields.js';
 import {indexedText} from '../protocol/search.js';
+import {termsStatement} from './search-mysql.js';
 import type {Database} from './schema.js';
 import type {Flavor} from './sql-store.js';
 import type {NewMessage, StoredMessage} from './types.js';
@@ -266,7 +267,7 @@ async function writeInOneTrip(db: Kysely<Database>, flavor: Flavor, batch: reado
   const readBack = db.selectFrom('salons').select(['salon_id', 'seq', 'msgs']).where('salon_id', 'in', salonIds).compile();
   // The words search's vocabulary does not hold yet (store/search-terms.ts), last: the locks they take are the latest.
   const words = flavor.terms?.unknown(insert.indexed) ?? [];
-  const parts = [advance, ...reads, insert, readBack, ...(flavor.terms?.statements(words) ?? [])];
+  const parts = [advance, ...reads, insert, readBack, termsStatement(count), ...(flavor.terms?.statements(words) ?? [])];
   const query = CompiledQuery.raw(`START TRANSACTION;\n${parts.map((p) => p.sql).join(';\n')};\nCOMMIT`, parts.flatMap((p) => [...p.parameters]));
   // One result per statement, START TRANSACTION's first.
   const {rows} = await db.executeQuery(query);

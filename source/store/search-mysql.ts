@@ -49,6 +49,27 @@ const ID_BOUND_MARGIN_MS = 3_600_000;
 const list = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 const bucketOf = (id: number) => Math.floor(id / BUCKET);
 
+/**
+ * The terms of the messages a batch just inserted, in one statement of its transaction (the
+ * insert trigger it replaces ran one statement per message: bench/README.md). The batch's
+ * rows are the newest `rows` of each of its salons, whose advanced counters the batch read
+ * into `@chat_seq_<salon>` (messages.ts, changes-mysql.ts); change rows have no words.
+ * Kept in step with the triggers of sql/mysql/011_search_terms.sql.
+ */
+export function termsStatement(rowsPerSalon: ReadonlyMap<number, number>): {sql: string; parameters: unknown[]} {
+  const salons = [...rowsPerSalon].filter(([, rows]) => rows > 0);
+  const within = salons.map(([id]) => `(m.salon_id = ? AND m.seq > @chat_seq_${Math.trunc(id)} - ? AND m.seq <= @chat_seq_${Math.trunc(id)})`);
+  return {sql: insertTerms(within.join(' OR ')), parameters: salons.flatMap(([id, rows]) => [id, rows])};
+}
+
+/** The terms of the messages with ids in [from, below) (the bench's seeding, which inserts rows in bulk). */
+export function termsOfIdsStatement(from: number, below: number): {sql: string; parameters: unknown[]} {
+  return {sql: insertTerms('m.message_id >= ? AND m.message_id < ?'), parameters: [from, below]};
+}
+
+const insertTerms = (where: string) =>
+  `INSERT IGNORE INTO message_terms (bucket, term, message_id) SELECT m.message_id DIV ${BUCKET}, LEFT(j.w, 64), m.message_id FROM messages m, JSON_TABLE(CONCAT('["', REPLACE(m.search_words, ' ', '","'), '","_s', m.salon_id, IFNULL(CONCAT('","_f', m.client_id), ''), '"]'), '$[*]' COLUMNS (w VARCHAR(4000) PATH '$')) j WHERE (${where}) AND m.search_words <> '' AND CHAR_LENGTH(j.w) >= 3`;
+
 /** Rows of a search and where its next page starts (null: there is none). */
 export interface MysqlSearchRows {
   rows: unknown[];
