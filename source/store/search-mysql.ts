@@ -1,7 +1,8 @@
 /**
  * Search on MySQL/MariaDB, on the term table of sql/mysql/011_search_terms.sql: one row
  * per (word, message), plus the author's `_f<client_id>` and the conversation's
- * `_s<salon_id>`, kept by triggers in the same transaction as every write of a message.
+ * `_s<salon_id>`, kept in the same transaction as every write of a message (a batch of
+ * sends by termsStatement below, edits, deletions and retention by triggers).
  *
  * InnoDB's FULLTEXT builds every match of every word before ORDER BY ... LIMIT can stop
  * (a common word 366 ms at 200,000 messages, a phrase over a second: bench/README.md,
@@ -10,8 +11,9 @@
  * 1. Each query word becomes the exact terms it starts (`budg` -> budget, budgetaire), when
  *    they are at most MAX_EXPANSION; past that it is checked on the row's words instead.
  * 2. Of the lists of terms that could drive the search (each word's terms, the author's
- *    token, the conversations' tokens when few), the one with the fewest postings in the
- *    id range drives: its message ids are read newest first, in steps.
+ *    token, the conversations' tokens when few; a broad prefix's range of the key when its
+ *    postings are few), the one with the fewest postings in the newest buckets of the id
+ *    range drives: its message ids are read newest first, in steps of one round trip.
  * 3. Each step's ids are checked in one statement: the row (conversation, author, dates,
  *    kind, not deleted, phrases as runs of the row's words, long prefixes) and, for every
  *    other word, that one of its terms has a row for that message (primary-key lookups).
@@ -24,7 +26,7 @@ import {CompiledQuery, type Kysely} from 'kysely';
 import {MIN_WORD} from '../protocol/search.js';
 import {SELECT_COLUMNS} from './message-fields.js';
 import {type Database, type TimeValue, toMs} from './schema.js';
-import {MAX_EXPANSION, type StoreSearch} from './search.js';
+import {ID_BOUND_MARGIN_MS, MAX_EXPANSION, type StoreSearch} from './search.js';
 import {isNumber} from './search-terms.js';
 
 /** At most this many postings are counted per list when choosing the one that drives. */
@@ -44,7 +46,6 @@ const BUCKET = 65_536;
 const WINDOW = 64;
 
 const COLUMNS = SELECT_COLUMNS.map((column) => `m.${column}`).join(', ');
-const ID_BOUND_MARGIN_MS = 3_600_000;
 
 const list = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 const bucketOf = (id: number) => Math.floor(id / BUCKET);

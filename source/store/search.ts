@@ -89,7 +89,7 @@ export interface IdRange {
   below?: number | undefined;
 }
 
-const ID_BOUND_MARGIN_MS = 3_600_000;
+export const ID_BOUND_MARGIN_MS = 3_600_000;
 
 /**
  * The smallest message id whose message, and every later one, was sent at or after `ms`,
