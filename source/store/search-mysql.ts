@@ -226,18 +226,22 @@ function plan(search: StoreSearch, expansions: readonly (readonly string[] | und
  * how many candidates there were and the oldest (where the next step starts).
  */
 function stepStatements(p: Plan, driver: Driver | undefined, candidates: Query, limit: number): Query[] {
-  const where = [...p.where];
-  const parameters = [...p.parameters];
+  // The other words first, in the index: a candidate's row is read only once they are all
+  // there (two common words rarely together read a row per candidate otherwise, anywhere
+  // in a table larger than the buffer pool). Each term a lookup of the primary key (a
+  // message's terms are in its id's bucket).
+  const words: string[] = [];
+  const wordParameters: unknown[] = [];
   for (const terms of p.required) {
     if (terms === driver) continue;
-    // Each term a lookup of the primary key (a message's terms are in its id's bucket).
-    where.push(`EXISTS (SELECT 1 FROM message_terms t WHERE t.bucket = m.message_id DIV ${BUCKET} AND t.term IN (${list(terms)}) AND t.message_id = m.message_id)`);
-    parameters.push(...terms);
+    words.push(`EXISTS (SELECT 1 FROM message_terms t WHERE t.bucket = d0.message_id DIV ${BUCKET} AND t.term IN (${list(terms)}) AND t.message_id = d0.message_id)`);
+    wordParameters.push(...terms);
   }
+  const having = words.length > 0 ? ` WHERE ${words.join(' AND ')}` : '';
   return [
     {
-      sql: `SELECT ${COLUMNS}, c.username, c.role AS author_role FROM (SELECT DISTINCT message_id FROM (${candidates.sql}) d0) d JOIN messages m ON m.message_id = d.message_id LEFT JOIN clients c ON c.client_id = m.client_id WHERE ${where.join(' AND ')} ORDER BY m.message_id DESC LIMIT ${limit}`,
-      parameters: [...candidates.parameters, ...parameters],
+      sql: `SELECT ${COLUMNS}, c.username, c.role AS author_role FROM (SELECT DISTINCT message_id FROM (${candidates.sql}) d0${having}) d JOIN messages m ON m.message_id = d.message_id LEFT JOIN clients c ON c.client_id = m.client_id WHERE ${p.where.join(' AND ')} ORDER BY m.message_id DESC LIMIT ${limit}`,
+      parameters: [...candidates.parameters, ...wordParameters, ...p.parameters],
     },
     {sql: `SELECT COUNT(*) AS n, MIN(message_id) AS low FROM (${candidates.sql}) d`, parameters: candidates.parameters},
   ];
