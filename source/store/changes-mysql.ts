@@ -24,7 +24,7 @@ import {type Answer, type ChangeRules, type Landed, type Plan, type Reaction, ty
 import {type Statement, batchState, stateQueries, writeStatements} from './changes-statements.js';
 import type {KnownMessages} from './known-messages.js';
 import {readIds, rollback} from './messages.js';
-import {termsStatement} from './search-mysql.js';
+import {termsStatement} from './search-mysql-terms.js';
 import type {Database} from './schema.js';
 import type {Flavor} from './sql-store.js';
 

@@ -6,7 +6,7 @@
 import {CompiledQuery, type Kysely, type Transaction, sql} from 'kysely';
 import {INSERT_COLUMNS, INSERT_N_INDEX, INSERT_SEQ_INDEX, SELECT_COLUMNS, insertValues, toMessage} from './message-fields.js';
 import {indexedText} from '../protocol/search.js';
-import {termsStatement} from './search-mysql.js';
+import {termsStatement} from './search-mysql-terms.js';
 import type {Database} from './schema.js';
 import type {Flavor} from './sql-store.js';
 import type {NewMessage, StoredMessage} from './types.js';

@@ -3,6 +3,7 @@ import {Kysely, MysqlDialect} from 'kysely';
 import {createPool} from 'mysql2';
 import {createConnection} from 'mysql2/promise';
 import {migrate} from './migrate.js';
+import {ReaderThreads} from './reader-threads.js';
 import {SearchTerms} from './search-terms.js';
 import type {Database} from './schema.js';
 import {SqlStore} from './sql-store.js';
@@ -102,6 +103,8 @@ export async function openMysql(url: string): Promise<Store> {
   // (messages.ts). Every value still travels as a placeholder, escaped by the driver.
   const pool = createPool({...base, database: target.database, connectionLimit: 8, supportBigNumbers: true, enableKeepAlive: true, multipleStatements: true});
   const kysely = new Kysely<Database>({dialect: new MysqlDialect({pool})});
+  // Search runs on its own thread, with its own connections (mysql-search-worker.ts).
+  const searchThread = new ReaderThreads(new URL('./mysql-search-worker.js', import.meta.url), {connection: {...base, database: target.database}}, 1, {busy: 'ER_CON_COUNT_ERROR', stopped: 'PROTOCOL_CONNECTION_LOST'});
   return new SqlStore(kysely, {
     kind: 'mysql',
     location: redact(url),
@@ -126,6 +129,7 @@ export async function openMysql(url: string): Promise<Store> {
       const e = error as {code?: string; fatal?: boolean};
       return e?.fatal === true || UNAVAILABLE.has(String(e?.code ?? ''));
     },
-    destroy: async () => {}, // Kysely's destroy ends the pool
+    searchThread,
+    destroy: () => searchThread.close(), // Kysely's destroy ends the pool
   });
 }

@@ -11,9 +11,10 @@
  * 1. Each query word becomes the exact terms it starts (`budg` -> budget, budgetaire), when
  *    they are at most MAX_EXPANSION; past that it is checked on the row's words instead.
  * 2. Of the lists of terms that could drive the search (each word's terms, the author's
- *    token, the conversations' tokens when few; a broad prefix's range of the key when its
- *    postings are few), the one with the fewest postings in the newest buckets of the id
- *    range drives: its message ids are read newest first, in steps of one round trip.
+ *    token, the conversations' tokens when few; a broad prefix's range of the key when a
+ *    bucket holds few of its postings), the one whose newest postings are sparsest drives:
+ *    its message ids are read newest first, in steps of one round trip, the first sized
+ *    from the other lists' densities.
  * 3. Each step's ids are checked in one statement: the row (conversation, author, dates,
  *    kind, not deleted, phrases as runs of the row's words, long prefixes) and, for every
  *    other word, that one of its terms has a row for that message (primary-key lookups).
@@ -21,27 +22,35 @@
  * A search examines at most BUDGET candidate ids per request; when the words are common
  * and rarely together, it returns what it found and where to go on (`next`), so that no
  * request costs the database more than a few milliseconds whatever the size of the data.
+ * It runs on a thread of its own (mysql-search-worker.ts), which remembers what spares
+ * round trips from one search to the next (search-mysql-memory.ts).
  */
 import {CompiledQuery, type Kysely} from 'kysely';
 import {MIN_WORD} from '../protocol/search.js';
 import {SELECT_COLUMNS} from './message-fields.js';
-import {type Database, type TimeValue, toMs} from './schema.js';
+import type {Database} from './schema.js';
 import {ID_BOUND_MARGIN_MS, MAX_EXPANSION, type StoreSearch} from './search.js';
+import {type IdBounds, SearchMemory} from './search-mysql-memory.js';
+import {BUCKET, type Query, type Trip, idAt} from './search-mysql-terms.js';
 import {isNumber} from './search-terms.js';
 
-/** At most this many postings are counted per list when choosing the one that drives. */
-const COUNT_CAP = 2_000;
-/**
- * A broad prefix's postings are counted up to this many, and it drives only below it: its
- * candidates are each bucket's range of its terms, sorted, so they cost what they count.
- */
+/** A list's newest postings read to tell how dense it is (which drives, how large the first step). */
+const SAMPLE = 256;
+/** A broad prefix's postings are counted in the newest buckets, up to this many. */
 const PREFIX_CAP = 20_000;
+/** Buckets in which a broad prefix's postings are counted. */
+const PREFIX_SAMPLE = 2;
+/**
+ * A broad prefix drives only when a bucket holds at most this many of its postings: its
+ * candidates are each bucket's range of its terms, sorted, so a step costs every posting of
+ * the buckets it reads.
+ */
+const PREFIX_PER_BUCKET = 6_000;
 /** Candidate ids a request examines at most (a few ms of MariaDB's time, bench/README.md). */
 export const BUDGET = 8_000;
 /** The first step reads a page's worth of candidates; the next ones what the share kept so far asks for, up to MAX_STEP. */
 const MAX_STEP = 2_000;
-/** Message ids per bucket of message_terms' key (sql/mysql/011_search_terms.sql). */
-const BUCKET = 65_536;
+
 /** Buckets read by one statement, newest first: 4,194,304 messages. */
 const WINDOW = 64;
 
@@ -50,36 +59,10 @@ const COLUMNS = SELECT_COLUMNS.map((column) => `m.${column}`).join(', ');
 const list = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 const bucketOf = (id: number) => Math.floor(id / BUCKET);
 
-/**
- * The terms of the messages a batch just inserted, in one statement of its transaction (the
- * insert trigger it replaces ran one statement per message: bench/README.md). The batch's
- * rows are the newest `rows` of each of its salons, whose advanced counters the batch read
- * into `@chat_seq_<salon>` (messages.ts, changes-mysql.ts); change rows have no words.
- * Kept in step with the triggers of sql/mysql/011_search_terms.sql.
- */
-export function termsStatement(rowsPerSalon: ReadonlyMap<number, number>): {sql: string; parameters: unknown[]} {
-  const salons = [...rowsPerSalon].filter(([, rows]) => rows > 0);
-  const within = salons.map(([id]) => `(m.salon_id = ? AND m.seq > @chat_seq_${Math.trunc(id)} - ? AND m.seq <= @chat_seq_${Math.trunc(id)})`);
-  return {sql: insertTerms(within.join(' OR ')), parameters: salons.flatMap(([id, rows]) => [id, rows])};
-}
-
-/** The terms of the messages with ids in [from, below) (the bench's seeding, which inserts rows in bulk). */
-export function termsOfIdsStatement(from: number, below: number): {sql: string; parameters: unknown[]} {
-  return {sql: insertTerms('m.message_id >= ? AND m.message_id < ?'), parameters: [from, below]};
-}
-
-const insertTerms = (where: string) =>
-  `INSERT IGNORE INTO message_terms (bucket, term, message_id) SELECT m.message_id DIV ${BUCKET}, LEFT(j.w, 64), m.message_id FROM messages m, JSON_TABLE(CONCAT('["', REPLACE(m.search_words, ' ', '","'), '","_s', m.salon_id, IFNULL(CONCAT('","_f', m.client_id), ''), '"]'), '$[*]' COLUMNS (w VARCHAR(4000) PATH '$')) j WHERE (${where}) AND m.search_words <> '' AND CHAR_LENGTH(j.w) >= 3`;
-
 /** Rows of a search and where its next page starts (null: there is none). */
 export interface MysqlSearchRows {
   rows: unknown[];
   next: number | null;
-}
-
-interface Query {
-  sql: string;
-  parameters: unknown[];
 }
 
 /** The terms of the vocabulary each prefix stands for, in one statement. */
@@ -87,40 +70,6 @@ function expansionStatement(prefixes: readonly string[]): Query {
   // Words are letters and digits (protocol/search.ts): no LIKE wildcard or escape in them.
   const parts = prefixes.map((_, i) => `(SELECT ${i} AS i, term FROM search_terms WHERE term LIKE ? ORDER BY term LIMIT ${MAX_EXPANSION + 1})`);
   return {sql: parts.join(' UNION ALL '), parameters: prefixes.map((p) => `${p}%`)};
-}
-
-/**
- * Points probed when looking for the id at a time, in one round trip: each trip waits for
- * the server's busy event loop, and each point is a read of a row anywhere in the table (256
- * points made `after:` three times slower under the search scenario's load than two trips
- * of 64). A million messages narrow to ~16,000 ids, which the row's time then decides.
- */
-const PROBES = 64;
-const PROBE_TRIPS = 1;
-
-/**
- * Bounds [lo, hi] on the smallest id from which every message was sent at or after `ms`
- * (ids grow with time, store/search.ts IdRange): the first message at or after each of
- * PROBES points of the range, read in one statement, narrows it; the search takes the safe
- * side (lo for `after:`, hi for `before:`), the row's time deciding the rest.
- */
-async function idAt(trip: Trip, ms: number, lo: number, hi: number): Promise<{lo: number; hi: number}> {
-  for (let round = 0; round < PROBE_TRIPS && lo < hi; round++) {
-    const points = [...new Set(Array.from({length: PROBES}, (_, k) => lo + Math.floor(((hi - lo) * k) / PROBES)))];
-    const parts = points.map((_, k) => `(SELECT ${k} AS k, message_id, timestamp FROM messages WHERE message_id >= ? ORDER BY message_id LIMIT 1)`);
-    const [rows] = (await trip([{sql: parts.join(' UNION ALL '), parameters: points}])) as {k: number | string; message_id: number | string; timestamp: TimeValue}[][];
-    const first = new Map((rows ?? []).map((r) => [Number(r.k), r]));
-    // Before the first point whose next message is at or after `ms` (or has none), after the last one's before it.
-    for (const [k, point] of points.entries()) {
-      const row = first.get(k);
-      if (!row || (toMs(row.timestamp) ?? ms) >= ms) {
-        hi = Math.min(hi, point);
-        break;
-      }
-      lo = Math.max(lo, Number(row.message_id) + 1);
-    }
-  }
-  return {lo, hi: Math.max(lo, hi)};
 }
 
 /** The newest buckets holding ids in [from, below), at most WINDOW of them. */
@@ -142,7 +91,8 @@ function candidatesQuery(terms: Driver | undefined, buckets: readonly number[], 
   const parameters: unknown[] = [];
   if (!Array.isArray(terms)) {
     // A prefix's terms are a range of each bucket's key, in term order: each bucket's ids are
-    // sorted (chosen only when they are few, countStatement).
+    // sorted (chosen only when a bucket holds few, PREFIX_PER_BUCKET; the step reads only the
+    // buckets it needs).
     const parts = buckets.map((bucket) => {
       parameters.push(bucket, `${(terms as PrefixDriver).prefix}%`, below, from);
       return `(SELECT message_id FROM message_terms WHERE bucket = ? AND term LIKE ? AND message_id < ? AND message_id >= ? ORDER BY message_id DESC LIMIT ${size})`;
@@ -156,17 +106,37 @@ function candidatesQuery(terms: Driver | undefined, buckets: readonly number[], 
   return {sql: `SELECT message_id FROM (${parts.join(' UNION ALL ')}) u ORDER BY message_id DESC LIMIT ${size}`, parameters};
 }
 
-/** How many postings each driver has in the newest buckets of the range, counting up to COUNT_CAP. */
-function countStatement(drivers: readonly Driver[], buckets: readonly number[], from: number, below: number): Query {
-  const parameters: unknown[] = [];
-  const parts = drivers.map((d, i) => {
-    const terms = Array.isArray(d) ? (d as readonly string[]) : undefined;
-    parameters.push(...buckets, ...(terms ?? [`${(d as PrefixDriver).prefix}%`]), below, from);
-    const term = terms ? `term IN (${list(terms)})` : 'term LIKE ?';
-    return `(SELECT COUNT(*) FROM (SELECT 1 FROM message_terms WHERE bucket IN (${list(buckets)}) AND ${term} AND message_id < ? AND message_id >= ? LIMIT ${terms ? COUNT_CAP : PREFIX_CAP}) c${i}) AS n${i}`;
-  });
-  return {sql: `SELECT ${parts.join(', ')}`, parameters};
+/**
+ * What tells how dense a driver's postings are, one statement per driver: a list of terms
+ * by its newest SAMPLE postings (their count and the oldest's id: SAMPLE over the ids they
+ * span; fewer: all there are in the range), a broad prefix by its postings in the newest
+ * buckets, counted up to PREFIX_CAP (its postings are in term order, not id order).
+ */
+function densityStatement(driver: Driver, buckets: readonly number[], from: number, below: number): Query {
+  if (Array.isArray(driver)) {
+    const candidates = candidatesQuery(driver, buckets, from, below, SAMPLE);
+    return {sql: `SELECT COUNT(*) AS n, MIN(message_id) AS low FROM (${candidates.sql}) s`, parameters: candidates.parameters};
+  }
+  const sample = buckets.slice(0, PREFIX_SAMPLE);
+  return {
+    sql: `SELECT COUNT(*) AS n, NULL AS low FROM (SELECT 1 FROM message_terms WHERE bucket IN (${list(sample)}) AND term LIKE ? AND message_id < ? AND message_id >= ? LIMIT ${PREFIX_CAP}) c`,
+    parameters: [...sample, `${(driver as PrefixDriver).prefix}%`, below, from],
+  };
 }
+
+/** A driver's postings per message id, from densityStatement's row; `full`: the sample was (a density to remember). */
+function densityOf(driver: Driver, row: {n?: number | string; low?: number | string | null} | undefined, buckets: readonly number[], from: number, below: number): {density: number; full: boolean} {
+  const n = Number(row?.n ?? 0);
+  const oldest = Math.max(from, (buckets.at(-1) ?? 0) * BUCKET);
+  if (Array.isArray(driver)) {
+    if (n >= SAMPLE) return {density: n / Math.max(1, below - Number(row?.low ?? oldest)), full: true};
+    return {density: n / Math.max(1, below - oldest), full: false};
+  }
+  const sampled = Math.max(from, (buckets[Math.min(PREFIX_SAMPLE, buckets.length) - 1] ?? 0) * BUCKET);
+  return {density: n / Math.max(1, below - sampled), full: below - sampled >= BUCKET};
+}
+
+const driverKey = (driver: Driver) => (Array.isArray(driver) ? (driver as readonly string[]).join(' ') : `${(driver as PrefixDriver).prefix}*`);
 
 /** The start of more words than MAX_EXPANSION: a range of the key, driving only when its postings are few. */
 interface PrefixDriver {
@@ -247,77 +217,135 @@ function stepStatements(p: Plan, driver: Driver | undefined, candidates: Query, 
   ];
 }
 
-type Trip = (statements: readonly Query[]) => Promise<unknown[][]>;
 
-/** A search on MySQL/MariaDB: its rows (messageQuery's columns), newest first, and the next page's cursor. */
-export async function searchMysql(db: Kysely<Database>, search: StoreSearch): Promise<MysqlSearchRows> {
-  // Statements sent together, one round trip (each costs a turn of the server's busy event loop).
+/** The ids stored: each search reads them (or checks those it remembers) in its first trip. */
+const stored: Query = {sql: 'SELECT MIN(message_id) AS lo, MAX(message_id) AS hi FROM messages', parameters: []};
+const rangeOf = (rows: unknown[] | undefined): IdBounds => {
+  const ids = (rows?.[0] ?? {}) as {lo?: number | string | null; hi?: number | string | null};
+  return {lo: Number(ids.lo ?? 0), hi: Number(ids.hi ?? 0)};
+};
+
+/** Opens a connection and reads the ids stored, before the first search needs them. */
+export async function warmMysqlSearch(db: Kysely<Database>, memory: SearchMemory): Promise<void> {
+  memory.range = rangeOf((await db.executeQuery(CompiledQuery.raw(stored.sql))).rows);
+}
+
+/**
+ * Ids above the largest one last read that a search still reads (two buckets: 131,072
+ * messages since then), so that a remembered range serves; the search's first trip reads
+ * the real one, and it runs again in the rare case that there were more.
+ */
+const SLACK = 2 * BUCKET;
+
+/**
+ * A search on MySQL/MariaDB: its rows (messageQuery's columns), newest first, and the next
+ * page's cursor. `memory` (search-mysql-memory.ts) spares the lookups it remembers.
+ */
+export async function searchMysql(db: Kysely<Database>, search: StoreSearch, memory = new SearchMemory()): Promise<MysqlSearchRows> {
+  // Statements sent together, one round trip (each a wait on MariaDB and on this thread's turn).
   const trip: Trip = async (statements) => {
     const {rows} = await db.executeQuery(CompiledQuery.raw(statements.map((q) => q.sql).join(';\n'), statements.flatMap((q) => q.parameters)));
     return (statements.length === 1 ? [rows] : rows) as unknown[][];
   };
   const none: MysqlSearchRows = {rows: [], next: null};
+  const now = Date.now();
 
   // 1. Each prefix's terms (undefined: checked on the row: a number, not in the vocabulary, or
-  // the start of too many words) and the ids stored.
-  const looked = search.prefixes.flatMap((p, i) => (isNumber(p) ? [] : [i]));
-  const stored = {sql: 'SELECT MIN(message_id) AS lo, MAX(message_id) AS hi FROM messages', parameters: []};
-  const first = await trip(looked.length > 0 ? [stored, expansionStatement(looked.map((i) => search.prefixes[i] as string))] : [stored]);
-  const expansions: (string[] | undefined)[] = search.prefixes.map(() => []);
-  for (const row of (first[1] ?? []) as {i: number | string; term: string}[]) expansions[looked[Number(row.i)] ?? -1]?.push(row.term);
+  // the start of too many words) and the ids stored, those not remembered.
+  const expansions: (string[] | undefined)[] = search.prefixes.map((p) => (isNumber(p) ? undefined : memory.expansion(p, now)));
+  const looked = search.prefixes.flatMap((p, i) => (isNumber(p) || expansions[i] !== undefined ? [] : [i]));
+  const readRange = (rows: unknown[] | undefined) => (memory.range = rangeOf(rows));
+  // A range remembered is checked by the next trip (`verify`); one read now is exact.
+  let verify = memory.range !== undefined;
+  if (looked.length > 0 || !verify) {
+    const first = await trip([...(verify ? [] : [stored]), ...(looked.length > 0 ? [expansionStatement(looked.map((i) => search.prefixes[i] as string))] : [])]);
+    if (!verify) readRange(first.shift());
+    for (const i of looked) expansions[i] = [];
+    for (const row of (first[0] ?? []) as {i: number | string; term: string}[]) expansions[looked[Number(row.i)] ?? -1]?.push(row.term);
+    for (const i of looked) memory.rememberExpansion(search.prefixes[i] as string, expansions[i] as string[], now);
+  }
   search.prefixes.forEach((p, i) => {
-    if (isNumber(p) || (expansions[i]?.length ?? 0) > MAX_EXPANSION) expansions[i] = undefined;
+    if ((expansions[i]?.length ?? 0) > MAX_EXPANSION) expansions[i] = undefined;
   });
   // A word that starts no indexed word: nothing can match.
   if (expansions.some((terms) => terms?.length === 0)) return none;
 
   // 2. The ids searched, [from, below): the cursor and the dates (widened by an hour).
-  const ids = (first[0]?.[0] ?? {}) as {lo?: number | string | null; hi?: number | string | null};
-  const lowest = Number(ids.lo ?? 0);
-  const highest = Number(ids.hi ?? 0) + 1;
+  const range = memory.range as IdBounds;
+  const lowest = range.lo;
+  const highest = range.hi + 1 + (verify ? SLACK : 0);
+  /** The trip's last result is the range when it is to be checked: true when it held more ids than searched. */
+  const outgrown = (results: unknown[][]): boolean => {
+    if (!verify) return false;
+    verify = false;
+    return readRange(results.pop()).hi >= highest;
+  };
+  const withRange = (statements: Query[]) => (verify ? [...statements, stored] : statements);
+  const dateId = async (ms: number) => {
+    const known = memory.dateBounds(ms);
+    if (known) return known;
+    const bounds = await idAt(trip, ms, lowest, highest);
+    memory.rememberDate(ms, bounds, now);
+    return bounds;
+  };
   let from = lowest;
   let below = Math.min(highest, search.beforeId ?? highest);
-  if (search.after !== undefined) from = Math.max(from, (await idAt(trip, search.after - ID_BOUND_MARGIN_MS, lowest, highest)).lo);
-  if (search.before !== undefined) below = Math.min(below, (await idAt(trip, search.before + ID_BOUND_MARGIN_MS, lowest, highest)).hi);
-  if (from >= below) return none;
+  if (search.after !== undefined) from = Math.max(from, (await dateId(search.after - ID_BOUND_MARGIN_MS)).lo);
+  if (search.before !== undefined) below = Math.min(below, (await dateId(search.before + ID_BOUND_MARGIN_MS)).hi);
+  // Below the newest ids (a cursor, `before:`), what arrived since the range was read does not matter.
+  if (below < highest) verify = false;
+  if (from >= below) {
+    // Nothing in the range assumed: the one read says whether there is more.
+    if (verify && outgrown(await trip([stored]))) return searchMysql(db, search, memory);
+    return none;
+  }
   const p = plan(search, expansions);
 
-  // 3. What has the fewest postings in the newest buckets drives (a broad prefix only when
-  // they are few); with nothing, the messages themselves. The count goes with the first step
-  // of the likeliest driver, the first word's terms, which is kept when the count agrees.
-  const guess: Driver | undefined = p.drivers.find((d) => Array.isArray(d));
-  let driver: Driver | undefined = guess;
-  const step = (d: Driver | undefined, size: number, found: number) => {
-    const buckets = windowOf(from, below);
-    return {buckets, size, statements: stepStatements(p, d, candidatesQuery(d, buckets, from, below, size), search.limit - found)};
-  };
-  let firstStep = step(guess, search.limit, 0);
-  let prefetched: unknown[][] | undefined;
-  if (p.drivers.length > 1 || (p.drivers.length === 1 && guess === undefined)) {
-    const [counts, ...rest] = await trip([countStatement(p.drivers, windowOf(from, below), from, below), ...firstStep.statements]);
-    // A list counted to its cap may have any number more; a prefix counted below its cap has
-    // exactly that many: when every list reached its cap, such a prefix drives.
-    const counted = Object.values((counts?.[0] ?? {}) as Record<string, number | string>).map(Number);
-    const lists = counted.map((v, i) => (Array.isArray(p.drivers[i]) ? v : Infinity));
-    const prefixes = counted.map((v, i) => (!Array.isArray(p.drivers[i]) && v < PREFIX_CAP ? v : Infinity));
-    const fewest = Math.min(...lists);
-    const pick = fewest < COUNT_CAP || Math.min(...prefixes) === Infinity ? lists : prefixes;
-    driver = Math.min(...pick) === Infinity ? guess : p.drivers[pick.indexOf(Math.min(...pick))];
-    if (driver === guess || (pick === lists && guess !== undefined && lists[p.drivers.indexOf(guess)] === fewest)) {
-      driver = guess;
-      prefetched = rest;
-    } else firstStep = step(driver, search.limit, 0);
+  // 3. What drives: of the lists that could, the one whose postings are sparsest (a broad
+  // prefix only when a bucket holds few of them); with none, the messages themselves. The
+  // densities, remembered a while, also tell how many candidates the first step reads.
+  const window = windowOf(from, below);
+  const densities = p.drivers.map((d) => memory.density(driverKey(d), now));
+  const unknown = p.drivers.length === 1 && Array.isArray(p.drivers[0]) ? [] : p.drivers.flatMap((d, i) => (densities[i] === undefined ? [i] : []));
+  if (unknown.length > 0) {
+    const results = await trip(withRange(unknown.map((i) => densityStatement(p.drivers[i] as Driver, window, from, below))));
+    if (outgrown(results)) return searchMysql(db, search, memory);
+    unknown.forEach((i, k) => {
+      const d = p.drivers[i] as Driver;
+      const {density, full} = densityOf(d, results[k]?.[0] as {n?: number | string; low?: number | string | null} | undefined, window, from, below);
+      densities[i] = density;
+      if (full) memory.rememberDensity(driverKey(d), density, now);
+    });
   }
+  let driver: Driver | undefined;
+  let sparsest = Infinity;
+  p.drivers.forEach((d, i) => {
+    const density = densities[i] ?? 1;
+    if (!Array.isArray(d) && density * BUCKET > PREFIX_PER_BUCKET) return;
+    if (density < sparsest) [driver, sparsest] = [d, density];
+  });
+  // Every condition is one of the drivers: the others' densities, as if independent, are the
+  // share of the driver's candidates likely to match.
+  const kept = p.drivers.reduce((share, d, i) => (d === driver ? share : share * Math.min(1, densities[i] ?? 1)), 1);
+  const step = (size: number, found: number) => {
+    let buckets = windowOf(from, below);
+    if (driver !== undefined && !Array.isArray(driver)) {
+      // A prefix's step reads all its postings of each bucket: only as many buckets as hold about 1.5 x size.
+      const ids = (size * 1.5) / Math.max(sparsest, 1 / BUCKET) - (below - (buckets[0] ?? 0) * BUCKET);
+      buckets = buckets.slice(0, 1 + Math.max(0, Math.ceil(ids / BUCKET)));
+    }
+    return {buckets, size, statements: stepStatements(p, driver, candidatesQuery(driver, buckets, from, below, size), search.limit - found)};
+  };
 
   // 4. Steps newest first, each sized from the share of candidates the last ones kept.
   const found: unknown[] = [];
-  let size = search.limit;
+  let size = kept > 0 ? Math.min(MAX_STEP, Math.max(search.limit, Math.ceil((search.limit / kept) * 1.25))) : MAX_STEP;
   let examined = 0;
-  for (let next = firstStep; ; next = step(driver, Math.max(1, Math.min(size, BUDGET - examined)), found.length)) {
-    const {buckets} = next;
-    const stepSize = next.size;
-    const [hits, seen] = prefetched ?? (await trip(next.statements));
-    prefetched = undefined;
+  for (;;) {
+    const {buckets, size: stepSize, statements} = step(Math.max(1, Math.min(size, BUDGET - examined)), found.length);
+    const results = await trip(withRange(statements));
+    if (outgrown(results)) return searchMysql(db, search, memory);
+    const [hits, seen] = results;
     const {n, low} = (seen?.[0] ?? {}) as {n?: number | string; low?: number | string | null};
     const count = Number(n ?? 0);
     found.push(...(hits ?? []));
@@ -330,7 +358,7 @@ export async function searchMysql(db: Kysely<Database>, search: StoreSearch): Pr
       below = bottom;
     } else below = Number(low);
     if (examined >= BUDGET) return {rows: found, next: below};
-    const kept = found.length / examined;
-    size = Math.min(MAX_STEP, kept > 0 ? Math.ceil(((search.limit - found.length) / kept) * 1.25) : stepSize * 4);
+    const share = found.length / examined;
+    size = Math.min(MAX_STEP, share > 0 ? Math.ceil(((search.limit - found.length) / share) * 1.25) : stepSize * 4);
   }
 }

@@ -62,11 +62,13 @@ export class SearchTerms {
     this.pending.push(...words);
   }
 
-  /** That transaction committed: its words are in the vocabulary. */
-  committed(): void {
+  /** That transaction committed: its words are in the vocabulary (returned: search may have remembered the prefixes they start). */
+  committed(): string[] {
     if (this.known.size + this.pending.length > MAX_KNOWN) this.known = new Set();
     for (const word of this.pending) this.known.add(word);
+    const words = this.pending;
     this.pending = [];
+    return words;
   }
 
   /** An append failed: what it wrote may not be there. */

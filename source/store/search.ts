@@ -11,7 +11,7 @@ import {SELECT_COLUMNS} from './message-fields.js';
 import type {Database} from './schema.js';
 import {isNumber} from './search-terms.js';
 import type {Flavor} from './sql-store.js';
-import {searchMysql} from './search-mysql.js';
+import type {MysqlSearchRows} from './search-mysql.js';
 import type {StoreKind} from './types.js';
 
 export interface StoreSearch {
@@ -177,7 +177,11 @@ export function runSearchJob(job: SearchJob, all: (sql: string, parameters: read
 
 /** The rows of a search (messageQuery's columns), newest first, and the next page's cursor (null: none). */
 export async function findMessages(db: Kysely<Database>, flavor: Flavor, search: StoreSearch): Promise<{rows: unknown[]; next: number | null}> {
-  if (flavor.kind !== 'sqlite') return searchMysql(db, search);
+  if (flavor.kind !== 'sqlite') {
+    // MySQL searches on its thread (mysql-search-worker.ts): an open MySQL store has one.
+    if (!flavor.searchThread) throw new Error('a MySQL store searches on its search thread');
+    return flavor.searchThread.post({search}) as Promise<MysqlSearchRows>;
+  }
   // SQLite searches on a reader thread (runSearchJob): an open SQLite store always has them.
   if (!flavor.reader) throw new Error('a SQLite store searches on its reader threads');
   const rows = await flavor.reader.search(searchJob(db, search));

@@ -31,6 +31,7 @@ import {type StoreSearch, findMessages} from './search.js';
 import type {SearchTerms} from './search-terms.js';
 import * as retention from './retention.js';
 import {ExportReader} from './export.js';
+import type {ReaderThreads} from './reader-threads.js';
 import type {SqliteReader} from './sqlite-reader.js';
 import {appendInOneTrip, appendInTransaction, messageQuery, toMessage} from './messages.js';
 import {type Database, type TimeValue, toMs} from './schema.js';
@@ -74,6 +75,8 @@ export interface Flavor {
   readonly reader?: SqliteReader;
   /** Search's vocabulary, written with each batch (store/search-terms.ts). */
   readonly terms?: SearchTerms;
+  /** Where MySQL's search runs, off the server's thread (mysql-search-worker.ts). */
+  readonly searchThread?: ReaderThreads;
   destroy(): Promise<void>;
 }
 
@@ -539,7 +542,8 @@ export class SqlStore implements Store {
   private async withTerms<T>(write: () => Promise<T>): Promise<T> {
     try {
       const result = await write();
-      this.flavor.terms?.committed();
+      const learned = this.flavor.terms?.committed() ?? [];
+      if (learned.length > 0) this.flavor.searchThread?.tell({learned});
       return result;
     } catch (error) {
       this.flavor.terms?.forget();
@@ -616,6 +620,11 @@ export class SqlStore implements Store {
       const rows = await query.orderBy('m.seq', 'desc').limit(limit).execute();
       return rows.reverse().map(toMessage);
     });
+  }
+
+  warmSearch(): void {
+    this.flavor.reader?.warm();
+    this.flavor.searchThread?.warm();
   }
 
   search(search: StoreSearch): Promise<SearchPage> {

@@ -1,6 +1,7 @@
 /** The worker of sqlite-reader.ts: runs read-only queries on its own connection. */
 import {parentPort, workerData} from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
+import {serveReads} from './reader-threads.js';
 import {type SearchJob, runSearchJob} from './search.js';
 
 const db = new SQLite((workerData as {file: string}).file, {readonly: true, fileMustExist: true});
@@ -30,10 +31,5 @@ parentPort?.on('message', ({id, queries, job, close}: {id: number; queries?: Que
     parentPort?.close();
     return;
   }
-  try {
-    parentPort?.postMessage({id, rows: job ? [runSearchJob(job, all)] : (queries ?? []).map((q) => all(q.sql, q.parameters))});
-  } catch (error) {
-    const e = error as {message?: string; code?: string};
-    parentPort?.postMessage({id, error: {message: e.message ?? String(error), code: e.code}});
-  }
+  if (parentPort) serveReads(parentPort, id, () => (job ? runSearchJob(job, all) : (queries ?? []).map((q) => all(q.sql, q.parameters))));
 });

@@ -21,9 +21,9 @@ eachBackend('PgDn searches on from where the server stopped until every match of
     const alice = await store.createUser({username: 'alice', alias: 'Alice', passwordHash: await hashPassword(PASSWORD), role: 'user', ts: Date.now()});
     const at = (text: string): NewMessage => ({clientId: alice.id, username: alice.username, alias: alice.alias, salonId: 1, text, ts: Date.now()});
     await store.appendMessages(['alpha beta un', 'beta alpha deux'].map(at));
-    // More newer messages with alpha alone than a search examines, and enough with beta alone
-    // that neither word is the rarer one.
-    for (let i = 0; i < BUDGET + 3_000; i += 1_000) await store.appendMessages(Array.from({length: 1_000}, (_, k) => at(`${i < 3_000 ? 'beta' : 'alpha'} seul ${i + k}`)));
+    // Newer messages hold alpha or beta alone, in turn: each word's list has more postings
+    // before the matches than a search examines, and neither is sparser than the other.
+    for (let i = 0; i < 2 * BUDGET + 2_000; i += 1_000) await store.appendMessages(Array.from({length: 1_000}, (_, k) => at(`${(i + k) % 2 === 0 ? 'alpha' : 'beta'} seul ${i + k}`)));
   } finally {
     await store.close();
   }
