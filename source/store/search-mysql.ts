@@ -307,8 +307,24 @@ export async function searchMysql(db: Kysely<Database>, search: StoreSearch, mem
   const window = windowOf(from, below);
   const densities = p.drivers.map((d) => memory.density(driverKey(d), now));
   const unknown = p.drivers.length === 1 && Array.isArray(p.drivers[0]) ? [] : p.drivers.flatMap((d, i) => (densities[i] === undefined ? [i] : []));
+  let driver: Driver | undefined;
+  let sparsest = Infinity;
+  const step = (d: Driver | undefined, size: number, found: number) => {
+    let buckets = windowOf(from, below);
+    if (d !== undefined && !Array.isArray(d)) {
+      // A prefix's step reads all its postings of each bucket: only as many buckets as hold about 1.5 x size.
+      const ids = (size * 1.5) / Math.max(sparsest, 1 / BUCKET) - (below - (buckets[0] ?? 0) * BUCKET);
+      buckets = buckets.slice(0, 1 + Math.max(0, Math.ceil(ids / BUCKET)));
+    }
+    return {buckets, size, statements: stepStatements(p, d, candidatesQuery(d, buckets, from, below, size), search.limit - found)};
+  };
+  // The densities' trip also takes the first step of the likeliest driver, the first word's
+  // terms: kept when it is the one (a word is most often sparser than its conversations).
+  const guess = p.drivers.find((d) => Array.isArray(d));
+  let prefetched: {step: ReturnType<typeof step>; results: unknown[][]} | undefined;
   if (unknown.length > 0) {
-    const results = await trip(withRange(unknown.map((i) => densityStatement(p.drivers[i] as Driver, window, from, below))));
+    const guessed = guess === undefined ? undefined : step(guess, search.limit, 0);
+    const results = await trip(withRange([...unknown.map((i) => densityStatement(p.drivers[i] as Driver, window, from, below)), ...(guessed?.statements ?? [])]));
     if (outgrown(results)) return searchMysql(db, search, memory);
     unknown.forEach((i, k) => {
       const d = p.drivers[i] as Driver;
@@ -316,34 +332,26 @@ export async function searchMysql(db: Kysely<Database>, search: StoreSearch, mem
       densities[i] = density;
       if (full) memory.rememberDensity(driverKey(d), density, now);
     });
+    if (guessed) prefetched = {step: guessed, results: results.slice(unknown.length)};
   }
-  let driver: Driver | undefined;
-  let sparsest = Infinity;
   p.drivers.forEach((d, i) => {
     const density = densities[i] ?? 1;
     if (!Array.isArray(d) && density * BUCKET > PREFIX_PER_BUCKET) return;
     if (density < sparsest) [driver, sparsest] = [d, density];
   });
+  if (driver !== guess) prefetched = undefined;
   // Every condition is one of the drivers: the others' densities, as if independent, are the
   // share of the driver's candidates likely to match.
   const kept = p.drivers.reduce((share, d, i) => (d === driver ? share : share * Math.min(1, densities[i] ?? 1)), 1);
-  const step = (size: number, found: number) => {
-    let buckets = windowOf(from, below);
-    if (driver !== undefined && !Array.isArray(driver)) {
-      // A prefix's step reads all its postings of each bucket: only as many buckets as hold about 1.5 x size.
-      const ids = (size * 1.5) / Math.max(sparsest, 1 / BUCKET) - (below - (buckets[0] ?? 0) * BUCKET);
-      buckets = buckets.slice(0, 1 + Math.max(0, Math.ceil(ids / BUCKET)));
-    }
-    return {buckets, size, statements: stepStatements(p, driver, candidatesQuery(driver, buckets, from, below, size), search.limit - found)};
-  };
 
   // 4. Steps newest first, each sized from the share of candidates the last ones kept.
   const found: unknown[] = [];
   let size = kept > 0 ? Math.min(MAX_STEP, Math.max(search.limit, Math.ceil((search.limit / kept) * 1.25))) : MAX_STEP;
   let examined = 0;
   for (;;) {
-    const {buckets, size: stepSize, statements} = step(Math.max(1, Math.min(size, BUDGET - examined)), found.length);
-    const results = await trip(withRange(statements));
+    const {buckets, size: stepSize, statements} = prefetched?.step ?? step(driver, Math.max(1, Math.min(size, BUDGET - examined)), found.length);
+    const results = prefetched?.results ?? (await trip(withRange(statements)));
+    prefetched = undefined;
     if (outgrown(results)) return searchMysql(db, search, memory);
     const [hits, seen] = results;
     const {n, low} = (seen?.[0] ?? {}) as {n?: number | string; low?: number | string | null};
