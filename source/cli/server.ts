@@ -108,8 +108,6 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   let store: Store;
   try {
     store = await openStore({dbUrl: flags.db, dataDir: flags.dataDir});
-    // A server runs for days: its first search should not pay for starting search's threads.
-    store.warmSearch();
   } catch (error) {
     term.close();
     const message = error instanceof Error ? error.message : String(error);

@@ -9,7 +9,7 @@ import {createPool, type PoolOptions} from 'mysql2';
 import {serveReads} from './reader-threads.js';
 import type {Database} from './schema.js';
 import type {StoreSearch} from './search.js';
-import {searchMysql, warmMysqlSearch} from './search-mysql.js';
+import {searchMysql} from './search-mysql.js';
 import {SearchMemory} from './search-mysql-memory.js';
 
 /** A node runs at most 2 searches at once (policy maxConcurrentSearches); more would wait in the pool's queue. */
@@ -19,8 +19,6 @@ const pool = createPool({...(workerData as {connection: PoolOptions}).connection
 const db = new Kysely<Database>({dialect: new MysqlDialect({pool})});
 const memory = new SearchMemory();
 parentPort?.postMessage({ready: true});
-// A connection opened, and the ids stored known, before the first search needs them.
-warmMysqlSearch(db, memory).catch(() => {});
 
 parentPort?.on('message', ({id, search, learned, close}: {id: number; search?: StoreSearch; learned?: string[]; close?: true}) => {
   if (close) {

@@ -90,11 +90,6 @@ export class ReaderThreads {
     });
   }
 
-  /** Every thread started now (each opens its connection as it starts). */
-  warm(): void {
-    this.threads.forEach((_, slot) => this.start(slot));
-  }
-
   /** A message without an answer to every thread started (none is started for it). */
   tell(message: Record<string, unknown>): void {
     for (const thread of this.threads) thread?.worker.postMessage(message);

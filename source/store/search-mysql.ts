@@ -225,11 +225,6 @@ const rangeOf = (rows: unknown[] | undefined): IdBounds => {
   return {lo: Number(ids.lo ?? 0), hi: Number(ids.hi ?? 0)};
 };
 
-/** Opens a connection and reads the ids stored, before the first search needs them. */
-export async function warmMysqlSearch(db: Kysely<Database>, memory: SearchMemory): Promise<void> {
-  memory.range = rangeOf((await db.executeQuery(CompiledQuery.raw(stored.sql))).rows);
-}
-
 /**
  * Ids above the largest one last read that a search still reads (two buckets: 131,072
  * messages since then), so that a remembered range serves; the search's first trip reads

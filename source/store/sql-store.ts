@@ -622,11 +622,6 @@ export class SqlStore implements Store {
     });
   }
 
-  warmSearch(): void {
-    this.flavor.reader?.warm();
-    this.flavor.searchThread?.warm();
-  }
-
   search(search: StoreSearch): Promise<SearchPage> {
     if (search.salonIds.length === 0) return Promise.resolve({messages: [], next: null});
     return this.run(async () => {

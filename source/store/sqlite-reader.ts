@@ -35,10 +35,6 @@ export class SqliteReader {
     return this.threads.post({job}) as Promise<unknown[]>;
   }
 
-  warm(): void {
-    this.threads.warm();
-  }
-
   close(): Promise<void> {
     return this.threads.close();
   }

@@ -243,11 +243,6 @@ export interface Store {
   /** Messages matching a search, newest first (see store/search.ts); off the server's thread. */
   search(search: StoreSearch): Promise<SearchPage>;
   /**
-   * Starts search's threads and their connections now rather than at the first search,
-   * which would otherwise wait for them (half a second under load: bench/README.md).
-   */
-  warmSearch(): void;
-  /**
    * Indexes for search the messages stored before the index existed, walking down from
    * `beforeId` by up to `limit` rows; returns where to go on from (null: done) and the
    * newest id (for progress) when `beforeId` is null.
