@@ -11,6 +11,7 @@ import {KnownMessages} from './known-messages.js';
 import {SALON_COLUMNS, createSalon, openConversation, toSalon} from './conversations.js';
 import {type HookRecord, createHook, findHook, listHooks, revokeHook} from './hooks.js';
 import {updateDirectoryUser} from './directory.js';
+import * as accounts from './accounts.js';
 import {indexedText} from '../protocol/search.js';
 import {
   type AuditQuery,
@@ -80,34 +81,8 @@ export interface Flavor {
   destroy(): Promise<void>;
 }
 
-type UserRow = {
-  client_id: number;
-  username: string;
-  alias: string;
-  role: string;
-  password_hash: string;
-  kicked_until: TimeValue | null;
-  kick_reason: string | null;
-  directory_id: string | null;
-  disabled_at: TimeValue | null;
-};
-
-const toUser = (row: UserRow): UserRecord => ({
-  id: row.client_id,
-  username: row.username,
-  alias: row.alias,
-  role: row.role === 'moderator' || row.role === 'bot' ? row.role : 'user',
-  passwordHash: row.password_hash,
-  kickedUntil: toMs(row.kicked_until),
-  kickReason: row.kick_reason,
-  directoryId: row.directory_id,
-  disabled: row.disabled_at !== null,
-});
-
 /** How long a busy database is retried before the caller hears STORE_UNAVAILABLE. */
 const BUSY_RETRY_MS = 2000;
-
-const USER_COLUMNS = ['client_id', 'username', 'alias', 'role', 'password_hash', 'kicked_until', 'kick_reason', 'directory_id', 'disabled_at'] as const;
 
 export class SqlStore implements Store {
   readonly kind: StoreKind;
@@ -149,123 +124,52 @@ export class SqlStore implements Store {
   }
 
   createUser(user: NewUser): Promise<UserRecord> {
-    return this.run(async () => {
-      const general = await this.db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('clients')
-          .values({
-            username: user.username,
-            alias: user.alias,
-            password_hash: user.passwordHash,
-            status: 'disconnected',
-            role: user.role,
-            created_at: this.flavor.time(user.ts),
-            ...(user.directoryId === undefined ? {} : {directory_id: user.directoryId}),
-          })
-          .executeTakeFirstOrThrow();
-        // Every account is a member of the first salon (Général) from registration on.
-        const first = await trx.selectFrom('salons').select('salon_id').orderBy('salon_id').limit(1).executeTakeFirst();
-        if (first) await trx.insertInto('salons_adheres').values({username: user.username, salon_id: first.salon_id}).execute();
-        return Number(inserted.insertId);
-      });
-      return {id: general, username: user.username, alias: user.alias, role: user.role, passwordHash: user.passwordHash, kickedUntil: null, kickReason: null, directoryId: user.directoryId ?? null, disabled: false};
-    });
+    return this.run(() => accounts.createUser(this.db, this.flavor, user));
   }
 
   findUser(username: string): Promise<UserRecord | undefined> {
-    return this.run(async () => {
-      // Webhook accounts are no one's to sign in as; a disabled account is no one's any more.
-      const row = await this.db.selectFrom('clients').select(USER_COLUMNS).where('username', '=', username).where('role', '!=', 'hook').where('disabled_at', 'is', null).executeTakeFirst();
-      return row && toUser(row);
-    });
+    return this.run(() => accounts.findUser(this.db, username));
   }
 
   findUserById(id: number): Promise<UserRecord | undefined> {
-    return this.run(async () => {
-      const row = await this.db.selectFrom('clients').select(USER_COLUMNS).where('client_id', '=', id).where('disabled_at', 'is', null).executeTakeFirst();
-      return row && toUser(row);
-    });
+    return this.run(() => accounts.findUserById(this.db, id));
   }
 
   listUsers(): Promise<UserRecord[]> {
-    return this.run(async () =>
-      (
-        await this.db
-          .selectFrom('clients')
-          .select(USER_COLUMNS)
-          .where('role', '!=', 'hook')
-          // A disabled directory account stays in the live model, marked disabled: it holds its
-          // alias and memberships for the day the directory enables the person again.
-          .where((w) => w.or([w('disabled_at', 'is', null), w('directory_id', 'is not', null)]))
-          .orderBy('client_id')
-          .execute()
-      ).map(toUser),
-    );
+    return this.run(() => accounts.listUsers(this.db));
   }
 
   countModerators(): Promise<number> {
-    return this.run(async () => {
-      const row = await this.db
-        .selectFrom('clients')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('role', '=', 'moderator' satisfies Role)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    });
+    return this.run(() => accounts.countModerators(this.db));
   }
 
   setPasswordHash(clientId: number, hash: string): Promise<void> {
-    return this.run(async () => {
-      await this.db.updateTable('clients').set({password_hash: hash}).where('client_id', '=', clientId).execute();
-    });
+    return this.run(() => accounts.setPasswordHash(this.db, clientId, hash));
   }
 
   setStatus(clientIds: readonly number[], status: 'connected' | 'disconnected'): Promise<void> {
     if (clientIds.length === 0) return Promise.resolve();
-    return this.run(async () => {
-      await this.db.updateTable('clients').set({status}).where('client_id', 'in', [...clientIds]).execute();
-    });
+    return this.run(() => accounts.setStatus(this.db, clientIds, status));
   }
 
   resetStatuses(): Promise<number> {
-    return this.run(async () => {
-      const result = await this.db.updateTable('clients').set({status: 'disconnected'}).where('status', '<>', 'disconnected').executeTakeFirst();
-      return Number(result.numUpdatedRows);
-    });
+    return this.run(() => accounts.resetStatuses(this.db));
   }
 
   setKickedUntil(clientId: number, until: number | null, reason: string | null = null): Promise<void> {
-    return this.run(async () => {
-      await this.db
-        .updateTable('clients')
-        .set({kicked_until: until === null ? null : this.flavor.time(until), kick_reason: until === null ? null : reason})
-        .where('client_id', '=', clientId)
-        .execute();
-    });
+    return this.run(() => accounts.setKickedUntil(this.db, this.flavor, clientId, until, reason));
   }
 
   banUser(clientId: number, username: string, by: string, ts: number, reason: string | null = null): Promise<void> {
-    return this.run(async () => {
-      await this.db.transaction().execute(async (trx) => {
-        // Foreign keys cascade to memberships, requests and sessions; messages keep their
-        // text and author alias with client_id set to NULL.
-        await trx.deleteFrom('salons_adheres').where('username', '=', username).execute();
-        await trx.deleteFrom('clients').where('client_id', '=', clientId).execute();
-        const banned = await trx.selectFrom('bans').select('username').where('username', '=', username).executeTakeFirst();
-        if (!banned) await trx.insertInto('bans').values({username, banned_at: this.flavor.time(ts), banned_by: by, reason}).execute();
-      });
-    });
+    return this.run(() => accounts.banUser(this.db, this.flavor, clientId, username, by, ts, reason));
   }
 
   findUserByDirectoryId(directoryId: string): Promise<UserRecord | undefined> {
-    return this.run(async () => {
-      const row = await this.db.selectFrom('clients').select(USER_COLUMNS).where('directory_id', '=', directoryId).executeTakeFirst();
-      return row && toUser(row);
-    });
+    return this.run(() => accounts.findUserByDirectoryId(this.db, directoryId));
   }
 
   listDirectoryUsers(): Promise<UserRecord[]> {
-    return this.run(async () => (await this.db.selectFrom('clients').select(USER_COLUMNS).where('directory_id', 'is not', null).orderBy('client_id').execute()).map(toUser));
+    return this.run(() => accounts.listDirectoryUsers(this.db));
   }
 
   updateDirectoryUser(clientId: number, change: {alias: string; role: Role; disabled: boolean}, ts: number): Promise<void> {
@@ -273,10 +177,7 @@ export class SqlStore implements Store {
   }
 
   isBanned(username: string): Promise<boolean> {
-    return this.run(async () => {
-      const row = await this.db.selectFrom('bans').select('username').where('username', '=', username).executeTakeFirst();
-      return row !== undefined;
-    });
+    return this.run(() => accounts.isBanned(this.db, username));
   }
 
   listSalons(): Promise<SalonRecord[]> {
@@ -407,64 +308,19 @@ export class SqlStore implements Store {
   }
 
   createSession(tokenHash: string, clientId: number, ts: number, expiresAt: number, keep: number): Promise<boolean> {
-    return this.run(async () => {
-      const now = this.flavor.time(ts);
-      const inserted = await this.db
-        .insertInto('sessions')
-        .columns(['token_hash', 'client_id', 'created_at', 'expires_at'])
-        .expression((eb) =>
-          eb
-            .selectFrom('clients')
-            .select([eb.val(tokenHash).as('token_hash'), 'client_id', eb.val(now).as('created_at'), eb.val(this.flavor.time(expiresAt)).as('expires_at')])
-            .where('client_id', '=', clientId)
-            // A directory account disabled by the sync gets no session, even if it was read before.
-            .where('disabled_at', 'is', null)
-            .where((w) => w.or([w('kicked_until', 'is', null), w('kicked_until', '<=', now)])),
-        )
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
-      // Sessions nobody resumes (a client started twice a day for a month) must not pile up.
-      const stale = await this.db
-        .selectFrom('sessions')
-        .select('token_hash')
-        .where('client_id', '=', clientId)
-        .where('expires_at', '>', now)
-        .orderBy('created_at', 'desc')
-        .orderBy('token_hash')
-        .limit(1_000_000)
-        .offset(keep)
-        .execute();
-      await this.db
-        .deleteFrom('sessions')
-        .where('client_id', '=', clientId)
-        .where((w) => (stale.length > 0 ? w.or([w('expires_at', '<=', now), w('token_hash', 'in', stale.map((r) => r.token_hash))]) : w('expires_at', '<=', now)))
-        .execute();
-      return true;
-    });
+    return this.run(() => accounts.createSession(this.db, this.flavor, tokenHash, clientId, ts, expiresAt, keep));
   }
 
   findSession(tokenHash: string, now: number): Promise<number | undefined> {
-    return this.run(async () => {
-      const row = await this.db
-        .selectFrom('sessions')
-        .select('client_id')
-        .where('token_hash', '=', tokenHash)
-        .where('expires_at', '>', this.flavor.time(now))
-        .executeTakeFirst();
-      return row?.client_id;
-    });
+    return this.run(() => accounts.findSession(this.db, this.flavor, tokenHash, now));
   }
 
   deleteSession(tokenHash: string): Promise<void> {
-    return this.run(async () => {
-      await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
-    });
+    return this.run(() => accounts.deleteSession(this.db, tokenHash));
   }
 
   deleteSessionsOf(clientId: number): Promise<void> {
-    return this.run(async () => {
-      await this.db.deleteFrom('sessions').where('client_id', '=', clientId).execute();
-    });
+    return this.run(() => accounts.deleteSessionsOf(this.db, clientId));
   }
 
   appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]> {
