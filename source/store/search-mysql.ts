@@ -250,11 +250,12 @@ export async function searchMysql(db: Kysely<Database>, search: StoreSearch, mem
   const expansions: (string[] | undefined)[] = search.prefixes.map((p) => (isNumber(p) ? undefined : memory.expansion(p, now)));
   const looked = search.prefixes.flatMap((p, i) => (isNumber(p) || expansions[i] !== undefined ? [] : [i]));
   const readRange = (rows: unknown[] | undefined) => (memory.range = rangeOf(rows));
-  // A range remembered is checked by the next trip (`verify`); one read now is exact.
-  let verify = memory.range !== undefined;
-  if (looked.length > 0 || !verify) {
-    const first = await trip([...(verify ? [] : [stored]), ...(looked.length > 0 ? [expansionStatement(looked.map((i) => search.prefixes[i] as string))] : [])]);
-    if (!verify) readRange(first.shift());
+  // A range remembered is checked by the next trip (`verify`); one read with the terms is exact.
+  let verify = true;
+  if (looked.length > 0 || memory.range === undefined) {
+    const first = await trip([stored, ...(looked.length > 0 ? [expansionStatement(looked.map((i) => search.prefixes[i] as string))] : [])]);
+    readRange(first.shift());
+    verify = false;
     for (const i of looked) expansions[i] = [];
     for (const row of (first[0] ?? []) as {i: number | string; term: string}[]) expansions[looked[Number(row.i)] ?? -1]?.push(row.term);
     for (const i of looked) memory.rememberExpansion(search.prefixes[i] as string, expansions[i] as string[], now);
