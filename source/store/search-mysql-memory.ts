@@ -4,7 +4,8 @@
  * candidates: each round trip it saves is a wait on MariaDB and on a thread's turn
  * (bench/README.md, "Search on MariaDB off the server's thread").
  *
- * - The ids stored: checked by every search in its first trip; a search that finds ids above
+ * - The ids stored: read again with the vocabulary, or checked by the first statement of the
+ *   search that does not look terms up; a search that finds ids above
  *   what it assumed runs again with them (it never misses a message just sent).
  * - The vocabulary's terms for a prefix: for EXPANSION_TTL_MS at most. This node's new words
  *   forget the prefixes they start at once (`learned`); another node's new word reaches
@@ -17,7 +18,7 @@
  */
 
 /** How long a prefix's terms are trusted without this node having seen a new word they miss. */
-export const EXPANSION_TTL_MS = 30_000;
+const EXPANSION_TTL_MS = 30_000;
 /** How long a list's density is trusted: it only guides the plan, and moves slowly. */
 const DENSITY_TTL_MS = 60_000;
 /** Entries kept per kind: beyond, the oldest goes (bounded memory whatever people search). */
