@@ -12,6 +12,7 @@ import test from 'ava';
 import SQLite from 'better-sqlite3';
 import {openStore} from '../../source/store/open.js';
 import {eachBackend} from '../helpers/each-backend.js';
+import {checkReindexed} from '../helpers/reindexed.js';
 import {MAX_EXPANSION} from '../../source/store/search.js';
 import {SearchTerms} from '../../source/store/search-terms.js';
 import type {NewMessage, Store, UserRecord} from '../../source/store/types.js';
@@ -131,13 +132,7 @@ test('sqlite | a database whose messages 004_search indexed is indexed again wit
     }
     const store = await openStore({dataDir: dir});
     try {
-      t.true(await store.hasBacklog(), 'cleared by the migration: the backfill indexes them again');
-      t.deepEqual((await store.search({salonIds: [GENERAL], prefixes: ['budg'], phrases: [], limit: 50})).messages, []);
-      for (let next: number | null = null, first = true; first || next !== null; first = false) next = (await store.indexBacklog(next, 7)).next;
-      const found = (await store.search({salonIds: [GENERAL], prefixes: ['budg', 'numer'], phrases: [], authorId: 1, limit: 50})).messages;
-      t.is(found.length, 30);
-      t.is(found[0]?.text, 'budget numéro 30');
-      t.false(await store.hasBacklog());
+      await checkReindexed(t, store);
     } finally {
       await store.close();
     }

@@ -3,6 +3,7 @@
  * stored, a prefix's terms, the ids at a date) never hides a message: two stores on one
  * database stand for two nodes, one searching while the other writes.
  */
+import type {Database} from '../helpers/backends.js';
 import {eachBackend} from '../helpers/each-backend.js';
 import type {NewMessage, Store, UserRecord} from '../../source/store/types.js';
 
@@ -11,11 +12,21 @@ const DAY = 86_400_000;
 const GENERAL = 1;
 const addUser = (store: Store, username: string) => store.createUser({username, alias: `${username} alias`, passwordHash: 'f'.repeat(64), role: 'user', ts: T0});
 const message = (author: UserRecord, text: string, ts = T0): NewMessage => ({clientId: author.id, username: author.username, alias: author.alias, salonId: GENERAL, text, ts});
+
+/** Two stores on one database: two nodes. */
+async function twoNodes(db: Database, body: (a: Store, b: Store) => Promise<void>): Promise<void> {
+  const [a, b] = [await db.open(), await db.open()];
+  try {
+    await body(a, b);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+}
 const texts = async (store: Store, prefixes: string[], after?: number) => (await store.search({salonIds: [GENERAL], prefixes, phrases: [], after, limit: 50})).messages.map((m) => m.text);
 
 eachBackend('a search finds what another node just wrote, even far past the ids it last saw', async (t, db, backend) => {
-  const [a, b] = [await db.open(), await db.open()];
-  try {
+  await twoNodes(db, async (a, b) => {
     const alice = await addUser(a, 'alice');
     await a.appendMessages([message(alice, 'hello there')]);
     t.deepEqual(await texts(a, ['hello']), ['hello there']);
@@ -27,15 +38,11 @@ eachBackend('a search finds what another node just wrote, even far past the ids 
     }
     await b.appendMessages([message(alice, 'hello from far', T0 + 2000)]);
     t.deepEqual(await texts(a, ['hello']), ['hello from far', 'hello again', 'hello there']);
-  } finally {
-    await a.close();
-    await b.close();
-  }
+  });
 });
 
 eachBackend('a prefix finds the words added since it was last searched; a new word is found on every node at once', async (t, db) => {
-  const [a, b] = [await db.open(), await db.open()];
-  try {
+  await twoNodes(db, async (a, b) => {
     const alice = await addUser(a, 'alice');
     await a.appendMessages([message(alice, 'le budget est voté')]);
     t.deepEqual(await texts(a, ['budg']), ['le budget est voté']);
@@ -44,10 +51,7 @@ eachBackend('a prefix finds the words added since it was last searched; a new wo
     t.deepEqual(await texts(a, ['zorglub']), [], 'a word in no message yet');
     await b.appendMessages([message(alice, 'zorglub arrive', T0 + 2000)]);
     t.deepEqual(await texts(a, ['zorglub']), ['zorglub arrive'], "another node's new word, searched whole");
-  } finally {
-    await a.close();
-    await b.close();
-  }
+  });
 });
 
 eachBackend('a date searched again still bounds its matches exactly as messages arrive', async (t, db) => {
