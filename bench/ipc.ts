@@ -11,8 +11,11 @@ import type {SearchPlan, SearchReport} from './search-load.js';
 import type {Summary} from './stats.js';
 
 export type Command =
-  /** ports (--nodes): client i connects to ports[i % ports.length] instead of port. */
-  | {cmd: 'connect'; host: string; port: number; count: number; secret: string; layout: Layout; concurrency: number; watchers: number; timeoutMs: number; ports?: number[]}
+  /**
+   * ports (--nodes): client i connects to ports[i % ports.length] instead of port. first:
+   * the index of the first client (a process holding the last clients of the run).
+   */
+  | {cmd: 'connect'; host: string; port: number; count: number; first?: number; secret: string; layout: Layout; concurrency: number; watchers: number; timeoutMs: number; ports?: number[]}
   /**
    * rate > 0: open loop at `rate` msgs/s. rate 0: closed loop, each sender keeps `window`
    * sends unacknowledged until durationMs is over.
@@ -29,9 +32,12 @@ export type Command =
       drainIdleMs: number;
       drainMaxMs: number;
       failover?: {killedNode: number; timeoutMs: number};
-      /** search: clients searching while the traffic runs (search-load.ts); runIndex varies their queries. */
-      search?: SearchPlan & {runIndex: number};
     }
+  /**
+   * search, in the searchers' process: every client searches for durationMs, then the
+   * searches in flight get settleMs to be answered.
+   */
+  | {cmd: 'search'; durationMs: number; settleMs: number; plan: SearchPlan & {runIndex: number}}
   /** The server is about to stop: the closes that follow are expected. Answered at once. */
   | {cmd: 'expect-close'}
   /** Answered once every connection is closed (or after timeoutMs). */
@@ -83,8 +89,6 @@ export interface TrafficReport {
   dm?: DmTrafficReport;
   /** --changes: edits and reactions (their acknowledged rows are in acknowledged and deliveries). */
   changes?: ChangesReport;
-  /** search: the searches made during the traffic. */
-  search?: SearchReport;
 }
 
 export interface ChangesReport {
@@ -128,6 +132,13 @@ export interface HistoryReport {
   problems: string[];
 }
 
+export interface SearchedReport {
+  kind: 'searched';
+  search: SearchReport;
+  /** Event-loop delay of the searchers' process while they searched (ms). */
+  loadLagMs: {p50: number; p99: number; max: number};
+}
+
 export interface CountersReport {
   kind: 'counters';
   bytesIn: number;
@@ -135,7 +146,7 @@ export interface CountersReport {
   unexpectedCloses: number;
 }
 
-export type Report = ConnectReport | TrafficReport | ClosedReport | ResyncReport | HistoryReport | CountersReport | DmOpenReport | {kind: 'ok'};
+export type Report = ConnectReport | TrafficReport | ClosedReport | ResyncReport | HistoryReport | CountersReport | SearchedReport | DmOpenReport | {kind: 'ok'};
 export type ReportOf<K extends Report['kind']> = Extract<Report, {kind: K}>;
 export type Message = Report | {kind: 'error'; message: string} | {kind: 'progress'; text: string};
 

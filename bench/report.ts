@@ -229,7 +229,7 @@ export function table(r: Result): string {
       add(`phase ${k + 1} ${p.searching ? 'searching' : 'no search'}`, `latency ${ms(p.latencyMs)}; ack p50 ${n(p.ackLatencyMs.p50)} p99 ${n(p.ackLatencyMs.p99)}; ${n(p.achievedMsgsPerSec)} msgs/s; lost ${n(p.lost)}; server ${n(p.serverCpuPercent)} %${p.databaseCpuPercent === undefined ? '' : `, database ${n(p.databaseCpuPercent)} %`}, other ${n(p.otherCpuPercent)} %, load delay p99 ${n(p.loadEventLoopDelayP99Ms)} ms`);
       if (p.search) {
         const q = p.search;
-        add(`  searches`, `${n(q.searches)} by ${q.searchers} clients: ${ms(q.latency)}${Object.keys(q.errors).length ? `; refused ${JSON.stringify(q.errors)}` : ''}${q.unanswered ? `; unanswered ${q.unanswered}` : ''}`);
+        add(`  searches`, `${n(q.searches)} by ${q.searchers} clients: ${ms(q.latency)}${Object.keys(q.errors).length ? `; refused ${JSON.stringify(q.errors)}` : ''}${q.unanswered ? `; unanswered ${q.unanswered}` : ''}; their process's delay p99 ${n(p.searchersEventLoopDelayP99Ms ?? 0)} ms`);
         for (const [kind, v] of Object.entries(q.byKind)) add(`    ${kind}`, `p50 ${n(v.latency.p50)}  p99 ${n(v.latency.p99)}  max ${n(v.latency.max)} ms (n=${v.count}), hits p50 ${n(v.hits.p50)}`);
       }
     });

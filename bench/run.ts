@@ -77,10 +77,17 @@ async function bench(opts: Options, session: Session): Promise<Result> {
   const baselineRssKB = session.serverSampler?.take()?.rssKB ?? 0;
   const connectStart = Date.now();
   session.progress(`connecting ${opts.clients.toLocaleString('en-US')} clients (hello + resume)`);
-  const connected = await load.run(
-    {cmd: 'connect', host: '127.0.0.1', port: server.port, count: opts.clients, secret: accounts.secret, layout: scenario.layout, concurrency: opts.concurrency, watchers: opts.watchers, timeoutMs: 1_200_000, ...(session.cluster ? {ports: session.cluster.ports} : {})},
-    'connected',
-  );
+  const apart = Math.min(opts.clients, scenario.apart?.(opts) ?? 0);
+  const connect = {cmd: 'connect', host: '127.0.0.1', port: server.port, secret: accounts.secret, layout: scenario.layout, concurrency: opts.concurrency, watchers: opts.watchers, timeoutMs: 1_200_000, ...(session.cluster ? {ports: session.cluster.ports} : {})} as const;
+  const connected = await load.run({...connect, count: opts.clients - apart}, 'connected');
+  if (apart > 0) {
+    const side = await session.startSide().run({...connect, count: apart, first: opts.clients - apart}, 'connected');
+    connected.connected += side.connected;
+    connected.failed += side.failed;
+    connected.framesIn += side.framesIn;
+    connected.ms += side.ms;
+    connected.firstError ??= side.firstError;
+  }
   const connectEnd = Date.now();
   if (connected.failed > 0) session.warn(`${connected.failed} clients could not connect; first error: ${connected.firstError}`);
   if (connected.connected === 0) throw new Error(`no client could connect: ${connected.firstError}`);
@@ -92,9 +99,11 @@ async function bench(opts: Options, session: Session): Promise<Result> {
   // Server first: its shutdown closes every connection at once, where clients leaving one by
   // one would each make it tell all the others (presence).
   await load.run({cmd: 'expect-close'}, 'ok');
+  await session.side?.run({cmd: 'expect-close'}, 'ok');
   await session.cluster?.stop();
   await session.stopServer();
   await load.close();
+  await session.side?.close();
   if (measured.messages) measured.messages.stored = await countSentMessages(db, session.tag);
 
   const whole = session.serverUsage();

@@ -1,6 +1,6 @@
 /**
- * search, in the load process: while the traffic runs, `searchers` clients (the last ones,
- * never senders) each send a `search` every `intervalMs`, under the server's per-connection
+ * search, in the searchers' process (load.ts `search`): while the load process's traffic
+ * runs, `searchers` clients (the run's last ones, never senders) each send a `search` every `intervalMs`, under the server's per-connection
  * allowance (a burst of 5, then one per 2 s), the query kinds of search-corpus.ts in turn.
  * Each search is timed from writing the request to reading its response.
  */

@@ -16,6 +16,9 @@ export class Session {
   serverSampler: Sampler | undefined;
   load: LoadProcess | undefined;
   loadSampler: Sampler | undefined;
+  /** The process holding the run's last clients apart (search's searchers: Scenario.apart). */
+  side: LoadProcess | undefined;
+  sideSampler: Sampler | undefined;
   /** The whole machine's busy CPU time (/proc/stat), to tell what other processes took. */
   readonly machineSampler = new Sampler(MACHINE);
   /** The MySQL/MariaDB server's process, when it runs on this machine (found in /proc). */
@@ -89,6 +92,12 @@ export class Session {
     return this.load;
   }
 
+  startSide(): LoadProcess {
+    this.side = new LoadProcess((text) => this.progress(text));
+    this.sideSampler = new Sampler(this.side.pid);
+    return this.side;
+  }
+
   /** Server usage between two times, over every server process of the run. */
   serverUsage(from = 0, to = Infinity): Usage {
     const current = this.serverSampler?.usage(from, to) ?? usageOf([]);
@@ -102,13 +111,17 @@ export class Session {
   }
 
   /**
-   * CPU used by processes other than the server, the load process and the local database
+   * CPU used by processes other than the server, the load processes and the local database
    * (another program, a test suite...): in % of one core. Only meaningful over a window.
    */
   otherCpuPercent(from: number, to: number): number {
     const machine = this.machineSampler.usage(from, to).cpuPercent;
-    const ours = this.serverUsage(from, to).cpuPercent + this.loadUsage(from, to).cpuPercent + (this.databaseUsage(from, to)?.cpuPercent ?? 0);
+    const ours = this.serverUsage(from, to).cpuPercent + this.loadUsage(from, to).cpuPercent + (this.databaseUsage(from, to)?.cpuPercent ?? 0) + (this.sideUsage(from, to)?.cpuPercent ?? 0);
     return Math.max(0, Math.round((machine - ours) * 10) / 10);
+  }
+
+  sideUsage(from = 0, to = Infinity): Usage | undefined {
+    return this.sideSampler?.usage(from, to);
   }
 
   /** The database server's usage (undefined: SQLite, or a database on another machine). */
@@ -125,9 +138,11 @@ export class Session {
   private async clean(): Promise<void> {
     for (const cleanup of this.cleanups) await cleanup().catch(() => {});
     this.loadSampler?.stop();
+    this.sideSampler?.stop();
     this.databaseSampler?.stop();
     this.machineSampler.stop();
     await this.load?.close().catch(() => {});
+    await this.side?.close().catch(() => {});
     await this.cluster?.stop().catch(() => {});
     if (this.server) await this.server.stop(20_000).catch(() => {});
     for (const s of this.serverSamplers) s.stop();
@@ -139,6 +154,7 @@ export class Session {
     this.server?.child.kill('SIGKILL');
     this.cluster?.killNow();
     this.load?.child.kill('SIGKILL');
+    this.side?.child.kill('SIGKILL');
   }
 }
 
