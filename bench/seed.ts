@@ -7,7 +7,7 @@
 import {randomBytes} from 'node:crypto';
 import {indexedText} from '../source/protocol/search.js';
 import {hashPassword, hashToken} from '../source/store/password.js';
-import {isNumber} from '../source/store/search-terms.js';
+import {isNumber} from '../source/store/search-query.js';
 import {termsOfIdsStatement} from '../source/store/search-mysql-terms.js';
 import type {BenchDatabase} from './database.js';
 import {SEEDED_DAYS, messageTextOf} from './search-corpus.js';

@@ -172,6 +172,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     console.error(code === 'EADDRINUSE' ? t('server.portInUse', {port: flags.port, host: flags.host}) : t('server.startFailed', {message: String(error)}));
     return 1;
   }
+  // Listening: searches may come at once (Store.prepareSearch).
+  store.prepareSearch().catch(() => {});
 
   // The address a script reaches: the listening one, or this machine's name when it listens everywhere.
   const hookUrl = server.http

@@ -25,14 +25,11 @@
  * It runs on a thread of its own (mysql-search-worker.ts), which remembers what spares
  * round trips from one search to the next (search-mysql-memory.ts).
  */
-import {CompiledQuery, type Kysely} from 'kysely';
 import {MIN_WORD} from '../protocol/search.js';
 import {SELECT_COLUMNS} from './message-fields.js';
-import type {Database} from './schema.js';
-import {ID_BOUND_MARGIN_MS, MAX_EXPANSION, type StoreSearch} from './search.js';
+import {ID_BOUND_MARGIN_MS, MAX_EXPANSION, type StoreSearch, isNumber} from './search-query.js';
 import {type IdBounds, SearchMemory} from './search-mysql-memory.js';
 import {BUCKET, type Query, type Trip, idAt} from './search-mysql-terms.js';
-import {isNumber} from './search-terms.js';
 
 /** A list's newest postings read to tell how dense it is (which drives, how large the first step). */
 const SAMPLE = 256;
@@ -101,9 +98,11 @@ function candidatesQuery(terms: Driver | undefined, buckets: readonly number[], 
   }
   const parts = (terms as readonly string[]).map((term) => {
     parameters.push(...buckets, term, below, from);
-    return `(SELECT message_id FROM message_terms WHERE bucket IN (${list(buckets)}) AND term = ? AND message_id < ? AND message_id >= ? ORDER BY bucket DESC, message_id DESC LIMIT ${size})`;
+    return `SELECT message_id FROM message_terms WHERE bucket IN (${list(buckets)}) AND term = ? AND message_id < ? AND message_id >= ? ORDER BY bucket DESC, message_id DESC LIMIT ${size}`;
   });
-  return {sql: `SELECT message_id FROM (${parts.join(' UNION ALL ')}) u ORDER BY message_id DESC LIMIT ${size}`, parameters};
+  // One term is read in id order already (the key's): no union to sort again.
+  if (parts.length === 1) return {sql: parts[0] as string, parameters};
+  return {sql: `SELECT message_id FROM (${parts.map((part) => `(${part})`).join(' UNION ALL ')}) u ORDER BY message_id DESC LIMIT ${size}`, parameters};
 }
 
 /**
@@ -208,9 +207,11 @@ function stepStatements(p: Plan, driver: Driver | undefined, candidates: Query, 
     wordParameters.push(...terms);
   }
   const having = words.length > 0 ? ` WHERE ${words.join(' AND ')}` : '';
+  // A message comes once from one term, or from the messages themselves; twice from two of a list's terms.
+  const unique = driver === undefined || (Array.isArray(driver) && driver.length === 1);
   return [
     {
-      sql: `SELECT ${COLUMNS}, c.username, c.role AS author_role FROM (SELECT DISTINCT message_id FROM (${candidates.sql}) d0${having}) d JOIN messages m ON m.message_id = d.message_id LEFT JOIN clients c ON c.client_id = m.client_id WHERE ${p.where.join(' AND ')} ORDER BY m.message_id DESC LIMIT ${limit}`,
+      sql: `SELECT ${COLUMNS}, c.username, c.role AS author_role FROM (SELECT ${unique ? '' : 'DISTINCT '}message_id FROM (${candidates.sql}) d0${having}) d JOIN messages m ON m.message_id = d.message_id LEFT JOIN clients c ON c.client_id = m.client_id WHERE ${p.where.join(' AND ')} ORDER BY m.message_id DESC LIMIT ${limit}`,
       parameters: [...candidates.parameters, ...wordParameters, ...p.parameters],
     },
     {sql: `SELECT COUNT(*) AS n, MIN(message_id) AS low FROM (${candidates.sql}) d`, parameters: candidates.parameters},
@@ -225,6 +226,11 @@ const rangeOf = (rows: unknown[] | undefined): IdBounds => {
   return {lo: Number(ids.lo ?? 0), hi: Number(ids.hi ?? 0)};
 };
 
+/** Opens a connection and reads the ids stored, as a thread starts: its first search checks them in its first trip. */
+export async function prepareSearch(run: Run, memory: SearchMemory): Promise<void> {
+  memory.range ??= rangeOf((await run(stored.sql, stored.parameters)) as unknown[]);
+}
+
 /**
  * Ids above the largest one last read that a search still reads (two buckets: 131,072
  * messages since then), so that a remembered range serves; the search's first trip reads
@@ -233,13 +239,19 @@ const rangeOf = (rows: unknown[] | undefined): IdBounds => {
 const SLACK = 2 * BUCKET;
 
 /**
+ * Runs one statement, or several joined by `;\n` (a connection with multipleStatements): the
+ * statement's rows, or each one's.
+ */
+export type Run = (sql: string, parameters: unknown[]) => Promise<unknown[]>;
+
+/**
  * A search on MySQL/MariaDB: its rows (messageQuery's columns), newest first, and the next
  * page's cursor. `memory` (search-mysql-memory.ts) spares the lookups it remembers.
  */
-export async function searchMysql(db: Kysely<Database>, search: StoreSearch, memory = new SearchMemory()): Promise<MysqlSearchRows> {
+export async function searchMysql(run: Run, search: StoreSearch, memory = new SearchMemory()): Promise<MysqlSearchRows> {
   // Statements sent together, one round trip (each a wait on MariaDB and on this thread's turn).
   const trip: Trip = async (statements) => {
-    const {rows} = await db.executeQuery(CompiledQuery.raw(statements.map((q) => q.sql).join(';\n'), statements.flatMap((q) => q.parameters)));
+    const rows = await run(statements.map((q) => q.sql).join(';\n'), statements.flatMap((q) => q.parameters));
     return (statements.length === 1 ? [rows] : rows) as unknown[][];
   };
   const none: MysqlSearchRows = {rows: [], next: null};
@@ -292,7 +304,7 @@ export async function searchMysql(db: Kysely<Database>, search: StoreSearch, mem
   if (below < highest) verify = false;
   if (from >= below) {
     // Nothing in the range assumed: the one read says whether there is more.
-    if (verify && outgrown(await trip([stored]))) return searchMysql(db, search, memory);
+    if (verify && outgrown(await trip([stored]))) return searchMysql(run, search, memory);
     return none;
   }
   const p = plan(search, expansions);
@@ -321,7 +333,7 @@ export async function searchMysql(db: Kysely<Database>, search: StoreSearch, mem
   if (unknown.length > 0) {
     const guessed = guess === undefined ? undefined : step(guess, search.limit, 0);
     const results = await trip(withRange([...unknown.map((i) => densityStatement(p.drivers[i] as Driver, window, from, below)), ...(guessed?.statements ?? [])]));
-    if (outgrown(results)) return searchMysql(db, search, memory);
+    if (outgrown(results)) return searchMysql(run, search, memory);
     unknown.forEach((i, k) => {
       const d = p.drivers[i] as Driver;
       const {density, full} = densityOf(d, results[k]?.[0] as {n?: number | string; low?: number | string | null} | undefined, window, from, below);
@@ -348,7 +360,7 @@ export async function searchMysql(db: Kysely<Database>, search: StoreSearch, mem
     const {buckets, size: stepSize, statements} = prefetched?.step ?? step(driver, Math.max(1, Math.min(size, BUDGET - examined)), found.length);
     const results = prefetched?.results ?? (await trip(withRange(statements)));
     prefetched = undefined;
-    if (outgrown(results)) return searchMysql(db, search, memory);
+    if (outgrown(results)) return searchMysql(run, search, memory);
     const [hits, seen] = results;
     const {n, low} = (seen?.[0] ?? {}) as {n?: number | string; low?: number | string | null};
     const count = Number(n ?? 0);

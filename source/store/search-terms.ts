@@ -14,6 +14,7 @@
  * query word made of digits only is searched as a prefix (store/search.ts).
  */
 import {CompiledQuery} from 'kysely';
+import {isNumber} from './search-query.js';
 
 /** Past this many, the memory starts again (it is a cache: forgetting costs a few lookups). */
 const MAX_KNOWN = 500_000;
@@ -22,8 +23,6 @@ const CHUNK = 500;
 /** MySQL's terms are cut at 64 characters (sql/mysql/011_search_terms.sql), as query words are. */
 const MAX_TERM = 64;
 
-/** A word of digits only: not in the vocabulary. */
-export const isNumber = (word: string): boolean => /^[0-9]+$/u.test(word);
 
 export class SearchTerms {
   private known = new Set<string>();

@@ -2,7 +2,7 @@
 import {parentPort, workerData} from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import {serveReads} from './reader-threads.js';
-import {type SearchJob, runSearchJob} from './search.js';
+import {type SearchJob, runSearchJob} from './search-query.js';
 
 const db = new SQLite((workerData as {file: string}).file, {readonly: true, fileMustExist: true});
 db.pragma('busy_timeout = 2000');

@@ -7,7 +7,7 @@
  * (bench/README.md, "Search"), and a slow query delayed every quick one behind it.
  */
 import {ReaderThreads} from './reader-threads.js';
-import type {SearchJob} from './search.js';
+import type {SearchJob} from './search-query.js';
 
 export interface ReadQuery {
   sql: string;

@@ -13,7 +13,7 @@ import SQLite from 'better-sqlite3';
 import {openStore} from '../../source/store/open.js';
 import {eachBackend} from '../helpers/each-backend.js';
 import {checkReindexed} from '../helpers/reindexed.js';
-import {MAX_EXPANSION} from '../../source/store/search.js';
+import {MAX_EXPANSION} from '../../source/store/search-query.js';
 import {SearchTerms} from '../../source/store/search-terms.js';
 import type {NewMessage, Store, UserRecord} from '../../source/store/types.js';
 
