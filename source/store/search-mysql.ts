@@ -43,6 +43,14 @@ const PREFIX_SAMPLE = 2;
  * the buckets it reads.
  */
 const PREFIX_PER_BUCKET = 6_000;
+/**
+ * Of the messages that have a phrase's words, the share where they follow each other, as
+ * the first step's size assumes: one in seven to one in thirteen on the search scenario's
+ * corpus (bonjour in 50 % of its messages, merci in 33 %, `"bonjour merci"` in 2.5 %). Too
+ * high, and a phrase took a second step, one more round trip, almost every time; too low
+ * costs a larger step (at most MAX_STEP) for phrases whose words go together.
+ */
+const PHRASE_SHARE = 0.1;
 /** Candidate ids a request examines at most (a few ms of MariaDB's time, bench/README.md). */
 export const BUDGET = 8_000;
 /** The first step reads a page's worth of candidates; the next ones what the share kept so far asks for, up to MAX_STEP. */
@@ -145,6 +153,8 @@ interface PrefixDriver {
 type Driver = readonly string[] | PrefixDriver;
 
 interface Plan {
+  /** The share of the candidates that have all of a phrase's words whose words also follow each other: PHRASE_SHARE per phrase. */
+  phraseShare: number;
   /** Lists of terms one of which each matching message has (each word's terms). */
   required: (readonly string[])[];
   /** What may drive: the required lists, the author's token, the conversations' tokens when few, broad prefixes. */
@@ -187,7 +197,25 @@ function plan(search: StoreSearch, expansions: readonly (readonly string[] | und
   drivers.push(...broad);
   if (search.after !== undefined) where.push('m.timestamp >= ?') && parameters.push(new Date(search.after));
   if (search.before !== undefined) where.push('m.timestamp < ?') && parameters.push(new Date(search.before));
-  return {required, drivers, where, parameters};
+  const phraseShare = PHRASE_SHARE ** search.phrases.filter((phrase) => phrase.length > 1).length;
+  return {phraseShare, required, drivers, where, parameters};
+}
+
+/** The conversations' list (words are letters and digits: a term starting with `_` is a token). */
+const isConversations = (d: Driver) => Array.isArray(d) && (d[0] as string).startsWith('_s');
+
+/** The list of terms likeliest to drive (step 3 of searchMysql): the sparsest known, or else the first unknown that is not the conversations'. */
+function likeliest(drivers: readonly Driver[], densities: readonly (number | undefined)[]): Driver | undefined {
+  let best: Driver | undefined;
+  let least = Infinity;
+  drivers.forEach((d, i) => {
+    if (!Array.isArray(d)) return;
+    // Unknown: one in a hundred (a word not searched for a minute is most often a rare one;
+    // one person's share of a conversation is most often smaller than a common word's).
+    const density = densities[i] ?? (isConversations(d) ? 1 : 0.01);
+    if (density < least) [best, least] = [d, density];
+  });
+  return best;
 }
 
 /**
@@ -326,12 +354,16 @@ export async function searchMysql(run: Run, search: StoreSearch, memory = new Se
     }
     return {buckets, size, statements: stepStatements(p, d, candidatesQuery(d, buckets, from, below, size), search.limit - found)};
   };
-  // The densities' trip also takes the first step of the likeliest driver, the first word's
-  // terms: kept when it is the one (a word is most often sparser than its conversations).
-  const guess = p.drivers.find((d) => Array.isArray(d));
+  // Every condition is one of the drivers: the others' densities, as if independent, are the
+  // share of a driver's candidates likely to match (a phrase's words, besides, follow each other).
+  const keptBy = (d: Driver | undefined) => p.drivers.reduce((share, other, i) => (other === d ? share : share * Math.min(1, densities[i] ?? 1)), p.phraseShare);
+  const firstSize = (kept: number) => (kept > 0 ? Math.min(MAX_STEP, Math.max(search.limit, Math.ceil((search.limit / kept) * 1.25))) : MAX_STEP);
+  // The densities' trip also takes the first step of the likeliest driver (likeliest), kept
+  // when it is the one.
+  const guess = likeliest(p.drivers, densities);
   let prefetched: {step: ReturnType<typeof step>; results: unknown[][]} | undefined;
   if (unknown.length > 0) {
-    const guessed = guess === undefined ? undefined : step(guess, search.limit, 0);
+    const guessed = guess === undefined ? undefined : step(guess, firstSize(keptBy(guess)), 0);
     const results = await trip(withRange([...unknown.map((i) => densityStatement(p.drivers[i] as Driver, window, from, below)), ...(guessed?.statements ?? [])]));
     if (outgrown(results)) return searchMysql(run, search, memory);
     unknown.forEach((i, k) => {
@@ -348,13 +380,10 @@ export async function searchMysql(run: Run, search: StoreSearch, memory = new Se
     if (density < sparsest) [driver, sparsest] = [d, density];
   });
   if (driver !== guess) prefetched = undefined;
-  // Every condition is one of the drivers: the others' densities, as if independent, are the
-  // share of the driver's candidates likely to match.
-  const kept = p.drivers.reduce((share, d, i) => (d === driver ? share : share * Math.min(1, densities[i] ?? 1)), 1);
 
   // 4. Steps newest first, each sized from the share of candidates the last ones kept.
   const found: unknown[] = [];
-  let size = kept > 0 ? Math.min(MAX_STEP, Math.max(search.limit, Math.ceil((search.limit / kept) * 1.25))) : MAX_STEP;
+  let size = firstSize(keptBy(driver));
   let examined = 0;
   for (;;) {
     const {buckets, size: stepSize, statements} = prefetched?.step ?? step(driver, Math.max(1, Math.min(size, BUDGET - examined)), found.length);
