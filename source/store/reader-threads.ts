@@ -44,7 +44,7 @@ export class ReaderThreads {
     this.threads = new Array<Thread | undefined>(Math.max(1, threads)).fill(undefined);
   }
 
-  /** Started at the first read that needs them: most runs of a small server never search. */
+  /** Started by prepare (chat-server, once it listens) or at the first read. */
   private start(slot: number): Thread {
     const running = this.threads[slot];
     if (running) return running;
@@ -82,7 +82,15 @@ export class ReaderThreads {
       if (waiting < least) [slot, least] = [k, waiting];
     });
     if (least >= MAX_WAITING / this.threads.length) return Promise.reject(Object.assign(new Error('too many reads waiting'), {code: this.codes.busy}));
-    const thread = this.start(slot);
+    return this.postTo(this.start(slot), work);
+  }
+
+  /** Starts every thread now rather than at the first read; resolves once each has answered `work`. */
+  async prepare(work: Record<string, unknown>): Promise<void> {
+    await Promise.all(this.threads.map((_, slot) => this.postTo(this.start(slot), work)));
+  }
+
+  private postTo(thread: Thread, work: Record<string, unknown>): Promise<unknown> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       thread.pending.set(id, {resolve, reject});

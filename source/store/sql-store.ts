@@ -96,9 +96,7 @@ export class SqlStore implements Store {
   }
 
   async prepareSearch(): Promise<void> {
-    // SQLite's readers open a file in a few ms: they start at the first search, sparing an
-    // idle server their memory.
-    await this.flavor.searchThread?.post({prepare: true});
+    await Promise.all([this.flavor.reader?.prepare(), this.flavor.searchThread?.prepare({prepare: true})]);
   }
 
   async close(): Promise<void> {

@@ -35,6 +35,11 @@ export class SqliteReader {
     return this.threads.post({job}) as Promise<unknown[]>;
   }
 
+  /** Starts every reader and opens its connection (Store.prepareSearch). */
+  prepare(): Promise<void> {
+    return this.threads.prepare({queries: []});
+  }
+
   close(): Promise<void> {
     return this.threads.close();
   }

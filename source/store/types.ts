@@ -136,10 +136,11 @@ export interface Store {
   readonly location: string;
   close(): Promise<void>;
   /**
-   * Starts what searches run on now rather than at the first search: MySQL's search thread
-   * (its start, connection and first reads took 230 ms idle, 400-560 ms under load, and the
-   * searches meanwhile held the node's search slots). chat-server calls it once it listens,
-   * without waiting; resolves once ready (a failure is the first search's to report).
+   * Starts the threads searches run on now rather than at the first search, which waited
+   * for them (MySQL's: 230 ms idle, 400-560 ms under load, the searches meanwhile holding
+   * the node's search slots; SQLite's two readers 80-100 ms each). chat-server calls it once
+   * it listens, without waiting; resolves once they are ready (a failure is the first
+   * search's to report). Costs 12-20 MB of memory.
    */
   prepareSearch(): Promise<void>;
 
