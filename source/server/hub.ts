@@ -1,17 +1,17 @@
 /**
  * The server's live state in motion: it loads the model (model.ts) from the database once,
  * then applies every change that arrives through the bus and tells the connections
- * concerned. Delivery of messages (delivery.ts), presence rounds (presence.ts), other
- * nodes' presence (remote-presence.ts) and making good what the bus lost (reconcile.ts)
- * are its parts; the per-message path reads nothing from the database, except to fill a gap
+ * concerned. Applying changes (hub-changes.ts), delivery of messages (delivery.ts), presence
+ * rounds (presence.ts), other nodes' presence (remote-presence.ts) and making good what the
+ * bus lost (reconcile.ts) are its parts; the per-message path reads nothing from the database, except to fill a gap
  * in a salon's sequence.
  */
-import {encodeFrame} from '../protocol/codec.js';
-import type {Event, JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
-import type {SalonRecord, Store, StoredMessage} from '../store/types.js';
+import type {JoinRequestInfo, MemberInfo, SalonInfo, SalonRef} from '../protocol/frames.js';
+import type {Store, StoredMessage} from '../store/types.js';
 import {type Bus, type HubEvent, type NodeEvent, isNodeEvent} from './bus.js';
 import {BlockTimers} from './block-timers.js';
 import {Delivery} from './delivery.js';
+import {HubChanges} from './hub-changes.js';
 import {LiveModel, type SalonState, type UserState, salonKey, userKey} from './model.js';
 import type {Notify} from './notices.js';
 import type {Peer} from './peer.js';
@@ -42,6 +42,7 @@ export class Hub {
   /** Other nodes' connections, as the cluster hears of them. */
   readonly remote: RemotePresence;
   private readonly blockTimers: BlockTimers;
+  private readonly changes: HubChanges;
 
   private constructor(
     private readonly store: Store,
@@ -52,6 +53,7 @@ export class Hub {
   ) {
     this.delivery = new Delivery(store, (id) => this.model.salons.get(id), listeners.message);
     this.blockTimers = new BlockTimers(clock, (user) => this.notify({kind: 'block_ended', username: user.username, early: false}));
+    this.changes = new HubChanges({model: this.model, delivery: this.delivery, blockTimers: this.blockTimers, notify, salonInfo: (user, salon) => this.salonInfo(user, salon)});
     this.remote = new RemotePresence(this.model, (user, online) => this.presence(user, online));
     this.reconciler = new Reconciler(store, {
       users: this.model.users,
@@ -59,10 +61,10 @@ export class Hub {
       keyOf: userKey,
       user: (username) => this.model.user(username),
       addUser: (record) => this.model.addUser(record),
-      apply: (event) => this.apply(event),
+      apply: (event) => this.changes.apply(event),
       catchUp: () => this.catchUp(),
     });
-    bus.subscribe((event, origin) => (isNodeEvent(event) ? this.listeners.nodeEvent?.(event, origin) : this.apply(event)));
+    bus.subscribe((event, origin) => (isNodeEvent(event) ? this.listeners.nodeEvent?.(event, origin) : this.changes.apply(event)));
   }
 
   static async load(store: Store, bus: Bus, notify: Notify, listeners: HubListeners = {}, clock: () => number = Date.now): Promise<Hub> {
@@ -270,172 +272,5 @@ export class Hub {
   private presence(user: UserState, online: boolean): void {
     this.listeners.presence?.(user, online);
     this.rounds.changed(user, online);
-  }
-
-  // ---- applying changes ---------------------------------------------------------------
-
-  private apply(event: HubEvent): void {
-    switch (event.kind) {
-      case 'messages':
-        return this.delivery.deliver(event.messages);
-      case 'user_added': {
-        const user = this.model.addUser(event.user);
-        const first = this.model.firstSalon;
-        if (event.salonIds) for (const id of event.salonIds) this.model.linkMember(user, id, 0);
-        else if (first) this.model.linkMember(user, first.id, 0);
-        return;
-      }
-      case 'membership':
-        return this.applyMembership(event);
-      case 'join_request': {
-        const user = this.user(event.username);
-        const salon = this.model.salons.get(event.salonId);
-        if (!user || !salon) return;
-        user.pending.set(salon.id, event.ts);
-        this.toPeers(this.model.moderatorPeers, {event: 'join_request', ...this.model.requestInfo(user, salon.id, event.ts)});
-        this.toPeers(user.peers, this.membershipEvent(user, salon, 'pending', 'requested'));
-        this.notify({kind: 'join_request', username: user.username, salonName: salon.name});
-        return;
-      }
-      case 'request_closed': {
-        const user = this.user(event.username);
-        user?.pending.delete(event.salonId);
-        this.toPeers(this.model.moderatorPeers, {event: 'join_request_closed', username: event.username, salon: event.salonId, outcome: event.outcome});
-        return;
-      }
-      case 'read': {
-        const user = this.user(event.username);
-        if (!user || (user.salons.get(event.salonId) ?? Infinity) >= event.seq) return;
-        user.salons.set(event.salonId, event.seq);
-        user.readN.set(event.salonId, event.n);
-        this.toPeers(user.peers, {event: 'read', salon: event.salonId, seq: event.seq, n: event.n});
-        return;
-      }
-      case 'kick': {
-        const user = this.user(event.username);
-        if (!user) return;
-        user.kickedUntil = event.until;
-        user.kickReason = event.reason ?? null;
-        const reason = event.reason ? {reason: event.reason} : {};
-        for (const peer of [...user.peers]) peer.close({event: 'kicked', minutes: event.minutes, until: event.until, ...reason});
-        this.notify({kind: 'kicked', username: user.username, minutes: event.minutes, until: event.until, ...reason});
-        this.blockTimers.schedule(user);
-        return;
-      }
-      case 'unblock': {
-        const user = this.user(event.username);
-        if (!user || user.kickedUntil === null) return;
-        user.kickedUntil = null;
-        user.kickReason = null;
-        this.blockTimers.cancel(user);
-        this.notify({kind: 'block_ended', username: user.username, early: true});
-        return;
-      }
-      case 'ban':
-        return this.removeUser(event.username, event.reason ?? null);
-      case 'account': {
-        const user = this.user(event.username);
-        if (!user) return;
-        const was = user.disabled;
-        this.model.updateUser(user, event);
-        // As a kick does, on every node: the store deleted the sessions, this ends the connections.
-        if (event.disabled) for (const peer of [...user.peers]) peer.close({event: 'disabled'});
-        if (event.disabled && !was) this.notify({kind: 'directory_disabled', username: user.username});
-        return;
-      }
-      case 'conversation':
-        return this.openConversation(event.record, event.usernames);
-      case 'salon': {
-        const known = this.model.salons.get(event.record.id);
-        if (known && known.archived === event.record.archived) return;
-        const salon = this.model.addSalon(event.record);
-        if (!known) this.delivery.startAt(salon.id, event.record.seq, event.record.lastTs ?? 0, event.record.msgs ?? event.record.seq);
-        for (const [user, peer] of this.model.allPeers()) {
-          const info = this.salonInfo(user, salon);
-          peer.write(encodeFrame({event: 'salon', salon: salon.archived ? {...info, archived: true} : info}));
-        }
-        if (salon.archived) this.notify({kind: 'salon_archived', salonName: salon.name});
-        else this.notify({kind: 'salon_created', salonName: salon.name, moderated: salon.moderated});
-        return;
-      }
-      case 'typing': {
-        const salon = this.model.salons.get(event.salonId);
-        if (!salon) return;
-        const frame = encodeFrame({event: 'typing', salon: salon.id, username: event.username, alias: event.alias, active: event.active});
-        for (const member of salon.members) if (member.username !== event.username) for (const peer of member.peers) peer.write(frame);
-        return;
-      }
-      case 'block': {
-        const user = this.user(event.username);
-        if (event.blocked) user?.blocked.add(event.blockedId);
-        else user?.blocked.delete(event.blockedId);
-        return;
-      }
-    }
-  }
-
-  /** Participants' connections hear of it with their own view of it; it is not news to a connection twice. */
-  private openConversation(record: SalonRecord, usernames: readonly string[]): void {
-    const known = this.model.salons.has(record.id);
-    const salon = this.model.addSalon(record);
-    // A node that did not know it delivered none of it: its history is read on opening.
-    if (!known) this.delivery.startAt(salon.id, record.seq, record.lastTs ?? 0, record.msgs ?? record.seq);
-    const joined: UserState[] = [];
-    for (const username of usernames) {
-      const user = this.user(username);
-      if (!user || user.salons.has(salon.id)) continue;
-      this.model.linkMember(user, salon.id, 0);
-      joined.push(user);
-    }
-    // Once everyone is in: each view names the others.
-    for (const user of joined) this.toPeers(user.peers, {event: 'conversation', conversation: this.salonInfo(user, salon)});
-  }
-
-  private applyMembership(event: Extract<HubEvent, {kind: 'membership'}>): void {
-    const user = this.user(event.username);
-    const salon = this.model.salons.get(event.salonId);
-    if (!user || !salon) return;
-    if (event.state === 'member') {
-      user.pending.delete(salon.id);
-      this.model.linkMember(user, salon.id, user.salons.get(salon.id) ?? 0);
-    } else if (event.state === 'none') {
-      user.pending.delete(salon.id);
-      this.model.unlinkMember(user, salon);
-    }
-    const frame = encodeFrame(this.membershipEvent(user, salon, event.state, event.reason));
-    const told = new Set<Peer>([...user.peers, ...(event.state === 'member' ? salon.online : [])]);
-    for (const peer of told) peer.write(frame);
-    if (event.reason === 'joined') this.notify({kind: 'joined', username: user.username, salonId: salon.id, salonName: salon.name});
-    if (event.reason === 'accepted') this.notify({kind: 'accepted', username: user.username, salonId: salon.id, salonName: salon.name});
-    if (event.reason === 'rejected') this.notify({kind: 'rejected', username: user.username, salonId: salon.id, salonName: salon.name});
-  }
-
-  private removeUser(username: string, reason: string | null): void {
-    const user = this.user(username);
-    if (!user) return;
-    this.blockTimers.cancel(user);
-    for (const peer of [...user.peers]) peer.close(reason ? {event: 'banned', reason} : {event: 'banned'});
-    for (const salonId of [...user.salons.keys()]) {
-      const salon = this.model.salons.get(salonId);
-      if (!salon) continue;
-      this.model.unlinkMember(user, salon);
-      this.toPeers(salon.online, this.membershipEvent(user, salon, 'none', 'banned'));
-    }
-    for (const salonId of user.pending.keys()) {
-      this.toPeers(this.model.moderatorPeers, {event: 'join_request_closed', username: user.username, salon: salonId, outcome: 'withdrawn'});
-    }
-    this.model.forgetUser(user);
-    this.notify({kind: 'banned', username: user.username});
-  }
-
-  // ---- helpers ------------------------------------------------------------------------
-
-  private membershipEvent(user: UserState, salon: SalonState, state: 'member' | 'pending' | 'none', reason: Extract<Event, {event: 'membership'}>['reason']): Event {
-    return {event: 'membership', salon: salon.id, salonName: salon.name, username: user.username, alias: user.alias, state, reason};
-  }
-
-  private toPeers(peers: Iterable<Peer>, event: Event): void {
-    const bytes = encodeFrame(event);
-    for (const peer of peers) peer.write(bytes);
   }
 }
