@@ -1,11 +1,11 @@
 /**
- * Conversations in the store: opening the one direct message or group of a set of accounts,
- * and creating salons with names unique ignoring case and accents. SqlStore runs these with
- * its retry and error mapping.
+ * Conversations in the store: every one with its newest message's time, opening the one
+ * direct message or group of a set of accounts, creating salons with names unique ignoring
+ * case and accents, archiving. SqlStore runs these with its retry and error mapping.
  */
 import type {Kysely} from 'kysely';
 import {foldName} from '../protocol/names.js';
-import type {Database} from './schema.js';
+import {type Database, toMs} from './schema.js';
 import type {Flavor} from './sql-store.js';
 import {ConflictError, type SalonRecord} from './types.js';
 
@@ -61,4 +61,20 @@ export function createSalon(db: Kysely<Database>, flavor: Flavor, name: string, 
     const row = await trx.selectFrom('salons').select(SALON_COLUMNS).where('salon_id', '=', Number(inserted.insertId)).executeTakeFirstOrThrow();
     return toSalon(row);
   });
+}
+
+export async function listSalons(db: Kysely<Database>): Promise<SalonRecord[]> {
+  // The newest message of each, by the unique (salon_id, seq) key: one index lookup per row.
+  const rows = await db
+    .selectFrom('salons')
+    .leftJoin('messages', (join) => join.onRef('messages.salon_id', '=', 'salons.salon_id').onRef('messages.seq', '=', 'salons.seq'))
+    .select(SALON_COLUMNS.map((c) => `salons.${c}` as const))
+    .select('messages.timestamp as last_ts')
+    .orderBy('salons.salon_id')
+    .execute();
+  return rows.map((r) => ({...toSalon(r), lastTs: toMs(r.last_ts) ?? 0}));
+}
+
+export async function setArchived(db: Kysely<Database>, salonId: number, archived: boolean): Promise<void> {
+  await db.updateTable('salons').set({archived: archived ? 1 : 0}).where('salon_id', '=', salonId).execute();
 }

@@ -7,6 +7,7 @@ import {CompiledQuery, type Kysely, type Transaction, sql} from 'kysely';
 import {INSERT_COLUMNS, INSERT_N_INDEX, INSERT_SEQ_INDEX, SELECT_COLUMNS, insertValues, toMessage} from './message-fields.js';
 import {indexedText} from '../protocol/search.js';
 import {termsStatement} from './search-mysql-terms.js';
+import {purgedUpTo} from './retention.js';
 import type {Database} from './schema.js';
 import type {Flavor} from './sql-store.js';
 import type {NewMessage, StoredMessage} from './types.js';
@@ -328,4 +329,34 @@ export function messageQuery(db: Kysely<Database> | Transaction<Database>) {
     .selectFrom('messages as m')
     .leftJoin('clients as c', 'c.client_id', 'm.client_id')
     .select([...selectColumns, 'c.username', 'c.role as author_role']);
+}
+
+/** A page of a conversation's history, oldest first: the `limit` messages before seq `before` (undefined: the newest). */
+export async function historyPage(db: Kysely<Database>, salonId: number, before: number | undefined, limit: number): Promise<StoredMessage[]> {
+  let query = messageQuery(db).where('m.salon_id', '=', salonId);
+  // Sequence numbers have no gaps, so the page's lower bound is known too: with both
+  // bounds MariaDB reads a 50-row range instead of walking down from the newest row.
+  if (before !== undefined) query = query.where('m.seq', '<', before).where('m.seq', '>=', before - limit);
+  // Keyset pagination on the unique (salon_id, seq) index: any page costs the same.
+  const rows = await query.orderBy('m.seq', 'desc').limit(limit).execute();
+  return rows.reverse().map(toMessage);
+}
+
+/** The rows of a conversation after seq `after`, in order, at most `limit` (what a connection catching up missed). */
+export async function messagesAfter(db: Kysely<Database>, salonId: number, after: number, limit: number): Promise<StoredMessage[]> {
+  const page = (from: number) => messageQuery(db).where('m.salon_id', '=', salonId).where('m.seq', '>', from).where('m.seq', '<=', from + limit).orderBy('m.seq', 'asc').limit(limit).execute();
+  let rows = await page(after);
+  // The page does not start right after `after`: the rows there may have been deleted by
+  // retention, and then the stream goes on from where deletion stopped.
+  if (rows[0] === undefined || Number(rows[0].seq) !== after + 1) {
+    const floor = await purgedUpTo(db, salonId);
+    if (floor > after) rows = await page(floor);
+  }
+  return rows.map(toMessage);
+}
+
+/** The messages (not change rows) at these seqs, by seq. */
+export async function messagesAt(db: Kysely<Database>, salonId: number, seqs: readonly number[]): Promise<Map<number, StoredMessage>> {
+  const rows = await messageQuery(db).where('m.salon_id', '=', salonId).where('m.seq', 'in', [...seqs]).where('m.kind', '=', 'message').execute();
+  return new Map(rows.map((row) => [Number(row.seq), toMessage(row)]));
 }

@@ -254,6 +254,12 @@ const rangeOf = (rows: unknown[] | undefined): IdBounds => {
   return {lo: Number(ids.lo ?? 0), hi: Number(ids.hi ?? 0)};
 };
 
+/**
+ * Runs one statement, or several joined by `;\n` (a connection with multipleStatements): the
+ * statement's rows, or each one's.
+ */
+export type Run = (sql: string, parameters: unknown[]) => Promise<unknown[]>;
+
 /** Opens a connection and reads the ids stored, as a thread starts: its first search checks them in its first trip. */
 export async function prepareSearch(run: Run, memory: SearchMemory): Promise<void> {
   memory.range ??= rangeOf((await run(stored.sql, stored.parameters)) as unknown[]);
@@ -265,12 +271,6 @@ export async function prepareSearch(run: Run, memory: SearchMemory): Promise<voi
  * the real one, and it runs again in the rare case that there were more.
  */
 const SLACK = 2 * BUCKET;
-
-/**
- * Runs one statement, or several joined by `;\n` (a connection with multipleStatements): the
- * statement's rows, or each one's.
- */
-export type Run = (sql: string, parameters: unknown[]) => Promise<unknown[]>;
 
 /**
  * A search on MySQL/MariaDB: its rows (messageQuery's columns), newest first, and the next

@@ -2,17 +2,20 @@
  * The one Store implementation, written once over Kysely. The backends differ only in the
  * few facts a `Flavor` holds (how times are stored, how rows are locked, how errors read).
  */
-import {type Kysely, type Transaction, sql} from 'kysely';
+import type {Kysely} from 'kysely';
 import type {Role} from '../protocol/frames.js';
 import type {Answer, ChangeOutcome, ChangeRules, NewChange, Submission} from './changes.js';
 import {writeBatchInOneTrip} from './changes-mysql.js';
 import {writeBatchInTransaction} from './changes-sqlite.js';
+import type {Flavor} from './flavor.js';
 import {KnownMessages} from './known-messages.js';
-import {SALON_COLUMNS, createSalon, openConversation, toSalon} from './conversations.js';
+import {createSalon, listSalons, openConversation, setArchived} from './conversations.js';
 import {type HookRecord, createHook, findHook, listHooks, revokeHook} from './hooks.js';
 import {updateDirectoryUser} from './directory.js';
 import * as accounts from './accounts.js';
-import {indexedText} from '../protocol/search.js';
+import * as memberships from './memberships.js';
+import * as reactionStore from './reactions.js';
+import * as backlog from './search-backlog.js';
 import {
   type AuditQuery,
   type AuditRecord,
@@ -29,12 +32,9 @@ import {
   unban,
 } from './operator.js';
 import {type StoreSearch, findMessages} from './search.js';
-import type {SearchTerms} from './search-terms.js';
 import * as retention from './retention.js';
 import {ExportReader} from './export.js';
-import type {ReaderThreads} from './reader-threads.js';
-import type {SqliteReader} from './sqlite-reader.js';
-import {appendInOneTrip, appendInTransaction, messageQuery, toMessage} from './messages.js';
+import {appendInOneTrip, appendInTransaction, historyPage, messagesAfter, messagesAt, toMessage} from './messages.js';
 import {type Database, type TimeValue, toMs} from './schema.js';
 import {
   type BlockRecord,
@@ -54,32 +54,7 @@ import {
   type UserRecord,
 } from './types.js';
 
-export interface Flavor {
-  readonly kind: StoreKind;
-  readonly location: string;
-  /** How a time in ms is written to a time column. */
-  time(ms: number): TimeValue;
-  /** A multi-row INSERT's AUTO_INCREMENT ids are consecutive from its insertId. */
-  readonly consecutiveIds?: boolean;
-  /**
-   * How a batch of messages is appended: in one local transaction, step by step (SQLite,
-   * where a step costs no round trip), or as one multi-statement query (MySQL).
-   */
-  readonly append: 'in-transaction' | 'one-trip';
-  conflictField(error: unknown): 'username' | 'alias' | null;
-  isUnavailable(error: unknown): boolean;
-  /** Contention that clears by itself (another process holds a lock): worth a retry. */
-  isBusy(error: unknown): boolean;
-  /** The unique (client, clientMsgId) key refused a send: it is a retry already stored. */
-  isDuplicateSend(error: unknown): boolean;
-  /** Where reads that grow with the data run off the server's thread (SQLite); absent: the pool. */
-  readonly reader?: SqliteReader;
-  /** Search's vocabulary, written with each batch (store/search-terms.ts). */
-  readonly terms?: SearchTerms;
-  /** Where MySQL's search runs, off the server's thread (mysql-search-worker.ts). */
-  readonly searchThread?: ReaderThreads;
-  destroy(): Promise<void>;
-}
+export type {Flavor};
 
 /** How long a busy database is retried before the caller hears STORE_UNAVAILABLE. */
 const BUSY_RETRY_MS = 2000;
@@ -185,17 +160,7 @@ export class SqlStore implements Store {
   }
 
   listSalons(): Promise<SalonRecord[]> {
-    return this.run(async () => {
-      // The newest message of each, by the unique (salon_id, seq) key: one index lookup per row.
-      const rows = await this.db
-        .selectFrom('salons')
-        .leftJoin('messages', (join) => join.onRef('messages.salon_id', '=', 'salons.salon_id').onRef('messages.seq', '=', 'salons.seq'))
-        .select(SALON_COLUMNS.map((c) => `salons.${c}` as const))
-        .select('messages.timestamp as last_ts')
-        .orderBy('salons.salon_id')
-        .execute();
-      return rows.map((r) => ({...toSalon(r), lastTs: toMs(r.last_ts) ?? 0}));
-    });
+    return this.run(() => listSalons(this.db));
   }
 
   openConversation(clientIds: readonly number[], ts: number): Promise<{record: SalonRecord; created: boolean}> {
@@ -207,108 +172,39 @@ export class SqlStore implements Store {
   }
 
   setArchived(salonId: number, archived: boolean): Promise<void> {
-    return this.run(async () => {
-      await this.db.updateTable('salons').set({archived: archived ? 1 : 0}).where('salon_id', '=', salonId).execute();
-    });
+    return this.run(() => setArchived(this.db, salonId, archived));
   }
 
   setBlock(blockerId: number, blockedId: number, blocked: boolean, ts: number): Promise<void> {
-    return this.run(async () => {
-      await this.db.deleteFrom('blocks').where('blocker_id', '=', blockerId).where('blocked_id', '=', blockedId).execute();
-      if (blocked) await this.db.insertInto('blocks').values({blocker_id: blockerId, blocked_id: blockedId, created_at: this.flavor.time(ts)}).execute();
-    });
+    return this.run(() => memberships.setBlock(this.db, this.flavor, blockerId, blockedId, blocked, ts));
   }
 
   listBlocks(): Promise<BlockRecord[]> {
-    return this.run(async () => {
-      const rows = await this.db.selectFrom('blocks').select(['blocker_id', 'blocked_id']).execute();
-      return rows.map((r) => ({blockerId: r.blocker_id, blockedId: r.blocked_id}));
-    });
+    return this.run(() => memberships.listBlocks(this.db));
   }
 
   listMemberships(): Promise<MembershipRecord[]> {
-    return this.run(async () => {
-      // The marker's row by the unique (salon_id, seq) key, for its n.
-      const rows = await this.db
-        .selectFrom('salons_adheres')
-        .innerJoin('clients', 'clients.username', 'salons_adheres.username')
-        .leftJoin('messages', (join) => join.onRef('messages.salon_id', '=', 'salons_adheres.salon_id').onRef('messages.seq', '=', 'salons_adheres.last_read_seq'))
-        .innerJoin('salons', 'salons.salon_id', 'salons_adheres.salon_id')
-        .select(['clients.username', 'salons_adheres.salon_id', 'salons_adheres.last_read_seq', 'messages.n', 'salons.purged_seq', 'salons.purged_n'])
-        .execute();
-      // A marker on a row that retention deleted counts what was deleted as read (store/retention.ts).
-      const readN = (r: (typeof rows)[number]) => (r.n !== null ? Number(r.n) : Number(r.last_read_seq) <= Number(r.purged_seq) ? Number(r.purged_n) : 0);
-      return rows.map((r) => ({username: r.username, salonId: r.salon_id, lastReadSeq: Number(r.last_read_seq), readN: readN(r)}));
-    });
+    return this.run(() => memberships.listMemberships(this.db));
   }
 
   addMembership(username: string, salonId: number): Promise<void> {
-    return this.run(() => this.db.transaction().execute((trx) => this.addMembershipIn(trx, username, salonId)));
-  }
-
-  private async addMembershipIn(trx: Transaction<Database>, username: string, salonId: number): Promise<void> {
-    const existing = await trx
-      .selectFrom('salons_adheres')
-      .select('id')
-      .where('username', '=', username)
-      .where('salon_id', '=', salonId)
-      .executeTakeFirst();
-    if (!existing) await trx.insertInto('salons_adheres').values({username, salon_id: salonId}).execute();
+    return this.run(() => memberships.addMembership(this.db, username, salonId));
   }
 
   setReadMarker(username: string, salonId: number, seq: number): Promise<void> {
-    return this.run(async () => {
-      await this.db
-        .updateTable('salons_adheres')
-        .set({last_read_seq: seq})
-        .where('username', '=', username)
-        .where('salon_id', '=', salonId)
-        .where('last_read_seq', '<', seq)
-        .execute();
-    });
+    return this.run(() => memberships.setReadMarker(this.db, username, salonId, seq));
   }
 
   addJoinRequest(clientId: number, salonId: number, ts: number): Promise<void> {
-    return this.run(async () => {
-      await this.db.transaction().execute(async (trx) => {
-        const existing = await trx
-          .selectFrom('join_requests')
-          .select('request_id')
-          .where('client_id', '=', clientId)
-          .where('salon_id', '=', salonId)
-          .executeTakeFirst();
-        if (!existing) {
-          await trx.insertInto('join_requests').values({client_id: clientId, salon_id: salonId, requested_at: this.flavor.time(ts)}).execute();
-        }
-      });
-    });
+    return this.run(() => memberships.addJoinRequest(this.db, this.flavor, clientId, salonId, ts));
   }
 
   resolveJoinRequest(clientId: number, username: string, salonId: number, accept: boolean): Promise<boolean> {
-    return this.run(() =>
-      this.db.transaction().execute(async (trx) => {
-        const deleted = await trx
-          .deleteFrom('join_requests')
-          .where('client_id', '=', clientId)
-          .where('salon_id', '=', salonId)
-          .executeTakeFirst();
-        if (Number(deleted.numDeletedRows) === 0) return false;
-        if (accept) await this.addMembershipIn(trx, username, salonId);
-        return true;
-      }),
-    );
+    return this.run(() => memberships.resolveJoinRequest(this.db, clientId, username, salonId, accept));
   }
 
   listJoinRequests(): Promise<JoinRequestRecord[]> {
-    return this.run(async () => {
-      const rows = await this.db
-        .selectFrom('join_requests')
-        .innerJoin('clients', 'clients.client_id', 'join_requests.client_id')
-        .select(['join_requests.client_id', 'clients.username', 'join_requests.salon_id', 'join_requests.requested_at'])
-        .orderBy('join_requests.request_id')
-        .execute();
-      return rows.map((r) => ({clientId: r.client_id, username: r.username, salonId: r.salon_id, ts: toMs(r.requested_at) ?? 0}));
-    });
+    return this.run(() => memberships.listJoinRequests(this.db));
   }
 
   createSession(tokenHash: string, clientId: number, ts: number, expiresAt: number, keep: number): Promise<boolean> {
@@ -425,61 +321,20 @@ export class SqlStore implements Store {
 
   findMessages(salonId: number, seqs: readonly number[]): Promise<Map<number, StoredMessage>> {
     if (seqs.length === 0) return Promise.resolve(new Map());
-    return this.run(async () => {
-      const rows = await messageQuery(this.db).where('m.salon_id', '=', salonId).where('m.seq', 'in', [...seqs]).where('m.kind', '=', 'message').execute();
-      return new Map(rows.map((row) => [Number(row.seq), toMessage(row)]));
-    });
+    return this.run(() => messagesAt(this.db, salonId, seqs));
   }
 
   reactionCounts(salonId: number, seqs: readonly number[], readerId: number): Promise<Map<number, ReactionCount[]>> {
     if (seqs.length === 0) return Promise.resolve(new Map());
-    return this.run(async () => {
-      const rows = await this.db
-        .selectFrom('reactions')
-        .select(['seq', 'emoji', 'client_id', 'created_at'])
-        .where('salon_id', '=', salonId)
-        .where('seq', 'in', [...seqs])
-        .orderBy('created_at')
-        .execute();
-      const counts = new Map<number, Map<string, ReactionCount>>();
-      for (const r of rows) {
-        const seq = Number(r.seq);
-        const forSeq = counts.get(seq) ?? new Map<string, ReactionCount>();
-        counts.set(seq, forSeq);
-        const count = forSeq.get(r.emoji) ?? {emoji: r.emoji, count: 0};
-        count.count += 1;
-        if (r.client_id === readerId) count.mine = true;
-        forSeq.set(r.emoji, count);
-      }
-      // Most given first; the first given first among equals (a stable sort keeps that order).
-      return new Map([...counts].map(([seq, byEmoji]) => [seq, [...byEmoji.values()].sort((a, b) => b.count - a.count)]));
-    });
+    return this.run(() => reactionStore.reactionCounts(this.db, salonId, seqs, readerId));
   }
 
   reactions(salonId: number, seq: number): Promise<ReactionRecord[]> {
-    return this.run(async () => {
-      const rows = await this.db
-        .selectFrom('reactions as r')
-        .innerJoin('clients as c', 'c.client_id', 'r.client_id')
-        .select(['r.emoji', 'c.username', 'c.alias'])
-        .where('r.salon_id', '=', salonId)
-        .where('r.seq', '=', seq)
-        .orderBy('r.created_at')
-        .execute();
-      return rows.map((r) => ({emoji: r.emoji, username: r.username, alias: r.alias}));
-    });
+    return this.run(() => reactionStore.reactions(this.db, salonId, seq));
   }
 
   history(salonId: number, before: number | undefined, limit: number): Promise<StoredMessage[]> {
-    return this.run(async () => {
-      let query = messageQuery(this.db).where('m.salon_id', '=', salonId);
-      // Sequence numbers have no gaps, so the page's lower bound is known too: with both
-      // bounds MariaDB reads a 50-row range instead of walking down from the newest row.
-      if (before !== undefined) query = query.where('m.seq', '<', before).where('m.seq', '>=', before - limit);
-      // Keyset pagination on the unique (salon_id, seq) index: any page costs the same.
-      const rows = await query.orderBy('m.seq', 'desc').limit(limit).execute();
-      return rows.reverse().map(toMessage);
-    });
+    return this.run(() => historyPage(this.db, salonId, before, limit));
   }
 
   search(search: StoreSearch): Promise<SearchPage> {
@@ -491,68 +346,15 @@ export class SqlStore implements Store {
   }
 
   indexBacklog(beforeId: number | null, limit: number): Promise<{next: number | null; newest: number}> {
-    return this.run(() =>
-      this.db.transaction().execute(async (trx) => {
-        let newest = 0;
-        if (beforeId === null) {
-          const top = await trx.selectFrom('messages').select((eb) => eb.fn.max('message_id').as('id')).executeTakeFirst();
-          newest = Number(top?.id ?? 0);
-          beforeId = newest + 1;
-        }
-        // A range of the primary key per batch: the walk reads each row once.
-        const rows = await trx
-          .selectFrom('messages')
-          .select(['message_id', 'contenu', 'search_words', 'kind', 'deleted_at'])
-          .where('message_id', '<', beforeId)
-          .orderBy('message_id', 'desc')
-          .limit(limit)
-          .execute();
-        const missing = rows.filter((r) => r.search_words === null && r.kind === 'message' && r.deleted_at === null);
-        if (missing.length > 0) {
-          const words = sql<string>`CASE message_id ${sql.join(
-            missing.map((r) => sql`WHEN ${r.message_id} THEN ${indexedText(r.contenu ?? '')}`),
-            sql` `,
-          )} END`;
-          await trx
-            .updateTable('messages')
-            .set({search_words: words})
-            .where('message_id', 'in', missing.map((r) => r.message_id))
-            .execute();
-        }
-        const last = rows.at(-1);
-        return {next: rows.length === limit && last ? Number(last.message_id) : null, newest};
-      }),
-    );
+    return this.run(() => backlog.indexBacklog(this.db, beforeId, limit));
   }
 
   hasBacklog(): Promise<boolean> {
-    const statement = this.db
-      .selectFrom('messages')
-      .select('message_id')
-      .where('search_words', 'is', null)
-      .where('kind', '=', 'message')
-      .where('deleted_at', 'is', null)
-      .limit(1)
-      .compile();
-    return this.run(async () => {
-      const rows = this.flavor.reader ? await this.flavor.reader.all(statement.sql, statement.parameters) : (await this.db.executeQuery(statement)).rows;
-      return rows.length > 0;
-    });
+    return this.run(() => backlog.hasBacklog(this.db, this.flavor));
   }
 
   messagesAfter(salonId: number, after: number, limit: number): Promise<StoredMessage[]> {
-    const page = (from: number) =>
-      messageQuery(this.db).where('m.salon_id', '=', salonId).where('m.seq', '>', from).where('m.seq', '<=', from + limit).orderBy('m.seq', 'asc').limit(limit).execute();
-    return this.run(async () => {
-      let rows = await page(after);
-      // The page does not start right after `after`: the rows there may have been deleted by
-      // retention, and then the stream goes on from where deletion stopped.
-      if (rows[0] === undefined || Number(rows[0].seq) !== after + 1) {
-        const floor = await retention.purgedUpTo(this.db, salonId);
-        if (floor > after) rows = await page(floor);
-      }
-      return rows.map(toMessage);
-    });
+    return this.run(() => messagesAfter(this.db, salonId, after, limit));
   }
 
   exportReader(): ExportReader {
