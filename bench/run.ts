@@ -77,7 +77,8 @@ async function bench(opts: Options, session: Session): Promise<Result> {
   const baselineRssKB = session.serverSampler?.take()?.rssKB ?? 0;
   const connectStart = Date.now();
   session.progress(`connecting ${opts.clients.toLocaleString('en-US')} clients (hello + resume)`);
-  const apart = Math.min(opts.clients, scenario.apart?.(opts) ?? 0);
+  // Several nodes are measured by cluster-load.ts, whose clients are all in the load process.
+  const apart = session.cluster ? 0 : Math.min(opts.clients, scenario.apart?.(opts) ?? 0);
   const connect = {cmd: 'connect', host: '127.0.0.1', port: server.port, secret: accounts.secret, layout: scenario.layout, concurrency: opts.concurrency, watchers: opts.watchers, timeoutMs: 1_200_000, ...(session.cluster ? {ports: session.cluster.ports} : {})} as const;
   const connected = await load.run({...connect, count: opts.clients - apart}, 'connected');
   if (apart > 0) {

@@ -3,8 +3,8 @@
  * their search_words so the full-text index holds them all before the server starts; then
  * fan-out traffic (as fanout) in phases of --duration seconds, alternately without and with
  * --searchers clients searching (one search each per 2.1 s, under the server's allowance;
- * the run's last clients, in a process of their own: Scenario.apart), so that the delivery latency with and without searches comes from the same server, store
- * and minute. Reported: each phase's delivery and acknowledgement latency, the searches'
+ * the run's last clients, in a process of their own: Scenario.apart), so that the delivery
+ * latency with and without searches comes from the same server, store and minute. Reported: each phase's delivery and acknowledgement latency, the searches'
  * latency (overall and by kind of query), and the index's size on disk.
  */
 import type {TrafficReport} from '../ipc.js';

@@ -3,7 +3,7 @@
  * session to the server, and every intent a user can express. Ink components subscribe to
  * it and call its intents; tests drive it the same way against a real server.
  */
-import type {Event, LoginResult, MessageInfo} from '../protocol/frames.js';
+import type {Event, LoginResult} from '../protocol/frames.js';
 import {limits} from '../protocol/limits.js';
 import {foldName} from '../protocol/names.js';
 import type {Lang} from '../i18n/index.js';
@@ -19,11 +19,11 @@ import {ModerationActions} from './moderation.js';
 import {SearchActions} from './search.js';
 import {Typing} from './typing.js';
 import {Outbox} from './outbox.js';
-import {paneView, viewport} from './pane.js';
+import {ConversationView, knownSeq} from './conversation-view.js';
 import {type Action, reducer} from './reducer.js';
 import {ChatSession, type SessionOptions} from './session.js';
 import {submitLogin, submitRegister} from './sign-in.js';
-import {type AppState, type Notice, type SalonView, currentSalon, initialState, unread} from './state.js';
+import {type AppState, type Notice, currentSalon, initialState, unread} from './state.js';
 
 export interface ControllerOptions extends SessionOptions {
   lang: Lang;
@@ -61,8 +61,8 @@ export class Controller implements CommandHost {
   /** Kicks, bans and the blocks window (moderation.ts). */
   readonly moderation: ModerationActions;
   private readonly typing: Typing;
-  /** Membership events received: a salon list asked before one may be out of date. */
-  private membershipEvents = 0;
+  /** The open conversation's pages of history and member list (conversation-view.ts). */
+  private readonly view: ConversationView;
 
   constructor(private readonly options: ControllerOptions) {
     this.clock = options.clock ?? Date.now;
@@ -75,12 +75,14 @@ export class Controller implements CommandHost {
       session: (result, resumed) => this.onSession(result, resumed),
       event: (event) => this.onEvent(event),
     });
+    this.view = new ConversationView({session: this.session, state: this.getState, dispatch: (action) => this.dispatch(action), now: () => this.clock()});
     this.outbox = new Outbox(this.session, this.getState, (action) => this.dispatch(action));
     this.conversations = new ConversationActions({
       session: this.session,
       state: this.getState,
       dispatch: (action) => this.dispatch(action),
       open: (salonId) => this.open(salonId),
+      loaded: () => this.view.ensureLoaded(),
       send: (salonId, text) => this.outbox.send(salonId, text),
       now: () => this.clock(),
     });
@@ -173,10 +175,10 @@ export class Controller implements CommandHost {
     }
     // Whatever happened while we were away: fetch it, salon by salon, from what we knew.
     for (const salon of this.state.salons) {
-      if (salon.state === 'member' && salon.entries.length > 0 && !salon.hasNewer) void this.catchUp(salon.id, knownSeq(salon));
+      if (salon.state === 'member' && salon.entries.length > 0 && !salon.hasNewer) void this.view.catchUp(salon.id, knownSeq(salon));
     }
-    this.ensureCurrentLoaded();
-    if (this.state.showMembers) this.refreshMembers();
+    this.view.ensureLoaded();
+    if (this.state.showMembers) this.view.refreshMembers();
     this.outbox.resume();
     // Back after a restart: the shutdown notice is no longer true.
     if (!resumed || this.state.flash?.key === 'ended.shutdown') this.dispatch({type: 'flash', notice: null});
@@ -189,26 +191,16 @@ export class Controller implements CommandHost {
       const salon = this.state.salons.find((s) => s.id === event.salon);
       // A jump in the sequence means something was missed: fetch the gap from the record.
       // (Not while the window lacks newer messages: they are fetched when scrolled to.)
-      if (salon && salon.entries.length > 0 && !salon.hasNewer && event.seq > knownSeq(salon) + 1) void this.catchUp(salon.id, knownSeq(salon));
+      if (salon && salon.entries.length > 0 && !salon.hasNewer && event.seq > knownSeq(salon) + 1) void this.view.catchUp(salon.id, knownSeq(salon));
     }
-    if (event.event === 'membership') this.membershipEvents++;
+    if (event.event === 'membership') this.conversations.sawMembership();
     // The server revoked the token; the next connection shows the sign-in form.
     if (event.event === 'banned' || event.event === 'kicked' || event.event === 'disconnected' || event.event === 'disabled') this.session.forget();
     const before = this.state;
     this.dispatch({type: 'event', event, now: this.clock()});
     const alert = this.options.onAlert && alertOf(before, this.state, event, clientTranslator(this.state.lang));
     if (alert) this.options.onAlert?.(alert);
-    if (event.event === 'membership' && event.state === 'member' && event.salon === this.state.current) this.ensureCurrentLoaded();
-  }
-
-  private async catchUp(salonId: number, after: number): Promise<void> {
-    for (let from = after; ; ) {
-      const page = await this.session.request('history', {salon: salonId, after: from, limit: limits.historyMaxPage}).catch(() => null);
-      if (!page) return;
-      this.dispatch({type: 'page', salonId, messages: page.messages, mode: 'after', hasMore: page.hasMore});
-      if (!page.hasMore || page.messages.length === 0) return;
-      from = (page.messages.at(-1) as MessageInfo).seq;
-    }
+    if (event.event === 'membership' && event.state === 'member' && event.salon === this.state.current) this.view.ensureLoaded();
   }
 
   // ---- salons ---------------------------------------------------------------------------
@@ -222,8 +214,8 @@ export class Controller implements CommandHost {
     if (!salon) return;
     this.dispatch({type: 'open', salonId});
     if (salon.state === 'none') this.dispatch({type: 'modal', modal: {kind: 'join', salonId}});
-    if (load) this.ensureCurrentLoaded();
-    if (this.state.showMembers) this.refreshMembers();
+    if (load) this.view.ensureLoaded();
+    if (this.state.showMembers) this.view.refreshMembers();
   }
 
   openByName(name: string): void {
@@ -253,102 +245,19 @@ export class Controller implements CommandHost {
     if (target) this.open(target.id);
   }
 
-  async answerJoin(yes: boolean): Promise<void> {
-    const modal = this.state.modal;
-    if (modal?.kind !== 'join') return;
-    this.dispatch({type: 'modal', modal: null});
-    if (!yes) return;
-    try {
-      const {salon} = await this.session.request('join', {salon: modal.salonId});
-      if (salon.state === 'member') this.dispatch({type: 'flash', notice: {key: 'join.joined', params: {salon: salon.name}}});
-      await this.refreshSalons();
-      this.ensureCurrentLoaded();
-    } catch (error) {
-      this.dispatch({type: 'flash', notice: noticeOf(error)});
-    }
-  }
-
-  /**
-   * The salon list as the server has it. A membership event read in the same chunk as the
-   * answer is applied before the answer's continuation runs, so an answer overtaken by one
-   * would undo it: it is asked again instead (a moderator's accept right after a join).
-   */
-  private async refreshSalons(): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const seen = this.membershipEvents;
-      const {salons} = await this.session.request('salons', {});
-      if (seen !== this.membershipEvents) continue;
-      this.dispatch({type: 'salons', salons});
-      return;
-    }
-  }
-
-  private ensureCurrentLoaded(): void {
-    const salon = currentSalon(this.state);
-    if (!salon || salon.state !== 'member' || salon.loaded || salon.loadingOlder) return;
-    this.dispatch({type: 'loadingOlder', salonId: salon.id, loading: true});
-    this.session.request('history', {salon: salon.id, limit: limits.historyDefaultPage}).then(
-      (page) => this.dispatch({type: 'page', salonId: salon.id, messages: page.messages, mode: 'latest', hasMore: page.hasMore}),
-      () => this.dispatch({type: 'loadingOlder', salonId: salon.id, loading: false}),
-    );
-  }
+  /** The join window's answer: joins (or asks to join) the salon it named. */
+  answerJoin = (yes: boolean) => this.conversations.answerJoin(yes);
 
   /**
    * Scrolls by lines (positive: back in time). Reaching either end of the window held in
    * memory fetches the next page that way: older messages, or newer ones the window dropped.
    */
-  scroll(lines: number): void {
-    const before = currentSalon(this.state);
-    if (before) this.dispatch({type: 'scroll', lines, now: this.clock(), viewport: viewport(this.state, before)});
-    const salon = currentSalon(this.state);
-    if (!salon || !this.state.user || !salon.loaded) return;
-    const {width, rows} = viewport(this.state, salon);
-    const view = paneView(salon, rows.messages, {width, me: this.state.user, lang: this.state.lang, now: this.clock()});
-    if (view.atBottom && salon.hasNewer && !salon.loadingNewer) return this.loadNewer(salon);
-    if (!view.atTop || !salon.hasOlder || salon.loadingOlder) return;
-    const oldest = salon.entries.firstMessage();
-    if (!oldest) return;
-    this.dispatch({type: 'loadingOlder', salonId: salon.id, loading: true});
-    this.session.request('history', {salon: salon.id, before: oldest.seq, limit: limits.historyMaxPage}).then(
-      (page) => this.dispatch({type: 'page', salonId: salon.id, messages: page.messages, mode: 'older', hasMore: page.hasMore}),
-      () => this.dispatch({type: 'loadingOlder', salonId: salon.id, loading: false}),
-    );
-  }
-
-  private loadNewer(salon: SalonView): void {
-    this.dispatch({type: 'loadingNewer', salonId: salon.id, loading: true});
-    this.session.request('history', {salon: salon.id, after: knownSeq(salon), limit: limits.historyMaxPage}).then(
-      (page) => this.dispatch({type: 'page', salonId: salon.id, messages: page.messages, mode: 'newer', hasMore: page.hasMore}),
-      () => this.dispatch({type: 'loadingNewer', salonId: salon.id, loading: false}),
-    );
-  }
-
+  scroll = (lines: number) => this.view.scroll(lines);
   /** End: back to the newest line; a window scrolled far back is replaced by the newest page. */
-  scrollToBottom(): void {
-    this.dispatch({type: 'scrollBottom'});
-    this.ensureCurrentLoaded();
-  }
-
-  toggleMembers(): void {
-    this.dispatch({type: 'toggleMembers'});
-    if (this.state.showMembers) this.refreshMembers();
-  }
-
-  private refreshMembers(): void {
-    void this.loadMembers();
-  }
-
+  scrollToBottom = () => this.view.scrollToBottom();
+  toggleMembers = () => this.view.toggleMembers();
   /** Fetches the current salon's members (the member list, Tab completion); resolves once they are in the state. */
-  async loadMembers(): Promise<void> {
-    const salon = currentSalon(this.state);
-    if (!salon || salon.state !== 'member') return;
-    try {
-      const {members} = await this.session.request('members', {salon: salon.id});
-      this.dispatch({type: 'members', salonId: salon.id, members});
-    } catch {
-      // Offline or refused: the list stays as it was; Tab completes from what is on screen.
-    }
-  }
+  loadMembers = () => this.view.loadMembers();
 
   // ---- sending --------------------------------------------------------------------------
 
@@ -475,10 +384,4 @@ export class Controller implements CommandHost {
   }
 }
 
-/** The newest seq the client holds for a salon; anything newer is fetched with `after`. */
-export function knownSeq(salon: SalonView): number {
-  // Change rows are not entries: the newest one applied counts, else every change after the
-  // newest message would look like a gap.
-  const last = salon.entries.lastMessage()?.seq;
-  return last === undefined ? 0 : Math.max(last, salon.changeSeq);
-}
+export {knownSeq};

@@ -1,9 +1,10 @@
 /**
- * What the user asks of conversations beyond reading and writing them: direct messages and
- * groups (/dm, /msg), blocks (/block, /unblock) and, for moderators, salons made at run
- * time (/salon). The controller hands these commands here.
+ * What the user asks of conversations beyond reading and writing them: joining a salon,
+ * direct messages and groups (/dm, /msg), blocks (/block, /unblock) and, for moderators,
+ * salons made at run time (/salon). The controller hands these commands here.
  */
 import {foldName} from '../protocol/names.js';
+import {noticeOf} from './notices.js';
 import type {Action} from './reducer.js';
 import type {ChatSession} from './session.js';
 import type {AppState} from './state.js';
@@ -14,6 +15,8 @@ export interface ConversationHost {
   dispatch(action: Action): void;
   /** Shows the conversation (and loads it). */
   open(salonId: number): void;
+  /** Loads the open conversation's newest page if it is not. */
+  loaded(): void;
   /** Queues a message in the outbox. */
   send(salonId: number, text: string): void;
   /** The time, for a conversation's activity. */
@@ -21,7 +24,44 @@ export interface ConversationHost {
 }
 
 export class ConversationActions {
+  /** Membership events received: a salon list asked before one may be out of date. */
+  private membershipEvents = 0;
+
   constructor(private readonly host: ConversationHost) {}
+
+  sawMembership(): void {
+    this.membershipEvents++;
+  }
+
+  async answerJoin(yes: boolean): Promise<void> {
+    const modal = this.host.state().modal;
+    if (modal?.kind !== 'join') return;
+    this.host.dispatch({type: 'modal', modal: null});
+    if (!yes) return;
+    try {
+      const {salon} = await this.host.session.request('join', {salon: modal.salonId});
+      if (salon.state === 'member') this.host.dispatch({type: 'flash', notice: {key: 'join.joined', params: {salon: salon.name}}});
+      await this.refreshSalons();
+      this.host.loaded();
+    } catch (error) {
+      this.host.dispatch({type: 'flash', notice: noticeOf(error)});
+    }
+  }
+
+  /**
+   * The salon list as the server has it. A membership event read in the same chunk as the
+   * answer is applied before the answer's continuation runs, so an answer overtaken by one
+   * would undo it: it is asked again instead (a moderator's accept right after a join).
+   */
+  private async refreshSalons(): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const seen = this.membershipEvents;
+      const {salons} = await this.host.session.request('salons', {});
+      if (seen !== this.membershipEvents) continue;
+      this.host.dispatch({type: 'salons', salons});
+      return;
+    }
+  }
 
   /** Opens the direct message (one name) or group (several) and shows it; resolves with its id. */
   async openDirect(names: string[]): Promise<number | undefined> {
