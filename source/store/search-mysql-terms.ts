@@ -13,6 +13,9 @@ export interface Query {
 /** Statements sent together, one round trip: each one's rows. */
 export type Trip = (statements: readonly Query[]) => Promise<unknown[][]>;
 
+/** A statement's placeholders for these values. */
+export const list = (values: readonly unknown[]) => values.map(() => '?').join(', ');
+
 /** Message ids per bucket of message_terms' key (sql/mysql/011_search_terms.sql). */
 export const BUCKET = 65_536;
 
