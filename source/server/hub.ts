@@ -97,9 +97,12 @@ export class Hub {
    * (where they take the bus's path), and resolved once written to this node's recipients,
    * after whatever was delivered before them.
    */
-  delivered(messages: StoredMessage[]): Promise<void> {
+  delivered(messages: StoredMessage[], requesters: readonly string[] = []): Promise<void> {
     if (messages.length > 0) {
-      this.delivery.deliver(messages);
+      this.delivery.deliver(
+        messages,
+        requesters.flatMap((username) => [...(this.model.user(username)?.peers ?? [])]),
+      );
       this.bus.share({kind: 'messages', messages});
     }
     return new Promise((resolve) => this.delivery.whenWritten(resolve));

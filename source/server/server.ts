@@ -129,7 +129,7 @@ export async function startServer(options: ServerOptions): Promise<ChatServer> {
     // which docs/PROTOCOL.md promises (seen by the database fault test).
     concurrency: options.writer?.concurrency ?? 1,
     commitTimeoutMs: options.writer?.commitTimeoutMs ?? 10_000,
-    deliver: (messages) => hub.delivered(messages),
+    deliver: (messages, requesters) => hub.delivered(messages, requesters),
     onFailure: (error) => notify({kind: 'store_unavailable', detail: error instanceof Error ? error.message : String(error)}),
     onRecovery: () => notify({kind: 'store_recovered'}),
     changeRules: changeRules(policy),

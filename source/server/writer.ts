@@ -29,10 +29,11 @@ export interface WriterOptions {
   concurrency: number;
   /**
    * Delivers what was stored (possibly nothing, when a batch failed), resolving once it is
-   * written to its recipients: the senders are answered after that, so a sender sees its
-   * message event before its acknowledgement, and answers keep the order of the batches.
+   * written to the connections of `requesters` (the usernames of those who sent or changed
+   * it), which delivery serves first: the senders are answered after that, so a sender sees
+   * its message event before its acknowledgement, and answers keep the order of the batches.
    */
-  deliver(messages: StoredMessage[]): Promise<void>;
+  deliver(messages: StoredMessage[], requesters: readonly string[]): Promise<void>;
   onFailure(error: unknown): void;
   onRecovery(): void;
   /**
@@ -208,7 +209,9 @@ export class Writer {
     // Stored, then delivered, then acknowledged. Retries answered from storage are in the
     // batch too: delivery drops what it has sent and sends what it never heard of (a first
     // attempt whose commit answer was lost).
-    void this.options.deliver(ready.length > 1 ? [...stored].sort((a, b) => a.seq - b.seq) : stored).then(() => {
+    // Their connections are written to first: the rest of a large salon may go out later, in slices.
+    const requesters = ready.flatMap((r) => r.batch.map((p) => (p.message ?? p.change).username));
+    void this.options.deliver(ready.length > 1 ? [...stored].sort((a, b) => a.seq - b.seq) : stored, requesters).then(() => {
       this.answering -= 1;
       for (const {batch, result} of ready) this.answer(batch, result);
       if (this.idle) for (const resolve of this.idleWaiters.splice(0)) resolve();
