@@ -132,7 +132,8 @@ test('app: Alt+P opens the join requests for a moderator only', async (t) => {
   t.notRegex(user.frame(), /Join requests/);
   const moderator = app(t, signedIn(mod));
   moderator.ctl.dispatch({type: 'event', event: {event: 'join_request', username: 'zoe', alias: 'Zoé', salon: 3, salonName: 'Comptabilité', ts: T0}, now: NOW});
-  await press(moderator.instance);
+  // An event is drawn with the next frame (client/frames.ts), which a loaded machine can delay.
+  await until(() => /1 join request\(s\)/.test(moderator.frame()), 3000);
   t.regex(moderator.frame(), /1 join request\(s\)/);
   await press(moderator.instance, KEY.alt('p'));
   t.regex(moderator.frame(), /zoe \(Zoé\) asks to join Comptabilité/);

@@ -2,7 +2,7 @@
  * An 80x24 terminal, in English and French: windows that do not fit scroll, and the status
  * bar keeps who and where the user is. The whole App, driven by keys.
  */
-import {KEY, NOW, T0, controller, lines, mod, plain, press, renderApp, salonInfos} from './helpers.js';
+import {KEY, NOW, T0, controller, lines, mod, plain, press, renderApp, salonInfos, until} from './helpers.js';
 import test from 'ava';
 import type {Controller} from '../../source/client/controller.js';
 import type {Lang} from '../../source/i18n/index.js';
@@ -65,7 +65,8 @@ test('80x24: thirty salons: the list shows a window around the current one, with
   t.true(list().includes('↓ 15'));
   t.false(frame().includes('moderated: ask'), 'the legend gives way');
   ctl.openIndex(27);
-  await press(instance);
+  // Drawn with the next frame (client/frames.ts), which a loaded machine can delay.
+  await until(() => list().includes('28 Salon 28'), 3000);
   t.true(list().includes('28 Salon 28'), frame());
   t.true(list().some((row) => /^↑ \d+$/.test(row)));
 });
@@ -74,7 +75,7 @@ test('80x24: a moderator with a long alias keeps it whole, and the request count
   const {ctl, instance, frame} = app(t, {user: jb});
   ctl.dispatch({type: 'event', event: {event: 'join_request', username: 'zoe', alias: 'Zoé', salon: 3, salonName: 'Comptabilité', ts: T0}, now: NOW});
   ctl.dispatch({type: 'flash', notice: {key: 'system.rejected', params: {salon: 'Comptabilité'}}});
-  await press(instance);
+  await until(() => /Your request to/.test(lines(frame()).at(-1) ?? ''), 3000);
   const status = lines(frame()).at(-1) ?? '';
   t.regex(status, /^● connected Jean-Baptiste Delacroix {2}1 join request\(s\): Alt\+P /);
   t.regex(status, /Your request to/, 'the latest event gets the rest');
@@ -100,7 +101,7 @@ test('80x24: a salon of forty members: the list shows who fits, online first, an
   const members = Array.from({length: 40}, (_, i) => ({username: `u${i}`, alias: `Member ${String(i).padStart(2, '0')}`, online: i % 4 === 0}));
   ctl.dispatch({type: 'toggleMembers'});
   ctl.dispatch({type: 'members', salonId: 1, members});
-  await press(instance);
+  await until(() => /[●○] Member/.test(frame()), 3000);
   const column = lines(frame()).map((line) => /│([^│]*)│$/.exec(line)?.[1]?.trim() ?? '');
   const shown = column.filter((row) => /^[●○] Member/.test(row));
   t.is(shown.length, 16);
