@@ -94,8 +94,9 @@ export class Hub {
 
   /**
    * Messages this node's writer stored: delivered here at once, shared with the other nodes
-   * (where they take the bus's path), and resolved once written to this node's recipients,
-   * after whatever was delivered before them.
+   * (where they take the bus's path), and resolved once written, after whatever was
+   * delivered before them, to the connections of `requesters` (who sent or changed them):
+   * those are served first, the rest of a large salon may follow in slices (delivery.ts).
    */
   delivered(messages: StoredMessage[], requesters: readonly string[] = []): Promise<void> {
     if (messages.length > 0) {
